@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/ and test/ with node:test (through tsx), once.
+// It starts one embedded PostgreSQL 18 for the whole run so that the storage suites
+// can run against both dialects (each test file makes its own database on it).
+// DIALECTS=sqlite narrows a local run to SQLite; extra args filter files by substring.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestPostgres } from './test-postgres.js';
+
+const roots = ['src', 'test'];
+const filters = process.argv.slice(2);
+const files = roots
+  .flatMap((root) => readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)))
+  .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+
+const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
+let pg;
+if (dialects.includes('postgres') && !process.env.ATTEST_TEST_PG_URL) {
+  pg = await startTestPostgres();
+  process.env.ATTEST_TEST_PG_URL = pg.url;
+}
+const scratch = mkdtempSync(join(tmpdir(), 'attest-test-'));
+chmodSync(scratch, 0o777);
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  { stdio: 'inherit', env: { ...process.env, ATTEST_TEST_SCRATCH: scratch, TZ: 'UTC' } },
+);
+const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+if (pg) await pg.stop();
+rmSync(scratch, { recursive: true, force: true });
+process.exit(code);
