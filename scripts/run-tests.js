@@ -26,11 +26,10 @@ if (dialects.includes('postgres') && !process.env.ATTEST_TEST_PG_URL) {
 const scratch = mkdtempSync(join(tmpdir(), 'attest-test-'));
 chmodSync(scratch, 0o777);
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, ATTEST_TEST_SCRATCH: scratch, TZ: 'UTC' } },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, ATTEST_TEST_SCRATCH: scratch, TZ: 'UTC' },
+});
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 if (pg) await pg.stop();
 rmSync(scratch, { recursive: true, force: true });

@@ -1,0 +1,48 @@
+/**
+ * config.ts — the deployment's settings, read once from the environment (and CLI flags) and
+ * frozen. Every knob is documented in the README's Configuration table.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Directory holding the SQLite file, blobs and keys (ATTEST_DATA, default ./data). */
+  readonly dataDir: string;
+  /** PostgreSQL connection string for the scale tier (DATABASE_URL); SQLite when absent. */
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** Largest evidence item accepted, in bytes (ATTEST_MAX_ITEM_BYTES, default 4 GiB). */
+  readonly maxItemBytes: number;
+  /** Origin line of the custody log's checkpoints (ATTEST_LOG_ORIGIN). */
+  readonly logOrigin: string;
+  /** A checkpoint is signed after this many new entries (ATTEST_CHECKPOINT_EVERY). */
+  readonly checkpointEvery: number;
+  /** …or after this many seconds with new entries (ATTEST_CHECKPOINT_SECONDS). */
+  readonly checkpointSeconds: number;
+}
+
+const GiB = 1024 ** 3;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw)) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
+  return n;
+}
+
+/** loadConfig reads the environment; explicit overrides (CLI flags) win. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    dataDir: resolve(env.ATTEST_DATA ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    host: env.ATTEST_HOST ?? '127.0.0.1',
+    port: positiveInt('ATTEST_PORT', env.ATTEST_PORT, 8080),
+    maxItemBytes: positiveInt('ATTEST_MAX_ITEM_BYTES', env.ATTEST_MAX_ITEM_BYTES, 4 * GiB),
+    logOrigin: env.ATTEST_LOG_ORIGIN ?? 'attest.local/custody-log',
+    checkpointEvery: positiveInt('ATTEST_CHECKPOINT_EVERY', env.ATTEST_CHECKPOINT_EVERY, 1000),
+    checkpointSeconds: positiveInt('ATTEST_CHECKPOINT_SECONDS', env.ATTEST_CHECKPOINT_SECONDS, 60),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,208 @@
+/**
+ * blobs.ts — the content-addressed blob store. Bytes stream in, are hashed (SHA-256) while they
+ * are written to a temp file, fsynced, and atomically renamed to a path derived from the hash,
+ * so a blob is either wholly present under its name or absent. Identical content is stored once.
+ * Blobs are immutable (DESIGN.md rule 1). `BlobStore` is the seam a later S3-compatible backend
+ * implements without callers changing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isSha256Hex } from '../lib/hash.js';
+
+/** How many leading bytes `put` keeps for media-type sniffing. */
+export const SNIFF_BYTES = 4100;
+
+export interface PutOptions {
+  /** Reject (and keep nothing) once more than this many bytes arrive. */
+  readonly maxBytes?: number;
+  /** Called with the running byte count, for progress bars. */
+  readonly onProgress?: (bytes: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface PutResult {
+  readonly sha256: string;
+  readonly size: number;
+  /** The first SNIFF_BYTES bytes, for sniffing the media type from content. */
+  readonly head: Buffer;
+  /** False when identical content was already stored. */
+  readonly created: boolean;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  readonly start: number;
+  /** Last byte, inclusive. */
+  readonly end: number;
+}
+
+export interface BlobVerification {
+  readonly sha256: string;
+  readonly status: 'ok' | 'missing' | 'corrupt';
+  readonly actualSha256?: string;
+  readonly actualSize?: number;
+}
+
+export interface BlobStore {
+  put(source: AsyncIterable<Uint8Array> | Readable, options?: PutOptions): Promise<PutResult>;
+  get(sha256: string, range?: ByteRange): Readable;
+  has(sha256: string): Promise<boolean>;
+  /** The stored size in bytes, or undefined when absent. */
+  size(sha256: string): Promise<number | undefined>;
+  /** verify re-hashes the stored bytes and compares them with the name. */
+  verify(sha256: string): Promise<BlobVerification>;
+  /** list yields every stored hash (for orphan checks). */
+  list(): AsyncIterable<string>;
+}
+
+export class BlobTooLargeError extends Error {
+  readonly code = 'BLOB_TOO_LARGE';
+  constructor(readonly maxBytes: number) {
+    super(`content exceeds the limit of ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
+/** LocalBlobStore keeps blobs as files under `root/sha256/ab/cd/<hash>`. */
+export class LocalBlobStore implements BlobStore {
+  readonly #root: string;
+  readonly #tmp: string;
+
+  constructor(root: string) {
+    this.#root = root;
+    this.#tmp = join(root, 'tmp');
+  }
+
+  /** init creates the directories and removes temp files left by processes that died. */
+  async init(): Promise<void> {
+    await mkdir(join(this.#root, 'sha256'), { recursive: true, mode: 0o700 });
+    await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(this.#tmp)) {
+      const pid = Number(name.split('-')[0]);
+      if (!Number.isInteger(pid) || !isAlive(pid)) await rm(join(this.#tmp, name), { force: true });
+    }
+  }
+
+  pathOf(sha256: string): string {
+    if (!isSha256Hex(sha256)) throw new Error('not a SHA-256 hex digest');
+    return join(this.#root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async put(source: AsyncIterable<Uint8Array> | Readable, options: PutOptions = {}): Promise<PutResult> {
+    const tmpPath = join(this.#tmp, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let size = 0;
+    const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const onProgress = options.onProgress;
+    async function* hashing(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (size > maxBytes) throw new BlobTooLargeError(maxBytes);
+        hash.update(chunk);
+        if (headBytes < SNIFF_BYTES) {
+          const take = chunk.subarray(0, SNIFF_BYTES - headBytes);
+          head.push(Buffer.from(take));
+          headBytes += take.length;
+        }
+        onProgress?.(size);
+        yield chunk;
+      }
+    }
+    const out = createWriteStream(tmpPath, { flags: 'wx', mode: 0o400 });
+    try {
+      await pipeline(source, hashing, out, options.signal ? { signal: options.signal } : {});
+      await fsyncPath(tmpPath);
+      const sha256 = hash.digest('hex');
+      const final = this.pathOf(sha256);
+      const existing = await this.size(sha256);
+      if (existing === size) {
+        await rm(tmpPath, { force: true });
+        return { sha256, size, head: Buffer.concat(head), created: false };
+      }
+      const dir = join(this.#root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4));
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await rename(tmpPath, final);
+      // The rename is durable only once the directory entry is on disk.
+      await fsyncPath(dir);
+      return { sha256, size, head: Buffer.concat(head), created: true };
+    } catch (err) {
+      out.destroy();
+      await rm(tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  get(sha256: string, range?: ByteRange): Readable {
+    const opts = range ? { start: range.start, end: range.end } : {};
+    return createReadStream(this.pathOf(sha256), { ...opts, highWaterMark: 1 << 20 });
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.size(sha256)) !== undefined;
+  }
+
+  async size(sha256: string): Promise<number | undefined> {
+    try {
+      const s = await stat(this.pathOf(sha256));
+      return s.isFile() ? s.size : undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async verify(sha256: string): Promise<BlobVerification> {
+    const size = await this.size(sha256);
+    if (size === undefined) return { sha256, status: 'missing' };
+    const hash = createHash('sha256');
+    await pipeline(this.get(sha256), async (chunks: AsyncIterable<Buffer>) => {
+      for await (const c of chunks) hash.update(c);
+    });
+    const actual = hash.digest('hex');
+    return actual === sha256
+      ? { sha256, status: 'ok', actualSize: size }
+      : { sha256, status: 'corrupt', actualSha256: actual, actualSize: size };
+  }
+
+  async *list(): AsyncIterable<string> {
+    const base = join(this.#root, 'sha256');
+    for (const a of await safeReaddir(base)) {
+      for (const b of await safeReaddir(join(base, a))) {
+        for (const name of await safeReaddir(join(base, a, b))) yield name;
+      }
+    }
+  }
+}
+
+async function safeReaddir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

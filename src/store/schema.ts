@@ -1,0 +1,7 @@
+// The database as Kysely sees it: each domain declares its own tables (tables.ts) and this
+// interface composes them. Add a domain's tables here, with a migration.
+
+import type { VaultTables } from '../vault/tables.js';
+import type { StoreTables } from './tables.js';
+
+export interface Database extends StoreTables, VaultTables {}

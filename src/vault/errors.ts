@@ -1,0 +1,16 @@
+import { AttestError } from '../lib/errors.js';
+
+export type VaultErrorCode =
+  | 'NOT_FOUND'
+  | 'INVALID_ERN'
+  | 'INVALID_PROVENANCE'
+  | 'INVALID_INPUT'
+  | 'TOO_LARGE'
+  | 'NOT_A_FILE'
+  | 'UNREADABLE'
+  | 'FILE_CHANGED'
+  | 'DIRECTORY_LOOP'
+  | 'INTEGRITY';
+
+/** VaultError is raised by the vault; `code` says which rule the input broke. */
+export class VaultError extends AttestError<VaultErrorCode> {}

@@ -1,0 +1,65 @@
+/**
+ * provenance.ts — every item says where it came from, when and by whom it was collected. Each
+ * field is required; a field nobody knows must be marked explicitly with the literal "unknown"
+ * (Berkeley Protocol: identification and collection are recorded, gaps are declared, not hidden).
+ */
+import { VaultError } from './errors.js';
+
+export const UNKNOWN = 'unknown';
+const MAX_FIELD = 500;
+
+export interface Provenance {
+  readonly source: string;
+  /** UTC ISO 8601, or "unknown". */
+  readonly collectedAt: string;
+  readonly collectedBy: string;
+}
+
+const ISO_DATE_OR_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** normaliseProvenance validates the fields and puts collectedAt in UTC ISO 8601. */
+export function normaliseProvenance(input: Partial<Record<keyof Provenance, unknown>>): Provenance {
+  return {
+    source: textField('source', input.source),
+    collectedBy: textField('collectedBy', input.collectedBy),
+    collectedAt: timeField(input.collectedAt),
+  };
+}
+
+function textField(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new VaultError('INVALID_PROVENANCE', `provenance field ${name} is required (or "${UNKNOWN}")`, {
+      field: name,
+    });
+  }
+  const v = value.normalize('NFC').trim();
+  if (v.length > MAX_FIELD || /[\u0000-\u001f\u007f]/.test(v)) {
+    throw new VaultError(
+      'INVALID_PROVENANCE',
+      `provenance field ${name} is too long or has control characters`,
+      {
+        field: name,
+      },
+    );
+  }
+  return v;
+}
+
+function timeField(value: unknown): string {
+  if (value === UNKNOWN) return UNKNOWN;
+  if (typeof value !== 'string' || !ISO_DATE_OR_TIME.test(value)) {
+    throw new VaultError(
+      'INVALID_PROVENANCE',
+      `collectedAt must be an ISO 8601 date or time, or "${UNKNOWN}"`,
+      { field: 'collectedAt' },
+    );
+  }
+  // A bare date or a time without zone is read as UTC: storage is UTC (DESIGN.md rule 5).
+  const withZone = /T|\s/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value;
+  const t = new Date(withZone.replace(' ', 'T'));
+  if (Number.isNaN(t.getTime())) {
+    throw new VaultError('INVALID_PROVENANCE', 'collectedAt is not a real date', { field: 'collectedAt' });
+  }
+  return t.toISOString();
+}

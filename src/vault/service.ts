@@ -1,0 +1,223 @@
+/**
+ * service.ts — the evidence vault's rules: store bytes content-addressed, record items with
+ * provenance and an ERN, read them back verified, and check the whole vault.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Transaction } from 'kysely';
+import { type Ctx, nowIso } from '../ctx.js';
+import { formatErn, parseErn } from '../lib/ern.js';
+import type { PutOptions, PutResult } from '../store/blobs.js';
+import { nextValues } from '../store/counters.js';
+import type { Database } from '../store/schema.js';
+import { VaultError } from './errors.js';
+import { type Item, itemFromRow } from './item.js';
+import { kindOf, sniffMediaType } from './media-type.js';
+import { normaliseProvenance, type Provenance } from './provenance.js';
+
+export const DEFAULT_COMPARTMENT = 'general';
+const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_METADATA_BYTES = 64 * 1024;
+const MAX_TITLE = 500;
+
+export interface ItemInput {
+  readonly originalName: string;
+  /** Raw name bytes in hex, when the name was not valid UTF-8. */
+  readonly originalNameHex?: string | null;
+  readonly title?: string;
+  readonly provenance: Partial<Record<keyof Provenance, unknown>>;
+  readonly compartment?: string;
+  readonly metadata?: Record<string, unknown>;
+  readonly parentItemId?: string | null;
+  /** The acting user or process id (never a person's name). */
+  readonly actor: string;
+  /** Record a second item for bytes already held (a new provenance record). */
+  readonly allowDuplicate?: boolean;
+}
+
+/** A blob already in the store, waiting for its item row. */
+export interface StagedItem {
+  readonly blob: PutResult;
+  readonly mediaType: string;
+  readonly input: ItemInput;
+}
+
+export type AddOutcome =
+  | { readonly status: 'added'; readonly item: Item }
+  | { readonly status: 'duplicate'; readonly item: Item };
+
+/** stageContent streams bytes into the blob store and sniffs their media type. */
+export async function stageContent(
+  ctx: Ctx,
+  source: AsyncIterable<Uint8Array> | Readable,
+  input: ItemInput,
+  options: PutOptions = {},
+): Promise<StagedItem> {
+  validateInput(input);
+  const blob = await ctx.blobs.put(source, { maxBytes: ctx.config.maxItemBytes, ...options });
+  return { blob, mediaType: await sniffMediaType(blob.head), input };
+}
+
+/** addContent stores bytes and records them as an item (or reports the existing item). */
+export async function addContent(
+  ctx: Ctx,
+  source: AsyncIterable<Uint8Array> | Readable,
+  input: ItemInput,
+  options: PutOptions = {},
+): Promise<AddOutcome> {
+  const staged = await stageContent(ctx, source, input, options);
+  const [outcome] = await recordItems(ctx, [staged]);
+  return outcome!;
+}
+
+/**
+ * recordItems writes the rows of staged blobs in one transaction: the blob row, the next ERN,
+ * the item row. Bytes already held are reported as the existing item unless allowDuplicate.
+ */
+export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Promise<AddOutcome[]> {
+  if (staged.length === 0) return [];
+  const at = nowIso(ctx);
+  return ctx.db.transaction().execute(async (trx) => {
+    const outcomes: AddOutcome[] = [];
+    const existing = await firstItemsByBlob(
+      trx,
+      staged.map((s) => s.blob.sha256),
+    );
+    for (const s of staged) {
+      const prior = existing.get(s.blob.sha256);
+      if (prior && !s.input.allowDuplicate) {
+        outcomes.push({ status: 'duplicate', item: prior });
+        continue;
+      }
+      const item = await insertItem(trx, s, at);
+      if (!prior) existing.set(item.sha256, item);
+      outcomes.push({ status: 'added', item });
+    }
+    return outcomes;
+  });
+}
+
+async function firstItemsByBlob(trx: Transaction<Database>, hashes: string[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  const unique = [...new Set(hashes)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await trx
+      .selectFrom('item')
+      .selectAll()
+      .where('blob_sha256', 'in', unique.slice(i, i + 500))
+      .orderBy('ern_seq')
+      .execute();
+    for (const row of rows) if (!found.has(row.blob_sha256)) found.set(row.blob_sha256, itemFromRow(row));
+  }
+  return found;
+}
+
+async function insertItem(trx: Transaction<Database>, s: StagedItem, at: string): Promise<Item> {
+  const { blob, input } = s;
+  const provenance = normaliseProvenance(input.provenance);
+  await trx
+    .insertInto('blob')
+    .values({ sha256: blob.sha256, size: blob.size, media_type: s.mediaType, stored_at: at })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute();
+  const seq = await nextValues(trx, 'ern');
+  const row = {
+    id: randomUUID(),
+    ern: formatErn(seq),
+    ern_seq: seq,
+    blob_sha256: blob.sha256,
+    title: (input.title ?? input.originalName).slice(0, MAX_TITLE),
+    kind: kindOf(s.mediaType),
+    media_type: s.mediaType,
+    original_name: input.originalName,
+    original_name_hex: input.originalNameHex ?? null,
+    size: blob.size,
+    source: provenance.source,
+    collected_at: provenance.collectedAt,
+    collected_by: provenance.collectedBy,
+    compartment: input.compartment ?? DEFAULT_COMPARTMENT,
+    parent_item_id: input.parentItemId ?? null,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    created_at: at,
+    created_by: input.actor,
+  };
+  await trx.insertInto('item').values(row).execute();
+  return itemFromRow(row);
+}
+
+function validateInput(input: ItemInput): void {
+  normaliseProvenance(input.provenance);
+  if (input.compartment !== undefined && !COMPARTMENT.test(input.compartment)) {
+    throw new VaultError('INVALID_INPUT', 'compartment must be lowercase letters, digits and dashes');
+  }
+  if (input.metadata !== undefined) {
+    const json = JSON.stringify(input.metadata);
+    if (
+      typeof input.metadata !== 'object' ||
+      Array.isArray(input.metadata) ||
+      json.length > MAX_METADATA_BYTES
+    ) {
+      throw new VaultError(
+        'INVALID_INPUT',
+        `metadata must be a JSON object under ${MAX_METADATA_BYTES} bytes`,
+      );
+    }
+  }
+  if (input.originalName.length === 0 || input.originalName.length > 4096) {
+    throw new VaultError('INVALID_INPUT', 'original name must be 1 to 4096 characters');
+  }
+}
+
+/** getItem returns the item with `ern` or throws NOT_FOUND / INVALID_ERN. */
+export async function getItem(ctx: Ctx, ern: string): Promise<Item> {
+  const seq = parseErn(ern);
+  if (seq === undefined) throw new VaultError('INVALID_ERN', 'not an evidence reference number (ATT-000123)');
+  const row = await ctx.db.selectFrom('item').selectAll().where('ern_seq', '=', seq).executeTakeFirst();
+  if (!row) throw new VaultError('NOT_FOUND', `no item ${ern}`, { ern });
+  return itemFromRow(row);
+}
+
+export interface ListOptions {
+  /** Only items in these compartments (filtered in the query). Undefined means all. */
+  readonly compartments?: readonly string[];
+  /** Cursor: the ERN sequence number after which to continue. */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly kind?: string;
+}
+
+/** listItems returns items in ERN order, a page at a time. */
+export async function listItems(ctx: Ctx, options: ListOptions = {}): Promise<Item[]> {
+  const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+  let q = ctx.db.selectFrom('item').selectAll().orderBy('ern_seq').limit(limit);
+  if (options.afterSeq !== undefined) q = q.where('ern_seq', '>', options.afterSeq);
+  if (options.kind !== undefined) q = q.where('kind', '=', options.kind);
+  if (options.compartments !== undefined) {
+    if (options.compartments.length === 0) return [];
+    q = q.where('compartment', 'in', [...options.compartments]);
+  }
+  return (await q.execute()).map(itemFromRow);
+}
+
+/**
+ * readVerified streams an item's bytes to `sink`, hashing on the way; it throws INTEGRITY
+ * (after the sink has seen the bytes) when they do not match the recorded hash, so callers
+ * must write to a temp place and commit only on success.
+ */
+export async function readVerified(ctx: Ctx, item: Item, sink: (chunk: Buffer) => Promise<void> | void) {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of ctx.blobs.get(item.sha256) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+    await sink(chunk);
+  }
+  const actual = hash.digest('hex');
+  if (actual !== item.sha256 || size !== item.size) {
+    throw new VaultError('INTEGRITY', `${item.ern}: stored bytes do not match the recorded hash`, {
+      ern: item.ern,
+      expected: item.sha256,
+      actual,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+// Vault tables: content-addressed blobs and evidence items (DESIGN.md, core data model).
+export interface BlobTable {
+  sha256: string;
+  size: number;
+  media_type: string;
+  stored_at: string;
+}
+
+export interface ItemTable {
+  id: string;
+  /** Evidence reference number, e.g. ATT-000123: sequential, never reused or reordered. */
+  ern: string;
+  ern_seq: number;
+  blob_sha256: string;
+  title: string;
+  kind: string;
+  media_type: string;
+  /** The file name as given, decoded as UTF-8 (invalid bytes replaced); see original_name_hex. */
+  original_name: string;
+  /** The name's raw bytes in hex when they were not valid UTF-8; null otherwise. */
+  original_name_hex: string | null;
+  size: number;
+  /** Provenance: each is a value or the literal "unknown", which marks it explicitly unknown. */
+  source: string;
+  collected_at: string;
+  collected_by: string;
+  compartment: string;
+  parent_item_id: string | null;
+  /** JSON object. */
+  metadata: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface VaultTables {
+  blob: BlobTable;
+  item: ItemTable;
+}

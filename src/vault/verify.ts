@@ -1,0 +1,89 @@
+/**
+ * verify.ts — the vault half of `attest verify`: every blob is re-hashed once, every item row
+ * must point at a stored blob of the recorded size and hash. Each problem names the ERN.
+ */
+import type { Ctx } from '../ctx.js';
+
+export interface Problem {
+  /** Stable machine-readable kind, e.g. blob-corrupt. */
+  readonly code: string;
+  /** What it is about: an ERN, a blob hash, a log index. */
+  readonly subject: string;
+  readonly message: string;
+}
+
+export type VerifyProgress = (done: number, total: number) => void;
+
+/** verifyVault re-hashes every blob and checks every item against it. */
+export async function verifyVault(ctx: Ctx, onProgress?: VerifyProgress): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const blobs = await ctx.db.selectFrom('blob').select(['sha256', 'size']).execute();
+  const blobState = new Map<string, { size: number; status: string }>();
+  let done = 0;
+  for (const b of blobs) {
+    const v = await ctx.blobs.verify(b.sha256);
+    blobState.set(b.sha256, { size: Number(b.size), status: v.status });
+    if (v.status === 'missing') {
+      problems.push({
+        code: 'blob-missing',
+        subject: b.sha256,
+        message: `blob ${b.sha256} is missing from the store`,
+      });
+    } else if (v.status === 'corrupt') {
+      problems.push({
+        code: 'blob-corrupt',
+        subject: b.sha256,
+        message: `blob ${b.sha256} re-hashes to ${v.actualSha256} (${v.actualSize} bytes)`,
+      });
+    } else if (v.actualSize !== Number(b.size)) {
+      problems.push({
+        code: 'blob-size',
+        subject: b.sha256,
+        message: `blob ${b.sha256} has ${v.actualSize} bytes, recorded ${b.size}`,
+      });
+    }
+    onProgress?.(++done, blobs.length);
+  }
+  const referenced = new Set<string>();
+  const items = await ctx.db
+    .selectFrom('item')
+    .select(['ern', 'ern_seq', 'blob_sha256', 'size'])
+    .orderBy('ern_seq')
+    .execute();
+  for (const item of items) {
+    referenced.add(item.blob_sha256);
+    const blob = blobState.get(item.blob_sha256);
+    if (!blob) {
+      problems.push({
+        code: 'item-blob-unknown',
+        subject: item.ern,
+        message: `${item.ern} points at unknown blob ${item.blob_sha256}`,
+      });
+      continue;
+    }
+    if (blob.status !== 'ok') {
+      problems.push({
+        code: `item-${blob.status}`,
+        subject: item.ern,
+        message: `${item.ern}: its bytes are ${blob.status} (blob ${item.blob_sha256})`,
+      });
+    }
+    if (Number(item.size) !== blob.size) {
+      problems.push({
+        code: 'item-size',
+        subject: item.ern,
+        message: `${item.ern} records ${item.size} bytes, its blob ${blob.size}`,
+      });
+    }
+  }
+  for (const b of blobs) {
+    if (!referenced.has(b.sha256)) {
+      problems.push({
+        code: 'blob-unreferenced',
+        subject: b.sha256,
+        message: `blob row ${b.sha256} belongs to no item`,
+      });
+    }
+  }
+  return problems;
+}
