@@ -1,0 +1,113 @@
+/**
+ * problems.ts — the one place where error codes become RFC 9457 problem details
+ * (`application/problem+json`). Each code has a stable `type` URI, a status and a title;
+ * docs/errors.md mirrors this table row by row. Unknown errors become a plain 500 carrying only
+ * the request id: no message, stack, SQL or personal data reaches the client.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AttestError } from '../lib/errors.js';
+
+export const PROBLEM_BASE = 'https://attest.example/problems/';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+interface ProblemSpec {
+  readonly status: number;
+  readonly title: string;
+}
+
+/** PROBLEMS maps each stable code (the last segment of `type`) to its status and title. */
+export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
+  'not-found': { status: 404, title: 'Not found' },
+  'invalid-request': { status: 400, title: 'The request is not valid' },
+  'malformed-json': { status: 400, title: 'The body is not valid JSON' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  'payload-too-large': { status: 413, title: 'The body is larger than this route accepts' },
+  'invalid-ern': { status: 400, title: 'Not an evidence reference number' },
+  'invalid-provenance': { status: 422, title: 'Provenance is missing or malformed' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  'csrf-failed': { status: 403, title: 'Cross-site request refused' },
+  'rate-limited': { status: 429, title: 'Too many attempts; wait and retry' },
+  conflict: { status: 409, title: 'Conflicts with the current state' },
+  'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
+  internal: { status: 500, title: 'Internal error' },
+};
+
+/** Domain error codes → problem codes. */
+const FROM_DOMAIN: Readonly<Record<string, string>> = {
+  NOT_FOUND: 'not-found',
+  INVALID_ERN: 'invalid-ern',
+  INVALID_PROVENANCE: 'invalid-provenance',
+  INVALID_INPUT: 'invalid-request',
+  TOO_LARGE: 'payload-too-large',
+  BLOB_TOO_LARGE: 'payload-too-large',
+};
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly problem: keyof typeof PROBLEMS,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? problem);
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId: string;
+  [k: string]: unknown;
+}
+
+/** problemFor turns any thrown value into a problem body that is safe to send. */
+export function problemFor(err: unknown, requestId: string): ProblemBody {
+  const { code, detail, extra } = classify(err);
+  const spec = PROBLEMS[code] ?? PROBLEMS.internal!;
+  return {
+    type: `${PROBLEM_BASE}${code}`,
+    title: spec.title,
+    status: spec.status,
+    ...(detail ? { detail } : {}),
+    requestId,
+    ...extra,
+  };
+}
+
+function classify(err: unknown): { code: string; detail?: string; extra: Record<string, unknown> } {
+  if (err instanceof HttpProblem)
+    return { code: err.problem, ...(err.detail ? { detail: err.detail } : {}), extra: err.extra };
+  if (err instanceof AttestError) {
+    const code = FROM_DOMAIN[err.code] ?? 'invalid-request';
+    return { code, detail: err.message, extra: {} };
+  }
+  const fe = err as Partial<FastifyError>;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'malformed-json', extra: {} };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'unsupported-media-type', extra: {} };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { code: 'payload-too-large', extra: {} };
+    case 'FST_ERR_VALIDATION':
+      return { code: 'invalid-request', detail: fe.message, extra: {} };
+  }
+  if (fe.validation) return { code: 'invalid-request', detail: fe.message, extra: {} };
+  if (fe.statusCode === 404) return { code: 'not-found', extra: {} };
+  if (fe.statusCode === 413) return { code: 'payload-too-large', extra: {} };
+  if (fe.statusCode === 415) return { code: 'unsupported-media-type', extra: {} };
+  return { code: 'internal', extra: {} };
+}
+
+/** sendProblem replies with problem+json; 5xx are logged with the request id, never sent. */
+export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body = problemFor(err, request.id);
+  if (body.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
+  return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}

@@ -1,0 +1,36 @@
+import { buildApp } from '../../api/server.js';
+import { redactUrl } from '../../store/db.js';
+import { openStore } from '../../store/open.js';
+import { configFrom } from '../context.js';
+import { CliExit, EXIT, println } from '../io.js';
+import type { Register } from '../main.js';
+
+export const registerServe: Register = (program, { io }) => {
+  program
+    .command('serve')
+    .description('run the Attest server (API and web app)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, or $ATTEST_HOST)')
+    .option('--port <port>', 'port (default 8080, or $ATTEST_PORT)')
+    .action(async (opts: { host?: string; port?: string }) => {
+      const config = configFrom(io, program.opts());
+      const port = opts.port === undefined ? config.port : Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliExit(EXIT.usage, '--port must be 0–65535');
+      const host = opts.host ?? config.host;
+      const store = await openStore(config);
+      const app = await buildApp(store.ctx, { logger: !io.env.ATTEST_QUIET });
+      const stop = async () => {
+        await app.close();
+        await store.close();
+      };
+      process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+      process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+      const address = await app.listen({ host, port });
+      println(
+        io.stdout,
+        `Attest is running at ${address}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
+      );
+      // Keep running until a signal arrives.
+      await new Promise(() => {});
+    });
+};

@@ -1,0 +1,41 @@
+import { visible } from '../../lib/display.js';
+import type { Item } from '../../vault/item.js';
+import { getItem } from '../../vault/service.js';
+import { withStore } from '../context.js';
+import { printJson, println } from '../io.js';
+import type { Register } from '../main.js';
+
+export const registerShow: Register = (program, { io }) => {
+  program
+    .command('show')
+    .description('show one item: hash, media type, provenance, compartment')
+    .argument('<ern>', 'evidence reference number, e.g. ATT-000123')
+    .option('--json', 'machine-readable output')
+    .action(async (ern: string, opts: { json?: boolean }) => {
+      const item = await withStore(io, program.opts(), (ctx) => getItem(ctx, ern));
+      if (opts.json) return printJson(io, item);
+      for (const [k, v] of describeItem(item)) println(io.stdout, `${k.padEnd(15)} ${visible(v)}`);
+    });
+};
+
+/** describeItem lists an item's fields as label/value pairs for people. */
+export function describeItem(item: Item): [string, string][] {
+  return [
+    ['ERN', item.ern],
+    ['Title', item.title],
+    ['SHA-256', item.sha256],
+    ['Size', `${item.size} bytes`],
+    ['Media type', item.mediaType],
+    ['Kind', item.kind],
+    [
+      'Original name',
+      item.originalNameHex ? `${item.originalName} (raw bytes ${item.originalNameHex})` : item.originalName,
+    ],
+    ['Source', item.source],
+    ['Collected at', item.collectedAt],
+    ['Collected by', item.collectedBy],
+    ['Compartment', item.compartment],
+    ['Added at', item.createdAt],
+    ['Added by', item.createdBy],
+  ];
+}

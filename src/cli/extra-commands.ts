@@ -1,0 +1,4 @@
+// Commands added by later domains (custody log, users, operations, demo) register here.
+import type { Register } from './main.js';
+
+export const registerExtraCommands: Register[] = [];

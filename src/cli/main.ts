@@ -1,0 +1,92 @@
+/**
+ * main.ts — the `attest` command. Each subcommand lives in ./commands and is registered here;
+ * `run(args, io)` returns the exit code, so tests drive the CLI without a process.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerAdd } from './commands/add.js';
+import { registerGet } from './commands/get.js';
+import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
+import { registerServe } from './commands/serve.js';
+import { registerShow } from './commands/show.js';
+import { registerVerify } from './commands/verify.js';
+import { CliExit, type CliIo, EXIT } from './io.js';
+
+export interface CommandEnv {
+  readonly io: CliIo;
+  /** Records the exit code a command ends with (the highest one wins). */
+  exit(code: number): void;
+}
+
+export type Register = (program: Command, env: CommandEnv) => void;
+
+const COMMANDS: Register[] = [
+  registerInit,
+  registerAdd,
+  registerShow,
+  registerList,
+  registerGet,
+  registerVerify,
+  registerServe,
+];
+
+/** buildProgram assembles the command tree (exported for --help tests). */
+export function buildProgram(env: CommandEnv, extra: Register[] = []): Command {
+  const program = new Command('attest')
+    .description(
+      'Attest: evacuation monitoring and a tamper-evident evidence vault, from checkpoint to courtroom.',
+    )
+    .version(VERSION)
+    .option('--data <dir>', 'data directory (default: $ATTEST_DATA or ./data)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => env.io.stdout.write(s),
+      writeErr: (s) => env.io.stderr.write(s),
+    });
+  for (const register of [...COMMANDS, ...extra]) register(program, env);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** run parses `args` and runs the command; it returns the process exit code. */
+export async function run(args: string[], io: CliIo, extra: Register[] = []): Promise<number> {
+  let code: number = EXIT.ok;
+  const env: CommandEnv = {
+    io,
+    exit: (c) => {
+      code = Math.max(code, c);
+    },
+  };
+  const program = buildProgram(env, extra);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliExit) {
+      if (err.message) io.stderr.write(`attest: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`attest: ${(err as Error).message ?? String(err)}\n`);
+    return EXIT.failed;
+  }
+  return code;
+}
+
+/** main is what bin/attest.js calls with the real process. */
+export async function main(args: string[]): Promise<number> {
+  const { registerExtraCommands } = await import('./extra-commands.js');
+  return run(
+    args,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      isTTY: Boolean(process.stderr.isTTY),
+    },
+    registerExtraCommands,
+  );
+}
