@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
 import { HttpProblem, sendProblem } from './problems.js';
+import { DOMAIN_ROUTES } from './routes.js';
 
 export interface AppOptions {
   /** Fastify logger setting (false in tests). */
@@ -44,5 +45,6 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
     return { status: 'ok' };
   });
   app.get('/api/version', async () => ({ name: 'attest', version: VERSION, database: ctx.dialect }));
+  for (const plugin of DOMAIN_ROUTES) await app.register(plugin, { ctx });
   return app;
 }

@@ -1,0 +1,25 @@
+/**
+ * policy.ts — every route under /api declares who may call it, in `config.policy`; the access
+ * layer (src/access/auth-plugin.ts) enforces it before the handler runs, and buildApp refuses
+ * to start when a route has none (a route without a policy is a defect, not an open door).
+ *
+ *   app.get('/api/items', { config: { policy: { permission: 'items:read' } }, schema }, handler)
+ *
+ * - `{ public: true }`: no authentication (login, first-run setup, OpenAPI, the log's public key).
+ * - `{ permission }`: the caller must hold a role granting `permission` in at least one
+ *   compartment. Handlers then scope what they read to `request.access.compartmentsFor(p)`,
+ *   in the database query; an item outside them is "not found", never "forbidden", so protected
+ *   compartments do not leak even their existence.
+ * - `csrf: false` exempts an unsafe method from the CSRF token check (login only).
+ */
+import type { Permission } from '../access/permissions.js';
+
+export type RoutePolicy =
+  | { readonly public: true }
+  | { readonly permission: Permission; readonly csrf?: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: RoutePolicy;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * routes.ts — the domain route plugins mounted by buildApp, in order. Each is a Fastify plugin
+ * (`src/<domain>/routes.ts`) receiving the service context; every route it adds declares a
+ * `config.policy` (see policy.ts).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Ctx } from '../ctx.js';
+
+export interface DomainPluginOptions {
+  readonly ctx: Ctx;
+}
+
+export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
+
+export const DOMAIN_ROUTES: DomainPlugin[] = [];
