@@ -136,7 +136,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await runCli(['verify'], env)).code, 0);
       const shown = JSON.parse((await runCli(['show', 'ATT-000001', '--json'], env)).stdout);
       const h: string = shown.sha256;
-      const path = join(dir, 'data', 'blobs', 'sha256', h.slice(0, 2), h.slice(2, 4), h);
+      const path = join(dir, 'data', 'blobs', 'sha256', h.slice(0, 2), h);
       chmodSync(path, 0o600);
       const b = readFileSync(path);
       b[0] = b[0]! ^ 0x20;

@@ -2,6 +2,8 @@
  * blobs.ts — the content-addressed blob store. Bytes stream in, are hashed (SHA-256) while they
  * are written to a temp file, fsynced, and atomically renamed to a path derived from the hash,
  * so a blob is either wholly present under its name or absent. Identical content is stored once.
+ * Layout: `sha256/ab/<hash>`, 256 shard directories as in git's object store; they are made
+ * once at init so a put never needs a mkdir.
  * Blobs are immutable (DESIGN.md rule 1). `BlobStore` is the seam a later S3-compatible backend
  * implements without callers changing.
  */
@@ -22,6 +24,11 @@ export interface PutOptions {
   /** Called with the running byte count, for progress bars. */
   readonly onProgress?: (bytes: number) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Leave the directory entry's fsync to a later `flush()` (batch ingest: one fsync per shard
+   * directory per batch instead of one per blob). The caller must flush before recording it.
+   */
+  readonly deferDirSync?: boolean;
 }
 
 export interface PutResult {
@@ -48,7 +55,8 @@ export interface BlobVerification {
 }
 
 export interface BlobStore {
-  put(source: AsyncIterable<Uint8Array> | Readable, options?: PutOptions): Promise<PutResult>;
+  /** put stores a stream, or a whole buffer (the fast path for small files). */
+  put(source: AsyncIterable<Uint8Array> | Readable | Uint8Array, options?: PutOptions): Promise<PutResult>;
   get(sha256: string, range?: ByteRange): Readable;
   has(sha256: string): Promise<boolean>;
   /** The stored size in bytes, or undefined when absent. */
@@ -57,6 +65,8 @@ export interface BlobStore {
   verify(sha256: string): Promise<BlobVerification>;
   /** list yields every stored hash (for orphan checks). */
   list(): AsyncIterable<string>;
+  /** flush makes every deferred put durable. */
+  flush(): Promise<void>;
 }
 
 export class BlobTooLargeError extends Error {
@@ -67,10 +77,11 @@ export class BlobTooLargeError extends Error {
   }
 }
 
-/** LocalBlobStore keeps blobs as files under `root/sha256/ab/cd/<hash>`. */
+/** LocalBlobStore keeps blobs as files under `root/sha256/ab/<hash>`. */
 export class LocalBlobStore implements BlobStore {
   readonly #root: string;
   readonly #tmp: string;
+  readonly #unsyncedDirs = new Set<string>();
 
   constructor(root: string) {
     this.#root = root;
@@ -79,8 +90,13 @@ export class LocalBlobStore implements BlobStore {
 
   /** init creates the directories and removes temp files left by processes that died. */
   async init(): Promise<void> {
-    await mkdir(join(this.#root, 'sha256'), { recursive: true, mode: 0o700 });
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < 256; i++) {
+      await mkdir(join(this.#root, 'sha256', i.toString(16).padStart(2, '0')), {
+        recursive: true,
+        mode: 0o700,
+      });
+    }
     for (const name of await readdir(this.#tmp)) {
       const pid = Number(name.split('-')[0]);
       if (!Number.isInteger(pid) || !isAlive(pid)) await rm(join(this.#tmp, name), { force: true });
@@ -89,11 +105,15 @@ export class LocalBlobStore implements BlobStore {
 
   pathOf(sha256: string): string {
     if (!isSha256Hex(sha256)) throw new Error('not a SHA-256 hex digest');
-    return join(this.#root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return join(this.#root, 'sha256', sha256.slice(0, 2), sha256);
   }
 
-  async put(source: AsyncIterable<Uint8Array> | Readable, options: PutOptions = {}): Promise<PutResult> {
-    const tmpPath = join(this.#tmp, `${process.pid}-${randomBytes(8).toString('hex')}`);
+  async put(
+    source: AsyncIterable<Uint8Array> | Readable | Uint8Array,
+    options: PutOptions = {},
+  ): Promise<PutResult> {
+    if (source instanceof Uint8Array) return this.#putBytes(source, options);
+    const tmpPath = this.#tmpPath();
     const hash = createHash('sha256');
     const head: Buffer[] = [];
     let headBytes = 0;
@@ -118,24 +138,65 @@ export class LocalBlobStore implements BlobStore {
     try {
       await pipeline(source, hashing, out, options.signal ? { signal: options.signal } : {});
       await fsyncPath(tmpPath);
-      const sha256 = hash.digest('hex');
-      const final = this.pathOf(sha256);
-      const existing = await this.size(sha256);
-      if (existing === size) {
-        await rm(tmpPath, { force: true });
-        return { sha256, size, head: Buffer.concat(head), created: false };
-      }
-      const dir = join(this.#root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4));
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await rename(tmpPath, final);
-      // The rename is durable only once the directory entry is on disk.
-      await fsyncPath(dir);
-      return { sha256, size, head: Buffer.concat(head), created: true };
+      return await this.#commit(tmpPath, hash.digest('hex'), size, Buffer.concat(head), options);
     } catch (err) {
       out.destroy();
       await rm(tmpPath, { force: true });
       throw err;
     }
+  }
+
+  async #putBytes(bytes: Uint8Array, options: PutOptions): Promise<PutResult> {
+    const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    if (bytes.length > maxBytes) throw new BlobTooLargeError(maxBytes);
+    const tmpPath = this.#tmpPath();
+    try {
+      const fh = await open(tmpPath, 'wx', 0o400);
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      options.onProgress?.(bytes.length);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const head = Buffer.from(bytes.subarray(0, SNIFF_BYTES));
+      return await this.#commit(tmpPath, sha256, bytes.length, head, options);
+    } catch (err) {
+      await rm(tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  #tmpPath(): string {
+    return join(this.#tmp, `${process.pid}-${randomBytes(8).toString('hex')}`);
+  }
+
+  /** #commit moves a synced temp file to its content address (or drops it when already held). */
+  async #commit(
+    tmpPath: string,
+    sha256: string,
+    size: number,
+    head: Buffer,
+    options: PutOptions,
+  ): Promise<PutResult> {
+    const existing = await this.size(sha256);
+    if (existing === size) {
+      await rm(tmpPath, { force: true });
+      return { sha256, size, head, created: false };
+    }
+    const dir = join(this.#root, 'sha256', sha256.slice(0, 2));
+    await rename(tmpPath, this.pathOf(sha256));
+    // The rename is durable only once the directory entry is on disk.
+    if (options.deferDirSync) this.#unsyncedDirs.add(dir);
+    else await fsyncPath(dir);
+    return { sha256, size, head, created: true };
+  }
+
+  async flush(): Promise<void> {
+    const dirs = [...this.#unsyncedDirs];
+    this.#unsyncedDirs.clear();
+    await Promise.all(dirs.map(fsyncPath));
   }
 
   get(sha256: string, range?: ByteRange): Readable {
@@ -172,10 +233,8 @@ export class LocalBlobStore implements BlobStore {
 
   async *list(): AsyncIterable<string> {
     const base = join(this.#root, 'sha256');
-    for (const a of await safeReaddir(base)) {
-      for (const b of await safeReaddir(join(base, a))) {
-        for (const name of await safeReaddir(join(base, a, b))) yield name;
-      }
+    for (const shard of await safeReaddir(base)) {
+      for (const name of await safeReaddir(join(base, shard))) yield name;
     }
   }
 }

@@ -34,6 +34,7 @@ export interface WalkResult {
 }
 
 const SEP = Buffer.from('/');
+const SMALL_FILE_BYTES = 1 << 20;
 
 /** walkPaths lists the regular files under `paths`, and a failure for each path it cannot use. */
 export async function walkPaths(paths: readonly string[]): Promise<WalkResult> {
@@ -94,8 +95,8 @@ export async function addFiles(
   files: readonly FileCandidate[],
   options: AddFilesOptions,
 ): Promise<FileResult[]> {
-  const concurrency = options.concurrency ?? 8;
-  const batchSize = options.batchSize ?? 256;
+  const concurrency = options.concurrency ?? 16;
+  const batchSize = options.batchSize ?? 1024;
   const results: FileResult[] = [];
   for (let start = 0; start < files.length; start += batchSize) {
     const window = files.slice(start, start + batchSize);
@@ -109,6 +110,7 @@ export async function addFiles(
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, window.length) }, worker));
     const ready = staged.filter((s): s is StagedItem => 'blob' in s);
+    await ctx.blobs.flush();
     let outcomes: Awaited<ReturnType<typeof recordItems>> = [];
     let batchError: FileResult['error'];
     try {
@@ -157,12 +159,17 @@ async function stageFile(
     const before = await fh.stat();
     if (!before.isFile()) throw new VaultError('NOT_A_FILE', 'not a regular file; skipped');
     let last = 0;
-    const stream = createReadStream('', { fd: fh, autoClose: false, highWaterMark: 1 << 20 });
+    // Small files are read whole (one syscall, no stream machinery); large ones stream.
+    const source =
+      before.size <= SMALL_FILE_BYTES
+        ? await fh.readFile()
+        : createReadStream('', { fd: fh, autoClose: false, highWaterMark: 1 << 20 });
     const staged = await stageContent(
       ctx,
-      stream,
+      source,
       { ...options.common, originalName: file.name, originalNameHex: file.nameHex },
       {
+        deferDirSync: true,
         onProgress: (n) => {
           options.onBytes?.(n - last);
           last = n;

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Transaction } from 'kysely';
+import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
@@ -14,6 +14,7 @@ import { VaultError } from './errors.js';
 import { type Item, itemFromRow } from './item.js';
 import { kindOf, sniffMediaType } from './media-type.js';
 import { normaliseProvenance, type Provenance } from './provenance.js';
+import type { ItemTable } from './tables.js';
 
 export const DEFAULT_COMPARTMENT = 'general';
 const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -49,7 +50,7 @@ export type AddOutcome =
 /** stageContent streams bytes into the blob store and sniffs their media type. */
 export async function stageContent(
   ctx: Ctx,
-  source: AsyncIterable<Uint8Array> | Readable,
+  source: AsyncIterable<Uint8Array> | Readable | Uint8Array,
   input: ItemInput,
   options: PutOptions = {},
 ): Promise<StagedItem> {
@@ -78,22 +79,32 @@ export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Prom
   if (staged.length === 0) return [];
   const at = nowIso(ctx);
   return ctx.db.transaction().execute(async (trx) => {
-    const outcomes: AddOutcome[] = [];
-    const existing = await firstItemsByBlob(
+    const known = await firstItemsByBlob(
       trx,
       staged.map((s) => s.blob.sha256),
     );
+    // Decide first, then write in bulk: one ERN block, one multi-row insert per table.
+    const toInsert: StagedItem[] = [];
+    const plan: (Item | number)[] = [];
+    const firstInBatch = new Map<string, number>();
     for (const s of staged) {
-      const prior = existing.get(s.blob.sha256);
-      if (prior && !s.input.allowDuplicate) {
-        outcomes.push({ status: 'duplicate', item: prior });
+      const prior = known.get(s.blob.sha256);
+      const earlier = firstInBatch.get(s.blob.sha256);
+      if (!s.input.allowDuplicate && (prior || earlier !== undefined)) {
+        plan.push(prior ?? earlier!);
         continue;
       }
-      const item = await insertItem(trx, s, at);
-      if (!prior) existing.set(item.sha256, item);
-      outcomes.push({ status: 'added', item });
+      if (!prior && earlier === undefined) firstInBatch.set(s.blob.sha256, toInsert.length);
+      plan.push(toInsert.length);
+      toInsert.push(s);
     }
-    return outcomes;
+    const inserted = await insertItems(trx, toInsert, at);
+    return plan.map((p, i): AddOutcome => {
+      if (typeof p !== 'number') return { status: 'duplicate', item: p };
+      const item = inserted[p]!;
+      const wasFirst = firstInBatch.get(item.sha256) === p || staged[i]!.input.allowDuplicate;
+      return wasFirst ? { status: 'added', item } : { status: 'duplicate', item };
+    });
   });
 }
 
@@ -112,16 +123,43 @@ async function firstItemsByBlob(trx: Transaction<Database>, hashes: string[]): P
   return found;
 }
 
-async function insertItem(trx: Transaction<Database>, s: StagedItem, at: string): Promise<Item> {
+const ROWS_PER_INSERT = 200;
+
+async function insertItems(
+  trx: Transaction<Database>,
+  staged: readonly StagedItem[],
+  at: string,
+): Promise<Item[]> {
+  if (staged.length === 0) return [];
+  const firstSeq = await nextValues(trx, 'ern', staged.length);
+  const rows = staged.map((s, i) => itemRow(s, firstSeq + i, at));
+  const blobs = new Map(
+    staged.map((s) => [
+      s.blob.sha256,
+      { sha256: s.blob.sha256, size: s.blob.size, media_type: s.mediaType, stored_at: at },
+    ]),
+  );
+  const blobRows = [...blobs.values()];
+  for (let i = 0; i < blobRows.length; i += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('blob')
+      .values(blobRows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('item')
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .execute();
+  }
+  return rows.map(itemFromRow);
+}
+
+function itemRow(s: StagedItem, seq: number, at: string): Insertable<ItemTable> & Selectable<ItemTable> {
   const { blob, input } = s;
   const provenance = normaliseProvenance(input.provenance);
-  await trx
-    .insertInto('blob')
-    .values({ sha256: blob.sha256, size: blob.size, media_type: s.mediaType, stored_at: at })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute();
-  const seq = await nextValues(trx, 'ern');
-  const row = {
+  return {
     id: randomUUID(),
     ern: formatErn(seq),
     ern_seq: seq,
@@ -141,8 +179,6 @@ async function insertItem(trx: Transaction<Database>, s: StagedItem, at: string)
     created_at: at,
     created_by: input.actor,
   };
-  await trx.insertInto('item').values(row).execute();
-  return itemFromRow(row);
 }
 
 function validateInput(input: ItemInput): void {

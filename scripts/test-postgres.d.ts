@@ -1,0 +1,5 @@
+export interface TestPostgres {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+export function startTestPostgres(): Promise<TestPostgres>;
