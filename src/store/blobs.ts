@@ -8,6 +8,7 @@
  * implements without callers changing.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -140,7 +141,10 @@ export class LocalBlobStore implements BlobStore {
       await fsyncPath(tmpPath);
       return await this.#commit(tmpPath, hash.digest('hex'), size, Buffer.concat(head), options);
     } catch (err) {
+      // The stream may still be opening the temp file: wait for it to close before removing,
+      // or the open would re-create the file after the rm.
       out.destroy();
+      if (!out.closed) await once(out, 'close');
       await rm(tmpPath, { force: true });
       throw err;
     }
