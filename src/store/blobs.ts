@@ -8,8 +8,7 @@
  * implements without callers changing.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -114,15 +113,20 @@ export class LocalBlobStore implements BlobStore {
     options: PutOptions = {},
   ): Promise<PutResult> {
     if (source instanceof Uint8Array) return this.#putBytes(source, options);
-    const tmpPath = this.#tmpPath();
     const hash = createHash('sha256');
     const head: Buffer[] = [];
     let headBytes = 0;
     let size = 0;
     const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
     const onProgress = options.onProgress;
-    async function* hashing(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-      for await (const chunk of chunks) {
+    // The temp file is opened here so that on failure it certainly exists and is closed
+    // before it is removed; chunks are written as they are hashed (awaiting each write is the
+    // back-pressure).
+    const tmpPath = this.#tmpPath();
+    const fh = await open(tmpPath, 'wx', 0o400);
+    try {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        options.signal?.throwIfAborted();
         size += chunk.length;
         if (size > maxBytes) throw new BlobTooLargeError(maxBytes);
         hash.update(chunk);
@@ -131,20 +135,14 @@ export class LocalBlobStore implements BlobStore {
           head.push(Buffer.from(take));
           headBytes += take.length;
         }
+        await fh.write(chunk);
         onProgress?.(size);
-        yield chunk;
       }
-    }
-    const out = createWriteStream(tmpPath, { flags: 'wx', mode: 0o400 });
-    try {
-      await pipeline(source, hashing, out, options.signal ? { signal: options.signal } : {});
-      await fsyncPath(tmpPath);
+      await fh.sync();
+      await fh.close();
       return await this.#commit(tmpPath, hash.digest('hex'), size, Buffer.concat(head), options);
     } catch (err) {
-      // The stream may still be opening the temp file: wait for it to close before removing,
-      // or the open would re-create the file after the rm.
-      out.destroy();
-      if (!out.closed) await once(out, 'close');
+      await fh.close().catch(() => {});
       await rm(tmpPath, { force: true });
       throw err;
     }
