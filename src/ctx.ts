@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import type { LogKey } from './custody/log-key.js';
 import type { BlobStore } from './store/blobs.js';
 import type { DialectName } from './store/db.js';
 import type { Database } from './store/schema.js';
@@ -14,6 +15,8 @@ export interface Ctx {
   readonly blobs: BlobStore;
   readonly config: Config;
   readonly clock: () => Date;
+  /** The custody log's signing key (C2SP signed-note, Ed25519). */
+  readonly logKey: LogKey;
 }
 
 /** nowIso returns the context's current time as UTC ISO 8601 (DESIGN.md rule 5). */

@@ -27,6 +27,13 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed' },
   'csrf-failed': { status: 403, title: 'Cross-site request refused' },
+  'scope-exceeded': { status: 403, title: 'More access than the caller holds' },
+  'invalid-credentials': { status: 401, title: 'Username or password is not right' },
+  'wrong-password': { status: 403, title: 'The current password is not right' },
+  'weak-password': { status: 422, title: 'The password does not meet the rules' },
+  'invalid-link': { status: 400, title: 'The link is not valid or has expired' },
+  'setup-done': { status: 409, title: 'This deployment already has an admin' },
+  'last-admin': { status: 409, title: 'The last active admin must stay' },
   'rate-limited': { status: 429, title: 'Too many attempts; wait and retry' },
   conflict: { status: 409, title: 'Conflicts with the current state' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
@@ -41,6 +48,19 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   INVALID_INPUT: 'invalid-request',
   TOO_LARGE: 'payload-too-large',
   BLOB_TOO_LARGE: 'payload-too-large',
+  INVALID_RANGE: 'invalid-request',
+  // access (src/access/errors.ts)
+  INVALID_CREDENTIALS: 'invalid-credentials',
+  WRONG_PASSWORD: 'wrong-password',
+  LOCKED: 'rate-limited',
+  WEAK_PASSWORD: 'weak-password',
+  INVALID_USERNAME: 'invalid-request',
+  USER_EXISTS: 'conflict',
+  INVALID_LINK: 'invalid-link',
+  SETUP_DONE: 'setup-done',
+  SCOPE_EXCEEDED: 'scope-exceeded',
+  LAST_ADMIN: 'last-admin',
+  FORBIDDEN: 'forbidden',
 };
 
 export class HttpProblem extends Error {
@@ -90,8 +110,9 @@ function classify(err: unknown): { code: string; detail?: string; extra: Record<
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { code: 'malformed-json', extra: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { code: 'unsupported-media-type', extra: {} };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'invalid-request', detail: 'the body does not match its Content-Length', extra: {} };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return { code: 'payload-too-large', extra: {} };

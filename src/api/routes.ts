@@ -5,6 +5,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
+import { custodyRoutes } from '../custody/routes.js';
+import { vaultRoutes } from '../vault/routes.js';
 
 export interface DomainPluginOptions {
   readonly ctx: Ctx;
@@ -12,4 +14,4 @@ export interface DomainPluginOptions {
 
 export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
 
-export const DOMAIN_ROUTES: DomainPlugin[] = [];
+export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes];

@@ -1,4 +1,6 @@
 // Commands added by later domains (custody log, users, operations, demo) register here.
+import { registerUser } from '../access/cli.js';
+import { registerLog } from '../custody/cli.js';
 import type { Register } from './main.js';
 
-export const registerExtraCommands: Register[] = [];
+export const registerExtraCommands: Register[] = [registerLog, registerUser];

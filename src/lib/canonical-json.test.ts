@@ -4,7 +4,10 @@ import { type CanonicalValue, canonicalJson } from './canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [true, null], c: 'x' } }), '{"a":{"c":"x","d":[true,null]},"b":1}');
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [true, null], c: 'x' } }),
+      '{"a":{"c":"x","d":[true,null]},"b":1}',
+    );
   });
   it('gives the same bytes whatever the insertion order', () => {
     assert.equal(canonicalJson({ x: 1, y: 2 }), canonicalJson({ y: 2, x: 1 }));

@@ -4,14 +4,21 @@
  * keys sorted by UTF-16 code units, arrays, strings, safe integers, booleans and null; no
  * whitespace. Floats, NaN, undefined and non-plain objects are refused rather than coerced.
  */
-export type CanonicalValue = string | number | boolean | null | CanonicalValue[] | { [k: string]: CanonicalValue };
+export type CanonicalValue =
+  | string
+  | number
+  | boolean
+  | null
+  | CanonicalValue[]
+  | { [k: string]: CanonicalValue };
 
 /** canonicalJson returns the canonical text of `value`, or throws TypeError on a value it will not encode. */
 export function canonicalJson(value: CanonicalValue): string {
   if (value === null || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`canonical JSON takes safe integers only, got ${value}`);
+    if (!Number.isSafeInteger(value))
+      throw new TypeError(`canonical JSON takes safe integers only, got ${value}`);
     return String(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
+import { loadOrCreateLogKey } from '../custody/log-key.js';
 import { LocalBlobStore } from './blobs.js';
 import { openDatabase } from './db.js';
 
@@ -18,6 +19,7 @@ export async function openStore(config: Config, clock: () => Date = () => new Da
   const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
   await blobs.init();
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const ctx: Ctx = { db: handle.db, dialect: handle.dialect, blobs, config, clock };
+  const logKey = loadOrCreateLogKey(config.dataDir, config.logOrigin);
+  const ctx: Ctx = { db: handle.db, dialect: handle.dialect, blobs, config, clock, logKey };
   return { ctx, location: handle.location, close: () => handle.close() };
 }

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
+import { appendEntries, maybeCheckpoint } from '../custody/service.js';
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
 import { nextValues } from '../store/counters.js';
@@ -78,7 +79,7 @@ export async function addContent(
 export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Promise<AddOutcome[]> {
   if (staged.length === 0) return [];
   const at = nowIso(ctx);
-  return ctx.db.transaction().execute(async (trx) => {
+  const outcomes = await ctx.db.transaction().execute(async (trx) => {
     const known = await firstItemsByBlob(
       trx,
       staged.map((s) => s.blob.sha256),
@@ -99,6 +100,17 @@ export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Prom
       toInsert.push(s);
     }
     const inserted = await insertItems(trx, toInsert, at);
+    // The ingest entries commit with the rows they record (DESIGN.md rule 2).
+    await appendEntries(
+      trx,
+      inserted.map((item) => ({
+        kind: 'ingest',
+        actor: item.createdBy,
+        itemId: item.id,
+        data: { ern: item.ern, sha256: item.sha256, size: item.size },
+      })),
+      at,
+    );
     return plan.map((p, i): AddOutcome => {
       if (typeof p !== 'number') return { status: 'duplicate', item: p };
       const item = inserted[p]!;
@@ -106,6 +118,8 @@ export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Prom
       return wasFirst ? { status: 'added', item } : { status: 'duplicate', item };
     });
   });
+  await maybeCheckpoint(ctx);
+  return outcomes;
 }
 
 async function firstItemsByBlob(trx: Transaction<Database>, hashes: string[]): Promise<Map<string, Item>> {

@@ -1,3 +1,5 @@
+import { setupPath } from '../../access/links.js';
+import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
 import { redactUrl } from '../../store/db.js';
 import { openStore } from '../../store/open.js';
@@ -30,6 +32,17 @@ export const registerServe: Register = (program, { io }) => {
         io.stdout,
         `Attest is running at ${address}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
       );
+      if (await setupNeeded(store.ctx)) {
+        // First run: no admin yet. The token is in the fragment, so it never reaches a server log.
+        const link = await issueSetupLink(store.ctx);
+        println(io.stdout, '');
+        println(
+          io.stdout,
+          'First run: no admin account yet. Open this one-time link within the hour to create it:',
+        );
+        println(io.stdout, `  ${address}${setupPath(link.token)}`);
+        println(io.stdout, '');
+      }
       // Keep running until a signal arrives.
       await new Promise(() => {});
     });

@@ -1,7 +1,11 @@
 // The ordered list of migrations. Append only; never edit or reorder a released one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-vault.js';
+import * as m0002 from './0002-custody.js';
+import * as m0003 from './0003-access.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
+  '0002-custody': m0002,
+  '0003-access': m0003,
 };

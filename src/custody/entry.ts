@@ -1,0 +1,101 @@
+/**
+ * entry.ts — what a custody-log entry says, and its exact bytes. An entry holds ids, hashes,
+ * its kind, the acting account's id and the time — never personal data (DESIGN.md rule 4). Its
+ * canonical JSON is the leaf data of the RFC 6962 tree, so anyone can recompute the leaf hash.
+ */
+import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
+import { isSha256Hex } from '../lib/hash.js';
+import { CustodyError } from './errors.js';
+
+export const ENTRY_KINDS = [
+  'ingest',
+  'derive',
+  'view',
+  'export',
+  'annotate',
+  'redact',
+  'transfer',
+  'key-rotation',
+  'delete-request',
+  'observation',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** What a caller asks to log; the log adds seq and (from its clock) at. */
+export interface NewEntry {
+  readonly kind: EntryKind;
+  readonly actor: string;
+  /** The item this entry is about, if any. */
+  readonly itemId?: string;
+  /** Further ids and hashes: string, integer or boolean values only, keys [a-zA-Z0-9]. */
+  readonly data?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface Entry extends NewEntry {
+  readonly seq: number;
+  readonly at: string;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,127}$/;
+const DATA_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,31}$/;
+const RESERVED = new Set(['v', 'seq', 'at', 'kind', 'actor', 'item']);
+const MAX_DATA_KEYS = 32;
+const MAX_VALUE = 256;
+
+/**
+ * entryPayload returns the canonical JSON of `entry` (version 1):
+ * {"actor","at","item"?,"kind","seq","v":1, …data}. Values are bounded and checked so that
+ * free text (where personal data would hide) cannot enter the log.
+ */
+export function entryPayload(entry: Entry): string {
+  if (!ENTRY_KINDS.includes(entry.kind))
+    throw new CustodyError('INVALID_ENTRY', `unknown entry kind ${entry.kind}`);
+  if (!ID.test(entry.actor)) throw new CustodyError('INVALID_ENTRY', 'actor must be an id');
+  if (entry.itemId !== undefined && !ID.test(entry.itemId))
+    throw new CustodyError('INVALID_ENTRY', 'item must be an id');
+  const body: Record<string, CanonicalValue> = {
+    v: 1,
+    seq: entry.seq,
+    at: entry.at,
+    kind: entry.kind,
+    actor: entry.actor,
+  };
+  if (entry.itemId !== undefined) body.item = entry.itemId;
+  const data = entry.data ?? {};
+  const keys = Object.keys(data);
+  if (keys.length > MAX_DATA_KEYS) throw new CustodyError('INVALID_ENTRY', 'too many data fields');
+  for (const k of keys) {
+    const v = data[k]!;
+    if (!DATA_KEY.test(k) || RESERVED.has(k)) throw new CustodyError('INVALID_ENTRY', `bad data key ${k}`);
+    if (typeof v === 'string' && !(v.length <= MAX_VALUE && (ID.test(v) || isSha256Hex(v)))) {
+      throw new CustodyError('INVALID_ENTRY', `data.${k} must be an id or a hash, not free text`);
+    }
+    if (typeof v === 'number' && !Number.isSafeInteger(v))
+      throw new CustodyError('INVALID_ENTRY', `data.${k} must be an integer`);
+    body[k] = v;
+  }
+  return canonicalJson(body);
+}
+
+/** parsePayload reads a stored payload back into an Entry (for verification and display). */
+export function parsePayload(payload: string): Entry {
+  const raw = JSON.parse(payload) as Record<string, unknown>;
+  const { v, seq, at, kind, actor, item, ...data } = raw;
+  if (
+    v !== 1 ||
+    typeof seq !== 'number' ||
+    typeof at !== 'string' ||
+    typeof kind !== 'string' ||
+    typeof actor !== 'string'
+  ) {
+    throw new CustodyError('INVALID_ENTRY', 'not a version 1 custody entry');
+  }
+  return {
+    seq,
+    at,
+    kind: kind as EntryKind,
+    actor,
+    ...(typeof item === 'string' ? { itemId: item } : {}),
+    data: data as Record<string, string | number | boolean>,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * repo.ts — the custody log's queries: entries, stored subtree hashes and checkpoints.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { type Coord, coordKey } from './subtrees.js';
+import type { CheckpointTable, CustodyEntryTable } from './tables.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const COORDS_PER_QUERY = 200;
+
+/** readSubtrees fetches the hashes at `coords` in as few queries as the list allows. */
+export async function readSubtrees(db: Db, coords: readonly Coord[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < coords.length; i += COORDS_PER_QUERY) {
+    const batch = coords.slice(i, i + COORDS_PER_QUERY);
+    const rows = await db
+      .selectFrom('custody_node')
+      .select(['level', 'idx', 'hash'])
+      .where((eb) => eb.or(batch.map((c) => eb.and([eb('level', '=', c.level), eb('idx', '=', c.idx)]))))
+      .execute();
+    for (const r of rows)
+      out.set(coordKey({ level: Number(r.level), idx: Number(r.idx) }), Buffer.from(r.hash, 'hex'));
+  }
+  return out;
+}
+
+export async function insertRows(
+  trx: Transaction<Database>,
+  entries: Selectable<CustodyEntryTable>[],
+  nodes: { level: number; idx: number; hash: string }[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    await trx
+      .insertInto('custody_entry')
+      .values(entries.slice(i, i + 500))
+      .execute();
+  }
+  for (let i = 0; i < nodes.length; i += 1000) {
+    await trx
+      .insertInto('custody_node')
+      .values(nodes.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+/** logSize returns how many entries the log holds (its counter; equal to max(seq)+1). */
+export async function logSize(db: Db): Promise<number> {
+  const row = await db.selectFrom('counter').select('value').where('name', '=', 'custody').executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+export async function latestCheckpointRow(db: Db): Promise<Selectable<CheckpointTable> | undefined> {
+  return db.selectFrom('checkpoint').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function checkpointRow(db: Db, size: number): Promise<Selectable<CheckpointTable> | undefined> {
+  return db.selectFrom('checkpoint').selectAll().where('size', '=', size).executeTakeFirst();
+}
+
+export async function entryRow(db: Db, seq: number): Promise<Selectable<CustodyEntryTable> | undefined> {
+  return db.selectFrom('custody_entry').selectAll().where('seq', '=', seq).executeTakeFirst();
+}
+
+export async function entriesForItem(db: Db, itemId: string): Promise<Selectable<CustodyEntryTable>[]> {
+  return db.selectFrom('custody_entry').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
+}

@@ -1,0 +1,213 @@
+/**
+ * service.ts — the custody log: entries appended in the same transaction as the change they
+ * record (DESIGN.md rule 2), RFC 6962 subtree hashes persisted on append so that any proof
+ * costs O(log n) reads, signed C2SP checkpoints every N entries or T seconds, and proofs.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { type Ctx, nowIso } from '../ctx.js';
+import { sha256 } from '../lib/hash.js';
+import { nextValues } from '../store/counters.js';
+import type { Database } from '../store/schema.js';
+import { type Entry, entryPayload, type NewEntry, parsePayload } from './entry.js';
+import { CustodyError } from './errors.js';
+import {
+  checkpointRow,
+  entriesForItem,
+  entryRow,
+  insertRows,
+  latestCheckpointRow,
+  logSize,
+  readSubtrees,
+} from './repo.js';
+import {
+  appendToFrontier,
+  consistencyRanges,
+  coordsFor,
+  foldRange,
+  inclusionRanges,
+  type Range,
+  rangeSubtrees,
+} from './subtrees.js';
+
+/** RFC 6962 §2.1: leaf hash prefix. */
+const LEAF_PREFIX = Buffer.from([0x00]);
+
+/** leafHashOf returns SHA-256(0x00 || payload) for an entry's canonical JSON. */
+export function leafHashOf(payload: string): Buffer {
+  return sha256(LEAF_PREFIX, Buffer.from(payload, 'utf8'));
+}
+
+/**
+ * appendEntries appends `entries` inside the caller's transaction and returns them with their
+ * sequence numbers. The counter row update serialises concurrent appenders on PostgreSQL.
+ */
+export async function appendEntries(
+  trx: Transaction<Database>,
+  entries: readonly NewEntry[],
+  at: string,
+): Promise<Entry[]> {
+  if (entries.length === 0) return [];
+  // The counter holds the log size; its values are 1-based, leaf indices 0-based.
+  const first = (await nextValues(trx, 'custody', entries.length)) - 1;
+  const frontier = await readSubtrees(trx, rangeSubtrees([0, first]));
+  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i, at }));
+  const payloads = full.map(entryPayload);
+  const leafHashes = payloads.map(leafHashOf);
+  const created = appendToFrontier(first, frontier, leafHashes);
+  await insertRows(
+    trx,
+    full.map((e, i) => ({
+      seq: e.seq,
+      leaf_hash: leafHashes[i]!.toString('hex'),
+      kind: e.kind,
+      item_id: e.itemId ?? null,
+      actor_id: e.actor,
+      at,
+      payload: payloads[i]!,
+    })),
+    created.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') })),
+  );
+  return full;
+}
+
+/** appendEntry appends one entry in its own transaction (for changes with no other rows). */
+export async function appendEntry(ctx: Ctx, entry: NewEntry): Promise<Entry> {
+  const [e] = await ctx.db.transaction().execute((trx) => appendEntries(trx, [entry], nowIso(ctx)));
+  await maybeCheckpoint(ctx);
+  return e!;
+}
+
+export interface Checkpoint {
+  readonly size: number;
+  /** Hex root hash. */
+  readonly root: string;
+  /** The C2SP signed note (tlog-checkpoint body + signature lines). */
+  readonly signedNote: string;
+  readonly at: string;
+}
+
+/** treeRoot returns MTH of the first `size` entries from stored subtrees. */
+export async function treeRoot(db: Kysely<Database>, size: number): Promise<Buffer> {
+  if (size === 0) return sha256();
+  const range: Range = [0, size];
+  return foldRange(range, await readSubtrees(db, coordsFor([range])));
+}
+
+/**
+ * signCheckpoint signs a checkpoint of the log as it is now (or returns the latest when nothing
+ * was appended since). Ed25519 is deterministic, so two processes racing to sign the same size
+ * produce the same note and the second insert is a no-op.
+ */
+export async function signCheckpoint(ctx: Ctx): Promise<Checkpoint | undefined> {
+  const size = await logSize(ctx.db);
+  const latest = await latestCheckpointRow(ctx.db);
+  if (size === 0) return undefined;
+  if (latest && Number(latest.size) >= size) return checkpointFromRow(latest);
+  const root = await treeRoot(ctx.db, size);
+  const signedNote = ctx.logKey.signCheckpoint(size, root);
+  const row = { size, root: root.toString('hex'), signed_note: signedNote, at: nowIso(ctx) };
+  await ctx.db
+    .insertInto('checkpoint')
+    .values(row)
+    .onConflict((oc) => oc.column('size').doNothing())
+    .execute();
+  return checkpointFromRow(row);
+}
+
+/** maybeCheckpoint signs when N entries or T seconds have passed since the latest checkpoint. */
+export async function maybeCheckpoint(ctx: Ctx): Promise<Checkpoint | undefined> {
+  const [size, latest] = await Promise.all([logSize(ctx.db), latestCheckpointRow(ctx.db)]);
+  const since = latest ? size - Number(latest.size) : size;
+  if (since <= 0) return undefined;
+  const age = latest ? (ctx.clock().getTime() - Date.parse(latest.at)) / 1000 : Number.POSITIVE_INFINITY;
+  if (since >= ctx.config.checkpointEvery || age >= ctx.config.checkpointSeconds) return signCheckpoint(ctx);
+  return undefined;
+}
+
+export async function latestCheckpoint(ctx: Ctx): Promise<Checkpoint | undefined> {
+  const row = await latestCheckpointRow(ctx.db);
+  return row ? checkpointFromRow(row) : undefined;
+}
+
+export async function checkpointAt(ctx: Ctx, size: number): Promise<Checkpoint> {
+  const row = await checkpointRow(ctx.db, size);
+  if (!row) throw new CustodyError('NOT_FOUND', `no checkpoint of size ${size}`);
+  return checkpointFromRow(row);
+}
+
+function checkpointFromRow(r: { size: number; root: string; signed_note: string; at: string }): Checkpoint {
+  return { size: Number(r.size), root: r.root, signedNote: r.signed_note, at: r.at };
+}
+
+export interface InclusionProof {
+  readonly index: number;
+  readonly size: number;
+  readonly leafHash: string;
+  readonly proof: string[];
+}
+
+export interface ConsistencyProof {
+  readonly old: number;
+  readonly new: number;
+  readonly oldRoot: string;
+  readonly newRoot: string;
+  readonly proof: string[];
+}
+
+/** proveInclusion returns the audit path for entry `index` in the tree of `size` entries. */
+export async function proveInclusion(ctx: Ctx, index: number, size: number): Promise<InclusionProof> {
+  await assertRange(ctx, size, index >= 0 && index < size, `index must be 0 ≤ index < size`);
+  const ranges = inclusionRanges(index, size);
+  const hashes = await readSubtrees(ctx.db, [...coordsFor(ranges), { level: 0, idx: index }]);
+  const leaf = hashes.get(`0:${index}`);
+  if (!leaf) throw new CustodyError('NOT_FOUND', `no entry ${index}`);
+  return {
+    index,
+    size,
+    leafHash: leaf.toString('hex'),
+    proof: ranges.map((r) => foldRange(r, hashes).toString('hex')),
+  };
+}
+
+/** proveConsistency returns the RFC 6962 §2.1.2 proof that tree `old` is a prefix of tree `new`. */
+export async function proveConsistency(
+  ctx: Ctx,
+  oldSize: number,
+  newSize: number,
+): Promise<ConsistencyProof> {
+  await assertRange(ctx, newSize, oldSize >= 1 && oldSize <= newSize, 'sizes must be 1 ≤ old ≤ new');
+  const ranges = oldSize === newSize ? [] : consistencyRanges(oldSize, newSize);
+  const all: Range[] = [...ranges, [0, oldSize], [0, newSize]];
+  const hashes = await readSubtrees(ctx.db, coordsFor(all));
+  return {
+    old: oldSize,
+    new: newSize,
+    oldRoot: foldRange([0, oldSize], hashes).toString('hex'),
+    newRoot: foldRange([0, newSize], hashes).toString('hex'),
+    proof: ranges.map((r) => foldRange(r, hashes).toString('hex')),
+  };
+}
+
+async function assertRange(ctx: Ctx, size: number, ok: boolean, message: string): Promise<void> {
+  if (!Number.isSafeInteger(size) || size < 1 || !ok) throw new CustodyError('INVALID_RANGE', message);
+  if (size > (await logSize(ctx.db)))
+    throw new CustodyError('INVALID_RANGE', `the log has fewer than ${size} entries`);
+}
+
+export interface StoredEntry extends Entry {
+  readonly leafHash: string;
+}
+
+export async function getEntry(ctx: Ctx, seq: number): Promise<StoredEntry> {
+  const row = Number.isSafeInteger(seq) && seq >= 0 ? await entryRow(ctx.db, seq) : undefined;
+  if (!row) throw new CustodyError('NOT_FOUND', `no log entry ${seq}`);
+  return { ...parsePayload(row.payload), leafHash: row.leaf_hash };
+}
+
+/** itemEntries returns the entries about one item, oldest first. */
+export async function itemEntries(ctx: Ctx, itemId: string): Promise<StoredEntry[]> {
+  return (await entriesForItem(ctx.db, itemId)).map((row) => ({
+    ...parsePayload(row.payload),
+    leafHash: row.leaf_hash,
+  }));
+}
