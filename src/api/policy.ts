@@ -6,16 +6,20 @@
  *   app.get('/api/items', { config: { policy: { permission: 'items:read' } }, schema }, handler)
  *
  * - `{ public: true }`: no authentication (login, first-run setup, OpenAPI, the log's public key).
+ * - `{ authenticated: true }`: any signed-in caller, whatever their roles (their own profile,
+ *   password, tokens, logout).
  * - `{ permission }`: the caller must hold a role granting `permission` in at least one
  *   compartment. Handlers then scope what they read to `request.access.compartmentsFor(p)`,
  *   in the database query; an item outside them is "not found", never "forbidden", so protected
  *   compartments do not leak even their existence.
- * - `csrf: false` exempts an unsafe method from the CSRF token check (login only).
+ * - `csrf: false` exempts an unsafe method from the CSRF check (public routes are never checked
+ *   for a token; a foreign Origin on them is still refused).
  */
 import type { Permission } from '../access/permissions.js';
 
 export type RoutePolicy =
   | { readonly public: true }
+  | { readonly authenticated: true; readonly csrf?: boolean }
   | { readonly permission: Permission; readonly csrf?: boolean };
 
 declare module 'fastify' {

@@ -1,50 +1,149 @@
 /**
- * server.ts — builds the Fastify app (without listening: tests use app.inject()). Domain routes
- * arrive as plugins behind the access layer; only health and version are public here.
+ * server.ts — builds the Fastify app (without listening: tests use app.inject()).
+ *
+ * Order matters: security headers and cookies, the OpenAPI generator, then the access layer
+ * (which checks that every /api route declares a policy and enforces it), then the access
+ * routes, then the domain routes (src/api/routes.ts). Errors of every kind leave as RFC 9457
+ * problem+json (problems.ts) carrying the request id that is also in `x-request-id` and in
+ * every log line; bodies are JSON only, at most `bodyLimit` bytes unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { accessPlugin } from '../access/auth-plugin.js';
+import { ACCESS_ROUTES } from '../access/routes.js';
+import { SESSION_COOKIE } from '../access/sessions.js';
 import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
+import type { RoutePolicy } from './policy.js';
 import { HttpProblem, sendProblem } from './problems.js';
-import { DOMAIN_ROUTES } from './routes.js';
+import { DOMAIN_ROUTES, type DomainPlugin } from './routes.js';
+import type { TypeBoxTypeProvider } from './type-provider.js';
 
 export interface AppOptions {
   /** Fastify logger setting (false in tests). */
   readonly logger?: boolean;
-  /** Largest JSON body any route accepts by default (bytes). */
+  /** Largest JSON body any route accepts by default (bytes; default 1 MiB). */
   readonly bodyLimit?: number;
+  /** Further route plugins, registered after the domain routes (tests, embedding). */
+  readonly plugins?: readonly DomainPlugin[];
 }
 
-/** buildApp returns the configured Fastify instance for `ctx`. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DOCS_PREFIX = '/api/docs';
+
+/** buildApp returns the configured, ready Fastify instance for `ctx`. */
 export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger
       ? {
           level: 'info',
-          // Never log secrets: cookies, authorisation headers and tokens are dropped.
+          // Never log secrets: cookies, authorisation headers and tokens are dropped; request
+          // bodies (passwords, one-time tokens) are never logged at all.
           redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.headers["x-csrf-token"]',
+              'res.headers["set-cookie"]',
+            ],
             remove: true,
           },
         }
       : false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
-  });
-  app.addHook('onSend', async (request, reply) => {
+    // A URL's query string is bounded too (the body limit covers bodies).
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new HttpProblem('not-found'), request, reply));
+  // JSON only: text/plain (Fastify's other default) is refused with 415.
+  app.removeContentTypeParser('text/plain');
 
-  app.get('/healthz', async () => {
+  await app.register(helmet, {
+    // The API serves JSON; the docs UI needs its own scripts and styles (set by swagger-ui).
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        // The embedded default serves plain HTTP on a LAN address; do not force https:.
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(cookie, { hook: 'onRequest' });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Attest API', version: VERSION },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (att_…)' },
+        },
+      },
+    },
+    // Document each route's policy next to it: who may call, with which credentials.
+    transform: ({ schema, url, route }) => {
+      const policy = route.config?.policy as RoutePolicy | undefined;
+      const extra =
+        policy === undefined || 'public' in policy
+          ? { security: [] }
+          : {
+              security: [{ session: [] }, { bearer: [] }],
+              ...('permission' in policy ? { 'x-permission': policy.permission } : {}),
+            };
+      return { schema: { ...schema, ...extra } as unknown as typeof schema, url };
+    },
+  });
+  await app.register(accessPlugin, { ctx, publicPrefixes: [DOCS_PREFIX] });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.db.selectFrom('counter').select('name').limit(1).execute();
     return { status: 'ok' };
   });
-  app.get('/api/version', async () => ({ name: 'attest', version: VERSION, database: ctx.dialect }));
+  app.get(
+    '/api/version',
+    {
+      config: { policy: { public: true } },
+      schema: {
+        tags: ['meta'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              version: { type: 'string' },
+              database: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async () => ({ name: 'attest', version: VERSION, database: ctx.dialect }),
+  );
+  app.get('/api/openapi.json', { config: { policy: { public: true } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  for (const plugin of ACCESS_ROUTES) await app.register(plugin, { ctx });
   for (const plugin of DOMAIN_ROUTES) await app.register(plugin, { ctx });
+  for (const plugin of options.plugins ?? []) await app.register(plugin, { ctx });
+  await app.ready();
   return app;
 }

@@ -1,0 +1,133 @@
+/**
+ * audit.ts — the access audit: every authentication event and every permission denial, with
+ * time, actor, address, route pattern, outcome and request id. Never a password, token, cookie or
+ * the username someone typed (it may be a mistyped password). Auditors page through it and
+ * export it as CSV.
+ */
+import type { Selectable } from 'kysely';
+import { type Ctx, nowIso } from '../ctx.js';
+import { nextValues } from '../store/counters.js';
+import type { AccessEventTable } from './tables.js';
+
+export type AccessEventKind =
+  | 'login'
+  | 'logout'
+  | 'logout-everywhere'
+  | 'setup'
+  | 'setup-link'
+  | 'password-change'
+  | 'password-reset'
+  | 'reset-link'
+  | 'user-create'
+  | 'user-disable'
+  | 'grant'
+  | 'revoke-grant'
+  | 'token-create'
+  | 'token-revoke'
+  | 'token-failed'
+  | 'denied';
+
+export interface NewAccessEvent {
+  readonly kind: AccessEventKind;
+  readonly outcome: string;
+  readonly actorId?: string | null;
+  readonly targetId?: string | null;
+  readonly ip?: string | null;
+  readonly method?: string | null;
+  readonly route?: string | null;
+  readonly status?: number | null;
+  readonly requestId?: string | null;
+}
+
+export type AccessEvent = Selectable<AccessEventTable>;
+
+/** recordAccessEvent appends one event (its own transaction: a denial is recorded even then). */
+export async function recordAccessEvent(ctx: Ctx, event: NewAccessEvent): Promise<void> {
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    const seq = await nextValues(trx, 'access_event');
+    await trx
+      .insertInto('access_event')
+      .values({
+        seq,
+        at,
+        kind: event.kind,
+        outcome: event.outcome,
+        actor_id: event.actorId ?? null,
+        target_id: event.targetId ?? null,
+        ip: event.ip ?? null,
+        method: event.method ?? null,
+        route: event.route ?? null,
+        status: event.status ?? null,
+        request_id: event.requestId ?? null,
+      })
+      .execute();
+  });
+}
+
+export interface AuditQuery {
+  /** Cursor: continue after this sequence number. */
+  readonly after?: number;
+  readonly limit?: number;
+  readonly kind?: string;
+  readonly outcome?: string;
+  readonly actorId?: string;
+  /** Inclusive lower and exclusive upper bounds on `at` (ISO 8601). */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** queryAccessEvents returns events in order, one page, and the cursor of the next page. */
+export async function queryAccessEvents(
+  ctx: Ctx,
+  query: AuditQuery,
+): Promise<{ events: AccessEvent[]; next: number | null }> {
+  const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
+  let q = ctx.db
+    .selectFrom('access_event')
+    .selectAll()
+    .orderBy('seq')
+    .limit(limit + 1);
+  if (query.after !== undefined) q = q.where('seq', '>', query.after);
+  if (query.kind !== undefined) q = q.where('kind', '=', query.kind);
+  if (query.outcome !== undefined) q = q.where('outcome', '=', query.outcome);
+  if (query.actorId !== undefined) q = q.where('actor_id', '=', query.actorId);
+  if (query.since !== undefined) q = q.where('at', '>=', query.since);
+  if (query.until !== undefined) q = q.where('at', '<', query.until);
+  const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+  const more = rows.length > limit;
+  const events = more ? rows.slice(0, limit) : rows;
+  return { events, next: more ? events[events.length - 1]!.seq : null };
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  'seq',
+  'at',
+  'kind',
+  'outcome',
+  'actor_id',
+  'target_id',
+  'ip',
+  'method',
+  'route',
+  'status',
+  'request_id',
+] as const;
+
+/**
+ * csvCell quotes a value for CSV (RFC 4180) and defuses formula injection (OWASP "CSV
+ * Injection"): a cell starting with = + - @ tab or carriage return gets a leading apostrophe, so
+ * a spreadsheet shows it as text instead of running it.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (/[",\r\n']/.test(s)) s = `"${s.replaceAll('"', '""')}"`;
+  return s;
+}
+
+/** auditCsvRow renders one event as a CSV line (with CRLF, as RFC 4180 asks). */
+export function auditCsvRow(event: AccessEvent): string {
+  return `${AUDIT_CSV_COLUMNS.map((c) => csvCell(event[c])).join(',')}\r\n`;
+}

@@ -1,0 +1,13 @@
+// What other domains may import from the access layer.
+export { type Access, compartmentFilter, type Grant } from './access.js';
+export { recordAccessEvent } from './audit.js';
+export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
+export { AccessError, type AccessErrorCode } from './errors.js';
+export {
+  ALL_COMPARTMENTS,
+  PERMISSIONS,
+  type Permission,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Role,
+} from './permissions.js';

@@ -1,0 +1,105 @@
+/**
+ * throttle.ts — login rate limiting per account and per client address, kept in the database so
+ * it survives restarts and holds across server processes.
+ *
+ * Each failed attempt counts against two keys, `account:<username>` and `ip:<address>`. Past a
+ * key's free attempts, the key locks for BASE · 2^(failures − free) seconds, capped at CAP: with
+ * the defaults an account locks for 30 s after its 5th failure, 60 s after the 6th, … and at most
+ * 15 minutes. A success clears the account's count but not the address's (one valid account must
+ * not reset an attacker's address). Counts fade after DECAY without failures. Time comes from the
+ * context clock, so tests move it instead of sleeping.
+ */
+import { type Ctx, nowIso } from '../ctx.js';
+
+export interface ThrottleRule {
+  /** Failures allowed before the first lock. */
+  readonly free: number;
+  readonly baseSeconds: number;
+  readonly capSeconds: number;
+  /** A count older than this (since the last failure) starts again from zero. */
+  readonly decaySeconds: number;
+}
+
+export const ACCOUNT_RULE: ThrottleRule = Object.freeze({
+  free: 5,
+  baseSeconds: 30,
+  capSeconds: 15 * 60,
+  decaySeconds: 60 * 60,
+});
+export const ADDRESS_RULE: ThrottleRule = Object.freeze({
+  free: 50,
+  baseSeconds: 30,
+  capSeconds: 60 * 60,
+  decaySeconds: 60 * 60,
+});
+
+export function accountKey(username: string): string {
+  return `account:${username.toLowerCase().slice(0, 200)}`;
+}
+
+export function addressKey(ip: string): string {
+  return `ip:${ip.slice(0, 100)}`;
+}
+
+/** lockSeconds is how long a key with `failures` stays locked (0 while still free). */
+export function lockSeconds(rule: ThrottleRule, failures: number): number {
+  if (failures < rule.free) return 0;
+  const doublings = Math.min(failures - rule.free, 30);
+  return Math.min(rule.baseSeconds * 2 ** doublings, rule.capSeconds);
+}
+
+/** lockedFor returns the seconds until the first of `keys` unlocks, or 0 when none is locked. */
+export async function lockedFor(ctx: Ctx, keys: readonly string[]): Promise<number> {
+  const now = ctx.clock().getTime();
+  const rows = await ctx.db
+    .selectFrom('login_throttle')
+    .select(['locked_until'])
+    .where('key', 'in', [...keys])
+    .execute();
+  let wait = 0;
+  for (const r of rows) {
+    if (r.locked_until === null) continue;
+    wait = Math.max(wait, Math.ceil((Date.parse(r.locked_until) - now) / 1000));
+  }
+  return wait;
+}
+
+/** recordFailure counts one failed attempt against `key` under `rule` and locks it if due. */
+export async function recordFailure(ctx: Ctx, key: string, rule: ThrottleRule): Promise<void> {
+  const now = ctx.clock();
+  const at = nowIso(ctx);
+  const staleBefore = new Date(now.getTime() - rule.decaySeconds * 1000).toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    // Fade an old count first, then add one atomically (safe across processes).
+    await trx
+      .updateTable('login_throttle')
+      .set({ failures: 0, locked_until: null })
+      .where('key', '=', key)
+      .where('last_failure_at', '<', staleBefore)
+      .execute();
+    const row = await trx
+      .insertInto('login_throttle')
+      .values({ key, failures: 1, last_failure_at: at, locked_until: null })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          failures: eb('login_throttle.failures', '+', 1),
+          last_failure_at: at,
+        })),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    const seconds = lockSeconds(rule, Number(row.failures));
+    if (seconds > 0) {
+      await trx
+        .updateTable('login_throttle')
+        .set({ locked_until: new Date(now.getTime() + seconds * 1000).toISOString() })
+        .where('key', '=', key)
+        .execute();
+    }
+  });
+}
+
+/** clearFailures forgets the failures of `key` (after a successful login to that account). */
+export async function clearFailures(ctx: Ctx, key: string): Promise<void> {
+  await ctx.db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}

@@ -1,0 +1,357 @@
+/**
+ * access-matrix.test.ts — every /api route × every role × inside/outside the protected
+ * compartment, plus an anonymous caller, answered exactly as the permission table
+ * (src/access/permissions.ts) and the route's `config.policy` say:
+ *
+ *   public route                       → never 401/403
+ *   { authenticated }                  → anonymous 401; every role allowed
+ *   { permission: p }                  → anonymous 401; a role without p 403; a role with p allowed
+ *   { permission: p } and `scoped`     → …and the caller holding p only outside the resource's
+ *                                        compartment gets 404 (its existence does not leak)
+ *
+ * "Allowed" means the status is not 401/403 (nor 404 for a scoped route inside its
+ * compartment) and below 500. Routes are collected from the app itself (onRoute), so a route
+ * added anywhere is covered; HEAD routes mirror their GET and are skipped.
+ *
+ * HOW TO ADD A ROUTE: add a row to SAMPLES below, keyed `METHOD /path/:param` exactly as the
+ * route is registered, giving what a valid request needs: `params` (path parameters), `query`,
+ * `body` (JSON) or `payload` + `headers` (anything else), `before` (set-up to run first), and
+ * `scoped: true` when the route reads one resource that lives in the protected compartment
+ * (use `fx.ern`, an item in WITNESS). Each function gets the fixture and the calling role's
+ * caller (null for anonymous). The test fails while a registered route has no row.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { ApiRoute } from '../src/access/auth-plugin.js';
+import { hashPassword } from '../src/access/password.js';
+import { ROLE_PERMISSIONS, ROLES, type Role } from '../src/access/permissions.js';
+import { createApiToken } from '../src/access/tokens.js';
+import { createUser, resetPassword } from '../src/access/users.js';
+import { buildApp } from '../src/api/server.js';
+import type { Ctx } from '../src/ctx.js';
+import { addContent } from '../src/vault/service.js';
+import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
+import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
+
+/** The witness-protection compartment: the fixture item lives here. */
+const WITNESS = 'witness';
+/** Where "outside" callers hold their role. */
+const GENERAL = 'general';
+const PASSWORD = 'Ramouseh-checkpoint-1216';
+
+interface Caller {
+  readonly role: Role;
+  readonly compartment: string;
+  readonly userId: string;
+}
+
+interface Fixture {
+  readonly ctx: Ctx;
+  /** An item in WITNESS. */
+  readonly ern: string;
+  /** A user with password PASSWORD. */
+  readonly loginName: string;
+  /** hashPassword(PASSWORD), to give any user that password cheaply. */
+  readonly passwordHash: string;
+  /** A throw-away user id (for routes that change a user). */
+  throwaway(): Promise<string>;
+}
+
+type Fn<T> = (fx: Fixture, caller: Caller | null) => T | Promise<T>;
+
+interface Sample {
+  readonly params?: Fn<Record<string, string>>;
+  readonly query?: Fn<Record<string, string>>;
+  readonly body?: Fn<unknown>;
+  readonly payload?: Fn<{ body: Buffer; contentType: string }>;
+  readonly before?: Fn<void>;
+  /** The resource lives in WITNESS: a caller holding the permission only elsewhere gets 404. */
+  readonly scoped?: boolean;
+  /** Further checks on an allowed response (e.g. a list must not show what the caller cannot see). */
+  readonly check?: (res: { statusCode: number; body: string }, fx: Fixture, caller: Caller) => void;
+}
+
+function multipart(fields: Record<string, string>, file: string): { body: Buffer; contentType: string } {
+  const boundary = `----attest${randomBytes(8).toString('hex')}`;
+  const parts = Object.entries(fields).map(
+    ([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+  );
+  parts.push(
+    `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="obs.txt"\r\ncontent-type: text/plain\r\n\r\n${file}\r\n--${boundary}--\r\n`,
+  );
+  return { body: Buffer.from(parts.join('')), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const SAMPLES: Record<string, Sample> = {
+  // meta and docs (public)
+  'GET /api/version': {},
+  'GET /api/openapi.json': {},
+  'GET /api/docs': {},
+  'GET /api/docs/': {},
+  'GET /api/docs/json': {},
+  'GET /api/docs/yaml': {},
+  'GET /api/docs/static/index.html': {},
+  'GET /api/docs/static/swagger-initializer.js': {},
+  'GET /api/docs/static/*': { params: () => ({ '*': 'swagger-ui.css' }) },
+  // session
+  'POST /api/login': { body: (fx) => ({ username: fx.loginName, password: PASSWORD }) },
+  'POST /api/logout': {},
+  'POST /api/logout-everywhere': {},
+  'GET /api/me': {},
+  'POST /api/me/password': {
+    before: async (fx, c) => {
+      if (c)
+        await fx.ctx.db
+          .updateTable('app_user')
+          .set({ password_hash: fx.passwordHash })
+          .where('id', '=', c.userId)
+          .execute();
+    },
+    body: () => ({ oldPassword: PASSWORD, newPassword: 'Khan-al-Asal-route-2016' }),
+  },
+  // setup and password links (public; the sample tokens are not valid, which is fine here)
+  'GET /api/setup': {},
+  'POST /api/setup': { body: () => ({ token: 'x'.repeat(43), username: 'first', password: PASSWORD }) },
+  'POST /api/password-reset': { body: () => ({ token: 'x'.repeat(43), password: PASSWORD }) },
+  // admin
+  'GET /api/admin/users': {},
+  'POST /api/admin/users': {
+    body: () => ({
+      username: `new-${randomBytes(4).toString('hex')}`,
+      role: 'monitor',
+      compartment: GENERAL,
+    }),
+  },
+  'POST /api/admin/users/:id/disable': { params: async (fx) => ({ id: await fx.throwaway() }) },
+  'POST /api/admin/users/:id/password-link': { params: async (fx) => ({ id: await fx.throwaway() }) },
+  'POST /api/admin/users/:id/grants': {
+    params: async (fx) => ({ id: await fx.throwaway() }),
+    body: () => ({ role: 'legal', compartment: WITNESS }),
+  },
+  'DELETE /api/admin/users/:id/grants/:role/:compartment': {
+    params: async (fx) => ({ id: await fx.throwaway(), role: 'monitor', compartment: GENERAL }),
+  },
+  // tokens (own)
+  'GET /api/tokens': {},
+  'POST /api/tokens': {
+    body: (_fx, c) => ({
+      name: 'script',
+      role: c?.role ?? 'monitor',
+      compartments: [c?.compartment ?? GENERAL],
+    }),
+  },
+  'DELETE /api/tokens/:id': {
+    params: async (fx, c) => {
+      const owner = c?.userId ?? (await fx.throwaway());
+      const role = c?.role ?? 'monitor';
+      const compartments = [c?.compartment ?? GENERAL];
+      const { info } = await createApiToken(fx.ctx, owner, {
+        name: 't',
+        role,
+        compartments,
+        expiresInDays: 1,
+      });
+      return { id: info.id };
+    },
+  },
+  // access audit
+  'GET /api/audit': { query: () => ({ limit: '5' }) },
+  'GET /api/audit.csv': {},
+  // custody log
+  'GET /api/log/key': {},
+  'GET /api/log/checkpoint': {},
+  'GET /api/log/checkpoints/:size': { params: () => ({ size: '1' }) },
+  'GET /api/log/entries/:index': { params: () => ({ index: '0' }) },
+  'GET /api/log/proofs/inclusion': { query: () => ({ index: '0', size: '1' }) },
+  'GET /api/log/proofs/consistency': { query: () => ({ old: '1', new: '1' }) },
+  // evidence
+  'GET /api/items': {
+    check: (res, fx, c) => {
+      const items = (JSON.parse(res.body) as { items: { ern: string }[] }).items;
+      const sees = items.some((i) => i.ern === fx.ern);
+      assert.equal(sees, c.compartment === WITNESS, `${c.role}@${c.compartment} sees ${fx.ern} in the list`);
+    },
+  },
+  'GET /api/items/:ern': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'GET /api/items/:ern/content': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'GET /api/items/:ern/custody': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'POST /api/items': {
+    payload: (_fx, c) =>
+      multipart(
+        {
+          source: 'matrix',
+          collectedAt: '2016-12-15',
+          collectedBy: 'monitor-01',
+          compartment: c?.compartment ?? GENERAL,
+        },
+        `observation ${randomBytes(8).toString('hex')}`,
+      ),
+  },
+};
+
+type Expectation = 'allowed' | 'allowed-in-compartment' | 401 | 403 | 404;
+
+function expected(route: ApiRoute, sample: Sample, caller: Caller | null): Expectation {
+  const policy = route.policy;
+  if ('public' in policy) return 'allowed';
+  if (!caller) return 401;
+  if ('authenticated' in policy) return 'allowed';
+  if (!ROLE_PERMISSIONS[caller.role].includes(policy.permission)) return 403;
+  if (!sample.scoped) return 'allowed';
+  return caller.compartment === WITNESS ? 'allowed-in-compartment' : 404;
+}
+
+function fill(url: string, params: Record<string, string>): string {
+  return url.replace(/:([A-Za-z0-9_]+)|\*$/g, (m, name: string | undefined) => {
+    const v = params[name ?? '*'];
+    if (v === undefined) throw new Error(`sample for ${url} has no value for ${m}`);
+    return name ? encodeURIComponent(v) : v;
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: access matrix`, () => {
+    let s: TestStore;
+    let app: FastifyInstance;
+    let fx: Fixture;
+    const callers: Caller[] = [];
+
+    before(async () => {
+      s = await openTestStore(dialect);
+      app = await buildApp(s.ctx);
+      const added = await addContent(s.ctx, Readable.from([Buffer.from('protected witness statement')]), {
+        originalName: 'statement.txt',
+        provenance: { source: 'synthetic', collectedAt: '2016-12-15', collectedBy: 'monitor-01' },
+        compartment: WITNESS,
+        actor: 'test',
+      });
+      const login = await createUser(s.ctx, {
+        username: 'matrix-login',
+        role: 'monitor',
+        compartment: GENERAL,
+        actor: 'test',
+      });
+      await resetPassword(s.ctx, login.passwordToken, PASSWORD);
+      const ctx = s.ctx;
+      fx = {
+        ctx,
+        ern: added.item.ern,
+        loginName: 'matrix-login',
+        passwordHash: await hashPassword(PASSWORD),
+        throwaway: async () => {
+          const u = await makeUser(ctx, 'monitor', [GENERAL]);
+          return u.userId;
+        },
+      };
+      for (const role of ROLES) {
+        for (const compartment of [WITNESS, GENERAL]) {
+          const { userId } = await makeUser(s.ctx, role, [compartment]);
+          callers.push({ role, compartment, userId });
+        }
+      }
+    });
+    after(async () => {
+      await app.close();
+      await s.close();
+    });
+
+    it('has a sample for every registered /api route (add new routes to SAMPLES)', () => {
+      const missing = app.apiRoutes
+        .filter((r) => r.method !== 'HEAD')
+        .map((r) => `${r.method} ${r.url}`)
+        .filter((k) => !(k in SAMPLES));
+      assert.deepEqual(missing, [], 'routes without a row in SAMPLES (test/access-matrix.test.ts)');
+    });
+
+    it('answers every route × role × compartment as the permission table says', async () => {
+      const failures: string[] = [];
+      let checked = 0;
+      for (const route of app.apiRoutes) {
+        if (route.method === 'HEAD') continue;
+        const sample = SAMPLES[`${route.method} ${route.url}`];
+        if (!sample) continue;
+        for (const caller of [null, ...callers]) {
+          await sample.before?.(fx, caller);
+          const params = (await sample.params?.(fx, caller)) ?? {};
+          const query = (await sample.query?.(fx, caller)) ?? undefined;
+          const headers: Record<string, string> = caller
+            ? await sessionHeaders(s.ctx, caller.userId)
+            : { host: TEST_HOST };
+          let payload: string | Buffer | undefined;
+          if (sample.payload) {
+            const p = await sample.payload(fx, caller);
+            payload = p.body;
+            headers['content-type'] = p.contentType;
+          } else if (sample.body) {
+            payload = JSON.stringify(await sample.body(fx, caller));
+            headers['content-type'] = 'application/json';
+          }
+          const res = await app.inject({
+            method: route.method as 'GET',
+            url: fill(route.url, params),
+            ...(query ? { query } : {}),
+            headers,
+            ...(payload !== undefined ? { payload } : {}),
+          });
+          checked++;
+          const want = expected(route, sample, caller);
+          const who = caller ? `${caller.role}@${caller.compartment}` : 'anonymous';
+          const got = res.statusCode;
+          const ok =
+            typeof want === 'number'
+              ? got === want
+              : got !== 401 &&
+                got !== 403 &&
+                got < 500 &&
+                !(want === 'allowed-in-compartment' && got === 404);
+          if (!ok) {
+            failures.push(
+              `${route.method} ${route.url} as ${who} = ${got}, want ${want}: ${res.body.slice(0, 200)}`,
+            );
+          } else if (typeof want !== 'number' && sample.check && caller && got < 300) {
+            try {
+              sample.check(res, fx, caller);
+            } catch (err) {
+              failures.push(`${route.method} ${route.url} as ${who}: ${(err as Error).message}`);
+            }
+          }
+        }
+      }
+      assert.deepEqual(failures, []);
+      assert.ok(checked > 100, `checked ${checked} requests`);
+    });
+
+    it('refuses to build an app with an /api route that declares no policy', async () => {
+      await assert.rejects(
+        buildApp(s.ctx, {
+          plugins: [
+            async (a) => {
+              a.get('/api/oops', async () => ({ open: true }));
+            },
+          ],
+        }),
+        /GET \/api\/oops has no valid config\.policy/,
+      );
+    });
+
+    it('refuses a policy naming an unknown permission', async () => {
+      await assert.rejects(
+        buildApp(s.ctx, {
+          plugins: [
+            async (a) => {
+              a.get(
+                '/api/oops',
+                { config: { policy: { permission: 'items:everything' as 'items:read' } } },
+                async () => ({}),
+              );
+            },
+          ],
+        }),
+        /has no valid config\.policy/,
+      );
+    });
+  });
+}

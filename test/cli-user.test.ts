@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildApp } from '../src/api/server.js';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/store/open.js';
+import { runCli, spawnCli } from './support/cli.js';
+import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
+
+const PASSWORD = 'Idleb-arrivals-2016-12';
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: attest user`, () => {
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      dir = scratchDir('cli-user-');
+      env = {
+        ATTEST_DATA: join(dir, 'data'),
+        DATABASE_URL: dialect === 'postgres' ? await createPgDatabase() : '',
+        ATTEST_PORT: '8123',
+      };
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('serve prints a one-time setup link while no admin exists', async () => {
+      const child = spawnCli(['serve', '--port', '0'], { ...env, ATTEST_QUIET: '1' });
+      try {
+        let out = '';
+        const link = await new Promise<RegExpExecArray>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no setup link in: ${out}`)), 30_000);
+          child.stdout.on('data', (c: Buffer) => {
+            out += c.toString('utf8');
+            const m = /(http:\/\/[^\s]+)\/setup#token=([A-Za-z0-9_-]{43})/.exec(out);
+            if (m) {
+              clearTimeout(timer);
+              resolve(m);
+            }
+          });
+          child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+        });
+        const res = await fetch(`${link[1]}/api/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: link[2], username: 'first-admin', password: PASSWORD }),
+        });
+        assert.equal(res.status, 201, await res.text());
+      } finally {
+        child.kill('SIGTERM');
+      }
+    });
+
+    it('adds a user and prints a one-time password link, never asking for a password', async () => {
+      const out = await runCli(['user', 'add', 'Amal', '--role', 'admin'], env);
+      assert.equal(out.code, 0, out.stderr);
+      const link = /http:\/\/127\.0\.0\.1:8123\/reset#token=([A-Za-z0-9_-]{43})/.exec(out.stdout);
+      assert.ok(link, out.stdout);
+      // The link works once, through the API.
+      const store = await openStore(loadConfig(env));
+      try {
+        const app = await buildApp(store.ctx);
+        const set = await app.inject({
+          method: 'POST',
+          url: '/api/password-reset',
+          payload: { token: link[1], password: PASSWORD },
+        });
+        assert.equal(set.statusCode, 204, set.body);
+        const login = await app.inject({
+          method: 'POST',
+          url: '/api/login',
+          payload: { username: 'amal', password: PASSWORD },
+        });
+        assert.equal(login.statusCode, 200);
+        assert.deepEqual(JSON.parse(login.body).grants, [{ role: 'admin', compartment: '*' }]);
+        await app.close();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('grants, lists and disables', async () => {
+      assert.equal(
+        (await runCli(['user', 'add', 'basel', '--role', 'investigator', '--compartment', 'general'], env))
+          .code,
+        0,
+      );
+      assert.equal((await runCli(['user', 'grant', 'basel', 'legal', 'witness'], env)).code, 0);
+      const list = await runCli(['user', 'list', '--json'], env);
+      const basel = (
+        JSON.parse(list.stdout) as { username: string; grants: unknown[]; disabled: boolean }[]
+      ).find((u) => u.username === 'basel');
+      assert.deepEqual(basel?.grants, [
+        { role: 'investigator', compartment: 'general' },
+        { role: 'legal', compartment: 'witness' },
+      ]);
+      assert.equal((await runCli(['user', 'disable', 'basel'], env)).code, 0);
+      const after = JSON.parse((await runCli(['user', 'list', '--json'], env)).stdout) as {
+        username: string;
+        disabled: boolean;
+      }[];
+      assert.equal(after.find((u) => u.username === 'basel')?.disabled, true);
+    });
+
+    it('refuses bad input with a usage error', async () => {
+      const badRole = await runCli(['user', 'add', 'chadi', '--role', 'root'], env);
+      assert.equal(badRole.code, 2);
+      assert.match(badRole.stderr, /--role must be one of/);
+      const dup = await runCli(['user', 'add', 'amal', '--role', 'monitor'], env);
+      assert.equal(dup.code, 2);
+      assert.match(dup.stderr, /already exists/);
+      const missing = await runCli(['user', 'disable', 'nobody'], env);
+      assert.equal(missing.code, 1);
+    });
+  });
+}
