@@ -2,7 +2,7 @@
  * routes.ts — the custody log over HTTP, read-only: the public verifier key, checkpoints,
  * entries and proofs. Everything but the key needs `log:read`.
  */
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../api/problems.js';
 import type { DomainPlugin } from '../api/routes.js';
 import { logSize } from './repo.js';

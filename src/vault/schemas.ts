@@ -1,6 +1,6 @@
 // Request and response schemas of the evidence routes; the response schemas are the
 // allow-list of what leaves the server.
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 
 export const ErnParam = Type.Object({
   ern: Type.String({ pattern: '^ATT-[0-9]{6,15}$', description: 'evidence reference number' }),

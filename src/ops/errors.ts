@@ -1,0 +1,30 @@
+/**
+ * errors.ts — the catalogue of evacuation-operation errors. Each code is a stable string that the
+ * API maps to problem+json (src/api/problems.ts) and that tests assert alongside the class.
+ */
+import { AttestError } from '../lib/errors.js';
+
+export type OpsErrorCode =
+  // Mandates
+  | 'INVALID_MANDATE'
+  | 'INVALID_VOTE'
+  // Operations
+  | 'INVALID_OPERATION'
+  | 'INVALID_STATUS_CHANGE'
+  | 'UNKNOWN_OPERATION'
+  // Observations
+  | 'INVALID_OBSERVATION'
+  | 'NEGATIVE_COUNT'
+  | 'CATEGORY_SUM_EXCEEDS_HEADCOUNT'
+  | 'UNKNOWN_VEHICLE'
+  | 'VEHICLE_NOT_IN_OPERATION'
+  | 'POINT_NOT_ON_ROUTE'
+  | 'KIND_DOES_NOT_MATCH_POINT'
+  | 'TIME_IN_FUTURE'
+  | 'CLIENT_ID_REUSED'
+  | 'INVALID_SIGNATURE'
+  // Alerts
+  | 'INVALID_ALERT_TRANSITION';
+
+/** OpsError is raised by the evacuation-operations domain; `code` says what failed and `details` why. */
+export class OpsError extends AttestError<OpsErrorCode> {}

@@ -1,0 +1,290 @@
+/**
+ * model.ts — the plain data of evacuation operations: mandates (with recorded votes), operations
+ * and their routes, status history and links, convoys, vehicles, manifests, monitors' observations
+ * and alerts. Everything here is JSON-shaped (ISO 8601 UTC strings for time, opaque string ids) so
+ * that the store can insert it and the API can return it unchanged. `validateMandate` checks a vote.
+ */
+import { OpsError } from './errors.js';
+
+// ── Mandates ────────────────────────────────────────────────────────────────────────────────────
+
+export type MandateBody = 'security-council' | 'general-assembly' | 'parties-agreement';
+
+/** RecordedVote is a vote as published: yes/no/abstain and the body's membership at the time. */
+export interface RecordedVote {
+  readonly yes: number;
+  readonly no: number;
+  readonly abstain: number;
+  readonly membership: number;
+}
+
+/** Mandate is the legal basis of an operation: a resolution or the parties' agreement. */
+export interface Mandate {
+  readonly id: string;
+  readonly body: MandateBody;
+  /** Instrument symbol as published, e.g. `S/RES/2328 (2016)` or `A/RES/71/248`. */
+  readonly instrument: string;
+  /** Date of adoption, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** Where the text is: an ERN, an official document link or a citation. */
+  readonly textRef: string;
+  readonly title?: string;
+  readonly vote?: RecordedVote;
+  /** Unanimous says the instrument was adopted by every member voting yes. */
+  readonly unanimous?: boolean;
+}
+
+/** VoteTally is a recorded vote with the derived number of members that did not vote. */
+export interface VoteTally extends RecordedVote {
+  readonly nonVoting: number;
+}
+
+const SC_SYMBOL = /^S\/RES\/(\d{1,5}) \((\d{4})\)$/;
+const GA_SYMBOL = /^A\/RES\/(\d{1,3})\/(\d{1,4})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * validateMandate checks a mandate's symbol, date and vote and returns its vote tally (non-voting =
+ * membership − yes − no − abstain), or null when it has no recorded vote. It throws
+ * OpsError('INVALID_MANDATE' | 'INVALID_VOTE') on the first inconsistency.
+ */
+export function validateMandate(mandate: Mandate): VoteTally | null {
+  const bad = (message: string) => new OpsError('INVALID_MANDATE', message, { instrument: mandate.instrument });
+  if (!ISO_DATE.test(mandate.date) || Number.isNaN(Date.parse(`${mandate.date}T00:00:00Z`))) {
+    throw bad(`mandate date must be YYYY-MM-DD, got ${JSON.stringify(mandate.date)}`);
+  }
+  if (mandate.body === 'security-council') {
+    const m = SC_SYMBOL.exec(mandate.instrument);
+    if (!m) throw bad('Security Council symbol must look like S/RES/2328 (2016)');
+    if (m[2] !== mandate.date.slice(0, 4)) throw bad('Security Council symbol year differs from the date');
+  } else if (mandate.body === 'general-assembly') {
+    if (!GA_SYMBOL.test(mandate.instrument)) throw bad('General Assembly symbol must look like A/RES/71/248');
+  } else if (mandate.body !== 'parties-agreement') {
+    throw bad(`unknown mandate body ${JSON.stringify(mandate.body)}`);
+  }
+  if (mandate.textRef.trim() === '') throw bad('mandate needs a text reference');
+  if (!mandate.vote) {
+    if (mandate.unanimous) throw new OpsError('INVALID_VOTE', 'a unanimous mandate needs its recorded vote');
+    return null;
+  }
+  return tallyVote(mandate.vote, mandate.unanimous === true, mandate.body);
+}
+
+function tallyVote(vote: RecordedVote, unanimous: boolean, body: MandateBody): VoteTally {
+  const invalid = (message: string) => new OpsError('INVALID_VOTE', message, { ...vote });
+  for (const [name, n] of Object.entries(vote)) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw invalid(`vote ${name} must be a non-negative integer, got ${String(n)}`);
+    }
+  }
+  if (vote.membership === 0) throw invalid('vote membership must be positive');
+  if (body === 'security-council' && vote.membership !== 15) throw invalid('the Security Council has 15 members');
+  const nonVoting = vote.membership - vote.yes - vote.no - vote.abstain;
+  if (nonVoting < 0) throw invalid(`yes + no + abstain exceeds the membership by ${-nonVoting}`);
+  if (unanimous && (vote.no !== 0 || vote.abstain !== 0 || nonVoting !== 0)) {
+    throw invalid('a unanimous vote has every member voting yes');
+  }
+  return { ...vote, nonVoting };
+}
+
+// ── Operations ──────────────────────────────────────────────────────────────────────────────────
+
+/** PlaceRef is a gazetteer place (OCHA P-code) or an ad-hoc point with coordinates. */
+export type PlaceRef =
+  | { readonly pcode: string; readonly name: string }
+  | {
+      readonly lat: number;
+      readonly lon: number;
+      readonly name: string;
+      /** Approximate says the coordinates locate the place only roughly. */
+      readonly approximate?: boolean;
+      /** The enclosing gazetteer unit, for context (e.g. C1007 Aleppo city). */
+      readonly contextPcode?: string;
+    };
+
+export type RoutePointKind = 'origin' | 'checkpoint' | 'waypoint' | 'destination';
+
+/** RoutePoint is one stop on an operation's planned route; `order` is its position (0 = origin). */
+export interface RoutePoint {
+  readonly id: string;
+  readonly order: number;
+  readonly kind: RoutePointKind;
+  readonly place: PlaceRef;
+  /** Monitored says a monitor is expected here (default true); unmonitored passages raise alerts. */
+  readonly monitored?: boolean;
+  /** Expected transit time to the next route point, in minutes (overdue alerts). */
+  readonly expectedMinutesToNext?: number;
+}
+
+export type OperationStatus = 'planned' | 'active' | 'suspended' | 'resumed' | 'completed';
+
+/** StatusChange is one entry of an operation's status history. */
+export interface StatusChange {
+  readonly status: OperationStatus;
+  readonly at: string;
+  readonly reason: string;
+}
+
+/**
+ * OperationLink is a linkage rule between reciprocal operations, as data. `gates`: this operation's
+ * progress (people arrived / planned) may lead `other`'s by at most `maxLeadPercent` points at the
+ * end of each UTC day; `reciprocal` only records the pairing.
+ */
+export type OperationLink =
+  | { readonly kind: 'gates'; readonly other: string; readonly maxLeadPercent: number }
+  | { readonly kind: 'reciprocal'; readonly other: string };
+
+/** Thresholds tune the time-based and aggregate alerts of one operation. */
+export interface Thresholds {
+  /** Active time without any movement before `operation-stalled`. */
+  readonly stallAfterMinutes: number;
+  /** Time between the first and last sighting at a checkpoint before `excessive-dwell`. */
+  readonly maxDwellMinutes: number;
+  /** Time after completion (or the deadline) before a vehicle is `missing-at-arrival`. */
+  readonly arrivalGraceMinutes: number;
+  /** Vehicles per UTC day passing a monitored point unseen before `route-point-unmonitored`. */
+  readonly unmonitoredMinVehicles: number;
+  /** Allowed spread of sources' totals, in percent of the largest, before `source-totals-diverge`. */
+  readonly sourceTolerancePercent: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  stallAfterMinutes: 180,
+  maxDwellMinutes: 120,
+  arrivalGraceMinutes: 360,
+  unmonitoredMinVehicles: 3,
+  sourceTolerancePercent: 5,
+});
+
+/** Operation is one evacuation: its mandates, areas, planned route, status history and links. */
+export interface Operation {
+  readonly id: string;
+  readonly name: string;
+  readonly mandateIds: readonly string[];
+  readonly origin: PlaceRef;
+  readonly destination: PlaceRef;
+  readonly route: readonly RoutePoint[];
+  readonly plannedPeople: number;
+  readonly statusHistory: readonly StatusChange[];
+  readonly links: readonly OperationLink[];
+  /** Deadline after which vehicles not arrived are missing even if not completed (ISO time). */
+  readonly deadline?: string;
+  readonly thresholds?: Partial<Thresholds>;
+}
+
+// ── Convoys, vehicles, manifests ────────────────────────────────────────────────────────────────
+
+export type VehicleKind = 'bus' | 'ambulance' | 'private' | 'truck';
+
+export interface Convoy {
+  readonly id: string;
+  readonly operationId: string;
+  readonly label: string;
+}
+
+/** Vehicle is one vehicle as painted or marked; one vehicle may make several legs (turned back). */
+export interface Vehicle {
+  readonly id: string;
+  readonly operationId: string;
+  readonly convoyId?: string;
+  readonly kind: VehicleKind;
+  readonly marking: string;
+  readonly capacity: number;
+}
+
+/** CategoryCounts splits a headcount; medical cases and unaccompanied minors overlap the others. */
+export interface CategoryCounts {
+  readonly adults?: number;
+  readonly children?: number;
+  readonly medical?: number;
+  readonly unaccompaniedMinors?: number;
+}
+
+/** ProtectedEntry is a person on a manifest known only by pseudonym outside their compartment. */
+export interface ProtectedEntry {
+  readonly pseudonym: string;
+  readonly category: keyof CategoryCounts;
+  readonly protectionLevel: 'standard' | 'high';
+}
+
+export interface Manifest {
+  readonly id: string;
+  readonly operationId: string;
+  readonly vehicleId: string;
+  readonly headcount: number;
+  readonly categories: CategoryCounts;
+  readonly protectedEntries?: readonly ProtectedEntry[];
+}
+
+// ── Observations ────────────────────────────────────────────────────────────────────────────────
+
+/** `reported-total` is a source's cumulative figure for the operation (no vehicle). */
+export type ObservationKind = 'departure' | 'checkpoint' | 'arrival' | 'turned-back' | 'reported-total';
+
+/**
+ * Observation is what a monitor recorded, signed on the device. `clientId` is made on the device so
+ * re-sends are idempotent; `receivedTime` is set by the server and is not signed. With several
+ * vehicles, `headcount` is the group's total and counts only as a passage per vehicle.
+ */
+export interface Observation {
+  readonly clientId: string;
+  readonly operationId: string;
+  readonly routePointId: string;
+  readonly kind: ObservationKind;
+  readonly deviceTime: string;
+  readonly receivedTime: string;
+  readonly monitorId: string;
+  readonly deviceKeyId: string;
+  /** Source names who reports the figure (e.g. `un-monitors`), for multi-source totals. */
+  readonly source: string;
+  readonly vehicleIds: readonly string[];
+  readonly headcount: number | null;
+  readonly categories: CategoryCounts;
+  readonly note: string;
+  readonly photoItemIds: readonly string[];
+}
+
+// ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
+
+export const ALERT_KINDS = [
+  'people-unaccounted',
+  'vehicle-overdue',
+  'excessive-dwell',
+  'vehicle-missing-at-arrival',
+  'convoy-turned-back',
+  'operation-stalled',
+  'linked-operation-out-of-step',
+  'conflicting-observations',
+  'route-point-unmonitored',
+  'source-totals-diverge',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+
+export interface AlertSubject {
+  readonly type: 'vehicle' | 'convoy' | 'route-point' | 'operation';
+  readonly id: string;
+}
+
+/** AlertEvidence holds the observations behind an alert and its figures (integers or strings). */
+export interface AlertEvidence {
+  readonly observationIds: readonly string[];
+  readonly figures: Readonly<Record<string, number | string | boolean | null>>;
+}
+
+/** Alert is a condition found by reconciliation; `key` is stable so a re-raise updates it. */
+export interface Alert {
+  readonly key: string;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly operationId: string;
+  readonly subject: AlertSubject;
+  readonly evidence: AlertEvidence;
+  readonly state: AlertState;
+  readonly note: string | null;
+  /** RaisedAt is when the condition began, derived from the evidence (not the clock of arrival). */
+  readonly raisedAt: string;
+  /** StateChangedAt is when a person last acknowledged or resolved it (null while open). */
+  readonly stateChangedAt: string | null;
+}

@@ -1,0 +1,131 @@
+/**
+ * observation-signing.ts — the bytes a monitor's device signs for an observation and their check.
+ * The signed text is the canonical JSON (src/lib/canonical-json.ts: sorted keys, no whitespace,
+ * UTF-8) of every field except `receivedTime`, which the server adds. Devices sign with Ed25519
+ * (RFC 8032) through WebCrypto; the server verifies with node:crypto. Public keys travel as the raw
+ * 32 bytes in base64 and are wrapped in SPKI DER (RFC 8410 §4) for node:crypto.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
+import type { CategoryCounts, Observation } from './model.js';
+
+/** SignedObservation is an observation as signed: everything the device knows, no receipt time. */
+export type SignedObservation = Omit<Observation, 'receivedTime'>;
+
+/** ED25519_SPKI_PREFIX is the DER of SubjectPublicKeyInfo{id-Ed25519} up to the 32 key bytes (RFC 8410). */
+export const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** ED25519_PKCS8_PREFIX is the DER of PrivateKeyInfo{id-Ed25519} up to the 32 seed bytes (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+const CATEGORY_KEYS = ['adults', 'children', 'medical', 'unaccompaniedMinors'] as const;
+
+function categoriesValue(categories: CategoryCounts): CanonicalValue {
+  const out: Record<string, CanonicalValue> = {};
+  for (const key of CATEGORY_KEYS) {
+    const n = categories[key];
+    if (n !== undefined) out[key] = n;
+  }
+  return out;
+}
+
+/**
+ * observationSigningText returns the canonical JSON that the device signs for `obs`. Absent category
+ * counts are left out (not null), so `{}` and `{adults: undefined}` sign the same.
+ */
+export function observationSigningText(obs: SignedObservation): string {
+  const value: CanonicalValue = {
+    clientId: obs.clientId,
+    operationId: obs.operationId,
+    routePointId: obs.routePointId,
+    kind: obs.kind,
+    deviceTime: obs.deviceTime,
+    monitorId: obs.monitorId,
+    deviceKeyId: obs.deviceKeyId,
+    source: obs.source,
+    vehicleIds: [...obs.vehicleIds],
+    headcount: obs.headcount,
+    categories: categoriesValue(obs.categories),
+    note: obs.note,
+    photoItemIds: [...obs.photoItemIds],
+  };
+  return canonicalJson(value);
+}
+
+/** observationSigningBytes returns the UTF-8 bytes of `observationSigningText(obs)`. */
+export function observationSigningBytes(obs: SignedObservation): Buffer {
+  return Buffer.from(observationSigningText(obs), 'utf8');
+}
+
+/** publicKeyFromRaw wraps a raw 32-byte Ed25519 public key for node:crypto, or returns null. */
+export function publicKeyFromRaw(raw: Uint8Array): KeyObject | null {
+  if (raw.length !== 32) return null;
+  try {
+    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  } catch {
+    return null;
+  }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** decodeBase64Strict decodes standard base64 and returns null unless it re-encodes identically. */
+function decodeBase64Strict(text: string): Buffer | null {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : null;
+}
+
+/**
+ * verifyObservationSignature says whether `signatureB64` is the Ed25519 signature of `obs`'s signing
+ * text by the raw public key `publicKeyRawB64`. Both strings are attacker-controlled: they are
+ * decoded strictly (one accepted base64 form, 64-byte signature, 32-byte key), and any malformed
+ * input yields false rather than an exception.
+ */
+export function verifyObservationSignature(
+  obs: SignedObservation,
+  signatureB64: string,
+  publicKeyRawB64: string,
+): boolean {
+  const signature = decodeBase64Strict(signatureB64);
+  const raw = decodeBase64Strict(publicKeyRawB64);
+  if (!signature || signature.length !== 64 || !raw) return false;
+  const key = publicKeyFromRaw(raw);
+  if (!key) return false;
+  let text: Buffer;
+  try {
+    text = observationSigningBytes(obs);
+  } catch {
+    return false;
+  }
+  return verify(null, text, key, signature);
+}
+
+/** DeviceKey is an Ed25519 key pair as a device holds it: the raw seed and public key, base64. */
+export interface DeviceKey {
+  readonly privateSeedB64: string;
+  readonly publicKeyRawB64: string;
+}
+
+/** deviceKeyFromSeed derives a device key from a 32-byte seed (tests and the demo use fixed seeds). */
+export function deviceKeyFromSeed(seed: Uint8Array): DeviceKey {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return {
+    privateSeedB64: Buffer.from(seed).toString('base64'),
+    publicKeyRawB64: spki.subarray(ED25519_SPKI_PREFIX.length).toString('base64'),
+  };
+}
+
+/** signObservation returns the base64 Ed25519 signature of `obs`, as the monitor app makes it. */
+export function signObservation(obs: SignedObservation, key: DeviceKey): string {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(key.privateSeedB64, 'base64')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return sign(null, observationSigningBytes(obs), privateKey).toString('base64');
+}
