@@ -32,6 +32,7 @@ import { createApiToken } from '../src/access/tokens.js';
 import { createUser, resetPassword } from '../src/access/users.js';
 import { buildApp } from '../src/api/server.js';
 import type { Ctx } from '../src/ctx.js';
+import { createUpload } from '../src/vault/resumable.js';
 import { addContent } from '../src/vault/service.js';
 import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
@@ -67,6 +68,8 @@ interface Sample {
   readonly query?: Fn<Record<string, string>>;
   readonly body?: Fn<unknown>;
   readonly payload?: Fn<{ body: Buffer; contentType: string }>;
+  /** Extra request headers (e.g. tus's Tus-Resumable). */
+  readonly headers?: Fn<Record<string, string>>;
   readonly before?: Fn<void>;
   /** The resource lives in WITNESS: a caller holding the permission only elsewhere gets 404. */
   readonly scoped?: boolean;
@@ -190,7 +193,44 @@ const SAMPLES: Record<string, Sample> = {
         `observation ${randomBytes(8).toString('hex')}`,
       ),
   },
+  // resumable uploads (tus 1.0)
+  'OPTIONS /api/uploads': {},
+  'POST /api/uploads': {
+    headers: (_fx, c) => ({
+      ...TUS,
+      'upload-length': '5',
+      'upload-metadata': tusMetadata(c?.compartment ?? GENERAL),
+    }),
+  },
+  'PATCH /api/uploads/:id': {
+    params: (fx, c) => uploadFor(fx, c, 3),
+    headers: () => ({ ...TUS, 'upload-offset': '0' }),
+    payload: () => ({ body: Buffer.from(randomBytes(3)), contentType: 'application/offset+octet-stream' }),
+  },
+  'DELETE /api/uploads/:id': { params: (fx, c) => uploadFor(fx, c, 3), headers: () => TUS },
 };
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+function tusMetadata(compartment: string): string {
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  return `filename ${b64('f.bin')},source ${b64('matrix')},collectedAt ${b64('2016-12-15')},collectedBy ${b64('monitor-01')},compartment ${b64(compartment)}`;
+}
+
+/** uploadFor opens a tus upload owned by the caller (anonymous callers get a well-formed unknown id). */
+async function uploadFor(fx: Fixture, c: Caller | null, length: number): Promise<Record<string, string>> {
+  if (!c) return { id: '0'.repeat(32) };
+  const compartment = c.compartment;
+  const metadata = {
+    filename: 'f.bin',
+    source: 'matrix',
+    collectedAt: '2016-12-15',
+    collectedBy: 'monitor-01',
+    compartment,
+  };
+  const upload = await createUpload(fx.ctx, { userId: c.userId, length, metadata });
+  return { id: upload.id };
+}
 
 type Expectation = 'allowed' | 'allowed-in-compartment' | 401 | 403 | 404;
 
@@ -280,6 +320,7 @@ for (const dialect of DIALECTS) {
           const headers: Record<string, string> = caller
             ? await sessionHeaders(s.ctx, caller.userId)
             : { host: TEST_HOST };
+          Object.assign(headers, (await sample.headers?.(fx, caller)) ?? {});
           let payload: string | Buffer | undefined;
           if (sample.payload) {
             const p = await sample.payload(fx, caller);

@@ -36,6 +36,7 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   'last-admin': { status: 409, title: 'The last active admin must stay' },
   'rate-limited': { status: 429, title: 'Too many attempts; wait and retry' },
   conflict: { status: 409, title: 'Conflicts with the current state' },
+  'tus-version': { status: 412, title: 'Tus-Resumable: 1.0.0 is required' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
   internal: { status: 500, title: 'Internal error' },
 };
@@ -49,6 +50,7 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   TOO_LARGE: 'payload-too-large',
   BLOB_TOO_LARGE: 'payload-too-large',
   INVALID_RANGE: 'invalid-request',
+  OFFSET_MISMATCH: 'conflict',
   // access (src/access/errors.ts)
   INVALID_CREDENTIALS: 'invalid-credentials',
   WRONG_PASSWORD: 'wrong-password',

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
 import { vaultRoutes } from '../vault/routes.js';
+import { uploadRoutes } from '../vault/upload-routes.js';
 
 export interface DomainPluginOptions {
   readonly ctx: Ctx;
@@ -14,4 +15,4 @@ export interface DomainPluginOptions {
 
 export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
 
-export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes];
+export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes, uploadRoutes];

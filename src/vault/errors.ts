@@ -10,7 +10,8 @@ export type VaultErrorCode =
   | 'UNREADABLE'
   | 'FILE_CHANGED'
   | 'DIRECTORY_LOOP'
-  | 'INTEGRITY';
+  | 'INTEGRITY'
+  | 'OFFSET_MISMATCH';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

@@ -32,7 +32,21 @@ export interface ItemTable {
   created_by: string;
 }
 
+/** A resumable (tus) upload in progress; its bytes so far are in a file named by id. */
+export interface UploadTable {
+  id: string;
+  user_id: string;
+  length: number;
+  /** JSON object of the Upload-Metadata pairs (provenance, compartment, file name). */
+  metadata: string;
+  created_at: string;
+  expires_at: string;
+  /** Set once the upload completed and became an item. */
+  item_ern: string | null;
+}
+
 export interface VaultTables {
   blob: BlobTable;
   item: ItemTable;
+  upload: UploadTable;
 }
