@@ -337,6 +337,7 @@ export class CompactRange {
     return new CompactRange(size, coords.length === 0 ? [] : await reader.getMany(coords));
   }
 
+  /** size is the number of leaves so far. */
   get size(): number {
     return this.#size;
   }
@@ -381,6 +382,7 @@ export class MemoryTree implements SubtreeHashReader {
     return tree;
   }
 
+  /** size is the number of leaves so far. */
   get size(): number {
     return this.#range.size;
   }
@@ -400,6 +402,7 @@ export class MemoryTree implements SubtreeHashReader {
     return this.size - 1;
   }
 
+  /** getMany returns the stored buffers themselves (callers must not modify them). */
   getMany(coords: readonly SubtreeCoord[]): Buffer[] {
     return coords.map(({ level, index }) => {
       const h = this.#levels[level]?.[index];
@@ -431,7 +434,8 @@ export class MemoryTree implements SubtreeHashReader {
   }
 
   #checkWithin(size: number): void {
-    if (size > this.size) throw new MerkleError('INVALID_TREE_RANGE', `the tree has only ${this.size} leaves`);
+    if (size > this.size)
+      throw new MerkleError('INVALID_TREE_RANGE', `the tree has only ${this.size} leaves`);
   }
 }
 

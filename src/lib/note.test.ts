@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { formatCheckpoint, parseCheckpoint } from './checkpoint.js';
+import { sha256 } from './hash.js';
 import {
+  decodeBase64,
   generateSignerKey,
+  isValidKeyName,
   keyHash,
+  MAX_NOTE_BYTES,
   NoteError,
+  type NoteErrorCode,
   openNote,
   parseSignerKey,
   parseVerifierKey,
@@ -22,143 +26,332 @@ interface Key {
   verifierKey: string;
   signerKey: string;
 }
-interface Cp {
+interface SignedCheckpoint {
   size: number;
-  rootHex: string;
-  rootBase64: string;
   body: string;
   signedNote: string;
+  signatureHex: string;
+  signatureLine: string;
+}
+interface NoteCase {
+  name: string;
+  note: string;
+  expect: 'valid' | 'invalid';
+  expectError?: string;
 }
 const v: {
-  origin: string;
   key: Key;
   otherKey: Key;
-  checkpoint: Cp;
-  additionalCheckpoints: Cp[];
-  noteCases: { name: string; note: string; expect: 'valid' | 'invalid'; expectError?: string }[];
+  checkpoint: SignedCheckpoint;
+  additionalCheckpoints: SignedCheckpoint[];
+  noteCases: NoteCase[];
 } = JSON.parse(readFileSync(new URL('../../../shared/vectors/checkpoint.json', import.meta.url), 'utf8'));
 
-describe('signed note (C2SP signed-note) against shared/vectors/checkpoint.json', () => {
-  const signer = parseSignerKey(v.key.signerKey);
-  const verifier = parseVerifierKey(v.key.verifierKey);
+const h = (s: string) => Buffer.from(s, 'hex');
+const logSigner = parseSignerKey(v.key.signerKey);
+const otherSigner = parseSignerKey(v.otherKey.signerKey);
+const logVerifier = parseVerifierKey(v.key.verifierKey);
+const otherVerifier = parseVerifierKey(v.otherKey.verifierKey);
+const good = v.checkpoint.signedNote;
+const body = v.checkpoint.body;
+const goodLine = `${v.checkpoint.signatureLine}\n`;
 
-  it('reproduces the key hash, verifier key and signer key from the seed', () => {
-    const seed = Buffer.from(v.key.seedHex, 'hex');
-    assert.equal(
-      keyHash(v.key.name, Buffer.from(v.key.publicKeyHex, 'hex')).toString(16).padStart(8, '0'),
-      v.key.keyHashHex,
-    );
-    assert.equal(verifierKeyString(v.key.name, Buffer.from(v.key.publicKeyHex, 'hex')), v.key.verifierKey);
-    assert.equal(signerKeyString(v.key.name, seed), v.key.signerKey);
-    assert.equal(signer.verifierKey, v.key.verifierKey);
-    assert.equal(parseSignerKey(v.otherKey.signerKey).verifierKey, v.otherKey.verifierKey);
-  });
+/** CODE_OF maps x/mod's error text to our code. */
+const CODE_OF: Record<string, NoteErrorCode> = {
+  'malformed note': 'MALFORMED_NOTE',
+  'note has no verifiable signatures': 'NO_VERIFIABLE_SIGNATURES',
+};
+const codeOf = (text: string) =>
+  CODE_OF[text] ?? (text.startsWith('invalid signature') && 'INVALID_SIGNATURE');
 
-  it('reproduces every checkpoint body and signed note byte for byte', () => {
-    for (const cp of [v.checkpoint, ...v.additionalCheckpoints]) {
-      const body = formatCheckpoint({
-        origin: v.origin,
-        size: cp.size,
-        root: Buffer.from(cp.rootHex, 'hex'),
-      });
-      assert.equal(body, cp.body);
-      assert.equal(signNote(body, signer), cp.signedNote, `signed note of size ${cp.size}`);
-      const opened = openNote(cp.signedNote, [verifier]);
-      const parsed = parseCheckpoint(opened.text);
-      assert.equal(parsed.size, cp.size);
-      assert.equal(Buffer.from(parsed.root).toString('base64'), cp.rootBase64);
-    }
-  });
+/** fails returns an assert.throws matcher for a NoteError with `code` (and `message`, if given). */
+function fails(code: NoteErrorCode, message?: string) {
+  return (e: unknown) => {
+    assert.ok(e instanceof NoteError, `threw ${String(e)}, want NoteError`);
+    assert.equal(e.code, code);
+    if (message !== undefined) assert.equal(e.message, message);
+    return true;
+  };
+}
 
-  it('decides every note case as x/mod does, with its error text', () => {
-    for (const c of v.noteCases) {
-      if (c.expect === 'valid') {
-        assert.doesNotThrow(() => openNote(c.note, [verifier]), c.name);
-      } else {
-        assert.throws(
-          () => openNote(c.note, [verifier]),
-          (e: unknown) =>
-            e instanceof NoteError && (c.expectError === undefined || e.message === c.expectError),
-          `${c.name}: want ${c.expectError}`,
-        );
-      }
-    }
-  });
+/** unknownLine returns a well-formed signature line by a key nobody knows. */
+const unknownLine = (n: number) => {
+  const raw = Buffer.alloc(68, n % 256);
+  raw.writeUInt32BE(0xdead0000 + n);
+  return `\u2014 stranger ${raw.toString('base64')}\n`;
+};
 
-  it('ignores unknown signatures but keeps them visible', () => {
-    const other = parseSignerKey(v.otherKey.signerKey);
-    const note = signNote(v.checkpoint.body, other, signer);
-    const opened = openNote(note, [verifier]);
-    assert.equal(opened.sigs.length, 1);
-    assert.equal(opened.unverifiedSigs.length, 1);
-  });
-
-  it('round-trips a generated key', () => {
-    const s = parseSignerKey(generateSignerKey('attest.test/log'));
-    const note = signNote('hello\n', s);
-    assert.equal(openNote(note, [parseVerifierKey(s.verifierKey)]).text, 'hello\n');
-  });
-
-  it('rejects hostile notes with one malformed-note error, never a crash', () => {
-    const good = v.checkpoint.signedNote;
-    const sigLine = good.slice(good.lastIndexOf('\n\n') + 2);
-    const bad = [
-      '',
-      '\n\n',
-      good.replace('\n\n', '\n'),
-      good.replace('\u2014', '-'),
-      good.replace('attest.example/custody-log\n65', 'attest.example/custody-log\r\n65'),
-      `${good.slice(0, -1)}`,
-      good.replace(/ [A-Za-z0-9+/=]+\n$/, ' @@@@\n'),
-      good.replace(/ [A-Za-z0-9+/=]+\n$/, ' AAAA\n'),
-      `\u0000${good}`,
-      good.replace(sigLine, `\u2014 bad name ${sigLine.split(' ')[2]}`),
-      'a'.repeat(2 << 20),
-    ];
-    for (const b of bad) {
-      assert.throws(
-        () => openNote(b, [verifier]),
-        (e: unknown) => e instanceof NoteError && e.code === 'MALFORMED_NOTE',
-        JSON.stringify(b.slice(0, 60)),
+describe('keys against shared/vectors/checkpoint.json', () => {
+  for (const key of [v.key, v.otherKey]) {
+    it(`reproduces the key hash and both key strings of ${key.keyHashHex}`, () => {
+      const pub = h(key.publicKeyHex);
+      assert.equal(keyHash(key.name, pub).toString(16).padStart(8, '0'), key.keyHashHex);
+      assert.equal(verifierKeyString(key.name, pub), key.verifierKey);
+      assert.equal(signerKeyString(key.name, h(key.seedHex)), key.signerKey);
+      const signer = parseSignerKey(key.signerKey);
+      assert.equal(signer.verifierKey, key.verifierKey, 'parseSignerKey(…).verifierKey');
+      const verifier = parseVerifierKey(key.verifierKey);
+      assert.deepEqual(
+        [verifier.name, verifier.keyHash, verifier.publicKey.toString('hex')],
+        [key.name, Number.parseInt(key.keyHashHex, 16), key.publicKeyHex],
       );
-    }
-    const many = good + sigLine.repeat(101);
-    assert.throws(
-      () => openNote(many, [verifier]),
-      (e: unknown) => e instanceof NoteError,
-    );
+    });
+  }
+
+  it('round-trips a generated key, and each generated key is new', () => {
+    const skey = generateSignerKey('attest.test/log');
+    assert.notEqual(skey, generateSignerKey('attest.test/log'));
+    const signer = parseSignerKey(skey);
+    const note = signNote('hello\n', signer);
+    assert.equal(openNote(note, [parseVerifierKey(signer.verifierKey)]).text, 'hello\n');
   });
 
-  it('rejects malformed keys', () => {
-    for (const k of [
-      '',
-      'a+b',
-      `${v.key.verifierKey}x`,
-      v.key.verifierKey.replace('51c9167a', '51c9167b'),
-      'na me+51c9167a+AQOh',
-    ]) {
-      assert.throws(() => parseVerifierKey(k), NoteError, k);
-    }
-    assert.throws(() => parseSignerKey(v.key.signerKey.replace('PRIVATE', 'PUBLIC')), NoteError);
+  it('keeps the private key out of the signer object', () => {
+    const seed64 = v.key.signerKey.split('+').slice(4).join('+');
+    assert.ok(!JSON.stringify(logSigner).includes(seed64));
+    assert.deepEqual(Object.keys(logSigner).sort(), ['keyHash', 'name', 'sign', 'verifierKey']);
+    assert.ok(Object.isFrozen(logSigner));
   });
 });
 
-describe('checkpoint body (C2SP tlog-checkpoint)', () => {
-  it('accepts exactly one encoding', () => {
-    const root = Buffer.alloc(32, 7).toString('base64');
-    for (const bad of [
-      `o\n065\n${root}\n`,
-      `o\n+65\n${root}\n`,
-      `o\n-1\n${root}\n`,
-      `o\n99999999999999999\n${root}\n`,
-      `o\n65\n${root}`,
-      `\n65\n${root}\n`,
-      `o\n65\n${Buffer.alloc(31).toString('base64')}\n`,
-      `o\n65\n${root}\n\n`,
-      `o\n 65\n${root}\n`,
-    ]) {
-      assert.throws(() => parseCheckpoint(bad), /malformed checkpoint/, JSON.stringify(bad));
+describe('signNote and openNote against shared/vectors/checkpoint.json', () => {
+  it('reproduces every signed checkpoint byte for byte (Ed25519 is deterministic)', () => {
+    for (const cp of [v.checkpoint, ...v.additionalCheckpoints]) {
+      assert.equal(signNote(cp.body, logSigner), cp.signedNote, `signNote(body of ${cp.size})`);
+      const b64 = cp.signatureLine.split(' ').at(-1)!;
+      assert.equal(decodeBase64(b64)!.subarray(4).toString('hex'), cp.signatureHex);
+      assert.equal(openNote(cp.signedNote, [logVerifier]).text, cp.body);
     }
-    assert.deepEqual(parseCheckpoint(`o\n65\n${root}\next 1\n`).extensions, ['ext 1']);
+  });
+
+  for (const c of v.noteCases) {
+    it(`decides note case ${c.name} as x/mod does (${c.expectError ?? 'valid'})`, () => {
+      for (const input of [c.note, Buffer.from(c.note, 'utf8')]) {
+        if (c.expect === 'valid') {
+          const note = openNote(input, [logVerifier]);
+          assert.equal(note.sigs.length, 1);
+          assert.equal(note.sigs[0]!.keyHash, logVerifier.keyHash);
+        } else {
+          const code = codeOf(c.expectError!);
+          assert.ok(code, `no code for ${c.expectError}`);
+          assert.throws(() => openNote(input, [logVerifier]), fails(code, c.expectError));
+        }
+      }
+    });
+  }
+
+  it('keeps an unknown signature visible as unverified (extra_unknown_signature)', () => {
+    const c = v.noteCases.find((x) => x.name === 'extra_unknown_signature')!;
+    const note = openNote(c.note, [logVerifier]);
+    assert.deepEqual(
+      note.unverifiedSigs.map((s) => [s.name, s.keyHash.toString(16)]),
+      [[v.otherKey.name, v.otherKey.keyHashHex]],
+    );
+  });
+
+  it('carries the parsed note on NO_VERIFIABLE_SIGNATURES (wrong_key)', () => {
+    const c = v.noteCases.find((x) => x.name === 'wrong_key')!;
+    try {
+      openNote(c.note, [logVerifier]);
+      assert.fail('openNote(wrong_key) succeeded');
+    } catch (e) {
+      assert.ok(e instanceof NoteError && e.note);
+      assert.equal(e.note.text, body);
+      assert.equal(e.note.unverifiedSigs[0]?.keyHash.toString(16), v.otherKey.keyHashHex);
+    }
+  });
+});
+
+describe('openNote signature rules (x/mod note.Open)', () => {
+  const text = body;
+  const logLine = goodLine;
+  const otherLine = signNote(text, otherSigner).slice(text.length + 1);
+  /** tampered returns `line` with one bit of its Ed25519 signature flipped. */
+  const tampered = (line: string) => {
+    const [dash, name, b64] = line.trim().split(' ') as [string, string, string];
+    const raw = decodeBase64(b64)!;
+    raw[10]! ^= 1;
+    return `${dash} ${name} ${raw.toString('base64')}\n`;
+  };
+  const forged = tampered(logLine);
+
+  it('fails a known key whose signature is bad, even when another known key signed', () => {
+    const bothKnown = [logVerifier, otherVerifier];
+    const badOther = tampered(otherLine);
+    assert.throws(() => openNote(`${text}\n${logLine}${badOther}`, bothKnown), fails('INVALID_SIGNATURE'));
+    assert.throws(() => openNote(`${text}\n${badOther}${logLine}`, bothKnown), fails('INVALID_SIGNATURE'));
+    assert.equal(openNote(`${text}\n${logLine}${otherLine}`, bothKnown).sigs.length, 2);
+  });
+
+  it('ignores a repeated signature by the same key, checking only the first', () => {
+    assert.equal(openNote(`${text}\n${logLine}${forged}`, [logVerifier]).sigs.length, 1);
+    assert.equal(openNote(`${text}\n${logLine}${logLine}`, [logVerifier]).sigs.length, 1);
+    assert.throws(() => openNote(`${text}\n${forged}${logLine}`, [logVerifier]), fails('INVALID_SIGNATURE'));
+  });
+
+  it('records identical unknown signature lines once', () => {
+    const note = openNote(`${text}\n${unknownLine(1)}${unknownLine(1)}${unknownLine(2)}${logLine}`, [
+      logVerifier,
+    ]);
+    assert.equal(note.unverifiedSigs.length, 2);
+  });
+
+  it('needs a verified signature: no verifiers or only unknown signatures fail', () => {
+    assert.throws(() => openNote(good, []), fails('NO_VERIFIABLE_SIGNATURES'));
+    assert.throws(
+      () => openNote(`${text}\n${unknownLine(1)}`, [logVerifier]),
+      fails('NO_VERIFIABLE_SIGNATURES'),
+    );
+  });
+
+  it('refuses a verifier list holding two keys with the same name and hash', () => {
+    assert.throws(
+      () => openNote(good, [logVerifier, parseVerifierKey(v.key.verifierKey)]),
+      fails('AMBIGUOUS_KEY'),
+    );
+  });
+
+  it('splits at the last blank line, so a blank line inside the text is fine', () => {
+    const multi = 'first\n\nsecond\n';
+    assert.equal(openNote(signNote(multi, logSigner), [logVerifier]).text, multi);
+  });
+
+  it('accepts exactly 100 signature lines and refuses 101', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, k) => unknownLine(k)).join('');
+    assert.equal(openNote(`${text}\n${logLine}${lines(99)}`, [logVerifier]).unverifiedSigs.length, 99);
+    assert.throws(() => openNote(`${text}\n${logLine}${lines(100)}`, [logVerifier]), fails('MALFORMED_NOTE'));
+    assert.throws(() => openNote(`${text}\n${logLine.repeat(101)}`, [logVerifier]), fails('MALFORMED_NOTE'));
+  });
+
+  it('keeps a leading byte-order mark as text when opening bytes', () => {
+    const note = signNote('\uFEFFhello\n', logSigner);
+    assert.equal(openNote(Buffer.from(note, 'utf8'), [logVerifier]).text, '\uFEFFhello\n');
+  });
+});
+
+describe('openNote with hostile input', () => {
+  const sig64 = goodLine.trim().split(' ')[2]!;
+  const nonCanonical = `${sig64.slice(0, -2)}1=`; // last digit's unused bits set
+  const cases: [string, string | Uint8Array][] = [
+    ['empty', ''],
+    ['only a blank line', '\n\n'],
+    ['no blank line', good.replace('\n\n', '\n')],
+    ['ASCII dash', good.replace('\u2014', '-')],
+    ['no space after the dash', good.replace('\u2014 ', '\u2014')],
+    ['no final newline', good.slice(0, -1)],
+    ['text after the signatures', `${good}junk`],
+    ['CR in the text', good.replace('\n65\n', '\r\n65\n')],
+    ['CRLF signature line', good.replace(/\n$/, '\r\n')],
+    ['NUL byte', `\u0000${good}`],
+    ['tab', good.replace('65', '6\t5')],
+    ['escape', good.replace('65', '\u001b[2J65')],
+    ['lone surrogate', good.replace('65', '6\uD8005')],
+    ['bad base64', good.replace(sig64, '@@@@')],
+    ['base64 of only 4 bytes', good.replace(sig64, 'AAAAAA==')],
+    ['non-canonical base64', good.replace(sig64, nonCanonical)],
+    ['base64 without padding', good.replace(sig64, sig64.replace(/=+$/, ''))],
+    ['empty base64', good.replace(` ${sig64}`, ' ')],
+    ['no signature at all', good.replace(` ${sig64}`, '')],
+    ['space inside the name', good.replace(`${v.key.name} `, 'attest example ')],
+    ['plus inside the name', good.replace(`${v.key.name} `, 'attest+example ')],
+    ['no-break space inside the name', good.replace(`${v.key.name} `, 'attest\u00a0example ')],
+    ['empty name', good.replace(`${v.key.name} `, ' ')],
+    ['two spaces', good.replace(` ${sig64}`, `  ${sig64}`)],
+    ['too large (string)', `${'a'.repeat(MAX_NOTE_BYTES)}\n\n${goodLine}`],
+    ['too large (bytes)', Buffer.alloc(MAX_NOTE_BYTES + 1, 0x61)],
+    ['invalid UTF-8 (0xff)', Buffer.concat([Buffer.from([0xff]), Buffer.from(good)])],
+    ['overlong UTF-8 NUL', Buffer.concat([Buffer.from([0xc0, 0x80]), Buffer.from(good)])],
+    ['UTF-8-encoded surrogate', Buffer.concat([Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(good)])],
+    ['truncated UTF-8', Buffer.concat([Buffer.from(body), Buffer.from([0xe2, 0x80]), Buffer.from('\n\n')])],
+    ['not text at all', 42 as unknown as string],
+  ];
+  for (const [what, input] of cases) {
+    it(`fails with MALFORMED_NOTE "malformed note": ${what}`, () => {
+      assert.throws(() => openNote(input, [logVerifier]), fails('MALFORMED_NOTE', 'malformed note'));
+    });
+  }
+
+  it('parses a near-limit note of 100,000 lines in reasonable time', () => {
+    const t = performance.now();
+    assert.throws(() => openNote(`${'x\n'.repeat(100_000)}\n${goodLine}`, [logVerifier]), NoteError);
+    assert.ok(performance.now() - t < 1000);
+  });
+});
+
+describe('signNote with bad input', () => {
+  it('refuses text without a final newline, with control characters, or without signers', () => {
+    for (const text of ['no newline', 'a\r\n', 'nul\u0000\n', 'lone \uD800\n']) {
+      assert.throws(() => signNote(text, logSigner), fails('MALFORMED_NOTE'), JSON.stringify(text));
+    }
+    assert.throws(() => signNote('hello\n'), fails('MALFORMED_NOTE'));
+  });
+
+  it('refuses a signer with an invalid name', () => {
+    assert.throws(() => signNote('hello\n', { ...logSigner, name: 'bad name' }), fails('MALFORMED_KEY'));
+  });
+});
+
+describe('parseVerifierKey and parseSignerKey with hostile input', () => {
+  /** vkey builds a verifier key with a correct hash over any encoded key bytes. */
+  const vkey = (name: string, encoded: Buffer) =>
+    `${name}+${sha256(Buffer.from(`${name}\n`), encoded)
+      .subarray(0, 4)
+      .toString('hex')}+${encoded.toString('base64')}`;
+  const pub = h(v.key.publicKeyHex);
+  const [, , , hash16, seed64] = v.key.signerKey.split('+') as string[];
+
+  const badVerifiers: [string, string, string][] = [
+    ['empty', '', 'malformed verifier id'],
+    ['no key', 'a+b', 'malformed verifier id'],
+    ['trailing junk', `${v.key.verifierKey}x`, 'malformed verifier id'],
+    ['uppercase hash', v.key.verifierKey.replace('51c9167a', '51C9167A'), 'malformed verifier id'],
+    ['short hash', v.key.verifierKey.replace('51c9167a', '51c9167'), 'malformed verifier id'],
+    ['space in name', vkey('na me', Buffer.concat([Buffer.of(1), pub])), 'malformed verifier id'],
+    ['empty name', vkey('', Buffer.concat([Buffer.of(1), pub])), 'malformed verifier id'],
+    ['wrong hash', v.key.verifierKey.replace('51c9167a', '51c9167b'), 'invalid verifier hash'],
+    ['algorithm 2', vkey('n', Buffer.concat([Buffer.of(2), pub])), 'unknown verifier algorithm'],
+    ['31-byte key', vkey('n', Buffer.concat([Buffer.of(1), pub.subarray(1)])), 'malformed verifier id'],
+    ['33-byte key', vkey('n', Buffer.concat([Buffer.of(1), pub, Buffer.of(0)])), 'malformed verifier id'],
+    ['huge', `n+00000000+${'A'.repeat(10_000)}`, 'malformed verifier id'],
+  ];
+  for (const [what, key, message] of badVerifiers) {
+    it(`parseVerifierKey fails with MALFORMED_KEY "${message}": ${what}`, () => {
+      assert.throws(() => parseVerifierKey(key), fails('MALFORMED_KEY', message));
+    });
+  }
+
+  it('parseSignerKey fails with MALFORMED_KEY and never quotes the key', () => {
+    const bad = [
+      v.key.signerKey.replace('PRIVATE', 'PUBLIC'),
+      v.key.signerKey.replace(hash16!, '51c9167b'),
+      v.key.signerKey.replace(seed64!, Buffer.concat([Buffer.of(1), Buffer.alloc(31)]).toString('base64')),
+      v.key.signerKey.replace(seed64!, Buffer.concat([Buffer.of(2), Buffer.alloc(32)]).toString('base64')),
+      v.key.signerKey.replace(seed64!, `${seed64!.slice(0, -1)}g`),
+      'PRIVATE+KEY',
+      v.key.verifierKey,
+      'x'.repeat(100_000),
+    ];
+    for (const key of bad) {
+      assert.throws(
+        () => parseSignerKey(key),
+        (e: unknown) => fails('MALFORMED_KEY')(e) && !(e as Error).message.includes(seed64!.slice(0, 8)),
+        key.slice(0, 40),
+      );
+    }
+  });
+
+  it('decodeBase64 accepts only canonical padded base64', () => {
+    assert.deepEqual(decodeBase64('AQID'), Buffer.from([1, 2, 3]));
+    assert.deepEqual(decodeBase64(''), Buffer.alloc(0));
+    for (const s of ['AQI', 'AQI=x', 'AQJ=', 'A QID', 'AQ-_', 'AQID\n', '====', 'AQ==='])
+      assert.equal(decodeBase64(s), undefined, s);
+  });
+
+  it('isValidKeyName follows x/mod: non-empty, no Unicode space, no plus', () => {
+    for (const ok of ['attest.example/custody-log', 'PeterNeumann', 'ünïcode', '\uFFFD'])
+      assert.ok(isValidKeyName(ok), ok);
+    for (const bad of ['', 'a b', 'a+b', 'a\u2028b', 'a\u3000b', 'a\u0085b', '\uD800']) {
+      assert.equal(isValidKeyName(bad), false, JSON.stringify(bad));
+    }
   });
 });
