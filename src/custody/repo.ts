@@ -2,28 +2,40 @@
  * repo.ts — the custody log's queries: entries, stored subtree hashes and checkpoints.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { SubtreeCoord, SubtreeHashReader } from '../lib/merkle.js';
 import type { Database } from '../store/schema.js';
-import { type Coord, coordKey } from './subtrees.js';
+import { CustodyError } from './errors.js';
 import type { CheckpointTable, CustodyEntryTable } from './tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const COORDS_PER_QUERY = 200;
 
-/** readSubtrees fetches the hashes at `coords` in as few queries as the list allows. */
-export async function readSubtrees(db: Db, coords: readonly Coord[]): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
+/**
+ * readHashes fetches the stored subtree hashes at `coords`, in order, in as few queries as the
+ * list allows. A missing one means the tree is smaller than asked: INVALID_RANGE.
+ */
+export async function readHashes(db: Db, coords: readonly SubtreeCoord[]): Promise<Buffer[]> {
+  const found = new Map<string, Buffer>();
   for (let i = 0; i < coords.length; i += COORDS_PER_QUERY) {
     const batch = coords.slice(i, i + COORDS_PER_QUERY);
     const rows = await db
       .selectFrom('custody_node')
       .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or(batch.map((c) => eb.and([eb('level', '=', c.level), eb('idx', '=', c.idx)]))))
+      .where((eb) => eb.or(batch.map((c) => eb.and([eb('level', '=', c.level), eb('idx', '=', c.index)]))))
       .execute();
-    for (const r of rows)
-      out.set(coordKey({ level: Number(r.level), idx: Number(r.idx) }), Buffer.from(r.hash, 'hex'));
+    for (const r of rows) found.set(`${r.level}:${r.idx}`, Buffer.from(r.hash, 'hex'));
   }
-  return out;
+  return coords.map((c) => {
+    const h = found.get(`${c.level}:${c.index}`);
+    if (!h) throw new CustodyError('INVALID_RANGE', 'the log is smaller than the tree asked for');
+    return h;
+  });
+}
+
+/** hashReader serves the lib's proof planning from the database. */
+export function hashReader(db: Db): SubtreeHashReader {
+  return { getMany: (coords) => readHashes(db, coords) };
 }
 
 export async function insertRows(

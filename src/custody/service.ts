@@ -6,6 +6,16 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import { sha256 } from '../lib/hash.js';
+import {
+  assembleProof,
+  CompactRange,
+  LEAF_PREFIX,
+  type ProofPlan,
+  planConsistencyProof,
+  planInclusionProof,
+  planTreeHead,
+  treeHead,
+} from '../lib/merkle.js';
 import { nextValues } from '../store/counters.js';
 import type { Database } from '../store/schema.js';
 import { type Entry, entryPayload, type NewEntry, parsePayload } from './entry.js';
@@ -14,27 +24,16 @@ import {
   checkpointRow,
   entriesForItem,
   entryRow,
+  hashReader,
   insertRows,
   latestCheckpointRow,
   logSize,
-  readSubtrees,
+  readHashes,
 } from './repo.js';
-import {
-  appendToFrontier,
-  consistencyRanges,
-  coordsFor,
-  foldRange,
-  inclusionRanges,
-  type Range,
-  rangeSubtrees,
-} from './subtrees.js';
 
-/** RFC 6962 §2.1: leaf hash prefix. */
-const LEAF_PREFIX = Buffer.from([0x00]);
-
-/** leafHashOf returns SHA-256(0x00 || payload) for an entry's canonical JSON. */
+/** leafHashOf returns SHA-256(0x00 || payload) for an entry's canonical JSON — RFC 6962 §2.1. */
 export function leafHashOf(payload: string): Buffer {
-  return sha256(LEAF_PREFIX, Buffer.from(payload, 'utf8'));
+  return sha256(Buffer.from([LEAF_PREFIX]), Buffer.from(payload, 'utf8'));
 }
 
 /**
@@ -49,11 +48,12 @@ export async function appendEntries(
   if (entries.length === 0) return [];
   // The counter holds the log size; its values are 1-based, leaf indices 0-based.
   const first = (await nextValues(trx, 'custody', entries.length)) - 1;
-  const frontier = await readSubtrees(trx, rangeSubtrees([0, first]));
+  // The right edge of the tree (one stored hash per set bit of the size) is all an append needs.
+  const range = await CompactRange.load(first, hashReader(trx));
   const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i, at }));
   const payloads = full.map(entryPayload);
   const leafHashes = payloads.map(leafHashOf);
-  const created = appendToFrontier(first, frontier, leafHashes);
+  const created = leafHashes.flatMap((leaf) => range.append(leaf));
   await insertRows(
     trx,
     full.map((e, i) => ({
@@ -65,7 +65,7 @@ export async function appendEntries(
       at,
       payload: payloads[i]!,
     })),
-    created.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') })),
+    created.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })),
   );
   return full;
 }
@@ -88,9 +88,7 @@ export interface Checkpoint {
 
 /** treeRoot returns MTH of the first `size` entries from stored subtrees. */
 export async function treeRoot(db: Kysely<Database>, size: number): Promise<Buffer> {
-  if (size === 0) return sha256();
-  const range: Range = [0, size];
-  return foldRange(range, await readSubtrees(db, coordsFor([range])));
+  return treeHead(size, hashReader(db));
 }
 
 /**
@@ -156,30 +154,11 @@ export interface ConsistencyProof {
 
 /** proveInclusion returns the audit path for entry `index` in the tree of `size` entries. */
 export async function proveInclusion(ctx: Ctx, index: number, size: number): Promise<InclusionProof> {
-  assertRange(size, index >= 0 && index < size, 'index must be 0 ≤ index < size');
-  const ranges = inclusionRanges(index, size);
-  // One read: the subtrees of the path and the leaf itself. A size beyond the log shows up as
-  // missing subtrees, so no separate size query is needed.
-  const hashes = await readSubtrees(ctx.db, [...coordsFor(ranges), { level: 0, idx: index }]);
-  const leaf = hashes.get(`0:${index}`);
-  return {
-    index,
-    size,
-    leafHash: leaf ? leaf.toString('hex') : beyondLog(size),
-    proof: foldAll(ranges, hashes, size),
-  };
-}
-
-function foldAll(ranges: readonly Range[], hashes: ReadonlyMap<string, Buffer>, size: number): string[] {
-  try {
-    return ranges.map((r) => foldRange(r, hashes).toString('hex'));
-  } catch {
-    return beyondLog(size);
-  }
-}
-
-function beyondLog(size: number): never {
-  throw new CustodyError('INVALID_RANGE', `the log has fewer than ${size} entries`);
+  const plan = checkedPlan(() => planInclusionProof(index, size));
+  // One read: the subtrees of the path and, last, the leaf itself.
+  const hashes = await readHashes(ctx.db, [...plan.coords, { level: 0, index }]);
+  const leaf = hashes.pop()!;
+  return { index, size, leafHash: leaf.toString('hex'), proof: hex(assembleProof(plan, hashes)) };
 }
 
 /** proveConsistency returns the RFC 6962 §2.1.2 proof that tree `old` is a prefix of tree `new`. */
@@ -188,17 +167,38 @@ export async function proveConsistency(
   oldSize: number,
   newSize: number,
 ): Promise<ConsistencyProof> {
-  assertRange(newSize, oldSize >= 1 && oldSize <= newSize, 'sizes must be 1 ≤ old ≤ new');
-  const ranges = oldSize === newSize ? [] : consistencyRanges(oldSize, newSize);
-  const all: Range[] = [[0, oldSize], [0, newSize], ...ranges];
-  const hashes = await readSubtrees(ctx.db, coordsFor(all));
-  const [oldRoot, newRoot, ...proof] = foldAll(all, hashes, newSize);
-  return { old: oldSize, new: newSize, oldRoot: oldRoot!, newRoot: newRoot!, proof };
+  const plans = checkedPlan(() => [
+    planTreeHead(oldSize),
+    planTreeHead(newSize),
+    planConsistencyProof(oldSize, newSize),
+  ]);
+  // One read for both roots and the proof.
+  const hashes = await readHashes(
+    ctx.db,
+    plans.flatMap((p) => p.coords),
+  );
+  const [oldRoot, newRoot, proof] = splitByPlans(plans, hashes);
+  return { old: oldSize, new: newSize, oldRoot: oldRoot![0]!, newRoot: newRoot![0]!, proof: proof! };
 }
 
-function assertRange(size: number, ok: boolean, message: string): void {
-  if (!Number.isSafeInteger(size) || size < 1 || !ok) throw new CustodyError('INVALID_RANGE', message);
+function checkedPlan<T extends ProofPlan | ProofPlan[]>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new CustodyError('INVALID_RANGE', (err as Error).message);
+  }
 }
+
+function splitByPlans(plans: readonly ProofPlan[], hashes: readonly Buffer[]): string[][] {
+  let at = 0;
+  return plans.map((p) => {
+    const part = hashes.slice(at, at + p.coords.length);
+    at += p.coords.length;
+    return hex(assembleProof(p, part));
+  });
+}
+
+const hex = (hashes: readonly Buffer[]) => hashes.map((h) => h.toString('hex'));
 
 export interface StoredEntry extends Entry {
   readonly leafHash: string;

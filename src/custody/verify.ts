@@ -7,15 +7,20 @@
  */
 import type { Ctx } from '../ctx.js';
 import { sha256 } from '../lib/hash.js';
-import { verifyConsistency } from '../lib/merkle.js';
+import {
+  assembleProof,
+  nodeHash,
+  type ProofPlan,
+  planConsistencyProof,
+  planTreeHead,
+  verifyConsistency,
+} from '../lib/merkle.js';
 import type { Problem } from '../vault/verify.js';
 import { parsePayload } from './entry.js';
 import { logSize } from './repo.js';
 import { leafHashOf } from './service.js';
-import { consistencyRanges, coordKey, coordsFor, foldRange, rangeSubtrees } from './subtrees.js';
 
 const PAGE = 20_000;
-const NODE_PREFIX = Buffer.from([0x01]);
 
 /** A tree held level by level: levels[L] is the concatenation of 32-byte subtree hashes. */
 interface Levels {
@@ -128,7 +133,7 @@ function buildLevels(leaves: Buffer[]): Levels {
     const pairs = Math.floor(below.length / 64);
     const up = Buffer.allocUnsafe(pairs * 32);
     for (let i = 0; i < pairs; i++) {
-      sha256(NODE_PREFIX, below.subarray(i * 64, i * 64 + 32), below.subarray(i * 64 + 32, i * 64 + 64)).copy(
+      nodeHash(below.subarray(i * 64, i * 64 + 32), below.subarray(i * 64 + 32, i * 64 + 64)).copy(
         up,
         i * 32,
       );
@@ -144,14 +149,16 @@ function hashAt(tree: Levels, level: number, idx: number): Buffer | undefined {
   return buf.subarray(idx * 32, idx * 32 + 32);
 }
 
+/** fromTree assembles a proof plan from the recomputed tree. */
+function fromTree(tree: Levels, plan: ProofPlan): Buffer[] {
+  return assembleProof(
+    plan,
+    plan.coords.map((c) => hashAt(tree, c.level, c.index) ?? Buffer.alloc(0)),
+  );
+}
+
 function rootAt(tree: Levels, size: number): Buffer {
-  if (size === 0) return sha256();
-  const hashes = new Map<string, Buffer>();
-  for (const c of rangeSubtrees([0, size])) {
-    const h = hashAt(tree, c.level, c.idx);
-    if (h) hashes.set(coordKey(c), h);
-  }
-  return foldRange([0, size], hashes);
+  return size === 0 ? sha256() : fromTree(tree, planTreeHead(size))[0]!;
 }
 
 async function compareStoredNodes(ctx: Ctx, tree: Levels, problems: Problem[]): Promise<void> {
@@ -248,14 +255,7 @@ function consistentInTree(
   oldRoot: Buffer,
   newRoot: Buffer,
 ): boolean {
-  if (oldSize === newSize) return oldRoot.equals(newRoot);
-  const ranges = consistencyRanges(oldSize, newSize);
-  const hashes = new Map<string, Buffer>();
-  for (const c of coordsFor(ranges)) {
-    const h = hashAt(tree, c.level, c.idx);
-    if (h) hashes.set(coordKey(c), h);
-  }
-  const proof = ranges.map((r) => foldRange(r, hashes));
+  const proof = fromTree(tree, planConsistencyProof(oldSize, newSize));
   return verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof);
 }
 
