@@ -217,3 +217,16 @@ export async function itemEntries(ctx: Ctx, itemId: string): Promise<StoredEntry
     leafHash: row.leaf_hash,
   }));
 }
+
+/**
+ * startCheckpointTimer signs a checkpoint every `checkpointSeconds` when entries arrived since
+ * the last one, so a quiet log is still checkpointed within T seconds (appends check N and T
+ * themselves). It returns the function that stops it.
+ */
+export function startCheckpointTimer(ctx: Ctx, onError: (err: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    maybeCheckpoint(ctx).catch(onError);
+  }, ctx.config.checkpointSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

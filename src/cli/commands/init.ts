@@ -19,6 +19,7 @@ export const registerInit: Register = (program, { io }) => {
           database: location,
           dialect: ctx.dialect,
           items: Number(items.n),
+          logKey: ctx.logKey.verifierKey,
         };
       }).catch((err: Error) => {
         throw new CliExit(EXIT.failed, `cannot initialise: ${err.message}`);
@@ -27,5 +28,6 @@ export const registerInit: Register = (program, { io }) => {
       println(io.stdout, `Attest data directory: ${report.dataDir}`);
       println(io.stdout, `Database (${report.dialect}): ${report.database}`);
       println(io.stdout, `Items held: ${report.items}`);
+      println(io.stdout, `Custody log verifier key (publish it): ${report.logKey}`);
     });
 };

@@ -1,6 +1,7 @@
 import { setupPath } from '../../access/links.js';
 import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
+import { startCheckpointTimer } from '../../custody/service.js';
 import { redactUrl } from '../../store/db.js';
 import { openStore } from '../../store/open.js';
 import { configFrom } from '../context.js';
@@ -21,7 +22,11 @@ export const registerServe: Register = (program, { io }) => {
       const host = opts.host ?? config.host;
       const store = await openStore(config);
       const app = await buildApp(store.ctx, { logger: !io.env.ATTEST_QUIET });
+      const stopCheckpoints = startCheckpointTimer(store.ctx, (err) =>
+        app.log.error({ err }, 'checkpoint failed'),
+      );
       const stop = async () => {
+        stopCheckpoints();
         await app.close();
         await store.close();
       };
