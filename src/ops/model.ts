@@ -49,7 +49,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * OpsError('INVALID_MANDATE' | 'INVALID_VOTE') on the first inconsistency.
  */
 export function validateMandate(mandate: Mandate): VoteTally | null {
-  const bad = (message: string) => new OpsError('INVALID_MANDATE', message, { instrument: mandate.instrument });
+  const bad = (message: string) =>
+    new OpsError('INVALID_MANDATE', message, { instrument: mandate.instrument });
   if (!ISO_DATE.test(mandate.date) || Number.isNaN(Date.parse(`${mandate.date}T00:00:00Z`))) {
     throw bad(`mandate date must be YYYY-MM-DD, got ${JSON.stringify(mandate.date)}`);
   }
@@ -78,7 +79,8 @@ function tallyVote(vote: RecordedVote, unanimous: boolean, body: MandateBody): V
     }
   }
   if (vote.membership === 0) throw invalid('vote membership must be positive');
-  if (body === 'security-council' && vote.membership !== 15) throw invalid('the Security Council has 15 members');
+  if (body === 'security-council' && vote.membership !== 15)
+    throw invalid('the Security Council has 15 members');
   const nonVoting = vote.membership - vote.yes - vote.no - vote.abstain;
   if (nonVoting < 0) throw invalid(`yes + no + abstain exceeds the membership by ${-nonVoting}`);
   if (unanimous && (vote.no !== 0 || vote.abstain !== 0 || nonVoting !== 0)) {

@@ -88,7 +88,7 @@ export function verifyObservationSignature(
 ): boolean {
   const signature = decodeBase64Strict(signatureB64);
   const raw = decodeBase64Strict(publicKeyRawB64);
-  if (!signature || signature.length !== 64 || !raw) return false;
+  if (signature?.length !== 64 || !raw) return false;
   const key = publicKeyFromRaw(raw);
   if (!key) return false;
   let text: Buffer;

@@ -32,14 +32,16 @@ export function validateStatusHistory(history: readonly StatusChange[]): void {
     const at = Date.parse(change.at);
     if (Number.isNaN(at)) throw fail('status time is not an ISO 8601 time');
     if (!previous) {
-      if (change.status !== 'planned' && change.status !== 'active') throw fail('history starts planned or active');
+      if (change.status !== 'planned' && change.status !== 'active')
+        throw fail('history starts planned or active');
     } else {
       if (!ALLOWED[previous.status].includes(change.status)) {
         throw fail(`${previous.status} cannot become ${change.status}`);
       }
       if (at < Date.parse(previous.at)) throw fail('status history goes back in time');
     }
-    if (change.status === 'suspended' && change.reason.trim() === '') throw fail('a suspension needs a reason');
+    if (change.status === 'suspended' && change.reason.trim() === '')
+      throw fail('a suspension needs a reason');
     previous = change;
   });
 }
