@@ -93,7 +93,14 @@ function tallyVote(vote: RecordedVote, unanimous: boolean, body: MandateBody): V
 
 /** PlaceRef is a gazetteer place (OCHA P-code) or an ad-hoc point with coordinates. */
 export type PlaceRef =
-  | { readonly pcode: string; readonly name: string }
+  | {
+      readonly pcode: string;
+      readonly name: string;
+      /** Coordinates and governorate copied from the gazetteer row, for maps and HXL. */
+      readonly lat?: number;
+      readonly lon?: number;
+      readonly adm1Pcode?: string;
+    }
   | {
       readonly lat: number;
       readonly lon: number;

@@ -1,0 +1,293 @@
+/**
+ * aggregate-alerts.ts — the alerts that belong to a convoy, a route point or an operation rather than
+ * to one vehicle: convoy turned back, route point unmonitored, operation stalled, linked operation
+ * out of step, and source totals diverging. Each `evaluate…` function re-derives one alert from the
+ * state's counters in O(size of its own evidence), so an observation touches only what it changed.
+ */
+import { alertKey, derivedAlert } from './alerts.js';
+import type { AlertSeverity } from './model.js';
+import { instantAfterMoving, movingMs } from './operation-status.js';
+import { type AlertChange, type ReconcileState, scheduleWake, setAlert, utcDay } from './reconcile-state.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** turnBackGroup names the convoy a vehicle's turn-backs count under (itself without a convoy). */
+export function turnBackGroup(state: ReconcileState, vehicleId: string): string {
+  return state.vehicles.get(vehicleId)?.convoyId ?? `vehicle:${vehicleId}`;
+}
+
+/** evaluateConvoyTurnedBack re-derives `convoy-turned-back` for one convoy (or lone vehicle). */
+export function evaluateConvoyTurnedBack(state: ReconcileState, group: string, changes: AlertChange[]): void {
+  const key = alertKey('convoy-turned-back', group);
+  const byVehicle = state.turnedBack.get(group);
+  if (!byVehicle || byVehicle.size === 0) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  const sightings = [...byVehicle.entries()]
+    .flatMap(([vehicleId, list]) => list.map((s) => ({ vehicleId, ...s })))
+    .sort((a, b) => a.atMs - b.atMs || (a.observationId < b.observationId ? -1 : 1));
+  const first = sightings[0]!;
+  const vehicle = state.vehicles.get(first.vehicleId)!;
+  const points = [...new Set(sightings.map((s) => s.pointId))].sort();
+  const isConvoy = !group.startsWith('vehicle:');
+  setAlert(
+    state,
+    key,
+    derivedAlert({
+      key,
+      kind: 'convoy-turned-back',
+      severity: 'critical',
+      operationId: vehicle.operationId,
+      subject: isConvoy ? { type: 'convoy', id: group } : { type: 'vehicle', id: vehicle.id },
+      evidence: {
+        observationIds: sightings.map((s) => s.observationId),
+        figures: { vehicles: byVehicle.size, sightings: sightings.length, pointIds: points.join(',') },
+      },
+      raisedAtMs: first.atMs,
+    }),
+    changes,
+  );
+}
+
+/** evaluateUnmonitored re-derives `route-point-unmonitored` for one point on one UTC day. */
+export function evaluateUnmonitored(
+  state: ReconcileState,
+  operationId: string,
+  pointId: string,
+  day: string,
+  changes: AlertChange[],
+): void {
+  const key = alertKey('route-point-unmonitored', operationId, pointId, day);
+  const unseen = state.unmonitored.get(`${operationId}|${pointId}|${day}`) ?? 0;
+  const op = state.operations.get(operationId)!;
+  if (unseen < op.thresholds.unmonitoredMinVehicles) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  setAlert(
+    state,
+    key,
+    derivedAlert({
+      key,
+      kind: 'route-point-unmonitored',
+      severity: 'warning',
+      operationId,
+      subject: { type: 'route-point', id: pointId },
+      evidence: { observationIds: [], figures: { pointId, day, vehiclesUnseen: unseen } },
+      raisedAtMs: Date.parse(`${day}T00:00:00Z`),
+    }),
+    changes,
+  );
+}
+
+/**
+ * evaluateStallGap re-derives `operation-stalled` for the gap that starts at movement instant `from`
+ * and ends at `to` (the next movement) or, when `to` is null, is still open at `state.now`. Only
+ * moving time (active or resumed) counts, so a suspension is not a stall.
+ */
+export function evaluateStallGap(
+  state: ReconcileState,
+  operationId: string,
+  from: number,
+  to: number | null,
+  changes: AlertChange[],
+): void {
+  const op = state.operations.get(operationId)!;
+  const key = alertKey('operation-stalled', operationId, new Date(from).toISOString());
+  const limit = op.thresholds.stallAfterMinutes * MINUTE;
+  const reached = instantAfterMoving(op.timeline, from, limit);
+  if (to === null)
+    scheduleWake(state, `stall:${operationId}`, reached !== null && reached > state.now ? reached : null);
+  const stalled = reached !== null && (to === null ? state.now >= reached : reached <= to);
+  if (!stalled) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  setAlert(
+    state,
+    key,
+    derivedAlert({
+      key,
+      kind: 'operation-stalled',
+      severity: to === null ? 'critical' : 'warning',
+      operationId,
+      subject: { type: 'operation', id: operationId },
+      evidence: {
+        observationIds: [],
+        figures: {
+          lastMovementAt: new Date(from).toISOString(),
+          nextMovementAt: to === null ? null : new Date(to).toISOString(),
+          stalledMinutes: to === null ? null : Math.floor(movingMs(op.timeline, from, to) / MINUTE),
+          thresholdMinutes: op.thresholds.stallAfterMinutes,
+        },
+      },
+      raisedAtMs: reached,
+    }),
+    changes,
+  );
+}
+
+/** lowerBound returns the first index of sorted `xs` whose value is ≥ `x`. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** recordMovement adds a movement instant and re-derives the stall gaps it splits. */
+export function recordMovement(
+  state: ReconcileState,
+  operationId: string,
+  at: number,
+  changes: AlertChange[],
+): void {
+  const times = state.movement.get(operationId)!;
+  const i = lowerBound(times, at);
+  if (times[i] === at) return;
+  times.splice(i, 0, at);
+  const before = times[i - 1];
+  const after = times[i + 1] ?? null;
+  if (before !== undefined) evaluateStallGap(state, operationId, before, at, changes);
+  evaluateStallGap(state, operationId, at, after, changes);
+}
+
+/** evaluateOpenStall re-derives the stall gap after an operation's latest movement. */
+export function evaluateOpenStall(state: ReconcileState, operationId: string, changes: AlertChange[]): void {
+  const last = state.movement.get(operationId)!.at(-1);
+  if (last !== undefined) evaluateStallGap(state, operationId, last, null, changes);
+}
+
+/** evaluateAllStalls re-derives every gap of an operation (after its status history changed). */
+export function evaluateAllStalls(state: ReconcileState, operationId: string, changes: AlertChange[]): void {
+  const times = state.movement.get(operationId)!;
+  for (const key of [...state.alerts.keys()]) {
+    if (key.startsWith(`operation-stalled:${operationId}:`)) setAlert(state, key, null, changes);
+  }
+  for (let i = 0; i < times.length; i++)
+    evaluateStallGap(state, operationId, times[i]!, times[i + 1] ?? null, changes);
+}
+
+function progressPercent(state: ReconcileState, operationId: string, throughDay: string): number {
+  const planned = state.operations.get(operationId)!.operation.plannedPeople;
+  let arrived = 0;
+  for (const [day, people] of state.arrivalsByDay.get(operationId) ?? [])
+    if (day <= throughDay) arrived += people;
+  return planned > 0 ? Math.floor((arrived * 100) / planned) : 0;
+}
+
+/**
+ * evaluateLinks re-derives `linked-operation-out-of-step` for every `gates` rule of `operationId`:
+ * at the end of each UTC day (up to `state.now`) from the first to the last day with arrivals in
+ * either operation, this operation's progress may lead the other's by at most `maxLeadPercent`.
+ */
+export function evaluateLinks(state: ReconcileState, operationId: string, changes: AlertChange[]): void {
+  const op = state.operations.get(operationId)!;
+  for (const link of op.operation.links) {
+    if (link.kind !== 'gates' || !state.operations.has(link.other)) continue;
+    const key = alertKey('linked-operation-out-of-step', operationId, link.other);
+    const days = [
+      ...(state.arrivalsByDay.get(operationId)?.keys() ?? []),
+      ...(state.arrivalsByDay.get(link.other)?.keys() ?? []),
+    ].sort();
+    const outOfStep: Array<{ day: string; lead: number; mine: number; theirs: number }> = [];
+    let wake: number | null = null;
+    if (days.length > 0) {
+      for (
+        let t = Date.parse(`${days[0]}T00:00:00Z`);
+        t <= Date.parse(`${days.at(-1)}T00:00:00Z`);
+        t += DAY
+      ) {
+        const day = utcDay(t);
+        if (t + DAY > state.now) {
+          wake = t + DAY;
+          break;
+        }
+        const mine = progressPercent(state, operationId, day);
+        const theirs = progressPercent(state, link.other, day);
+        if (mine - theirs > link.maxLeadPercent) outOfStep.push({ day, lead: mine - theirs, mine, theirs });
+      }
+    }
+    scheduleWake(state, `links:${operationId}`, wake);
+    if (outOfStep.length === 0) {
+      setAlert(state, key, null, changes);
+      continue;
+    }
+    const worst = outOfStep.reduce((a, b) => (b.lead > a.lead ? b : a));
+    const severity: AlertSeverity = worst.lead > 2 * link.maxLeadPercent ? 'critical' : 'warning';
+    setAlert(
+      state,
+      key,
+      derivedAlert({
+        key,
+        kind: 'linked-operation-out-of-step',
+        severity,
+        operationId,
+        subject: { type: 'operation', id: operationId },
+        evidence: {
+          observationIds: [],
+          figures: {
+            otherOperationId: link.other,
+            maxLeadPercent: link.maxLeadPercent,
+            daysOutOfStep: outOfStep.map((d) => d.day).join(','),
+            worstDay: worst.day,
+            worstLeadPercent: worst.lead,
+            progressPercent: worst.mine,
+            otherProgressPercent: worst.theirs,
+          },
+        },
+        raisedAtMs: Date.parse(`${outOfStep[0]!.day}T00:00:00Z`) + DAY,
+      }),
+      changes,
+    );
+  }
+}
+
+/**
+ * evaluateSources re-derives `source-totals-diverge` for one operation and UTC day: each source's
+ * latest reported total is kept, and the alert carries every figure and the min–max range.
+ */
+export function evaluateSources(
+  state: ReconcileState,
+  operationId: string,
+  day: string,
+  changes: AlertChange[],
+): void {
+  const key = alertKey('source-totals-diverge', operationId, day);
+  const bySource = state.reports.get(`${operationId}|${day}`);
+  const op = state.operations.get(operationId)!;
+  if (!bySource || bySource.size < 2) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  const entries = [...bySource.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const totals = entries.map(([, r]) => r.total);
+  const min = Math.min(...totals);
+  const max = Math.max(...totals);
+  if ((max - min) * 100 <= op.thresholds.sourceTolerancePercent * max) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  const figures: Record<string, number | string> = { day, min, max, sources: entries.length };
+  for (const [source, report] of entries) figures[`source:${source}`] = report.total;
+  setAlert(
+    state,
+    key,
+    derivedAlert({
+      key,
+      kind: 'source-totals-diverge',
+      severity: 'warning',
+      operationId,
+      subject: { type: 'operation', id: operationId },
+      evidence: { observationIds: entries.map(([, r]) => r.clientId), figures },
+      raisedAtMs: Math.max(...entries.map(([, r]) => r.atMs)),
+    }),
+    changes,
+  );
+}

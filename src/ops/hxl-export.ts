@@ -1,0 +1,109 @@
+/**
+ * hxl-export.ts — an operation's movements and totals as HXL 1.1 CSV (src/lib/hxl.ts): one row per
+ * UTC day and route point with the vehicles and people counted there, and one row of totals as in
+ * the situation report. Tested by parsing the output back (hxl-export.test.ts).
+ */
+import { type HxlCell, type HxlColumn, writeHxl } from '../lib/hxl.js';
+import type { PlaceRef } from './model.js';
+import type { ReconcileState } from './reconcile-state.js';
+import { buildSitrep } from './sitrep.js';
+
+export const MOVEMENT_COLUMNS: readonly HxlColumn[] = [
+  { header: 'Date', tag: '#date', type: 'text' },
+  { header: 'Operation', tag: '#activity+name', type: 'text' },
+  { header: 'Governorate P-code', tag: '#adm1+code', type: 'text' },
+  { header: 'Route point', tag: '#loc+name', type: 'text' },
+  { header: 'Place P-code', tag: '#loc+code', type: 'text' },
+  { header: 'Point kind', tag: '#loc+type', type: 'text' },
+  { header: 'Latitude', tag: '#geo+lat', type: 'number' },
+  { header: 'Longitude', tag: '#geo+lon', type: 'number' },
+  { header: 'Origin', tag: '#loc+origin+name', type: 'text' },
+  { header: 'Destination', tag: '#loc+dest+name', type: 'text' },
+  { header: 'Vehicles', tag: '#indicator+vehicles+num', type: 'number' },
+  { header: 'People', tag: '#affected+displaced+ind', type: 'number' },
+];
+
+export const TOTAL_COLUMNS: readonly HxlColumn[] = [
+  { header: 'Reported', tag: '#date+reported', type: 'text' },
+  { header: 'Operation', tag: '#activity+name', type: 'text' },
+  { header: 'Origin', tag: '#loc+origin+name', type: 'text' },
+  { header: 'Destination', tag: '#loc+dest+name', type: 'text' },
+  { header: 'People', tag: '#affected+displaced+ind', type: 'number' },
+  { header: 'Buses', tag: '#indicator+buses+num', type: 'number' },
+  { header: 'Ambulances', tag: '#indicator+ambulances+num', type: 'number' },
+  { header: 'Private vehicles', tag: '#indicator+private_vehicles+num', type: 'number' },
+  { header: 'Medical evacuations', tag: '#affected+medical+ind', type: 'number' },
+];
+
+function where(place: PlaceRef) {
+  if ('pcode' in place) {
+    return {
+      pcode: place.pcode,
+      adm1: place.adm1Pcode ?? null,
+      lat: place.lat ?? null,
+      lon: place.lon ?? null,
+    };
+  }
+  return { pcode: null, adm1: null, lat: place.lat, lon: place.lon };
+}
+
+/** operationMovementsHxl returns vehicles and people counted per UTC day and route point. */
+export function operationMovementsHxl(state: ReconcileState, operationId: string): string {
+  const op = state.operations.get(operationId);
+  if (!op) throw new RangeError(`no operation ${operationId}`);
+  const cells = new Map<string, { vehicles: number; people: number }>();
+  for (const vehicle of state.vehicles.values()) {
+    if (vehicle.operationId !== operationId) continue;
+    for (const c of state.derived.get(vehicle.id)?.finalCounts ?? []) {
+      const key = `${new Date(c.atMs).toISOString().slice(0, 10)}|${op.pointIndex.get(c.pointId)!}`;
+      const cell = cells.get(key) ?? { vehicles: 0, people: 0 };
+      cell.vehicles += 1;
+      cell.people += c.count ?? 0;
+      cells.set(key, cell);
+    }
+  }
+  const rows: HxlCell[][] = [...cells.entries()]
+    .map(([key, cell]) => {
+      const [day, index] = key.split('|') as [string, string];
+      return { day, index: Number(index), cell };
+    })
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.index - b.index))
+    .map(({ day, index, cell }) => {
+      const point = op.points[index]!;
+      const w = where(point.place);
+      return [
+        day,
+        op.operation.name,
+        w.adm1,
+        point.place.name,
+        w.pcode,
+        point.kind,
+        w.lat,
+        w.lon,
+        op.operation.origin.name,
+        op.operation.destination.name,
+        cell.vehicles,
+        cell.people,
+      ];
+    });
+  return writeHxl(MOVEMENT_COLUMNS, rows);
+}
+
+/** operationTotalsHxl returns the operation's sitrep totals as one HXL row. */
+export function operationTotalsHxl(state: ReconcileState, operationId: string): string {
+  const s = buildSitrep(state, { operationId });
+  const op = state.operations.get(operationId)!.operation;
+  return writeHxl(TOTAL_COLUMNS, [
+    [
+      s.period.to,
+      s.name,
+      op.origin.name,
+      op.destination.name,
+      s.totals.people,
+      s.totals.buses,
+      s.totals.ambulances,
+      s.totals.privateVehicles,
+      s.totals.medicalEvacuations,
+    ],
+  ]);
+}

@@ -1,0 +1,99 @@
+/**
+ * sitrep-markdown.ts — renders a situation report (sitrep.ts) as Markdown: a heading, the totals
+ * table, per route point, linked operations, sources' figures, alerts and caveats. Cell text from
+ * outside (names, notes) is escaped so it cannot break the tables.
+ */
+import type { Sitrep } from './sitrep.js';
+
+const fmt = new Intl.NumberFormat('en-GB');
+const n = (x: number) => fmt.format(x);
+
+/** escapeCell makes text safe inside a Markdown table cell (pipes, line breaks, markup). */
+function escapeCell(text: string): string {
+  return text.replace(/[\\|*_`[\]<>#]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, ' ');
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
+  ];
+}
+
+/** renderSitrepMarkdown returns the report as a Markdown document. */
+export function renderSitrepMarkdown(s: Sitrep): string {
+  const period = s.period.from ? `${s.period.from} – ${s.period.to}` : `up to ${s.period.to}`;
+  const lines = [
+    `# Situation report: ${escapeCell(s.name)}`,
+    '',
+    `Period: ${period}  `,
+    `Status: **${s.status}**${s.mandates.length > 0 ? `  \nMandates: ${s.mandates.map((m) => `${m.instrument} (${m.date})`).join('; ')}` : ''}`,
+    '',
+    '## Totals',
+    '',
+    ...table(
+      ['People', 'Buses', 'Ambulances', 'Private vehicles', 'Trucks', 'Medical evacuations'],
+      [
+        [
+          s.totals.people,
+          s.totals.buses,
+          s.totals.ambulances,
+          s.totals.privateVehicles,
+          s.totals.trucks,
+          s.totals.medicalEvacuations,
+        ].map(n),
+      ],
+    ),
+    '',
+    `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
+    '',
+    '## Per route point',
+    '',
+    ...table(
+      ['#', 'Point', 'P-code', 'Kind', 'Vehicles', 'People', 'Uncounted'],
+      s.points.map((p) => [
+        String(p.order),
+        p.name,
+        p.pcode ?? 'ad hoc',
+        p.kind,
+        n(p.vehicles),
+        n(p.people),
+        n(p.uncounted),
+      ]),
+    ),
+  ];
+  if (s.linked.length > 0) {
+    lines.push('', '## Linked operations', '');
+    lines.push(
+      ...table(
+        ['Operation', 'Rule', 'People arrived', 'Planned', 'Progress'],
+        s.linked.map((l) => [l.name, l.rule, n(l.people), n(l.plannedPeople), `${l.progressPercent}%`]),
+      ),
+    );
+  }
+  if (s.reportedTotals.figures.length > 0) {
+    lines.push('', "## Sources' reported totals", '');
+    lines.push(
+      ...table(
+        ['Source', 'Total', 'At'],
+        s.reportedTotals.figures.map((f) => [f.source, n(f.total), f.at]),
+      ),
+    );
+    lines.push('', `Range: ${n(s.reportedTotals.min ?? 0)} – ${n(s.reportedTotals.max ?? 0)}`);
+  }
+  lines.push('', `## Alerts (${s.alerts.length})`, '');
+  if (s.alerts.length === 0) lines.push('None.');
+  else {
+    lines.push(
+      ...table(
+        ['Severity', 'Kind', 'Subject', 'State', 'Raised', 'Note'],
+        s.alerts.map((a) => [a.severity, a.kind, a.subject, a.state, a.raisedAt, a.note ?? '']),
+      ),
+    );
+  }
+  lines.push('', '## Caveats', '');
+  if (s.caveats.length === 0) lines.push('None: every arrival count is corroborated.');
+  else lines.push(...s.caveats.map((c) => `- ${c}`));
+  return `${lines.join('\n')}\n`;
+}

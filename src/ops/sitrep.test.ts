@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { iso, reportedTotal, sighting, testOperation, testVehicle } from './fixtures.js';
+import type { Observation } from './model.js';
+import { reconcileAll } from './reconcile.js';
+import { buildSitrep } from './sitrep.js';
+import { renderSitrepMarkdown } from './sitrep-markdown.js';
+
+const trip = (v: string, start: number, count: number, extra: Partial<Observation> = {}) =>
+  (['o', 'c1', 'c2', 'd'] as const).map((p, i) => sighting(`${v}-${p}`, v, p, start + 30 * i, count, extra));
+
+const input = {
+  operations: [{ ...testOperation('op', { plannedPeople: 80 }), name: 'Evacuation | of *here*' }],
+  convoys: [],
+  vehicles: [
+    testVehicle('bus1'),
+    testVehicle('amb1', 'op', 'ambulance'),
+    testVehicle('car1', 'op', 'private'),
+  ],
+};
+const observations = [
+  ...trip('bus1', 0, 50, { categories: { adults: 30, children: 20, medical: 2 } }),
+  ...trip('amb1', 60, 3),
+  ...trip('car1', 24 * 60, 6),
+  sighting('bus1-d-2', 'bus1', 'd', 91, 50, { monitorId: 'monitor-02' }),
+  reportedTotal('r1', 'agency-a', 200, 60),
+];
+const state = reconcileAll(input, observations, Date.parse(iso(3 * 24 * 60)));
+
+describe('buildSitrep', () => {
+  it('totals arrivals by vehicle kind, with medical evacuations', () => {
+    const s = buildSitrep(state, { operationId: 'op' });
+    assert.deepEqual(s.totals, {
+      people: 59,
+      buses: 1,
+      ambulances: 1,
+      privateVehicles: 1,
+      trucks: 0,
+      medicalEvacuations: 5,
+    });
+    assert.deepEqual(
+      s.points.map((p) => [p.pointId, p.vehicles, p.people]),
+      [
+        ['op-o', 3, 59],
+        ['op-c1', 3, 59],
+        ['op-c2', 3, 59],
+        ['op-d', 3, 59],
+      ],
+    );
+  });
+
+  it('counts only the period asked', () => {
+    const s = buildSitrep(state, { operationId: 'op', from: iso(0), to: iso(24 * 60) });
+    assert.equal(s.totals.people, 53);
+    assert.equal(s.totals.privateVehicles, 0);
+  });
+
+  it('says which counts are not corroborated and shows the sources’ range', () => {
+    const s = buildSitrep(state, { operationId: 'op' });
+    assert.ok(
+      s.caveats.some((c) => c.startsWith('2 of 3 arrival counts rest on a single monitor')),
+      s.caveats.join('\n'),
+    );
+    assert.deepEqual([s.reportedTotals.min, s.reportedTotals.max], [60, 60]);
+  });
+});
+
+describe('renderSitrepMarkdown', () => {
+  it('renders the totals table and escapes names that would break it', () => {
+    const md = renderSitrepMarkdown(buildSitrep(state, { operationId: 'op' }));
+    assert.ok(md.includes('| 59 | 1 | 1 | 1 | 0 | 5 |'), md);
+    assert.ok(md.startsWith('# Situation report: Evacuation \\| of \\*here\\*'), md.split('\n')[0]);
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * sitrep.ts — the situation report of one operation for a period, built from a reconciliation
+ * state: totals of people and vehicles that arrived (by kind), medical evacuations, counts per route
+ * point, the linked operations' progress, sources' reported totals with their range, the alerts
+ * with their status, and caveats saying which figures are not verified. Rendering is elsewhere
+ * (sitrep-markdown.ts); this is the JSON the API and `attest ops sitrep --format json` return.
+ */
+import type {
+  Alert,
+  AlertKind,
+  AlertSeverity,
+  AlertState,
+  Mandate,
+  OperationStatus,
+  PlaceRef,
+} from './model.js';
+import { statusAt } from './operation-status.js';
+import type { ReconcileState } from './reconcile-state.js';
+
+export interface SitrepTotals {
+  readonly people: number;
+  readonly buses: number;
+  readonly ambulances: number;
+  readonly privateVehicles: number;
+  readonly trucks: number;
+  readonly medicalEvacuations: number;
+}
+
+export interface SitrepPoint {
+  readonly pointId: string;
+  readonly order: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly pcode: string | null;
+  readonly vehicles: number;
+  readonly people: number;
+  /** Vehicles seen only in group observations, so without their own count. */
+  readonly uncounted: number;
+}
+
+export interface SitrepLinked {
+  readonly operationId: string;
+  readonly name: string;
+  readonly rule: string;
+  readonly people: number;
+  readonly plannedPeople: number;
+  readonly progressPercent: number;
+}
+
+export interface SitrepAlert {
+  readonly key: string;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly state: AlertState;
+  readonly raisedAt: string;
+  readonly subject: string;
+  readonly note: string | null;
+}
+
+export interface Sitrep {
+  readonly operationId: string;
+  readonly name: string;
+  readonly period: { readonly from: string | null; readonly to: string };
+  readonly status: OperationStatus;
+  readonly mandates: ReadonlyArray<{ readonly instrument: string; readonly date: string }>;
+  readonly totals: SitrepTotals;
+  readonly plannedPeople: number;
+  readonly inTransit: { readonly vehicles: number; readonly people: number };
+  readonly turnedBackVehicles: number;
+  readonly points: readonly SitrepPoint[];
+  readonly linked: readonly SitrepLinked[];
+  readonly reportedTotals: {
+    readonly figures: ReadonlyArray<{ readonly source: string; readonly total: number; readonly at: string }>;
+    readonly min: number | null;
+    readonly max: number | null;
+  };
+  readonly alerts: readonly SitrepAlert[];
+  readonly caveats: readonly string[];
+}
+
+/** SitrepOptions picks the operation and period; `alerts` are stored alerts carrying their lifecycle. */
+export interface SitrepOptions {
+  readonly operationId: string;
+  /** Inclusive start (ISO); null for the start of the operation. */
+  readonly from?: string | null;
+  /** Exclusive end (ISO); default the state's clock. */
+  readonly to?: string;
+  readonly mandates?: readonly Mandate[];
+  readonly alerts?: readonly Alert[];
+}
+
+const fmt = new Intl.NumberFormat('en-GB');
+const n = (x: number) => fmt.format(x);
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+function placeName(place: PlaceRef): { name: string; pcode: string | null } {
+  return { name: place.name, pcode: 'pcode' in place ? place.pcode : null };
+}
+
+/** buildSitrep returns the situation report of `options.operationId` for the period asked. */
+export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitrep {
+  const op = state.operations.get(options.operationId);
+  if (!op) throw new RangeError(`no operation ${options.operationId}`);
+  const from = options.from ? Date.parse(options.from) : Number.NEGATIVE_INFINITY;
+  const to = options.to ? Date.parse(options.to) : state.now + 1;
+  const inPeriod = (ms: number) => ms >= from && ms < to;
+  const totals = { people: 0, buses: 0, ambulances: 0, privateVehicles: 0, trucks: 0, medicalEvacuations: 0 };
+  const byPoint = new Map<string, { vehicles: number; people: number; uncounted: number }>(
+    op.points.map((p) => [p.id, { vehicles: 0, people: 0, uncounted: 0 }]),
+  );
+  const transit = { vehicles: 0, people: 0 };
+  let turnedBackVehicles = 0;
+  let singleSource = 0;
+  let uncountedArrivals = 0;
+  let arrivals = 0;
+  for (const vehicle of state.vehicles.values()) {
+    if (vehicle.operationId !== op.operation.id) continue;
+    const d = state.derived.get(vehicle.id);
+    if (!d) continue;
+    for (const c of d.finalCounts) {
+      if (!inPeriod(c.atMs)) continue;
+      const t = byPoint.get(c.pointId)!;
+      t.vehicles += 1;
+      if (c.count === null) t.uncounted += 1;
+      else t.people += c.count;
+    }
+    if (d.turnedBack.some((t) => inPeriod(t.atMs))) turnedBackVehicles += 1;
+    if (d.open && d.finalCounts.length > 0) {
+      transit.vehicles += 1;
+      transit.people += d.finalCounts.findLast((c) => c.count !== null)?.count ?? 0;
+    }
+    if (!d.arrival || !inPeriod(d.arrival.atMs)) continue;
+    arrivals += 1;
+    totals.people += d.arrival.count ?? 0;
+    totals.medicalEvacuations += d.arrival.medical;
+    if (d.arrival.count === null) uncountedArrivals += 1;
+    if (d.arrival.monitors === 1) singleSource += 1;
+    if (vehicle.kind === 'bus') totals.buses += 1;
+    else if (vehicle.kind === 'ambulance') totals.ambulances += 1;
+    else if (vehicle.kind === 'private') totals.privateVehicles += 1;
+    else totals.trucks += 1;
+  }
+  const alerts = sitrepAlerts(state, op.operation.id, options.alerts);
+  const reported = reportedTotals(state, op.operation.id, inPeriod);
+  const caveats: string[] = [];
+  if (singleSource > 0) {
+    caveats.push(
+      `${n(singleSource)} of ${n(arrivals)} arrival counts rest on a single monitor and are not corroborated.`,
+    );
+  }
+  const conflicts = alerts.filter((a) => a.kind === 'conflicting-observations').length;
+  if (conflicts > 0) {
+    caveats.push(
+      `${n(conflicts)} counts had conflicting observations; the figure most monitors gave is used.`,
+    );
+  }
+  if (uncountedArrivals > 0) {
+    caveats.push(
+      `${n(uncountedArrivals)} arrived vehicles were counted only in group observations; their people are not in the total.`,
+    );
+  }
+  const unaccounted = alerts.filter(
+    (a) => a.kind === 'people-unaccounted' && a.severity === 'critical',
+  ).length;
+  if (unaccounted > 0)
+    caveats.push(`${n(unaccounted)} vehicles arrived or travel with fewer people than they left with.`);
+  if (transit.vehicles > 0)
+    caveats.push(`${n(transit.vehicles)} vehicles (${n(transit.people)} people) are still in transit.`);
+  if (reported.min !== null && reported.max !== null && reported.min !== reported.max) {
+    caveats.push(
+      `Sources' reported totals range from ${n(reported.min)} to ${n(reported.max)}; the totals above are monitors' counts.`,
+    );
+  }
+  return {
+    operationId: op.operation.id,
+    name: op.operation.name,
+    period: { from: options.from ?? null, to: new Date(to === state.now + 1 ? state.now : to).toISOString() },
+    status: statusAt(op.operation.statusHistory, Math.min(to, state.now)),
+    mandates: (options.mandates ?? [])
+      .filter((m) => op.operation.mandateIds.includes(m.id))
+      .map((m) => ({ instrument: m.instrument, date: m.date })),
+    totals,
+    plannedPeople: op.operation.plannedPeople,
+    inTransit: transit,
+    turnedBackVehicles,
+    points: op.points.map((p, order) => ({
+      pointId: p.id,
+      order,
+      kind: p.kind,
+      ...placeName(p.place),
+      ...byPoint.get(p.id)!,
+    })),
+    linked: linkedOperations(state, op.operation.id),
+    reportedTotals: reported,
+    alerts,
+    caveats,
+  };
+}
+
+function sitrepAlerts(state: ReconcileState, operationId: string, stored?: readonly Alert[]): SitrepAlert[] {
+  const lifecycle = new Map((stored ?? []).map((a) => [a.key, a] as const));
+  return [...state.alerts.values()]
+    .filter((a) => a.operationId === operationId)
+    .map((a) => lifecycle.get(a.key) ?? a)
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : a.key < b.key ? -1 : 1),
+    )
+    .map((a) => ({
+      key: a.key,
+      kind: a.kind,
+      severity: a.severity,
+      state: a.state,
+      raisedAt: a.raisedAt,
+      subject: `${a.subject.type} ${a.subject.id}`,
+      note: a.note,
+    }));
+}
+
+function reportedTotals(state: ReconcileState, operationId: string, inPeriod: (ms: number) => boolean) {
+  const latest = new Map<string, { total: number; atMs: number }>();
+  for (const [slot, bySource] of state.reports) {
+    if (!slot.startsWith(`${operationId}|`)) continue;
+    for (const [source, r] of bySource) {
+      const current = latest.get(source);
+      if (inPeriod(r.atMs) && (!current || r.atMs > current.atMs))
+        latest.set(source, { total: r.total, atMs: r.atMs });
+    }
+  }
+  const figures = [...latest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([source, r]) => ({ source, total: r.total, at: new Date(r.atMs).toISOString() }));
+  const totals = figures.map((f) => f.total);
+  return {
+    figures,
+    min: totals.length > 0 ? Math.min(...totals) : null,
+    max: totals.length > 0 ? Math.max(...totals) : null,
+  };
+}
+
+function linkedOperations(state: ReconcileState, operationId: string): SitrepLinked[] {
+  const op = state.operations.get(operationId)!;
+  const out: SitrepLinked[] = [];
+  const seen = new Set<string>();
+  const rules = [
+    ...op.operation.links.map((l) => ({
+      other: l.other,
+      rule: l.kind === 'gates' ? `gates: may lead by ≤ ${l.maxLeadPercent}%` : 'reciprocal',
+    })),
+    ...[...state.operations.values()].flatMap((o) =>
+      o.operation.links
+        .filter((l) => l.other === operationId)
+        .map((l) => ({ other: o.operation.id, rule: `${l.kind} (from ${o.operation.id})` })),
+    ),
+  ];
+  for (const { other, rule } of rules) {
+    const linked = state.operations.get(other);
+    if (!linked || seen.has(other)) continue;
+    seen.add(other);
+    let people = 0;
+    for (const n of state.arrivalsByDay.get(other)?.values() ?? []) people += n;
+    const planned = linked.operation.plannedPeople;
+    out.push({
+      operationId: other,
+      name: linked.operation.name,
+      rule,
+      people,
+      plannedPeople: planned,
+      progressPercent: planned > 0 ? Math.floor((people * 100) / planned) : 0,
+    });
+  }
+  return out;
+}

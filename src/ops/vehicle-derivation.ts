@@ -1,0 +1,258 @@
+/**
+ * vehicle-derivation.ts — what one vehicle's observations say, as a pure function of those
+ * observations, its operation and the clock: its legs (a turned-back vehicle starts a new leg at its
+ * next sighting), the accepted headcount at each point, its arrival, and the vehicle's alerts
+ * (people unaccounted, overdue, excessive dwell, missing at arrival, conflicting observations) plus
+ * its share of aggregate ones (turned back, unmonitored points). Every time-based condition has the
+ * form `now ≥ deadline`, and `nextWakeAt` is the earliest deadline still ahead, so the result is
+ * constant between wake-ups: that is what lets `tick` and a full recompute agree.
+ */
+import type {
+  Alert,
+  CategoryCounts,
+  Observation,
+  Operation,
+  RoutePoint,
+  Thresholds,
+  Vehicle,
+} from './model.js';
+import type { MovingTimeline } from './operation-status.js';
+import { checkConflicts, checkDrops, checkDwell, checkMissing, checkTransits } from './vehicle-checks.js';
+
+/** OperationContext is an operation with the indexes reconciliation needs, built once. */
+export interface OperationContext {
+  readonly operation: Operation;
+  readonly points: readonly RoutePoint[];
+  readonly pointIndex: ReadonlyMap<string, number>;
+  readonly thresholds: Thresholds;
+  /** When vehicles must have arrived: completion or deadline, whichever is first (epoch ms). */
+  readonly endMs: number | null;
+  readonly timeline: MovingTimeline;
+}
+
+/** TrackedObservation is an observation with its device time parsed once. */
+export interface TrackedObservation {
+  readonly obs: Observation;
+  readonly deviceMs: number;
+}
+
+/** compareTracked orders observations by device time, then client id (a total order). */
+export function compareTracked(a: TrackedObservation, b: TrackedObservation): number {
+  return (
+    a.deviceMs - b.deviceMs ||
+    (a.obs.clientId < b.obs.clientId ? -1 : a.obs.clientId > b.obs.clientId ? 1 : 0)
+  );
+}
+
+/** Visit is a vehicle at one route point on one leg: its sightings and the accepted count. */
+export interface Visit {
+  readonly pointId: string;
+  readonly index: number;
+  first: number;
+  last: number;
+  readonly observations: TrackedObservation[];
+  count: number | null;
+  /** Support is how many monitors gave the accepted count. */
+  support: number;
+  categories: CategoryCounts | null;
+  conflict: { values: Record<string, number>; raisedAtMs: number; observationIds: string[] } | null;
+}
+
+interface Leg {
+  readonly visits: Map<string, Visit>;
+  turnedBack: TrackedObservation | null;
+}
+
+/** VehicleDerivation is everything reconciliation keeps about one vehicle. */
+export interface VehicleDerivation {
+  readonly legCount: number;
+  /** Accepted headcount per point on the final leg (null: seen only in group observations). */
+  readonly finalCounts: ReadonlyArray<{
+    readonly pointId: string;
+    readonly count: number | null;
+    readonly atMs: number;
+  }>;
+  readonly arrival: {
+    readonly count: number | null;
+    readonly medical: number;
+    readonly atMs: number;
+    /** Monitors is how many monitors gave the accepted arrival count (1 = single-source). */
+    readonly monitors: number;
+  } | null;
+  /** Open says the vehicle left and has not arrived or turned back on its final leg. */
+  readonly open: boolean;
+  readonly turnedBack: ReadonlyArray<{
+    readonly pointId: string;
+    readonly atMs: number;
+    readonly observationId: string;
+  }>;
+  readonly unmonitored: ReadonlyArray<{ readonly pointId: string; readonly day: string }>;
+  readonly alerts: readonly Alert[];
+  readonly nextWakeAt: number | null;
+}
+
+/** deriveVehicle derives a vehicle's state from its observations sorted by `compareTracked`. */
+export function deriveVehicle(
+  vehicle: Vehicle,
+  sorted: readonly TrackedObservation[],
+  op: OperationContext,
+  now: number,
+): VehicleDerivation {
+  const legs = splitLegs(sorted, op);
+  const alerts: Alert[] = [];
+  const wakes: number[] = [];
+  const turnedBack: Array<{ pointId: string; atMs: number; observationId: string }> = [];
+  const unmonitored: Array<{ pointId: string; day: string }> = [];
+  const base = { vehicle, op, alerts, wakes, now };
+  legs.forEach((leg, legIndex) => {
+    const visits = [...leg.visits.values()].sort((a, b) => a.index - b.index);
+    for (const v of visits) settleVisit(v);
+    const isFinal = legIndex === legs.length - 1;
+    const arrived = visits.find((v) => op.points[v.index]?.kind === 'destination') ?? null;
+    const open = isFinal && visits.length > 0 && !arrived && !leg.turnedBack;
+    const ctx = { ...base, leg: legIndex, visits, arrived, open };
+    checkConflicts(ctx);
+    checkDrops(ctx);
+    checkTransits(ctx);
+    checkDwell(ctx);
+    if (leg.turnedBack) {
+      const t = leg.turnedBack;
+      turnedBack.push({ pointId: t.obs.routePointId, atMs: t.deviceMs, observationId: t.obs.clientId });
+    }
+    unmonitored.push(...unmonitoredPoints(visits, op));
+  });
+  const final = legs.at(-1);
+  const finalVisits = final ? [...final.visits.values()].sort((a, b) => a.index - b.index) : [];
+  const arrivedVisit = finalVisits.find((v) => op.points[v.index]?.kind === 'destination') ?? null;
+  const open = finalVisits.length > 0 && !arrivedVisit && !final?.turnedBack;
+  if (open) checkMissing({ ...base, leg: legs.length - 1, visits: finalVisits, arrived: null, open });
+  const future = wakes.filter((w) => w > now);
+  return {
+    legCount: legs.length,
+    finalCounts: finalVisits.map((v) => ({ pointId: v.pointId, count: v.count, atMs: v.first })),
+    arrival: arrivedVisit
+      ? {
+          count: arrivedVisit.count,
+          medical:
+            arrivedVisit.categories?.medical ??
+            (vehicle.kind === 'ambulance' ? (arrivedVisit.count ?? 0) : 0),
+          atMs: arrivedVisit.first,
+          monitors: arrivedVisit.support,
+        }
+      : null,
+    open,
+    turnedBack,
+    unmonitored,
+    alerts,
+    nextWakeAt: future.length > 0 ? Math.min(...future) : null,
+  };
+}
+
+function splitLegs(sorted: readonly TrackedObservation[], op: OperationContext): Leg[] {
+  const legs: Leg[] = [];
+  let leg: Leg | null = null;
+  for (const t of sorted) {
+    if (!leg || leg.turnedBack) {
+      leg = { visits: new Map(), turnedBack: null };
+      legs.push(leg);
+    }
+    if (t.obs.kind === 'turned-back') {
+      leg.turnedBack = t;
+      continue;
+    }
+    const index = op.pointIndex.get(t.obs.routePointId);
+    if (index === undefined) continue;
+    let visit = leg.visits.get(t.obs.routePointId);
+    if (!visit) {
+      visit = {
+        pointId: t.obs.routePointId,
+        index,
+        first: t.deviceMs,
+        last: t.deviceMs,
+        observations: [],
+        count: null,
+        support: 0,
+        categories: null,
+        conflict: null,
+      };
+      leg.visits.set(t.obs.routePointId, visit);
+    }
+    visit.observations.push(t);
+    visit.first = Math.min(visit.first, t.deviceMs);
+    visit.last = Math.max(visit.last, t.deviceMs);
+  }
+  return legs;
+}
+
+/**
+ * settleVisit picks the accepted headcount at a point: each monitor's latest single-vehicle figure
+ * counts once; the figure most monitors gave wins, and a tie goes to the earliest observation.
+ * Different figures from different monitors are a conflict; both are kept as evidence.
+ */
+function settleVisit(visit: Visit): void {
+  const byMonitor = new Map<string, TrackedObservation>();
+  for (const t of visit.observations) {
+    if (t.obs.vehicleIds.length !== 1 || t.obs.headcount === null) continue;
+    byMonitor.set(t.obs.monitorId, t); // sorted ascending: the latest per monitor wins
+  }
+  if (byMonitor.size === 0) return;
+  const tally = new Map<number, { votes: number; earliest: TrackedObservation }>();
+  for (const t of [...byMonitor.values()].sort(compareTracked)) {
+    const n = t.obs.headcount!;
+    const entry = tally.get(n);
+    if (entry) entry.votes += 1;
+    else tally.set(n, { votes: 1, earliest: t });
+  }
+  let best: { votes: number; earliest: TrackedObservation } | null = null;
+  for (const entry of tally.values()) {
+    if (
+      !best ||
+      entry.votes > best.votes ||
+      (entry.votes === best.votes && compareTracked(entry.earliest, best.earliest) < 0)
+    ) {
+      best = entry;
+    }
+  }
+  visit.count = best!.earliest.obs.headcount;
+  visit.support = best!.votes;
+  visit.categories = best!.earliest.obs.categories;
+  if (tally.size > 1) {
+    const ordered = [...byMonitor.values()].sort(compareTracked);
+    const seen = new Set<number>();
+    let raisedAtMs = 0;
+    for (const t of ordered) {
+      seen.add(t.obs.headcount!);
+      if (seen.size === 2) {
+        raisedAtMs = t.deviceMs;
+        break;
+      }
+    }
+    const values: Record<string, number> = {};
+    for (const [monitor, t] of [...byMonitor.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      values[`monitor:${monitor}`] = t.obs.headcount!;
+    }
+    visit.conflict = { values, raisedAtMs, observationIds: ordered.map((t) => t.obs.clientId) };
+  }
+}
+
+/**
+ * unmonitoredPoints lists the monitored route points a leg passed without a sighting: every point
+ * before the furthest one seen. Each counts on the UTC day of the next sighting after it.
+ */
+function unmonitoredPoints(
+  visits: readonly Visit[],
+  op: OperationContext,
+): Array<{ pointId: string; day: string }> {
+  const out: Array<{ pointId: string; day: string }> = [];
+  let next = 0;
+  const furthest = visits.at(-1)?.index ?? -1;
+  for (let i = 0; i < furthest; i++) {
+    while (visits[next] && visits[next]!.index < i) next++;
+    const visit = visits[next];
+    if (!visit || visit.index === i) continue;
+    const point = op.points[i]!;
+    if (point.monitored === false) continue;
+    out.push({ pointId: point.id, day: new Date(visit.first).toISOString().slice(0, 10) });
+  }
+  return out;
+}
