@@ -21,6 +21,7 @@ import { VERSION } from '../version.js';
 import type { RoutePolicy } from './policy.js';
 import { HttpProblem, sendProblem } from './problems.js';
 import { DOMAIN_ROUTES, type DomainPlugin } from './routes.js';
+import { registerWebApp } from './static.js';
 import type { TypeBoxTypeProvider } from './type-provider.js';
 
 export interface AppOptions {
@@ -30,6 +31,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Further route plugins, registered after the domain routes (tests, embedding). */
   readonly plugins?: readonly DomainPlugin[];
+  /** Directory of the built web app (default web/dist); false serves the API only. */
+  readonly webDist?: string | false;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -144,6 +147,9 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
   for (const plugin of ACCESS_ROUTES) await app.register(plugin, { ctx });
   for (const plugin of DOMAIN_ROUTES) await app.register(plugin, { ctx });
   for (const plugin of options.plugins ?? []) await app.register(plugin, { ctx });
+  // The web app (src/api/static.ts): built files and index.html for non-/api GETs. Last, so
+  // every /api route above wins and unmatched /api paths stay problem+json 404s.
+  if (options.webDist !== false) registerWebApp(app, options.webDist);
   await app.ready();
   return app;
 }

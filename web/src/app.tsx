@@ -1,0 +1,197 @@
+/**
+ * app.tsx — the shell: skip link, header with role-aware navigation, language switch and
+ * account menu, and the screen for the current path. Screens other than sign-in, setup and
+ * the operations list are separate chunks loaded on first visit (and precached for offline
+ * use by the service worker).
+ */
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { can, type SessionState, useSession } from './auth/session.js';
+import { LANGUAGES, setLanguage } from './i18n/index.js';
+import { Link, matchPath, navigate, usePath } from './router.js';
+import { OperationsListScreen } from './screens/operations-list.js';
+import { SetupScreen } from './screens/setup.js';
+import { SignInScreen } from './screens/sign-in.js';
+
+const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
+const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
+const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
+
+interface Section {
+  readonly path: string;
+  readonly label: string;
+  readonly permission: string;
+}
+
+const SECTIONS: readonly Section[] = [
+  { path: '/operations', label: 'nav.operations', permission: 'ops:read' },
+  { path: '/monitor', label: 'nav.monitor', permission: 'observations:submit' },
+  { path: '/evidence', label: 'nav.evidence', permission: 'items:read' },
+];
+
+/** homeFor is where a user lands: monitors go to the monitor app, others to their first section. */
+function homeFor(state: SessionState): string | null {
+  if (can(state, 'observations:submit') && !can(state, 'alerts:manage')) return '/monitor';
+  return SECTIONS.find((s) => can(state, s.permission))?.path ?? null;
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <fieldset className="lang">
+      <legend className="visually-hidden">{t('app.language')}</legend>
+      {LANGUAGES.map((l) => (
+        <button
+          key={l.code}
+          type="button"
+          lang={l.code}
+          aria-pressed={i18n.language === l.code}
+          onClick={() => void setLanguage(l.code)}
+        >
+          {l.label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+function UserMenu() {
+  const { t } = useTranslation();
+  const { state, logout } = useSession();
+  if (state.status !== 'signed-in') return null;
+  const { me } = state;
+  const out = async () => {
+    await logout().catch(() => undefined);
+    navigate('/', { replace: true });
+  };
+  return (
+    <details className="user-menu">
+      <summary>
+        <span className="visually-hidden">{t('nav.userMenu')}: </span>
+        <bdi translate="no">{me.username}</bdi>
+      </summary>
+      <div className="menu">
+        <p>
+          {t('nav.signedInAs', { name: '' })}
+          <bdi translate="no">{me.username}</bdi>
+        </p>
+        <p className="muted">{t('nav.roles')}</p>
+        <ul>
+          {me.grants.map((g) => (
+            <li key={`${g.role}/${g.compartment}`}>
+              {t('nav.roleIn', {
+                role: t(`roles.${g.role}`),
+                compartment: g.compartment === '*' ? t('nav.everywhere') : g.compartment,
+              })}
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => void out()}>
+          {t('nav.signOut')}
+        </button>
+      </div>
+    </details>
+  );
+}
+
+function Header() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  const path = usePath();
+  const sections = SECTIONS.filter((s) => can(state, s.permission));
+  return (
+    <header className="top">
+      <a className="skip" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Link href="/" className="brand">
+        {t('app.name')}
+      </Link>
+      {sections.length > 0 && (
+        <nav aria-label={t('app.mainNav')}>
+          <ul>
+            {sections.map((s) => (
+              <li key={s.path}>
+                <Link href={s.path} aria-current={path.startsWith(s.path) ? 'page' : undefined}>
+                  {t(s.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <div className="top-end">
+        <LanguageSwitch />
+        <UserMenu />
+      </div>
+    </header>
+  );
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <main id="main">
+      <p role="status">{t('app.loading')}</p>
+    </main>
+  );
+}
+
+function Home() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  const home = homeFor(state);
+  useEffect(() => {
+    if (home) navigate(home, { replace: true });
+  }, [home]);
+  return home ? (
+    <Loading />
+  ) : (
+    <main id="main">
+      <h1>{t('app.name')}</h1>
+      <p>{t('nav.nothingHere')}</p>
+    </main>
+  );
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <main id="main">
+      <h1>{t('errors.notFound')}</h1>
+      <p>
+        {t('app.notFound')} <Link href="/">{t('app.home')}</Link>
+      </p>
+    </main>
+  );
+}
+
+function Screen({ path }: { path: string }): ReactNode {
+  const { state } = useSession();
+  if (path === '/setup') return <SetupScreen />;
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous') return <SignInScreen />;
+  if (path === '/' || path === '/sign-in') return <Home />;
+  if (path === '/operations') return <OperationsListScreen />;
+  const op = matchPath('/operations/:id', path);
+  if (op) return <DashboardScreen id={op.id!} />;
+  if (path === '/monitor') return <MonitorScreen />;
+  if (path === '/evidence') return <EvidenceScreen />;
+  return <NotFound />;
+}
+
+export function App() {
+  const path = usePath();
+  const { t } = useTranslation();
+  useEffect(() => {
+    document.title = t('app.name');
+  }, [t]);
+  return (
+    <>
+      <Header />
+      <Suspense fallback={<Loading />}>
+        <Screen path={path} />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,401 @@
+/**
+ * monitor-screen.tsx — the monitor app (phone first): record what passes a checkpoint, sign it
+ * on the device, queue it in IndexedDB and send it when the network allows, with each item's
+ * state in view. Works offline after one online visit: the shell comes from the service worker,
+ * the assignment (operation, route points, vehicles) from the IndexedDB cache.
+ */
+import { liveQuery } from 'dexie';
+import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../api/client.js';
+import type { MonitorData, ObservationBody, ObservationKind, OperationSummary } from '../api/types.js';
+import { useSession } from '../auth/session.js';
+import { useFormat } from '../i18n/format.js';
+import { usePointName } from '../ops/dashboard-sections.js';
+import { ErrorMessage } from '../ui/error-message.js';
+import { SyncIcon } from '../ui/icons.js';
+import { useLabel } from '../ui/labels.js';
+import { cacheGet, cachePut, db, type QueuedObservation } from './db.js';
+import { ed25519Supported, signObservation } from './device-key.js';
+import { requeue, syncQueue } from './sync.js';
+
+const KINDS: readonly ObservationKind[] = ['departure', 'checkpoint', 'arrival', 'turned-back'];
+const CATEGORIES = ['adults', 'children', 'medical', 'unaccompaniedMinors'] as const;
+const CATEGORY_LABEL = {
+  adults: 'monitor.adults',
+  children: 'monitor.children',
+  medical: 'monitor.medical',
+  unaccompaniedMinors: 'monitor.unaccompanied',
+} as const;
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+/** fetchOrCache GETs `path` and caches it; offline, it returns the cached copy. */
+async function fetchOrCache<T>(path: string): Promise<T | null> {
+  try {
+    const value = await api<T>('GET', path);
+    await cachePut(path, value);
+    return value;
+  } catch (err) {
+    if (err instanceof ApiError && err.isNetwork) return cacheGet<T>(path);
+    throw err;
+  }
+}
+
+function useQueue(): QueuedObservation[] {
+  const [items, setItems] = useState<QueuedObservation[]>([]);
+  useEffect(() => {
+    const sub = liveQuery(() => db.queue.orderBy('createdAt').reverse().toArray()).subscribe({
+      next: setItems,
+      error: () => undefined,
+    });
+    return () => sub.unsubscribe();
+  }, []);
+  return items;
+}
+
+function defaultKind(pointKind: string | undefined): ObservationKind {
+  if (pointKind === 'origin') return 'departure';
+  if (pointKind === 'destination') return 'arrival';
+  return 'checkpoint';
+}
+
+function wholeNumber(text: string): number | null {
+  if (!/^\d{1,7}$/.test(text.trim())) return null;
+  return Number(text.trim());
+}
+
+export default function MonitorScreen() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  const userId = state.status === 'signed-in' ? state.me.id : '';
+  const online = useOnline();
+  const queue = useQueue();
+  const [operations, setOperations] = useState<OperationSummary[] | null>(null);
+  const [operationId, setOperationId] = useState<string | null>(null);
+  const [data, setData] = useState<MonitorData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [cryptoOk, setCryptoOk] = useState(true);
+
+  useEffect(() => {
+    void ed25519Supported().then(setCryptoOk);
+    void navigator.storage?.persist?.().catch(() => false);
+  }, []);
+
+  // The operations this monitor may record for, and the one chosen last time.
+  useEffect(() => {
+    let stop = false;
+    (async () => {
+      const list = await fetchOrCache<{ operations: OperationSummary[] }>('/api/ops/operations');
+      if (stop) return;
+      const ops = (list?.operations ?? []).filter((o) => o.status !== 'completed');
+      setOperations(ops);
+      const last = await cacheGet<string>('monitor.operation');
+      setOperationId(ops.find((o) => o.id === last)?.id ?? ops[0]?.id ?? null);
+    })().catch(setError);
+    return () => {
+      stop = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!operationId) return;
+    let stop = false;
+    void cachePut('monitor.operation', operationId);
+    fetchOrCache<MonitorData>(`/api/ops/operations/${encodeURIComponent(operationId)}/monitor`)
+      .then((d) => {
+        if (!stop) setData(d);
+      })
+      .catch(setError);
+    return () => {
+      stop = true;
+    };
+  }, [operationId]);
+
+  const sync = useCallback(async () => {
+    if (!userId) return;
+    setSyncing(true);
+    try {
+      await syncQueue(userId);
+      setError(null);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.isNetwork)) setError(err);
+    } finally {
+      setSyncing(false);
+    }
+  }, [userId]);
+
+  // Send on start (if online) and whenever the network comes back.
+  useEffect(() => {
+    if (navigator.onLine) void sync();
+    const on = () => void sync();
+    window.addEventListener('online', on);
+    return () => window.removeEventListener('online', on);
+  }, [sync]);
+
+  const pending = queue.filter((q) => q.state === 'queued' || q.state === 'sent').length;
+
+  return (
+    <main id="main" className="monitor">
+      <div className={online ? 'netbar online' : 'netbar offline'} role="status" data-testid="network">
+        <span>{online ? t('monitor.online') : t('monitor.offline')}</span>
+        <button type="button" onClick={() => void sync()} disabled={!online || syncing || pending === 0}>
+          <SyncIcon /> {syncing ? t('monitor.syncing') : t('monitor.syncNow')}
+        </button>
+      </div>
+      <h1>{t('monitor.title')}</h1>
+      {!cryptoOk && (
+        <p className="error" role="alert">
+          {t('monitor.cryptoMissing')}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+      {operations && operations.length === 0 && <p>{t('monitor.noOperations')}</p>}
+      {operations && operations.length > 1 && (
+        <label className="field">
+          {t('monitor.operation')}
+          <select value={operationId ?? ''} onChange={(e) => setOperationId(e.target.value)}>
+            {operations.map((o) => (
+              <option key={o.id} value={o.id} translate="no">
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {data && cryptoOk && <ObservationForm data={data} onQueued={() => void (navigator.onLine && sync())} />}
+      <QueueList items={queue} />
+    </main>
+  );
+}
+
+function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () => void }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const name = usePointName();
+  const formId = useId();
+  const points = useMemo(() => [...data.routePoints].sort((a, b) => a.order - b.order), [data]);
+  const [pointId, setPointId] = useState(points[0]?.id ?? '');
+  const point = points.find((p) => p.id === pointId);
+  const [kind, setKind] = useState<ObservationKind>(defaultKind(point?.kind));
+  const [vehicleIds, setVehicleIds] = useState<string[]>([]);
+  const [headcount, setHeadcount] = useState('');
+  const [categories, setCategories] = useState<Record<(typeof CATEGORIES)[number], string>>({
+    adults: '',
+    children: '',
+    medical: '',
+    unaccompaniedMinors: '',
+  });
+  const [note, setNote] = useState('');
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const choosePoint = (id: string) => {
+    setPointId(id);
+    setKind(defaultKind(points.find((p) => p.id === id)?.kind));
+  };
+  const toggleVehicle = (id: string, on: boolean) =>
+    setVehicleIds((v) => (on ? [...v, id] : v.filter((x) => x !== id)));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(false);
+    const count = wholeNumber(headcount);
+    if (count === null) return setProblem(t('monitor.invalidCount'));
+    if (vehicleIds.length === 0) return setProblem(t('monitor.chooseVehicle'));
+    const cats = {} as Record<(typeof CATEGORIES)[number], number>;
+    for (const c of CATEGORIES) {
+      const n = categories[c].trim() === '' ? 0 : wholeNumber(categories[c]);
+      if (n === null) return setProblem(t('monitor.invalidCount'));
+      cats[c] = n;
+    }
+    setProblem(null);
+    setBusy(true);
+    try {
+      const body: ObservationBody = {
+        clientId: crypto.randomUUID(),
+        operationId: data.operation.id,
+        routePointId: pointId,
+        deviceTime: new Date().toISOString(),
+        kind,
+        vehicleIds: [...vehicleIds].sort(),
+        headcount: count,
+        categories: cats,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      };
+      const signature = await signObservation(body);
+      await db.queue.add({
+        clientId: body.clientId,
+        body,
+        signature,
+        state: 'queued',
+        reason: null,
+        createdAt: Date.now(),
+        attempts: 0,
+        serverId: null,
+        photos,
+      });
+      setDone(true);
+      setVehicleIds([]);
+      setHeadcount('');
+      setCategories({ adults: '', children: '', medical: '', unaccompaniedMinors: '' });
+      setNote('');
+      setPhotos([]);
+      onQueued();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack observation" onSubmit={submit} aria-labelledby={`${formId}-h`}>
+      <h2 id={`${formId}-h`} className="visually-hidden">
+        {t('monitor.title')}
+      </h2>
+      <label className="field">
+        {t('monitor.point')}
+        <select name="point" value={pointId} onChange={(e) => choosePoint(e.target.value)}>
+          {points.map((p) => (
+            <option key={p.id} value={p.id}>
+              {name(p)} · {label('pointKind', p.kind)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>{t('monitor.kind')}</legend>
+        <div className="choices">
+          {KINDS.map((k) => (
+            <label key={k} className="choice">
+              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+              {t(`observationKind.${k}`)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('monitor.vehicles')}</legend>
+        <div className="choices vehicles">
+          {data.vehicles.map((v) => (
+            <label key={v.id} className="choice">
+              <input
+                type="checkbox"
+                name="vehicle"
+                value={v.id}
+                checked={vehicleIds.includes(v.id)}
+                onChange={(e) => toggleVehicle(v.id, e.target.checked)}
+              />
+              <bdi translate="no">{v.marking}</bdi>{' '}
+              <span className="muted">{label('vehicleKind', v.kind)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="field">
+        {t('monitor.headcount')}
+        <input
+          name="headcount"
+          inputMode="numeric"
+          pattern="[0-9]*"
+          required
+          autoComplete="off"
+          value={headcount}
+          onChange={(e) => setHeadcount(e.target.value)}
+        />
+      </label>
+      <fieldset>
+        <legend>{t('monitor.categories')}</legend>
+        <div className="grid-2">
+          {CATEGORIES.map((c) => (
+            <label key={c} className="field">
+              {t(CATEGORY_LABEL[c])}
+              <input
+                name={c}
+                inputMode="numeric"
+                pattern="[0-9]*"
+                autoComplete="off"
+                value={categories[c]}
+                onChange={(e) => setCategories((s) => ({ ...s, [c]: e.target.value }))}
+              />
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="field">
+        {t('monitor.note')}
+        <textarea name="note" maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <label className="field">
+        {t('monitor.photo')}
+        <input
+          type="file"
+          name="photo"
+          accept="image/*"
+          capture="environment"
+          multiple
+          onChange={(e) => setPhotos([...(e.target.files ?? [])])}
+        />
+      </label>
+      {photos.length > 0 && <p className="muted">{t('monitor.photoKept', { n: photos.length })}</p>}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {done && <p role="status">{t('monitor.recorded')}</p>}
+      <button type="submit" className="primary big" disabled={busy}>
+        {t('monitor.record')}
+      </button>
+    </form>
+  );
+}
+
+function QueueList({ items }: { items: readonly QueuedObservation[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <section aria-labelledby="queue-h">
+      <h2 id="queue-h">{t('monitor.queue')}</h2>
+      {items.length === 0 ? (
+        <p>{t('monitor.queueEmpty')}</p>
+      ) : (
+        <ul className="queue" data-testid="queue">
+          {items.map((q) => (
+            <li key={q.clientId} className={`queue-item state-${q.state}`} data-state={q.state}>
+              <span className={`badge state-${q.state}`}>{t(`monitor.state.${q.state}`)}</span>{' '}
+              {t(`observationKind.${q.body.kind}`)} · {f.number(q.body.headcount)} ·{' '}
+              <time dateTime={q.body.deviceTime}>{f.dateTime(q.body.deviceTime)}</time>
+              {q.state === 'rejected' && (
+                <>
+                  <p className="error">
+                    {t('monitor.reason', { reason: '' })}
+                    <bdi translate="no">{q.reason}</bdi>
+                  </p>
+                  <button type="button" onClick={() => void requeue(q.clientId)}>
+                    {t('monitor.retry')}
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * alerts-panel.tsx — an operation's alerts, newest first, open ones on top. Coordinators
+ * (alerts:manage) acknowledge an alert or resolve it with a note; the list updates live.
+ */
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.js';
+import type { Alert } from '../api/types.js';
+import { useFormat } from '../i18n/format.js';
+import { ErrorMessage } from '../ui/error-message.js';
+import { useLabel } from '../ui/labels.js';
+
+const STATE_ORDER = { open: 0, acknowledged: 1, resolved: 2 } as const;
+
+/** subjectText renders an alert's subject (`{type, id}` or a string) without translating ids. */
+function subjectText(subject: unknown): string {
+  if (typeof subject === 'string') return subject;
+  if (subject && typeof subject === 'object' && 'id' in subject)
+    return String((subject as { id: unknown }).id);
+  return '';
+}
+
+function AlertItem({
+  alert,
+  canManage,
+  onChanged,
+}: {
+  alert: Alert;
+  canManage: boolean;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const f = useFormat();
+  const noteId = useId();
+  const [resolving, setResolving] = useState(false);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const act = async (path: string, body?: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', `/api/ops/alerts/${encodeURIComponent(alert.id)}/${path}`, body ?? {});
+      setResolving(false);
+      onChanged();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const resolve = (e: FormEvent) => {
+    e.preventDefault();
+    void act('resolve', { note });
+  };
+  const subject = subjectText(alert.subject);
+
+  return (
+    <li className={`alert severity-${alert.severity} state-${alert.state}`} data-alert-kind={alert.kind}>
+      <div className="alert-head">
+        <span className={`badge severity-${alert.severity}`}>{label('severity', alert.severity)}</span>
+        <strong>{label('alertKind', alert.kind)}</strong>
+        <span className="badge">{label('alertState', alert.state)}</span>
+      </div>
+      {subject && (
+        <p className="muted">
+          {t('dashboard.subject', { subject: '' })}
+          <bdi translate="no">{subject}</bdi>
+        </p>
+      )}
+      {alert.summary && (
+        <p lang="en" dir="auto" translate="no" className="muted">
+          {alert.summary}
+        </p>
+      )}
+      <p className="muted">{t('dashboard.raisedAt', { time: f.dateTime(alert.raisedAt) })}</p>
+      {alert.note && (
+        <p>
+          {t('dashboard.note', { note: '' })}
+          <bdi translate="no">{alert.note}</bdi>
+        </p>
+      )}
+      {canManage && alert.state !== 'resolved' && !resolving && (
+        <div className="row">
+          {alert.state === 'open' && (
+            <button type="button" disabled={busy} onClick={() => void act('acknowledge')}>
+              {t('dashboard.acknowledge')}
+            </button>
+          )}
+          <button type="button" disabled={busy} onClick={() => setResolving(true)}>
+            {t('dashboard.resolve')}
+          </button>
+        </div>
+      )}
+      {resolving && (
+        <form className="stack" onSubmit={resolve}>
+          <label htmlFor={noteId}>{t('dashboard.resolveNote')}</label>
+          <textarea
+            id={noteId}
+            required
+            maxLength={2000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+          <div className="row">
+            <button type="submit" className="primary" disabled={busy}>
+              {t('dashboard.resolveConfirm')}
+            </button>
+            <button type="button" onClick={() => setResolving(false)}>
+              {t('dashboard.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorMessage error={error} />
+    </li>
+  );
+}
+
+export function AlertsPanel({
+  alerts,
+  canManage,
+  onChanged,
+}: {
+  alerts: readonly Alert[];
+  canManage: boolean;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const sorted = [...alerts].sort(
+    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.raisedAt.localeCompare(a.raisedAt),
+  );
+  const open = alerts.filter((a) => a.state === 'open').length;
+  return (
+    <section className="panel" aria-labelledby="alerts-h">
+      <h2 id="alerts-h">
+        {t('dashboard.alerts')}{' '}
+        <span className="badge">{t('dashboard.openAlerts', { n: f.number(open) })}</span>
+      </h2>
+      <div aria-live="polite" aria-relevant="additions text">
+        {sorted.length === 0 ? (
+          <p>{t('dashboard.noAlerts')}</p>
+        ) : (
+          <ul className="alerts" data-testid="alerts">
+            {sorted.map((a) => (
+              <AlertItem key={a.id} alert={a} canManage={canManage} onChanged={onChanged} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

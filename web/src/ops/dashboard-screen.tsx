@@ -1,0 +1,86 @@
+/**
+ * dashboard-screen.tsx — one operation for its coordinators: live alerts, totals now vs
+ * expected, route points, vehicles, linked operations, status timeline, reports, and the map
+ * (loaded on demand). Lazy-loaded by the app shell.
+ */
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { can, useSession } from '../auth/session.js';
+import { Link } from '../router.js';
+import { ErrorMessage } from '../ui/error-message.js';
+import { BackIcon } from '../ui/icons.js';
+import { MandateLine, StatusBadge } from '../ui/labels.js';
+import { AlertsPanel } from './alerts-panel.js';
+import {
+  Downloads,
+  LinkedOperations,
+  RoutePointsTable,
+  StatusTimeline,
+  TotalsTable,
+  VehiclesPanel,
+} from './dashboard-sections.js';
+import { useLiveOperation } from './use-live-operation.js';
+
+const RouteMap = lazy(() => import('../map/route-map.js'));
+
+export default function DashboardScreen({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  const { data, error, live, reload } = useLiveOperation(id);
+
+  return (
+    <main id="main" className="dashboard">
+      <p>
+        <Link href="/operations">
+          <BackIcon /> {t('operations.title')}
+        </Link>
+      </p>
+      <ErrorMessage error={error} />
+      {!data && !error && <p role="status">{t('app.loading')}</p>}
+      {data && (
+        <>
+          <header className="op-head">
+            <h1>
+              <bdi translate="no">{data.operation.name}</bdi>
+            </h1>
+            <StatusBadge status={data.operation.status} />
+            <span className={`live live-${live}`} role="status" data-testid="live">
+              {live === 'live' ? t('dashboard.live') : t('dashboard.reconnecting')}
+            </span>
+          </header>
+          {data.operation.mandates.length > 0 && (
+            <p>
+              <span className="muted">{t('dashboard.mandates')}: </span>
+              {data.operation.mandates.map((m) => (
+                <MandateLine key={m.id} mandate={m} />
+              ))}
+            </p>
+          )}
+          <div className="grid">
+            <div className="col-main">
+              <TotalsTable totals={data.operation.totals} expected={data.operation.expected} />
+              <RoutePointsTable points={data.routePoints} />
+              <section className="panel" aria-labelledby="map-h">
+                <h2 id="map-h">{t('dashboard.map')}</h2>
+                <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+                  <RouteMap points={data.routePoints} vehicles={data.vehicleList} />
+                </Suspense>
+              </section>
+              <LinkedOperations current={data.operation} linked={data.linked} />
+            </div>
+            <div className="col-side">
+              <AlertsPanel
+                alerts={data.alerts}
+                canManage={can(state, 'alerts:manage')}
+                onChanged={() => void reload()}
+              />
+              <VehiclesPanel counts={data.vehicles} list={data.vehicleList} points={data.routePoints} />
+              <StatusTimeline history={data.operation.statusHistory} />
+              <Downloads id={id} />
+            </div>
+          </div>
+        </>
+      )}
+    </main>
+  );
+}

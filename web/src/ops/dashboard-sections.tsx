@@ -1,0 +1,268 @@
+/**
+ * dashboard-sections.tsx — the read-only parts of the operation dashboard: totals now vs
+ * expected, route points, vehicles, linked operations, the status timeline and downloads.
+ */
+import { useTranslation } from 'react-i18next';
+import type {
+  LinkedOperation,
+  OperationSummary,
+  RoutePoint,
+  StatusChange,
+  Totals,
+  VehicleCounts,
+  VehicleRow,
+} from '../api/types.js';
+import { useFormat } from '../i18n/format.js';
+import { Link } from '../router.js';
+import { DownloadIcon } from '../ui/icons.js';
+import { StatusBadge, useLabel } from '../ui/labels.js';
+
+const MEASURES = ['people', 'buses', 'ambulances', 'privateVehicles'] as const;
+
+/** pointName is the route point's name in the UI language when the gazetteer has it. */
+export function usePointName(): (p: Pick<RoutePoint, 'name' | 'nameAr'>) => string {
+  const { i18n } = useTranslation();
+  return (p) => (i18n.language === 'ar' && p.nameAr ? p.nameAr : p.name);
+}
+
+export function TotalsTable({ totals, expected }: Pick<OperationSummary, 'totals' | 'expected'>) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <section className="panel" aria-labelledby="totals-h">
+      <h2 id="totals-h">{t('dashboard.totals')}</h2>
+      <table data-testid="totals">
+        <thead>
+          <tr>
+            <th scope="col">{t('dashboard.measure')}</th>
+            <th scope="col">{t('dashboard.now')}</th>
+            <th scope="col">{t('dashboard.expected')}</th>
+            <th scope="col">{t('dashboard.progress')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {MEASURES.map((m) => {
+            const now = totals[m];
+            const want = expected?.[m] ?? null;
+            const fraction = want ? Math.min(now / want, 1) : null;
+            return (
+              <tr key={m} data-measure={m}>
+                <th scope="row">{t(`dashboard.${m}`)}</th>
+                <td className="num" data-testid={`total-${m}`}>
+                  {f.number(now)}
+                </td>
+                <td className="num">{want === null ? t('dashboard.noExpected') : f.number(want)}</td>
+                <td>
+                  {fraction !== null && (
+                    <span className="meter-row">
+                      <meter min={0} max={1} value={fraction} aria-label={t(`dashboard.${m}`)} />
+                      <span className="num">{f.percent(now / want!)}</span>
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+          {totals.medicalEvacuations !== undefined && (
+            <tr>
+              <th scope="row">{t('dashboard.medicalEvacuations')}</th>
+              <td className="num">{f.number(totals.medicalEvacuations)}</td>
+              <td className="num">{t('dashboard.noExpected')}</td>
+              <td />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function RoutePointsTable({ points }: { points: readonly RoutePoint[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const label = useLabel();
+  const name = usePointName();
+  return (
+    <section className="panel" aria-labelledby="points-h">
+      <h2 id="points-h">{t('dashboard.routePoints')}</h2>
+      <table data-testid="route-points">
+        <thead>
+          <tr>
+            <th scope="col">{t('dashboard.point')}</th>
+            <th scope="col">{t('dashboard.kind')}</th>
+            <th scope="col">{t('dashboard.peopleSeen')}</th>
+            <th scope="col">{t('dashboard.vehiclesSeen')}</th>
+            <th scope="col">{t('dashboard.monitored')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...points]
+            .sort((a, b) => a.order - b.order)
+            .map((p) => (
+              <tr key={p.id} data-point-id={p.id}>
+                <th scope="row">
+                  <bdi translate="no">{name(p)}</bdi>
+                </th>
+                <td>{label('pointKind', p.kind)}</td>
+                <td className="num" data-testid="point-people">
+                  {f.number(p.counts.people)}
+                </td>
+                <td className="num" data-testid="point-vehicles">
+                  {f.number(p.counts.vehicles)}
+                </td>
+                <td>{p.monitored ? t('dashboard.yes') : t('dashboard.no')}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function VehiclesPanel({
+  counts,
+  list,
+  points,
+}: {
+  counts: VehicleCounts;
+  list: readonly VehicleRow[];
+  points: readonly RoutePoint[];
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const label = useLabel();
+  const name = usePointName();
+  const overdue = list.filter((v) => v.state === 'overdue');
+  const pointById = new Map(points.map((p) => [p.id, p]));
+  return (
+    <section className="panel" aria-labelledby="vehicles-h">
+      <h2 id="vehicles-h">{t('dashboard.vehicles')}</h2>
+      <dl className="stats" data-testid="vehicle-counts">
+        {(['inTransit', 'overdue', 'arrived', 'total'] as const).map((k) => (
+          <div key={k} className={k === 'overdue' && counts.overdue > 0 ? 'stat warn' : 'stat'}>
+            <dt>{t(`dashboard.${k}`)}</dt>
+            <dd data-testid={`vehicles-${k}`}>{f.number(counts[k])}</dd>
+          </div>
+        ))}
+      </dl>
+      {overdue.length > 0 && (
+        <>
+          <h3>{t('dashboard.overdueList')}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('dashboard.marking')}</th>
+                <th scope="col">{t('dashboard.kind')}</th>
+                <th scope="col">{t('dashboard.lastPoint')}</th>
+                <th scope="col">{t('dashboard.lastSeen')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overdue.map((v) => {
+                const p = v.lastPointId ? pointById.get(v.lastPointId) : undefined;
+                return (
+                  <tr key={v.id}>
+                    <th scope="row">
+                      <bdi translate="no">{v.marking}</bdi>
+                    </th>
+                    <td>{label('vehicleKind', v.kind)}</td>
+                    <td>{p ? <bdi translate="no">{name(p)}</bdi> : '—'}</td>
+                    <td>{f.dateTime(v.lastSeenAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function LinkedOperations({
+  current,
+  linked,
+}: {
+  current: OperationSummary;
+  linked: readonly LinkedOperation[];
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (linked.length === 0) return null;
+  const card = (op: { id: string; name: string; status: string; totals: Totals }, isCurrent: boolean) => (
+    <li key={op.id} className={isCurrent ? 'card current' : 'card'}>
+      <h3>
+        {isCurrent ? (
+          <bdi translate="no">{op.name}</bdi>
+        ) : (
+          <Link href={`/operations/${encodeURIComponent(op.id)}`}>
+            <bdi translate="no">{op.name}</bdi>
+          </Link>
+        )}
+      </h3>
+      <StatusBadge status={op.status} />
+      <dl className="facts">
+        {MEASURES.map((m) => (
+          <div key={m}>
+            <dt>{t(`dashboard.${m}`)}</dt>
+            <dd className="num">{f.number(op.totals[m])}</dd>
+          </div>
+        ))}
+      </dl>
+    </li>
+  );
+  return (
+    <section className="panel" aria-labelledby="linked-h">
+      <h2 id="linked-h">{t('dashboard.linked')}</h2>
+      <ul className="side-by-side">
+        {card(current, true)}
+        {linked.map((op) => card(op, false))}
+      </ul>
+    </section>
+  );
+}
+
+export function StatusTimeline({ history }: { history: readonly StatusChange[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const label = useLabel();
+  return (
+    <section className="panel" aria-labelledby="timeline-h">
+      <h2 id="timeline-h">{t('dashboard.timeline')}</h2>
+      <ol className="timeline">
+        {history.map((s) => (
+          <li key={`${s.at}-${s.status}`}>
+            <time dateTime={s.at}>{f.dateTime(s.at)}</time>{' '}
+            <span className="badge">{label('status', s.status)}</span>{' '}
+            {s.reason && (
+              <bdi lang="en" translate="no" className="muted">
+                {s.reason}
+              </bdi>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function Downloads({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const base = `/api/ops/operations/${encodeURIComponent(id)}`;
+  return (
+    <section className="panel" aria-labelledby="downloads-h">
+      <h2 id="downloads-h">{t('dashboard.downloads')}</h2>
+      <div className="row">
+        <a className="button" href={`${base}/sitrep?format=md`} download>
+          <DownloadIcon /> {t('dashboard.sitrepMd')}
+        </a>
+        <a className="button" href={`${base}/sitrep?format=pdf`} download>
+          <DownloadIcon /> {t('dashboard.sitrepPdf')}
+        </a>
+        <a className="button" href={`${base}/hxl`} download>
+          <DownloadIcon /> {t('dashboard.hxl')}
+        </a>
+      </div>
+    </section>
+  );
+}
