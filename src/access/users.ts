@@ -81,12 +81,7 @@ export async function createUser(
   const at = nowIso(ctx);
   const id = randomUUID();
   return ctx.db.transaction().execute(async (trx) => {
-    const exists = await trx
-      .selectFrom('app_user')
-      .select('id')
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (exists) throw new AccessError('USER_EXISTS', `a user ${username} already exists`);
+    await assertUsernameFree(trx, username);
     await trx
       .insertInto('app_user')
       .values({
@@ -385,12 +380,7 @@ export async function completeSetup(
     await consumeOneTimeToken(ctx, trx, 'setup', token);
     if ((await activeAdminCount(trx)) > 0)
       throw new AccessError('SETUP_DONE', 'this deployment already has an admin');
-    const exists = await trx
-      .selectFrom('app_user')
-      .select('id')
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (exists) throw new AccessError('USER_EXISTS', `a user ${username} already exists`);
+    await assertUsernameFree(trx, username);
     await trx
       .insertInto('app_user')
       .values({ id, username, password_hash: hash, created_at: at, created_by: 'setup', disabled_at: null })
@@ -414,4 +404,14 @@ export async function completeSetup(
       grants: [{ role: 'admin', compartment: ALL_COMPARTMENTS }],
     };
   });
+}
+
+/** assertUsernameFree throws USER_EXISTS when `username` is taken (inside the creating transaction). */
+async function assertUsernameFree(trx: Transaction<Database>, username: string): Promise<void> {
+  const exists = await trx
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirst();
+  if (exists) throw new AccessError('USER_EXISTS', `a user ${username} already exists`);
 }

@@ -324,6 +324,3 @@ async function checkItemsAgainstLog(
     }
   }
 }
-
-export type { Levels };
-export { hashAt, rootAt };
