@@ -13,6 +13,7 @@ import type { Mandate, PlaceRef } from '../ops/model.js';
 export const ALEPPO_CITY: PlaceRef = {
   pcode: 'C1007',
   name: 'Aleppo city',
+  nameAr: 'حلب',
   lat: 36.203115,
   lon: 37.140868,
   adm1Pcode: 'SY02',
@@ -21,6 +22,7 @@ export const ALEPPO_CITY: PlaceRef = {
 export const IDLEB_CITY: PlaceRef = {
   pcode: 'C3871',
   name: 'Idleb city',
+  nameAr: 'إدلب',
   lat: 35.931991,
   lon: 36.634909,
   adm1Pcode: 'SY07',
@@ -29,6 +31,7 @@ export const IDLEB_CITY: PlaceRef = {
 export const IDLEB_GOVERNORATE: PlaceRef = {
   pcode: 'SY07',
   name: 'Idleb governorate',
+  nameAr: 'محافظة إدلب',
   lat: 35.785113,
   lon: 36.682283,
   adm1Pcode: 'SY07',
@@ -37,6 +40,7 @@ export const IDLEB_GOVERNORATE: PlaceRef = {
 export const AL_FUAH: PlaceRef = {
   pcode: 'C3905',
   name: "al-Fu'ah",
+  nameAr: 'الفوعة',
   lat: 35.982916,
   lon: 36.70221,
   adm1Pcode: 'SY07',
@@ -48,6 +52,7 @@ export const AL_FUAH: PlaceRef = {
 export const KAFRAYA: PlaceRef = {
   pcode: 'C3952',
   name: 'Kafraya',
+  nameAr: 'كفريا',
   lat: 35.990715,
   lon: 36.677525,
   adm1Pcode: 'SY07',
@@ -58,6 +63,7 @@ export const KAFRAYA: PlaceRef = {
 /** The last opposition-held enclave of eastern Aleppo (al-Amiriyah, al-Sukkari); inside C1007. */
 export const EASTERN_ALEPPO: PlaceRef = {
   name: 'Eastern Aleppo (al-Amiriyah / al-Sukkari)',
+  nameAr: 'حلب الشرقية (العامرية / السكري)',
   lat: 36.18,
   lon: 37.16,
   approximate: true,
@@ -66,6 +72,7 @@ export const EASTERN_ALEPPO: PlaceRef = {
 /** Ramouseh (الراموسة), a southern quarter of Aleppo city; no gazetteer row. */
 export const RAMOUSEH: PlaceRef = {
   name: 'Ramouseh',
+  nameAr: 'الراموسة',
   lat: 36.17,
   lon: 37.135,
   approximate: true,
@@ -74,6 +81,7 @@ export const RAMOUSEH: PlaceRef = {
 /** al-Rashideen (الراشدين), a western quarter of Aleppo city; no gazetteer row. */
 export const AL_RASHIDEEN: PlaceRef = {
   name: 'al-Rashideen',
+  nameAr: 'الراشدين',
   lat: 36.2,
   lon: 37.06,
   approximate: true,
@@ -82,6 +90,7 @@ export const AL_RASHIDEEN: PlaceRef = {
 /** Khan al-Asal (خان العسل), western rural Aleppo, about 36.167 N 37.039 E (gazetteer README). */
 export const KHAN_AL_ASAL: PlaceRef = {
   name: 'Khan al-Asal',
+  nameAr: 'خان العسل',
   lat: 36.167,
   lon: 37.039,
   approximate: true,
@@ -90,6 +99,7 @@ export const KHAN_AL_ASAL: PlaceRef = {
 /** Jibreen (جبرين) on the eastern edge of Aleppo city, not the Hama village C2969 "Jirbeen". */
 export const JIBREEN: PlaceRef = {
   name: 'Jibreen',
+  nameAr: 'جبرين',
   lat: 36.2,
   lon: 37.22,
   approximate: true,

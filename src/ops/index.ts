@@ -12,11 +12,18 @@ export { OpsError, type OpsErrorCode } from './errors.js';
 export { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 export * from './model.js';
 export {
+  DEFAULT_SOURCE,
   deviceKeyFromSeed,
+  type ObservationWire,
+  observationFromWire,
   observationSigningText,
+  publicKeyIsValid,
   type SignedObservation,
   signObservation,
   verifyObservationSignature,
+  verifySignedText,
+  wireObservation,
+  wireSigningText,
 } from './observation-signing.js';
 export { assertValidObservation, LIMITS, validateObservation } from './observation-validation.js';
 export { appendStatusChange, statusAt, validateStatusHistory } from './operation-status.js';

@@ -96,6 +96,8 @@ export type PlaceRef =
   | {
       readonly pcode: string;
       readonly name: string;
+      /** The Arabic name (the gazetteer's `name_ar`), for right-to-left screens. */
+      readonly nameAr?: string;
       /** Coordinates and governorate copied from the gazetteer row, for maps and HXL. */
       readonly lat?: number;
       readonly lon?: number;
@@ -105,6 +107,7 @@ export type PlaceRef =
       readonly lat: number;
       readonly lon: number;
       readonly name: string;
+      readonly nameAr?: string;
       /** Approximate says the coordinates locate the place only roughly. */
       readonly approximate?: boolean;
       /** The enclosing gazetteer unit, for context (e.g. C1007 Aleppo city). */
@@ -250,7 +253,7 @@ export interface Observation {
   readonly headcount: number | null;
   readonly categories: CategoryCounts;
   readonly note: string;
-  readonly photoItemIds: readonly string[];
+  readonly photoErns: readonly string[];
 }
 
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sighting } from './fixtures.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import {
   deviceKeyFromSeed,
+  observationFromWire,
   observationSigningText,
   signObservation,
   verifyObservationSignature,
+  wireObservation,
+  wireSigningText,
 } from './observation-signing.js';
 
 /** nonCanonical sets the unused low bits of the last base64 digit: same bytes, second spelling. */
@@ -32,6 +36,38 @@ describe('observationSigningText', () => {
   it('leaves absent categories out rather than writing null', () => {
     const a = observationSigningText({ ...obs, categories: { adults: 30, children: undefined } });
     assert.ok(a.includes('"categories":{"adults":30}'), a);
+  });
+});
+
+describe('the signed form', () => {
+  it('is the canonical JSON of the body the monitor app posts', () => {
+    // web/src/monitor/device-key.ts signs canonicalJson(JSON.parse(JSON.stringify(body))).
+    const body = {
+      clientId: obs.clientId,
+      operationId: obs.operationId,
+      routePointId: obs.routePointId,
+      deviceTime: obs.deviceTime,
+      kind: obs.kind,
+      vehicleIds: [...obs.vehicleIds],
+      headcount: obs.headcount,
+      categories: { adults: 30, children: 20 },
+      note: obs.note,
+    };
+    assert.equal(observationSigningText(obs), canonicalJson(JSON.parse(JSON.stringify(body))));
+  });
+  it('round-trips through the wire form', () => {
+    const wire = wireObservation(obs);
+    const back = observationFromWire(wire, {
+      monitorId: obs.monitorId,
+      deviceKeyId: obs.deviceKeyId,
+      receivedTime: obs.receivedTime,
+    });
+    assert.deepEqual(back, obs);
+    assert.equal(wireSigningText(wire), observationSigningText(obs));
+  });
+  it('does not sign who sent it (the key says so) nor when it arrived', () => {
+    const text = observationSigningText(obs);
+    assert.equal(observationSigningText({ ...obs, monitorId: 'monitor-99', deviceKeyId: 'd-9' }), text);
   });
 });
 

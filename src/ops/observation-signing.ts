@@ -1,7 +1,8 @@
 /**
  * observation-signing.ts — the bytes a monitor's device signs for an observation and their check.
  * The signed text is the canonical JSON (src/lib/canonical-json.ts: sorted keys, no whitespace,
- * UTF-8) of every field except `receivedTime`, which the server adds. Devices sign with Ed25519
+ * UTF-8) of the observation as the device sends it (ObservationWire), so the server verifies the
+ * very object it received and the web app (web/src/monitor/device-key.ts) signs the same bytes. Devices sign with Ed25519
  * (RFC 8032) through WebCrypto; the server verifies with node:crypto. Public keys travel as the raw
  * 32 bytes in base64 and are wrapped in SPKI DER (RFC 8410 §4) for node:crypto.
  */
@@ -28,27 +29,97 @@ function categoriesValue(categories: CategoryCounts): CanonicalValue {
   return out;
 }
 
+/** DEFAULT_SOURCE is the source of an observation whose device names none: the UN monitors. */
+export const DEFAULT_SOURCE = 'un-monitors';
+
 /**
- * observationSigningText returns the canonical JSON that the device signs for `obs`. Absent category
- * counts are left out (not null), so `{}` and `{adults: undefined}` sign the same.
+ * ObservationWire is an observation exactly as a device signs and sends it (the monitor app's
+ * `ObservationBody`, web/src/api/types.ts). Who made it is not in it: the device key that signed
+ * it says so, and the server records the key's owner as `monitorId`. Optional fields are left
+ * out rather than empty, so that one observation has one signed form.
  */
-export function observationSigningText(obs: SignedObservation): string {
-  const value: CanonicalValue = {
+export interface ObservationWire {
+  readonly clientId: string;
+  readonly operationId: string;
+  readonly routePointId: string;
+  readonly deviceTime: string;
+  readonly kind: Observation['kind'];
+  readonly vehicleIds: readonly string[];
+  readonly headcount: number | null;
+  readonly categories: CategoryCounts;
+  readonly note?: string;
+  readonly photoErns?: readonly string[];
+  readonly source?: string;
+}
+
+/** wireObservation returns the signed form of a domain observation (see ObservationWire). */
+export function wireObservation(obs: SignedObservation): ObservationWire {
+  return {
     clientId: obs.clientId,
     operationId: obs.operationId,
     routePointId: obs.routePointId,
-    kind: obs.kind,
     deviceTime: obs.deviceTime,
-    monitorId: obs.monitorId,
-    deviceKeyId: obs.deviceKeyId,
-    source: obs.source,
+    kind: obs.kind,
     vehicleIds: [...obs.vehicleIds],
     headcount: obs.headcount,
-    categories: categoriesValue(obs.categories),
-    note: obs.note,
-    photoItemIds: [...obs.photoItemIds],
+    categories: obs.categories,
+    ...(obs.note !== '' ? { note: obs.note } : {}),
+    ...(obs.photoErns.length > 0 ? { photoErns: [...obs.photoErns] } : {}),
+    ...(obs.source !== DEFAULT_SOURCE ? { source: obs.source } : {}),
   };
+}
+
+/**
+ * observationFromWire is the domain observation for a signed wire observation, with what the
+ * server knows: the signing key, its owner and the receipt time.
+ */
+export function observationFromWire(
+  wire: ObservationWire,
+  known: { readonly monitorId: string; readonly deviceKeyId: string; readonly receivedTime: string },
+): Observation {
+  return {
+    clientId: wire.clientId,
+    operationId: wire.operationId,
+    routePointId: wire.routePointId,
+    kind: wire.kind,
+    deviceTime: wire.deviceTime,
+    receivedTime: known.receivedTime,
+    monitorId: known.monitorId,
+    deviceKeyId: known.deviceKeyId,
+    source: wire.source ?? DEFAULT_SOURCE,
+    vehicleIds: [...wire.vehicleIds],
+    headcount: wire.headcount,
+    categories: { ...wire.categories },
+    note: wire.note ?? '',
+    photoErns: [...(wire.photoErns ?? [])],
+  };
+}
+
+/** wireSigningText is the canonical JSON of a wire observation: the exact bytes a device signs. */
+export function wireSigningText(wire: ObservationWire): string {
+  const value: Record<string, CanonicalValue> = {
+    clientId: wire.clientId,
+    operationId: wire.operationId,
+    routePointId: wire.routePointId,
+    deviceTime: wire.deviceTime,
+    kind: wire.kind,
+    vehicleIds: [...wire.vehicleIds],
+    headcount: wire.headcount,
+    categories: categoriesValue(wire.categories),
+  };
+  if (wire.note !== undefined) value.note = wire.note;
+  if (wire.photoErns !== undefined) value.photoErns = [...wire.photoErns];
+  if (wire.source !== undefined) value.source = wire.source;
   return canonicalJson(value);
+}
+
+/**
+ * observationSigningText returns the canonical JSON that the device signed for `obs`: that of its
+ * wire form. Absent category counts are left out (not null), so `{}` and `{adults: undefined}` sign
+ * the same; the monitor, device key and receipt time are not signed (the key implies the first two).
+ */
+export function observationSigningText(obs: SignedObservation): string {
+  return wireSigningText(wireObservation(obs));
 }
 
 /** observationSigningBytes returns the UTF-8 bytes of `observationSigningText(obs)`. */
@@ -86,18 +157,30 @@ export function verifyObservationSignature(
   signatureB64: string,
   publicKeyRawB64: string,
 ): boolean {
+  let text: string;
+  try {
+    text = observationSigningText(obs);
+  } catch {
+    return false;
+  }
+  return verifySignedText(text, signatureB64, publicKeyRawB64);
+}
+
+/** verifySignedText checks an Ed25519 signature over UTF-8 `text`, with the same strictness. */
+export function verifySignedText(text: string, signatureB64: string, publicKeyRawB64: string): boolean {
+  if (typeof signatureB64 !== 'string' || typeof publicKeyRawB64 !== 'string') return false;
   const signature = decodeBase64Strict(signatureB64);
   const raw = decodeBase64Strict(publicKeyRawB64);
   if (signature?.length !== 64 || !raw) return false;
   const key = publicKeyFromRaw(raw);
   if (!key) return false;
-  let text: Buffer;
-  try {
-    text = observationSigningBytes(obs);
-  } catch {
-    return false;
-  }
-  return verify(null, text, key, signature);
+  return verify(null, Buffer.from(text, 'utf8'), key, signature);
+}
+
+/** publicKeyIsValid says whether base64 `publicKeyRawB64` is a usable raw Ed25519 public key. */
+export function publicKeyIsValid(publicKeyRawB64: string): boolean {
+  const raw = decodeBase64Strict(publicKeyRawB64);
+  return raw !== null && publicKeyFromRaw(raw) !== null;
 }
 
 /** DeviceKey is an Ed25519 key pair as a device holds it: the raw seed and public key, base64. */
