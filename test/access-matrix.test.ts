@@ -32,9 +32,12 @@ import { createApiToken } from '../src/access/tokens.js';
 import { createUser, resetPassword } from '../src/access/users.js';
 import { buildApp } from '../src/api/server.js';
 import type { Ctx } from '../src/ctx.js';
+import { deviceKeyFromSeed } from '../src/ops/index.js';
+import { planOperations, submitObservation } from '../src/ops/service.js';
 import { createUpload } from '../src/vault/resumable.js';
 import { addContent } from '../src/vault/service.js';
 import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
+import { deviceFor, SMALL_OP, sighting, smallPlan } from './support/ops.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 /** The witness-protection compartment: the fixture item lives here. */
@@ -59,6 +62,9 @@ interface Fixture {
   readonly passwordHash: string;
   /** A throw-away user id (for routes that change a user). */
   throwaway(): Promise<string>;
+  /** An evacuation operation in WITNESS, with a people-unaccounted alert. */
+  readonly opId: string;
+  readonly alertId: string;
 }
 
 type Fn<T> = (fx: Fixture, caller: Caller | null) => T | Promise<T>;
@@ -208,6 +214,56 @@ const SAMPLES: Record<string, Sample> = {
     payload: () => ({ body: Buffer.from(randomBytes(3)), contentType: 'application/offset+octet-stream' }),
   },
   'DELETE /api/uploads/:id': { params: (fx, c) => uploadFor(fx, c, 3), headers: () => TUS },
+  // evacuation operations (the operation lives in WITNESS)
+  'GET /api/ops/operations': {
+    check: (res, fx, c) => {
+      const ops = (JSON.parse(res.body) as { operations: { id: string }[] }).operations;
+      assert.equal(
+        ops.some((o) => o.id === fx.opId),
+        c.compartment === WITNESS,
+        `${c.role}@${c.compartment} sees the operation`,
+      );
+    },
+  },
+  'GET /api/ops/operations/:id': { params: (fx) => ({ id: fx.opId }), scoped: true },
+  'GET /api/ops/operations/:id/alerts': { params: (fx) => ({ id: fx.opId }), scoped: true },
+  'GET /api/ops/operations/:id/events': {
+    params: (fx) => ({ id: fx.opId }),
+    query: () => ({ follow: 'false', lastEventId: '0' }),
+    scoped: true,
+  },
+  'GET /api/ops/operations/:id/sitrep': {
+    params: (fx) => ({ id: fx.opId }),
+    query: () => ({ format: 'json' }),
+    scoped: true,
+  },
+  'GET /api/ops/operations/:id/hxl': { params: (fx) => ({ id: fx.opId }), scoped: true },
+  'GET /api/ops/operations/:id/monitor': { params: (fx) => ({ id: fx.opId }), scoped: true },
+  'POST /api/ops/operations/:id/status': {
+    params: (fx) => ({ id: fx.opId }),
+    body: () => ({ status: 'suspended', reason: 'matrix' }),
+    scoped: true,
+  },
+  'POST /api/ops/alerts/:id/acknowledge': {
+    params: (fx) => ({ id: fx.alertId }),
+    body: () => ({}),
+    scoped: true,
+  },
+  'POST /api/ops/alerts/:id/resolve': {
+    params: (fx) => ({ id: fx.alertId }),
+    body: () => ({ note: 'matrix' }),
+    scoped: true,
+  },
+  'POST /api/ops/devices': {
+    body: () => ({ publicKey: deviceKeyFromSeed(randomBytes(32)).publicKeyRawB64, label: 'matrix phone' }),
+  },
+  'POST /api/ops/observations': {
+    body: async (fx, c) => {
+      const device = await deviceFor(fx.ctx, c?.userId ?? 'nobody');
+      return device.submission(sighting('veh-car-101', 'pt-origin', 'departure', 3, 30));
+    },
+    scoped: true,
+  },
 };
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -261,6 +317,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       s = await openTestStore(dialect);
+      s.setTime('2016-12-15T12:00:00.000Z'); // after the fixture's observations
       app = await buildApp(s.ctx);
       const added = await addContent(s.ctx, Readable.from([Buffer.from('protected witness statement')]), {
         originalName: 'statement.txt',
@@ -276,8 +333,27 @@ for (const dialect of DIALECTS) {
       });
       await resetPassword(s.ctx, login.passwordToken, PASSWORD);
       const ctx = s.ctx;
+      await planOperations(ctx, smallPlan(WITNESS), 'test');
+      const fieldDevice = await deviceFor(ctx, 'matrix-monitor');
+      for (const wire of [
+        sighting('veh-bus-017', 'pt-origin', 'departure', 50, 0),
+        sighting('veh-bus-017', 'pt-ramouseh', 'checkpoint', 42, 50),
+      ]) {
+        await submitObservation(
+          ctx,
+          { userId: 'matrix-monitor', mayObserve: () => true },
+          fieldDevice.submission(wire),
+        );
+      }
+      const alert = await ctx.db
+        .selectFrom('alert')
+        .select('id')
+        .where('kind', '=', 'people-unaccounted')
+        .executeTakeFirstOrThrow();
       fx = {
         ctx,
+        opId: SMALL_OP,
+        alertId: alert.id,
         ern: added.item.ern,
         loginName: 'matrix-login',
         passwordHash: await hashPassword(PASSWORD),

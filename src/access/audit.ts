@@ -25,7 +25,9 @@ export type AccessEventKind =
   | 'token-create'
   | 'token-revoke'
   | 'token-failed'
-  | 'denied';
+  | 'denied'
+  /** An observation whose device signature did not verify (src/ops/service.ts). */
+  | 'signature-rejected';
 
 export interface NewAccessEvent {
   readonly kind: AccessEventKind;

@@ -38,6 +38,24 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   conflict: { status: 409, title: 'Conflicts with the current state' },
   'tus-version': { status: 412, title: 'Tus-Resumable: 1.0.0 is required' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
+  'invalid-signature': { status: 422, title: 'The signature does not verify for this observation and key' },
+  'unknown-device-key': { status: 422, title: 'The device key is not registered to you' },
+  'invalid-device-key': { status: 422, title: 'Not a raw Ed25519 public key' },
+  'invalid-observation': { status: 422, title: 'The observation is not valid' },
+  'negative-count': { status: 422, title: 'A count is negative' },
+  'categories-exceed-headcount': { status: 422, title: 'Category counts exceed the headcount' },
+  'unknown-vehicle': { status: 422, title: 'The vehicle is not registered to this operation' },
+  'point-not-on-route': { status: 422, title: 'The route point is not on the operation route' },
+  'kind-does-not-match-point': {
+    status: 422,
+    title: 'This kind of observation cannot be made at this point',
+  },
+  'time-in-future': { status: 422, title: 'The device time is ahead of the server clock' },
+  'client-id-reused': { status: 409, title: 'A different observation already has this client id' },
+  'invalid-operation': { status: 422, title: 'The operation plan is not consistent' },
+  'invalid-mandate': { status: 422, title: 'The mandate is not valid' },
+  'invalid-status-change': { status: 409, title: 'The operation cannot change to this status now' },
+  'invalid-alert-transition': { status: 409, title: 'The alert cannot change to this state now' },
   internal: { status: 500, title: 'Internal error' },
 };
 
@@ -63,7 +81,38 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   SCOPE_EXCEEDED: 'scope-exceeded',
   LAST_ADMIN: 'last-admin',
   FORBIDDEN: 'forbidden',
+  // ops (src/ops/errors.ts)
+  INVALID_MANDATE: 'invalid-mandate',
+  INVALID_VOTE: 'invalid-mandate',
+  INVALID_OPERATION: 'invalid-operation',
+  INVALID_STATUS_CHANGE: 'invalid-status-change',
+  UNKNOWN_OPERATION: 'not-found',
+  INVALID_OBSERVATION: 'invalid-observation',
+  NEGATIVE_COUNT: 'negative-count',
+  CATEGORY_SUM_EXCEEDS_HEADCOUNT: 'categories-exceed-headcount',
+  UNKNOWN_VEHICLE: 'unknown-vehicle',
+  VEHICLE_NOT_IN_OPERATION: 'unknown-vehicle',
+  POINT_NOT_ON_ROUTE: 'point-not-on-route',
+  KIND_DOES_NOT_MATCH_POINT: 'kind-does-not-match-point',
+  TIME_IN_FUTURE: 'time-in-future',
+  CLIENT_ID_REUSED: 'client-id-reused',
+  INVALID_SIGNATURE: 'invalid-signature',
+  INVALID_DEVICE_KEY: 'invalid-device-key',
+  UNKNOWN_DEVICE_KEY: 'unknown-device-key',
+  INVALID_ALERT_TRANSITION: 'invalid-alert-transition',
+  UNKNOWN_ALERT: 'not-found',
 };
+
+/** Domain codes whose details are ids and field names only, safe to return to the caller. */
+const DETAILS_SAFE = new Set(
+  Object.entries(FROM_DOMAIN)
+    .filter(([code]) =>
+      /^(INVALID_(OBSERVATION|SIGNATURE|OPERATION|STATUS_CHANGE)|NEGATIVE_COUNT|CATEGORY_SUM|UNKNOWN_VEHICLE|VEHICLE_NOT|POINT_NOT|KIND_DOES|TIME_IN|CLIENT_ID)/.test(
+        code,
+      ),
+    )
+    .map(([code]) => code),
+);
 
 export class HttpProblem extends Error {
   constructor(
@@ -104,7 +153,8 @@ function classify(err: unknown): { code: string; detail?: string; extra: Record<
     return { code: err.problem, ...(err.detail ? { detail: err.detail } : {}), extra: err.extra };
   if (err instanceof AttestError) {
     const code = FROM_DOMAIN[err.code] ?? 'invalid-request';
-    return { code, detail: err.message, extra: {} };
+    const extra = DETAILS_SAFE.has(err.code) ? { details: err.details } : {};
+    return { code, detail: err.message, extra };
   }
   const fe = err as Partial<FastifyError>;
   switch (fe.code) {

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
+import { opsRoutes } from '../ops/routes.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { uploadRoutes } from '../vault/upload-routes.js';
 
@@ -15,4 +16,4 @@ export interface DomainPluginOptions {
 
 export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
 
-export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes, uploadRoutes];
+export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes, uploadRoutes, opsRoutes];

@@ -23,8 +23,11 @@ export type OpsErrorCode =
   | 'TIME_IN_FUTURE'
   | 'CLIENT_ID_REUSED'
   | 'INVALID_SIGNATURE'
+  | 'INVALID_DEVICE_KEY'
+  | 'UNKNOWN_DEVICE_KEY'
   // Alerts
-  | 'INVALID_ALERT_TRANSITION';
+  | 'INVALID_ALERT_TRANSITION'
+  | 'UNKNOWN_ALERT';
 
 /** OpsError is raised by the evacuation-operations domain; `code` says what failed and `details` why. */
 export class OpsError extends AttestError<OpsErrorCode> {}

@@ -13,6 +13,7 @@ export { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 export * from './model.js';
 export {
   DEFAULT_SOURCE,
+  type DeviceKey,
   deviceKeyFromSeed,
   type ObservationWire,
   observationFromWire,
@@ -20,6 +21,7 @@ export {
   publicKeyIsValid,
   type SignedObservation,
   signObservation,
+  signSignedText,
   verifyObservationSignature,
   verifySignedText,
   wireObservation,
@@ -42,3 +44,4 @@ export { type ReconcileSnapshot, snapshotState } from './reconcile-snapshot.js';
 export { type LearnedSegment, learnSegmentTimes, withLearnedSegmentTimes } from './segment-learning.js';
 export { buildSitrep, type Sitrep, type SitrepOptions } from './sitrep.js';
 export { renderSitrepMarkdown } from './sitrep-markdown.js';
+export { renderSitrepPdf } from './sitrep-pdf.js';

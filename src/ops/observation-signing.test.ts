@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sighting } from './fixtures.js';
 import { canonicalJson } from '../lib/canonical-json.js';
+import { sighting } from './fixtures.js';
 import {
   deviceKeyFromSeed,
   observationFromWire,

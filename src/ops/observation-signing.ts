@@ -205,10 +205,15 @@ export function deviceKeyFromSeed(seed: Uint8Array): DeviceKey {
 
 /** signObservation returns the base64 Ed25519 signature of `obs`, as the monitor app makes it. */
 export function signObservation(obs: SignedObservation, key: DeviceKey): string {
+  return signSignedText(observationSigningText(obs), key);
+}
+
+/** signSignedText returns the base64 Ed25519 signature of UTF-8 `text` by `key`. */
+export function signSignedText(text: string, key: DeviceKey): string {
   const privateKey = createPrivateKey({
     key: Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(key.privateSeedB64, 'base64')]),
     format: 'der',
     type: 'pkcs8',
   });
-  return sign(null, observationSigningBytes(obs), privateKey).toString('base64');
+  return sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64');
 }

@@ -15,7 +15,8 @@ class ListedMigrations implements MigrationProvider {
 /** migrateToLatest applies every pending migration or throws with the one that failed. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new ListedMigrations() });
+  // 0004 (ops) landed after 0005 (uploads) had shipped: a store made in between must still take it.
+  const migrator = new Migrator({ db, provider: new ListedMigrations(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

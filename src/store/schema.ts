@@ -3,7 +3,8 @@
 
 import type { AccessTables } from '../access/tables.js';
 import type { CustodyTables } from '../custody/tables.js';
+import type { OpsTables } from '../ops/tables.js';
 import type { VaultTables } from '../vault/tables.js';
 import type { StoreTables } from './tables.js';
 
-export interface Database extends StoreTables, VaultTables, CustodyTables, AccessTables {}
+export interface Database extends StoreTables, VaultTables, CustodyTables, AccessTables, OpsTables {}

@@ -1,11 +1,13 @@
 import { setupPath } from '../../access/links.js';
 import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
+import type { Config } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/service.js';
+import { startOpsTimer } from '../../ops/engine.js';
 import { redactUrl } from '../../store/db.js';
-import { openStore } from '../../store/open.js';
+import { type OpenStore, openStore } from '../../store/open.js';
 import { configFrom } from '../context.js';
-import { CliExit, EXIT, println } from '../io.js';
+import { CliExit, type CliIo, EXIT, println } from '../io.js';
 import type { Register } from '../main.js';
 
 export const registerServe: Register = (program, { io }) => {
@@ -21,34 +23,58 @@ export const registerServe: Register = (program, { io }) => {
         throw new CliExit(EXIT.usage, '--port must be 0–65535');
       const host = opts.host ?? config.host;
       const store = await openStore(config);
-      const app = await buildApp(store.ctx, { logger: !io.env.ATTEST_QUIET });
-      const stopCheckpoints = startCheckpointTimer(store.ctx, (err) =>
-        app.log.error({ err }, 'checkpoint failed'),
-      );
-      const stop = async () => {
-        stopCheckpoints();
-        await app.close();
-        await store.close();
-      };
-      process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-      process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-      const address = await app.listen({ host, port });
-      println(
-        io.stdout,
-        `Attest is running at ${address}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
-      );
-      if (await setupNeeded(store.ctx)) {
-        // First run: no admin yet. The token is in the fragment, so it never reaches a server log.
-        const link = await issueSetupLink(store.ctx);
-        println(io.stdout, '');
-        println(
-          io.stdout,
-          'First run: no admin account yet. Open this one-time link within the hour to create it:',
-        );
-        println(io.stdout, `  ${address}${setupPath(link.token)}`);
-        println(io.stdout, '');
-      }
+      await startServer(store, config, io, { host, port });
       // Keep running until a signal arrives.
       await new Promise(() => {});
     });
 };
+
+export interface RunningServer {
+  /** The address the server listens at, e.g. http://127.0.0.1:8080. */
+  readonly address: string;
+  /** stop closes the server and the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * startServer serves `store` (API and web app) with the checkpoint and reconciliation timers, and
+ * stops on SIGINT/SIGTERM. It prints where it runs and, while no admin exists, a one-time setup
+ * link. It returns once listening; the store is closed when the server stops.
+ */
+export async function startServer(
+  store: OpenStore,
+  config: Config,
+  io: CliIo,
+  listen: { readonly host: string; readonly port: number } = { host: config.host, port: config.port },
+): Promise<RunningServer> {
+  const app = await buildApp(store.ctx, { logger: !io.env.ATTEST_QUIET });
+  const stopCheckpoints = startCheckpointTimer(store.ctx, (err) =>
+    app.log.error({ err }, 'checkpoint failed'),
+  );
+  const stopOps = startOpsTimer(store.ctx, (err) => app.log.error({ err }, 'ops reconciliation failed'));
+  const stop = async () => {
+    stopCheckpoints();
+    stopOps();
+    await app.close();
+    await store.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  const address = await app.listen({ host: listen.host, port: listen.port });
+  println(
+    io.stdout,
+    `Attest is running at ${address}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
+  );
+  if (await setupNeeded(store.ctx)) {
+    // First run: no admin yet. The token is in the fragment, so it never reaches a server log.
+    const link = await issueSetupLink(store.ctx);
+    println(io.stdout, '');
+    println(
+      io.stdout,
+      'First run: no admin account yet. Open this one-time link within the hour to create it:',
+    );
+    println(io.stdout, `  ${address}${setupPath(link.token)}`);
+    println(io.stdout, '');
+  }
+  return { address, stop };
+}

@@ -3,11 +3,13 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-vault.js';
 import * as m0002 from './0002-custody.js';
 import * as m0003 from './0003-access.js';
+import * as m0004 from './0004-ops.js';
 import * as m0005 from './0005-uploads.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
   '0002-custody': m0002,
   '0003-access': m0003,
+  '0004-ops': m0004,
   '0005-uploads': m0005,
 };

@@ -1,0 +1,289 @@
+/**
+ * engine.ts — the reconciliation engine hosted over the store. The pure engine (reconcile.ts) keeps
+ * its state in memory; this keeps that state level with the database: it applies observations in
+ * the order they were accepted (`observation.seq`), rebuilds from scratch when the registry changed
+ * (operations, statuses, vehicles), ticks the clock for time-based alerts, and writes each alert
+ * change to the `alert` table with its lifecycle (open → acknowledged → resolved) and to the
+ * operation's event stream. Syncs are serialised, so concurrent requests see one sequence.
+ *
+ * Because the engine catches up from the store rather than from its own writes, a second server
+ * process (the PostgreSQL tier) sees every observation too; the time-based alerts are written by
+ * whichever process ticks first, and re-writing the same alert is a no-op.
+ */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { type Ctx, nowIso } from '../ctx.js';
+import { nextValues } from '../store/counters.js';
+import { mergeDerivedAlert, withdrawnAlertResolution } from './alerts.js';
+import type { Alert } from './model.js';
+import {
+  type AlertChange,
+  applyObservation,
+  createReconcileState,
+  type ReconcileState,
+  reconcileAll,
+  tick,
+} from './reconcile.js';
+import {
+  alertFromRow,
+  alertRow,
+  observationFromRow,
+  REGISTRY_COUNTER,
+  type Registry,
+  selectRegistry,
+} from './repo.js';
+
+/** StoredAlert is an alert as the store keeps it: with its id and last update. */
+export type StoredAlert = ReturnType<typeof alertFromRow>;
+
+/** OpsEvent is one entry of an operation's event stream (Server-Sent Events). */
+export interface OpsEvent {
+  readonly seq: number;
+  readonly operationId: string;
+  readonly type: 'observation' | 'status' | 'alert' | 'totals';
+  readonly data: unknown;
+  readonly at: string;
+}
+
+/** alertId is the public id of an alert: a digest of its stable key, safe in a URL. */
+export function alertId(key: string): string {
+  return `alert-${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+}
+
+const LOAD_BATCH = 5_000;
+
+export class OpsEngine {
+  /** Emits `event` with the operation id after events of that operation were written. */
+  readonly bus = new EventEmitter();
+  private state: ReconcileState | null = null;
+  private registryData: Registry = { mandates: [], operations: [], convoys: [], vehicles: [] };
+  private registryVersion = -1;
+  private lastSeq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ctx: Ctx) {
+    this.bus.setMaxListeners(0);
+  }
+
+  /**
+   * read syncs with the store, then runs `fn` on the state (no await inside `fn`: the state may
+   * move on after it returns).
+   */
+  read<T>(fn: (state: ReconcileState, registry: Registry) => T): Promise<T> {
+    return this.serialised(async () => {
+      await this.syncNow();
+      return fn(this.state!, this.registryData);
+    });
+  }
+
+  /** sync brings the state level with the store and the clock; it writes and publishes alert changes. */
+  sync(): Promise<StoredAlert[]> {
+    return this.serialised(() => this.syncNow());
+  }
+
+  /** publish appends events to the store and tells listeners (SSE streams). */
+  async publish(events: ReadonlyArray<Omit<OpsEvent, 'seq' | 'at'>>): Promise<void> {
+    if (events.length === 0) return;
+    const at = nowIso(this.ctx);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const first = await nextValues(trx, 'ops-event', events.length);
+      await trx
+        .insertInto('ops_event')
+        .values(
+          events.map((e, i) => ({
+            seq: first + i,
+            operation_id: e.operationId,
+            type: e.type,
+            data: JSON.stringify(e.data),
+            at,
+          })),
+        )
+        .execute();
+    });
+    for (const operationId of new Set(events.map((e) => e.operationId))) this.bus.emit('event', operationId);
+  }
+
+  private serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async syncNow(): Promise<StoredAlert[]> {
+    const now = this.ctx.clock().getTime();
+    const version = await this.readRegistryVersion();
+    if (this.state === null || version !== this.registryVersion) {
+      await this.rebuild(version, now);
+      return this.persistAll();
+    }
+    const changes: AlertChange[] = [];
+    for (;;) {
+      const rows = await this.ctx.db
+        .selectFrom('observation')
+        .selectAll()
+        .where('seq', '>', this.lastSeq)
+        .orderBy('seq')
+        .limit(LOAD_BATCH)
+        .execute();
+      for (const row of rows) {
+        changes.push(...applyObservation(this.state, observationFromRow(row), now).changes);
+        this.lastSeq = Number(row.seq);
+      }
+      if (rows.length < LOAD_BATCH) break;
+    }
+    changes.push(...tick(this.state, now));
+    return this.persistChanges(changes);
+  }
+
+  private async readRegistryVersion(): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('counter')
+      .select('value')
+      .where('name', '=', REGISTRY_COUNTER)
+      .executeTakeFirst();
+    return row ? Number(row.value) : 0;
+  }
+
+  private async rebuild(version: number, now: number): Promise<void> {
+    this.registryData = await selectRegistry(this.ctx.db);
+    const input = {
+      operations: this.registryData.operations,
+      convoys: this.registryData.convoys,
+      vehicles: this.registryData.vehicles,
+    };
+    const observations = [];
+    let lastSeq = 0;
+    for (;;) {
+      const rows = await this.ctx.db
+        .selectFrom('observation')
+        .selectAll()
+        .where('seq', '>', lastSeq)
+        .orderBy('seq')
+        .limit(LOAD_BATCH)
+        .execute();
+      for (const row of rows) observations.push(observationFromRow(row));
+      if (rows.length > 0) lastSeq = Number(rows.at(-1)!.seq);
+      if (rows.length < LOAD_BATCH) break;
+    }
+    this.state =
+      observations.length > 0 ? reconcileAll(input, observations, now) : createReconcileState(input, now);
+    this.lastSeq = lastSeq;
+    this.registryVersion = version;
+  }
+
+  /** persistAll writes the difference between the derived alerts and the stored ones. */
+  private async persistAll(): Promise<StoredAlert[]> {
+    const stored = (await this.ctx.db.selectFrom('alert').selectAll().execute()).map(alertFromRow);
+    const byKey = new Map(stored.map((a) => [a.key, a] as const));
+    const nowText = nowIso(this.ctx);
+    const next: Array<{ alert: Alert; previous: StoredAlert | undefined }> = [];
+    for (const derived of this.state!.alerts.values()) {
+      next.push({
+        alert: mergeDerivedAlert(byKey.get(derived.key), derived),
+        previous: byKey.get(derived.key),
+      });
+    }
+    for (const previous of stored) {
+      if (!this.state!.alerts.has(previous.key)) {
+        next.push({ alert: withdrawnAlertResolution(previous, nowText), previous });
+      }
+    }
+    return this.write(next, nowText);
+  }
+
+  private async persistChanges(changes: readonly AlertChange[]): Promise<StoredAlert[]> {
+    if (changes.length === 0) return [];
+    // The last change of a key wins: it is the alert's current derivation.
+    const last = new Map<string, AlertChange>();
+    for (const c of changes) last.set(c.alert.key, c);
+    const keys = [...last.keys()];
+    const stored = new Map<string, StoredAlert>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.ctx.db
+        .selectFrom('alert')
+        .selectAll()
+        .where('key', 'in', keys.slice(i, i + 500))
+        .execute();
+      for (const row of rows) stored.set(row.key, alertFromRow(row));
+    }
+    const nowText = nowIso(this.ctx);
+    const next: Array<{ alert: Alert; previous: StoredAlert | undefined }> = [];
+    for (const [key, change] of last) {
+      const previous = stored.get(key);
+      if (change.type === 'withdrawn') {
+        if (previous) next.push({ alert: withdrawnAlertResolution(previous, nowText), previous });
+      } else {
+        next.push({ alert: mergeDerivedAlert(previous, change.alert), previous });
+      }
+    }
+    return this.write(next, nowText);
+  }
+
+  /** write upserts the alerts that differ from what is stored and publishes them as events. */
+  private async write(
+    next: ReadonlyArray<{ alert: Alert; previous: StoredAlert | undefined }>,
+    nowText: string,
+  ): Promise<StoredAlert[]> {
+    const changed = next.filter(({ alert, previous }) => !previous || !sameStored(alert, previous));
+    if (changed.length === 0) return [];
+    const rows = changed.map(({ alert }) => alertRow(alertId(alert.key), alert, nowText));
+    await this.ctx.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx
+          .insertInto('alert')
+          .values(rows.slice(i, i + 200))
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet((eb) => ({
+              severity: eb.ref('excluded.severity'),
+              state: eb.ref('excluded.state'),
+              evidence: eb.ref('excluded.evidence'),
+              note: eb.ref('excluded.note'),
+              raised_at: eb.ref('excluded.raised_at'),
+              state_changed_at: eb.ref('excluded.state_changed_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    });
+    const out = rows.map(alertFromRow);
+    await this.publish(out.map((a) => ({ operationId: a.operationId, type: 'alert' as const, data: a })));
+    return out;
+  }
+}
+
+function sameStored(a: Alert, b: StoredAlert): boolean {
+  return (
+    a.severity === b.severity &&
+    a.state === b.state &&
+    a.note === b.note &&
+    a.raisedAt === b.raisedAt &&
+    a.stateChangedAt === b.stateChangedAt &&
+    JSON.stringify(a.evidence) === JSON.stringify(b.evidence)
+  );
+}
+
+const engines = new WeakMap<Ctx, OpsEngine>();
+
+/** opsEngine returns the context's engine, made on first use (one per process and store). */
+export function opsEngine(ctx: Ctx): OpsEngine {
+  let engine = engines.get(ctx);
+  if (!engine) {
+    engine = new OpsEngine(ctx);
+    engines.set(ctx, engine);
+  }
+  return engine;
+}
+
+/**
+ * startOpsTimer syncs the engine every `everyMs` so that time-based alerts (overdue, dwell,
+ * stalled, missing at arrival, linked operations out of step) are raised without new traffic.
+ */
+export function startOpsTimer(ctx: Ctx, onError: (err: unknown) => void, everyMs = 30_000): () => void {
+  const engine = opsEngine(ctx);
+  const timer = setInterval(() => {
+    engine.sync().catch(onError);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,455 @@
+/**
+ * service.ts — evacuation operations over the store: plan operations (mandates, routes, convoys,
+ * vehicles, manifests), change their status, register monitors' device keys, accept signed
+ * observations, and move alerts through their lifecycle. Every accepted observation is stored
+ * verbatim with its signature and appends an `observation` custody entry in the same transaction;
+ * nothing is stored for an observation that fails any check.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { recordAccessEvent } from '../access/audit.js';
+import { type Ctx, nowIso } from '../ctx.js';
+import { type Entry, entryPayload, type NewEntry } from '../custody/entry.js';
+import { hashReader, insertRows } from '../custody/repo.js';
+import { appendEntries, leafHashOf, maybeCheckpoint } from '../custody/service.js';
+import { CompactRange } from '../lib/merkle.js';
+import { nextValues } from '../store/counters.js';
+import type { Database } from '../store/schema.js';
+import { transitionAlert } from './alerts.js';
+import { alertId, opsEngine, type StoredAlert } from './engine.js';
+import { OpsError } from './errors.js';
+import {
+  type Convoy,
+  type Mandate,
+  type Manifest,
+  type Observation,
+  type StatusChange,
+  type Vehicle,
+  validateMandate,
+} from './model.js';
+import {
+  type ObservationWire,
+  observationFromWire,
+  publicKeyIsValid,
+  verifySignedText,
+  wireSigningText,
+} from './observation-signing.js';
+import { validateObservation } from './observation-validation.js';
+import { appendStatusChange, validateStatusHistory } from './operation-status.js';
+import { operationContext } from './reconcile-state.js';
+import {
+  alertFromRow,
+  insertConvoys,
+  insertMandate,
+  insertManifests,
+  insertOperation,
+  insertStatus,
+  insertVehicles,
+  observationRow,
+  REGISTRY_COUNTER,
+  type StoredOperation,
+  selectOperations,
+} from './repo.js';
+
+const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** OperationPlan is everything needed to set up operations at once (the demo, `POST` bundles). */
+export interface OperationPlan {
+  readonly mandates: readonly Mandate[];
+  readonly operations: readonly StoredOperation[];
+  readonly convoys: readonly Convoy[];
+  readonly vehicles: readonly Vehicle[];
+  readonly manifests: readonly Manifest[];
+}
+
+/**
+ * planOperations validates and stores a plan in one transaction: mandates (votes checked),
+ * operations (routes, status history, links to operations in the plan or the store), convoys,
+ * vehicles and manifests. Any inconsistency throws OpsError and nothing is stored.
+ */
+export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: string): Promise<void> {
+  for (const m of plan.mandates) validateMandate(m);
+  const existing = await selectOperations(ctx.db);
+  const known = new Set([...existing.map((o) => o.id), ...plan.operations.map((o) => o.id)]);
+  const mandateIds = new Set([
+    ...plan.mandates.map((m) => m.id),
+    ...(await ctx.db.selectFrom('mandate').select('id').execute()).map((r) => r.id),
+  ]);
+  for (const op of plan.operations) checkOperation(op, known, mandateIds);
+  const opIds = new Set(plan.operations.map((o) => o.id));
+  const convoyIds = new Set(plan.convoys.map((c) => c.id));
+  for (const c of plan.convoys) {
+    if (!ID.test(c.id) || !opIds.has(c.operationId)) invalid(`convoy ${c.id} names no operation in the plan`);
+  }
+  const vehicleIds = new Set<string>();
+  for (const v of plan.vehicles) {
+    if (!ID.test(v.id) || vehicleIds.has(v.id))
+      invalid(`vehicle id ${JSON.stringify(v.id)} is malformed or repeated`);
+    vehicleIds.add(v.id);
+    if (!opIds.has(v.operationId)) invalid(`vehicle ${v.id} names no operation in the plan`);
+    if (v.convoyId !== undefined && !convoyIds.has(v.convoyId))
+      invalid(`vehicle ${v.id} names an unknown convoy`);
+    if (!['bus', 'ambulance', 'private', 'truck'].includes(v.kind))
+      invalid(`vehicle ${v.id} has an unknown kind`);
+    if (!Number.isSafeInteger(v.capacity) || v.capacity < 1)
+      invalid(`vehicle ${v.id} needs a positive capacity`);
+  }
+  for (const m of plan.manifests) {
+    if (!vehicleIds.has(m.vehicleId)) invalid(`manifest ${m.id} names an unknown vehicle`);
+    if (!Number.isSafeInteger(m.headcount) || m.headcount < 0)
+      invalid(`manifest ${m.id} has a bad headcount`);
+  }
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const m of plan.mandates) await insertMandate(trx, m);
+    for (const op of plan.operations) await insertOperation(trx, op, at, actorId);
+    await insertConvoys(trx, plan.convoys);
+    await insertVehicles(trx, plan.vehicles);
+    await insertManifests(trx, plan.manifests);
+    await nextValues(trx, REGISTRY_COUNTER);
+  });
+}
+
+function invalid(message: string): never {
+  throw new OpsError('INVALID_OPERATION', message);
+}
+
+function checkOperation(op: StoredOperation, known: Set<string>, mandateIds: Set<string>): void {
+  if (!ID.test(op.id)) invalid(`operation id ${JSON.stringify(op.id)} is malformed`);
+  if (!COMPARTMENT.test(op.compartment)) invalid('compartment must be lowercase letters, digits and dashes');
+  if (op.name.trim() === '' || op.name.length > 300)
+    invalid('an operation needs a name of at most 300 characters');
+  if (!Number.isSafeInteger(op.plannedPeople) || op.plannedPeople < 0) invalid('planned people must be ≥ 0');
+  for (const id of op.mandateIds) if (!mandateIds.has(id)) invalid(`unknown mandate ${id}`);
+  for (const link of op.links) {
+    if (!known.has(link.other) || link.other === op.id) invalid(`link to unknown operation ${link.other}`);
+  }
+  for (const p of op.route) {
+    if (!ID.test(p.id)) invalid(`route point id ${JSON.stringify(p.id)} is malformed`);
+    const place = p.place as { lat?: unknown; lon?: unknown; pcode?: unknown };
+    if (!('pcode' in place) && (typeof place.lat !== 'number' || typeof place.lon !== 'number')) {
+      invalid(`route point ${p.id} needs a P-code or coordinates`);
+    }
+    if (typeof place.lat === 'number' && (Math.abs(place.lat) > 90 || Math.abs(place.lon as number) > 180)) {
+      invalid(`route point ${p.id} has coordinates off the globe`);
+    }
+  }
+  validateStatusHistory(op.statusHistory);
+  operationContext(op); // the route runs origin → destination with distinct points
+}
+
+/** changeStatus appends a status change to an operation (planned → active → suspended → …). */
+export async function changeStatus(
+  ctx: Ctx,
+  operationId: string,
+  change: Omit<StatusChange, 'at'> & { readonly at?: string },
+  actorId: string,
+): Promise<StatusChange[]> {
+  const [op] = await selectOperations(ctx.db, [operationId]);
+  if (!op) throw new OpsError('UNKNOWN_OPERATION', 'no such operation', { operationId });
+  const full: StatusChange = { status: change.status, reason: change.reason, at: change.at ?? nowIso(ctx) };
+  const history = appendStatusChange(op.statusHistory, full);
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertStatus(trx, operationId, history.length - 1, full, actorId);
+    await nextValues(trx, REGISTRY_COUNTER);
+  });
+  const engine = opsEngine(ctx);
+  await engine.publish([{ operationId, type: 'status', data: full }]);
+  await engine.sync();
+  return history;
+}
+
+// ── Device keys ─────────────────────────────────────────────────────────────────────────────────
+
+/** registerDeviceKey records a monitor's device public key (raw Ed25519, base64) and returns its id. */
+export async function registerDeviceKey(
+  ctx: Ctx,
+  userId: string,
+  publicKey: string,
+  label: string,
+): Promise<string> {
+  if (!publicKeyIsValid(publicKey)) {
+    throw new OpsError('INVALID_DEVICE_KEY', 'publicKey must be a raw 32-byte Ed25519 key in base64');
+  }
+  const existing = await ctx.db
+    .selectFrom('device_key')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('public_key', '=', publicKey)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  const id = `dk-${randomUUID()}`;
+  await ctx.db
+    .insertInto('device_key')
+    .values({ id, user_id: userId, public_key: publicKey, label, created_at: nowIso(ctx), revoked_at: null })
+    .execute();
+  return id;
+}
+
+// ── Observations ────────────────────────────────────────────────────────────────────────────────
+
+export interface Submission {
+  readonly deviceKeyId: string;
+  readonly signature: string;
+  readonly observation: ObservationWire;
+}
+
+export interface Submitter {
+  readonly userId: string;
+  /** May this user submit observations for an operation in `compartment`? */
+  readonly mayObserve: (compartment: string) => boolean;
+  readonly ip?: string | null;
+  readonly requestId?: string | null;
+}
+
+export interface SubmitResult {
+  readonly status: 'accepted' | 'duplicate';
+  readonly id: string;
+  readonly seq: number;
+  readonly receivedTime: string;
+}
+
+/**
+ * submitObservation accepts one signed observation from a monitor's device. Order of checks: the
+ * device key is the submitter's and not revoked; the operation exists where the submitter may
+ * observe (else "unknown operation", revealing nothing); the signature is over exactly the object
+ * received; a re-sent observation (same client id, same signed bytes) is a duplicate; the content
+ * is valid against the operation. Then one transaction stores it and appends its custody entry.
+ */
+export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submission): Promise<SubmitResult> {
+  const key = await ctx.db
+    .selectFrom('device_key')
+    .selectAll()
+    .where('id', '=', sub.deviceKeyId)
+    .executeTakeFirst();
+  if (!key || key.user_id !== who.userId || key.revoked_at !== null) {
+    throw new OpsError('UNKNOWN_DEVICE_KEY', 'this device key is not registered to you; register it again');
+  }
+  const engine = opsEngine(ctx);
+  const wire = sub.observation;
+  const operation = await engine.read((_, registry) =>
+    registry.operations.find((o) => o.id === wire.operationId),
+  );
+  if (!operation || !who.mayObserve(operation.compartment)) {
+    throw new OpsError('UNKNOWN_OPERATION', 'no such operation', { operationId: String(wire.operationId) });
+  }
+  const signedText = wireSigningText(wire);
+  if (!verifySignedText(signedText, sub.signature, key.public_key)) {
+    await recordAccessEvent(ctx, {
+      kind: 'signature-rejected',
+      outcome: 'invalid-signature',
+      actorId: who.userId,
+      targetId: key.id,
+      ip: who.ip ?? null,
+      route: 'POST /api/ops/observations',
+      status: 422,
+      requestId: who.requestId ?? null,
+    });
+    throw new OpsError('INVALID_SIGNATURE', 'the signature does not match this observation and device key', {
+      clientId: String(wire.clientId).slice(0, 64),
+    });
+  }
+  const previous = await existingSubmission(ctx, wire.clientId, signedText);
+  if (previous) return previous;
+
+  const receivedTime = nowIso(ctx);
+  const obs = observationFromWire(wire, { monitorId: who.userId, deviceKeyId: key.id, receivedTime });
+  const errors = await engine.read((state) =>
+    validateObservation(obs, {
+      operation,
+      vehicleById: (id) => state.vehicles.get(id),
+      nowMs: ctx.clock().getTime(),
+    }),
+  );
+  if (errors.length > 0) {
+    const [first] = errors;
+    throw new OpsError(first!.code, first!.message, {
+      ...first!.details,
+      errors: errors.map((e) => ({ code: e.code, message: e.message })),
+    });
+  }
+  let seq: number;
+  try {
+    seq = await storeObservation(ctx, obs, signedText, sub.signature, who.userId);
+  } catch (err) {
+    // A concurrent request stored the same client id first: answer as for a re-send.
+    const raced = await existingSubmission(ctx, wire.clientId, signedText).catch(() => undefined);
+    if (raced) return raced;
+    throw err;
+  }
+  await maybeCheckpoint(ctx);
+  await engine.publish([
+    { operationId: obs.operationId, type: 'observation', data: observationEvent(obs, seq) },
+  ]);
+  await engine.sync();
+  await engine.publish([{ operationId: obs.operationId, type: 'totals', data: { seq } }]);
+  return { status: 'accepted', id: obs.clientId, seq, receivedTime };
+}
+
+/** ObservationToStore is one already-checked observation with its signed text and signature. */
+export interface ObservationToStore {
+  readonly observation: Observation;
+  readonly signedText: string;
+  readonly signature: string;
+  /** Who the custody entry names as actor (the submitting monitor). */
+  readonly actorId: string;
+}
+
+/** Observation rows per INSERT: 17 columns each, well under SQLite's 32,766 bound parameters. */
+const OBSERVATION_BATCH = 500;
+
+/** storeObservation writes an already-checked observation and its custody entry (one transaction). */
+export async function storeObservation(
+  ctx: Ctx,
+  obs: Observation,
+  signedText: string,
+  signature: string,
+  actorId: string,
+): Promise<number> {
+  const [seq] = await storeObservations(ctx, [{ observation: obs, signedText, signature, actorId }]);
+  return seq!;
+}
+
+/**
+ * storeObservations writes already-checked observations, in the order given, and one `observation`
+ * custody entry each (dated its receipt time), all in one transaction; it returns their seqs.
+ */
+export async function storeObservations(ctx: Ctx, rows: readonly ObservationToStore[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  return ctx.db.transaction().execute(async (trx) => {
+    const first = await nextValues(trx, 'observation', rows.length);
+    for (let i = 0; i < rows.length; i += OBSERVATION_BATCH) {
+      await trx
+        .insertInto('observation')
+        .values(
+          rows
+            .slice(i, i + OBSERVATION_BATCH)
+            .map((r, j) => observationRow(r.observation, first + i + j, r.signedText, r.signature)),
+        )
+        .execute();
+    }
+    if (rows.length === 1) {
+      await appendEntries(trx, [observationEntry(rows[0]!)], rows[0]!.observation.receivedTime);
+    } else {
+      await appendDatedEntries(
+        trx,
+        rows.map((r) => ({ ...observationEntry(r), at: r.observation.receivedTime })),
+      );
+    }
+    return rows.map((_, i) => first + i);
+  });
+}
+
+/**
+ * appendDatedEntries appends custody entries that each carry their own time, exactly as one
+ * `appendEntries(trx, [entry], entry.at)` per entry would, but with one counter update, one read of
+ * the tree's right edge and batched inserts (thousands of observations, each dated its receipt).
+ * It mirrors appendEntries (src/custody/service.ts); keep the two in step.
+ */
+async function appendDatedEntries(
+  trx: Transaction<Database>,
+  entries: ReadonlyArray<NewEntry & { readonly at: string }>,
+): Promise<void> {
+  const first = (await nextValues(trx, 'custody', entries.length)) - 1;
+  const range = await CompactRange.load(first, hashReader(trx));
+  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i }));
+  const payloads = full.map(entryPayload);
+  const leafHashes = payloads.map(leafHashOf);
+  const created = leafHashes.flatMap((leaf) => range.append(leaf));
+  await insertRows(
+    trx,
+    full.map((e, i) => ({
+      seq: e.seq,
+      leaf_hash: leafHashes[i]!.toString('hex'),
+      kind: e.kind,
+      item_id: e.itemId ?? null,
+      actor_id: e.actor,
+      at: e.at,
+      payload: payloads[i]!,
+    })),
+    created.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })),
+  );
+}
+
+function observationEntry(r: ObservationToStore): NewEntry {
+  return {
+    kind: 'observation',
+    actor: r.actorId,
+    data: {
+      clientId: r.observation.clientId,
+      operationId: r.observation.operationId,
+      deviceKeyId: r.observation.deviceKeyId,
+      signedSha256: createHash('sha256').update(r.signedText, 'utf8').digest('hex'),
+      signatureSha256: createHash('sha256').update(r.signature, 'utf8').digest('hex'),
+    },
+  };
+}
+
+async function existingSubmission(
+  ctx: Ctx,
+  clientId: string,
+  signedText: string,
+): Promise<SubmitResult | undefined> {
+  const row = await ctx.db
+    .selectFrom('observation')
+    .select(['seq', 'signed_text', 'received_time'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.signed_text !== signedText) {
+    throw new OpsError('CLIENT_ID_REUSED', 'a different observation already has this client id', {
+      clientId: clientId.slice(0, 64),
+    });
+  }
+  return { status: 'duplicate', id: clientId, seq: Number(row.seq), receivedTime: row.received_time };
+}
+
+function observationEvent(obs: Observation, seq: number) {
+  return {
+    seq,
+    clientId: obs.clientId,
+    routePointId: obs.routePointId,
+    kind: obs.kind,
+    vehicleIds: obs.vehicleIds,
+    headcount: obs.headcount,
+    deviceTime: obs.deviceTime,
+    receivedTime: obs.receivedTime,
+  };
+}
+
+// ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
+
+/** getAlert returns a stored alert by id, or throws OpsError('UNKNOWN_ALERT'). */
+export async function getAlert(ctx: Ctx, id: string): Promise<StoredAlert> {
+  const row = await ctx.db.selectFrom('alert').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new OpsError('UNKNOWN_ALERT', 'no such alert', { id });
+  return alertFromRow(row);
+}
+
+/** changeAlert acknowledges or resolves an alert with a note, and publishes the change. */
+export async function changeAlert(
+  ctx: Ctx,
+  id: string,
+  to: 'acknowledged' | 'resolved',
+  note: string | null,
+): Promise<StoredAlert> {
+  const engine = opsEngine(ctx);
+  // Level with the store first, so a transition never races a pending re-derivation.
+  await engine.sync();
+  const current = await getAlert(ctx, id);
+  const at = nowIso(ctx);
+  const next = transitionAlert(current, to, note, at);
+  await ctx.db
+    .updateTable('alert')
+    .set({ state: next.state, note: next.note, state_changed_at: next.stateChangedAt, updated_at: at })
+    .where('id', '=', id)
+    .where('state', '=', current.state)
+    .execute();
+  const stored = await getAlert(ctx, id);
+  await engine.publish([{ operationId: stored.operationId, type: 'alert', data: stored }]);
+  return stored;
+}
+
+export { alertId };

@@ -1,0 +1,114 @@
+/**
+ * sse.ts — an operation's event stream as Server-Sent Events (HTML Living Standard §9.2). Events
+ * come from the `ops_event` table, so a client that reconnects with `Last-Event-ID` (the header
+ * EventSource sends, or `?lastEventId=`) receives what it missed; a new client starts from now.
+ * Each process is woken by the engine's bus when it writes events, and polls the table as well so
+ * that events written by another server process also arrive.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../ctx.js';
+import type { OpsEngine } from './engine.js';
+
+const HEARTBEAT_MS = 15_000;
+const POLL_MS = 2_000;
+const BATCH = 500;
+
+/** parseLastEventId reads a resume position: a non-negative integer, else null. */
+export function parseLastEventId(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** formatEvent renders one event; `data` is JSON on a single line (no raw newlines can appear). */
+export function formatEvent(seq: number, type: string, data: string): string {
+  return `id: ${seq}\nevent: ${type}\ndata: ${data}\n\n`;
+}
+
+export async function streamOperationEvents(
+  ctx: Ctx,
+  engine: OpsEngine,
+  operationId: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const query = req.query as { lastEventId?: unknown; follow?: unknown };
+  // follow=false sends what is stored after the position and ends (for polling clients and curl).
+  const follow = query.follow !== 'false' && query.follow !== '0';
+  let after = parseLastEventId(req.headers['last-event-id']) ?? parseLastEventId(query.lastEventId);
+  if (after === null) {
+    const row = await ctx.db
+      .selectFrom('ops_event')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .where('operation_id', '=', operationId)
+      .executeTakeFirst();
+    after = row?.max === null || row?.max === undefined ? 0 : Number(row.max);
+  }
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-content-type-options': 'nosniff',
+  });
+  res.write(`retry: 3000\n: stream ${operationId} from ${after}\n\n`);
+
+  let closed = false;
+  let running = false;
+  let again = false;
+  const flush = async (): Promise<void> => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          const rows = await ctx.db
+            .selectFrom('ops_event')
+            .selectAll()
+            .where('operation_id', '=', operationId)
+            .where('seq', '>', after!)
+            .orderBy('seq')
+            .limit(BATCH)
+            .execute();
+          if (closed) return;
+          for (const row of rows) {
+            res.write(formatEvent(Number(row.seq), row.type, row.data));
+            after = Number(row.seq);
+          }
+          if (rows.length < BATCH) break;
+        }
+      } while (again && !closed);
+    } catch (err) {
+      req.log.warn({ err }, 'event stream read failed');
+    } finally {
+      running = false;
+    }
+  };
+  const onEvent = (id: string) => {
+    if (id === operationId) void flush();
+  };
+  engine.bus.on('event', onEvent);
+  const poll = setInterval(() => void flush(), POLL_MS);
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    engine.bus.off('event', onEvent);
+    engine.bus.off('close', close);
+    clearInterval(poll);
+    clearInterval(heartbeat);
+    res.end();
+  };
+  engine.bus.on('close', close);
+  req.raw.on('close', close);
+  res.on('close', close);
+  res.on('error', close);
+  await flush();
+  if (!follow) close();
+}

@@ -1,0 +1,226 @@
+/**
+ * views.ts — what the API and the CLI show of operations, computed from the reconciliation state
+ * and the stored alerts: the list with totals, one operation's dashboard view (route points with
+ * counts, vehicles by state, alerts, linked operations) and a monitor's assignment. Pure functions.
+ */
+import type { StoredAlert } from './engine.js';
+import type { Mandate, PlaceRef, StatusChange } from './model.js';
+import { statusAt } from './operation-status.js';
+import type { ReconcileState } from './reconcile-state.js';
+import type { Registry, StoredOperation } from './repo.js';
+import { buildSitrep, type SitrepTotals } from './sitrep.js';
+
+export interface ApiTotals {
+  readonly people: number;
+  readonly buses: number;
+  readonly ambulances: number;
+  readonly privateVehicles: number;
+  readonly medicalEvacuations: number;
+}
+
+export interface OperationSummaryView {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly compartment: string;
+  readonly mandates: ReadonlyArray<Pick<Mandate, 'id' | 'body' | 'instrument' | 'date'>>;
+  readonly linkedOperationIds: readonly string[];
+  readonly totals: ApiTotals;
+  readonly plannedPeople: number;
+  readonly expected: { people: number; buses: number; ambulances: number; privateVehicles: number } | null;
+}
+
+function apiTotals(t: SitrepTotals): ApiTotals {
+  return {
+    people: t.people,
+    buses: t.buses,
+    ambulances: t.ambulances,
+    privateVehicles: t.privateVehicles,
+    medicalEvacuations: t.medicalEvacuations,
+  };
+}
+
+/** linkedIds lists the operations linked to `op` in either direction. */
+function linkedIds(op: StoredOperation, registry: Registry): string[] {
+  const ids = new Set(op.links.map((l) => l.other));
+  for (const other of registry.operations) {
+    if (other.links.some((l) => l.other === op.id)) ids.add(other.id);
+  }
+  return [...ids].sort();
+}
+
+/** currentStatus is the operation's status at the engine's clock. */
+function currentStatus(history: readonly StatusChange[], now: number): string {
+  return statusAt(history, now);
+}
+
+/** operationSummary is one row of the operations list. */
+export function operationSummary(
+  state: ReconcileState,
+  registry: Registry,
+  op: StoredOperation,
+): OperationSummaryView {
+  const sitrep = buildSitrep(state, { operationId: op.id });
+  const planned = registry.vehicles.filter((v) => v.operationId === op.id);
+  return {
+    id: op.id,
+    name: op.name,
+    status: currentStatus(op.statusHistory, state.now),
+    compartment: op.compartment,
+    mandates: registry.mandates
+      .filter((m) => op.mandateIds.includes(m.id))
+      .map((m) => ({ id: m.id, body: m.body, instrument: m.instrument, date: m.date })),
+    linkedOperationIds: linkedIds(op, registry),
+    totals: apiTotals(sitrep.totals),
+    plannedPeople: op.plannedPeople,
+    expected:
+      op.plannedPeople > 0
+        ? {
+            people: op.plannedPeople,
+            buses: planned.filter((v) => v.kind === 'bus').length,
+            ambulances: planned.filter((v) => v.kind === 'ambulance').length,
+            privateVehicles: planned.filter((v) => v.kind === 'private').length,
+          }
+        : null,
+  };
+}
+
+function placeView(place: PlaceRef) {
+  return {
+    name: place.name,
+    nameAr: place.nameAr ?? null,
+    pcode: 'pcode' in place ? place.pcode : null,
+    lat: place.lat ?? null,
+    lon: place.lon ?? null,
+  };
+}
+
+/** apiAlert is an alert as the API returns it, with a one-line summary. */
+export function apiAlert(a: StoredAlert) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    severity: a.severity,
+    state: a.state,
+    operationId: a.operationId,
+    subject: a.subject,
+    summary: alertSummary(a),
+    evidence: a.evidence,
+    raisedAt: a.raisedAt,
+    updatedAt: a.updatedAt,
+    stateChangedAt: a.stateChangedAt,
+    note: a.note,
+  };
+}
+
+const KIND_TEXT: Readonly<Record<string, string>> = {
+  'people-unaccounted': 'People unaccounted for between route points',
+  'vehicle-overdue': 'Vehicle overdue on a segment',
+  'excessive-dwell': 'Vehicle held at a checkpoint too long',
+  'vehicle-missing-at-arrival': 'Vehicle missing at arrival',
+  'convoy-turned-back': 'Convoy turned back',
+  'operation-stalled': 'Operation stalled: no movement',
+  'linked-operation-out-of-step': 'Linked operation out of step',
+  'conflicting-observations': 'Monitors disagree on a count',
+  'route-point-unmonitored': 'Vehicles passed a route point with no monitor',
+  'source-totals-diverge': "Sources' reported totals diverge",
+};
+
+/** alertSummary is a one-line English description: what, about which subject, with its figures. */
+export function alertSummary(a: Pick<StoredAlert, 'kind' | 'subject' | 'evidence'>): string {
+  const figures = Object.entries(a.evidence.figures)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+  return `${KIND_TEXT[a.kind] ?? a.kind} — ${a.subject.type} ${a.subject.id}${figures ? ` (${figures})` : ''}`;
+}
+
+/** operationView is the dashboard's view of one operation. */
+export function operationView(
+  state: ReconcileState,
+  registry: Registry,
+  op: StoredOperation,
+  alerts: readonly StoredAlert[],
+) {
+  const summary = operationSummary(state, registry, op);
+  const ctx = state.operations.get(op.id)!;
+  const tallies = state.pointTallies.get(op.id);
+  const overdue = new Set<string>();
+  for (const a of state.alerts.values()) {
+    if (a.operationId === op.id && a.kind === 'vehicle-overdue' && a.subject.type === 'vehicle')
+      overdue.add(a.subject.id);
+  }
+  const counts = { inTransit: 0, overdue: 0, arrived: 0, total: 0 };
+  const vehicleList = registry.vehicles
+    .filter((v) => v.operationId === op.id)
+    .map((v) => {
+      const d = state.derived.get(v.id);
+      const last = state.tracks.get(v.id)?.at(-1)?.obs;
+      let vehicleState = 'planned';
+      if (d?.arrival) vehicleState = 'arrived';
+      else if (d?.open) vehicleState = overdue.has(v.id) ? 'overdue' : 'in-transit';
+      else if (d && d.turnedBack.length > 0) vehicleState = 'turned-back';
+      counts.total += 1;
+      if (vehicleState === 'arrived') counts.arrived += 1;
+      if (vehicleState === 'in-transit' || vehicleState === 'overdue') counts.inTransit += 1;
+      if (vehicleState === 'overdue') counts.overdue += 1;
+      return {
+        id: v.id,
+        kind: v.kind,
+        marking: v.marking,
+        convoyId: v.convoyId ?? null,
+        lastPointId: last?.routePointId ?? null,
+        lastSeenAt: last?.deviceTime ?? null,
+        state: vehicleState,
+      };
+    });
+  const linked = summary.linkedOperationIds.flatMap((id) => {
+    const other = registry.operations.find((o) => o.id === id);
+    if (!other) return [];
+    const s = operationSummary(state, registry, other);
+    return [{ id, name: s.name, status: s.status, totals: s.totals }];
+  });
+  return {
+    operation: {
+      ...summary,
+      origin: placeView(op.origin),
+      destination: placeView(op.destination),
+      statusHistory: op.statusHistory,
+      links: op.links,
+      deadline: op.deadline ?? null,
+    },
+    routePoints: ctx.points.map((p) => {
+      const t = tallies?.get(p.id);
+      return {
+        id: p.id,
+        order: p.order,
+        kind: p.kind,
+        ...placeView(p.place),
+        monitored: p.monitored !== false,
+        counts: { people: t?.people ?? 0, vehicles: t?.vehicles ?? 0 },
+      };
+    }),
+    vehicles: counts,
+    vehicleList,
+    alerts: alerts.map(apiAlert),
+    linked,
+  };
+}
+
+/** monitorAssignment is what a monitor's device caches to work offline at the route points. */
+export function monitorAssignment(state: ReconcileState, registry: Registry, op: StoredOperation) {
+  const ctx = state.operations.get(op.id)!;
+  return {
+    operation: { id: op.id, name: op.name, status: currentStatus(op.statusHistory, state.now) },
+    routePoints: ctx.points.map((p) => ({
+      id: p.id,
+      order: p.order,
+      kind: p.kind,
+      ...placeView(p.place),
+      monitored: p.monitored !== false,
+      counts: { people: 0, vehicles: 0 },
+    })),
+    vehicles: registry.vehicles
+      .filter((v) => v.operationId === op.id)
+      .map((v) => ({ id: v.id, kind: v.kind, marking: v.marking })),
+  };
+}
