@@ -37,7 +37,7 @@ import { planOperations, submitObservation } from '../src/ops/service.js';
 import { createUpload } from '../src/vault/resumable.js';
 import { addContent } from '../src/vault/service.js';
 import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
-import { deviceFor, SMALL_OP, sighting, smallPlan } from './support/ops.js';
+import { deviceFor, freshPlan, SMALL_OP, sighting, smallPlan } from './support/ops.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 /** The witness-protection compartment: the fixture item lives here. */
@@ -225,6 +225,7 @@ const SAMPLES: Record<string, Sample> = {
       );
     },
   },
+  'POST /api/ops/operations': { body: (_fx, c) => freshPlan(c?.compartment ?? GENERAL) },
   'GET /api/ops/operations/:id': { params: (fx) => ({ id: fx.opId }), scoped: true },
   'GET /api/ops/operations/:id/alerts': { params: (fx) => ({ id: fx.opId }), scoped: true },
   'GET /api/ops/operations/:id/events': {

@@ -16,7 +16,7 @@ import { opsEngine } from '../src/ops/engine.js';
 import { reconcileAll, snapshotState } from '../src/ops/index.js';
 import { planOperations, submitObservation } from '../src/ops/service.js';
 import { loginAs, type TestCaller } from './support/access.js';
-import { deviceFor, SMALL_OP, sighting, smallPlan, type TestDevice } from './support/ops.js';
+import { deviceFor, freshPlan, SMALL_OP, sighting, smallPlan, type TestDevice } from './support/ops.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 const COMPARTMENT = 'aleppo';
@@ -322,6 +322,46 @@ for (const dialect of DIALECTS) {
         (await get(`/api/ops/operations/${SMALL_OP}/hxl?table=totals`, coordinator)).body,
       );
       assert.equal(totals.rows.length, 1);
+    });
+
+    it('plans an operation over HTTP where the caller may write, refusing bad plans whole', async () => {
+      const plan = freshPlan(COMPARTMENT);
+      const ok = await post('/api/ops/operations', coordinator, plan);
+      assert.equal(ok.statusCode, 201, ok.body);
+      const again = await post('/api/ops/operations', coordinator, plan);
+      assert.equal(again.statusCode, 422, again.body);
+      assert.equal(again.json().type, 'https://attest.example/problems/invalid-operation');
+      const elsewhere = await post('/api/ops/operations', coordinator, freshPlan('elsewhere'));
+      assert.equal(elsewhere.statusCode, 403);
+      const backwards = freshPlan(COMPARTMENT);
+      const op = backwards.operations[0]!;
+      const reversed = {
+        ...backwards,
+        operations: [{ ...op, route: [...op.route].reverse().map((p, i) => ({ ...p, order: i })) }],
+      };
+      const bad = await post('/api/ops/operations', coordinator, reversed);
+      assert.equal(bad.statusCode, 422, bad.body);
+      const badVote = {
+        ...freshPlan(COMPARTMENT),
+        mandates: [
+          {
+            id: 'ga-bad',
+            body: 'general-assembly',
+            instrument: 'A/RES/71/248',
+            date: '2016-12-21',
+            textRef: 'x',
+            vote: { yes: 105, no: 15, abstain: 80, membership: 193 },
+          },
+        ],
+      };
+      const vote = await post('/api/ops/operations', coordinator, badVote);
+      assert.equal(vote.json().type, 'https://attest.example/problems/invalid-mandate');
+      const offGlobe = freshPlan(COMPARTMENT);
+      const o2 = offGlobe.operations[0]!;
+      const off = { ...offGlobe, operations: [{ ...o2, origin: { name: 'x', lat: 91, lon: 0 } }] };
+      assert.equal((await post('/api/ops/operations', coordinator, off)).statusCode, 400);
+      const listed = (await get('/api/ops/operations', coordinator)).json().operations;
+      assert.equal(listed.length, 2, 'only the good plan was stored');
     });
 
     it('streams live events and resumes from Last-Event-ID', async () => {

@@ -23,13 +23,22 @@ import {
   DeviceResult,
   EventsQuery,
   OperationParam,
+  PlanBody,
   ResolveBody,
   SitrepQuery,
   StatusBody,
   SubmissionBody,
   SubmitResultSchema,
 } from './schemas.js';
-import { changeAlert, changeStatus, getAlert, registerDeviceKey, submitObservation } from './service.js';
+import {
+  changeAlert,
+  changeStatus,
+  getAlert,
+  type OperationPlan,
+  planOperations,
+  registerDeviceKey,
+  submitObservation,
+} from './service.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
@@ -95,6 +104,29 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
           .map((op) => operationSummary(state, registry, op)),
       );
       return { operations };
+    },
+  );
+
+  app.post<{ Body: OperationPlan }>(
+    '/api/ops/operations',
+    {
+      config: { policy: { permission: 'ops:write' } },
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: 'Plan operations: mandates, operations with routes and links, convoys, vehicles, manifests',
+        body: PlanBody,
+      },
+    },
+    async (req, reply) => {
+      for (const op of req.body.operations) {
+        // Not "not found": the caller names the compartment it wants to write in.
+        if (!req.access.can('ops:write', op.compartment)) {
+          throw new HttpProblem('forbidden', `no ops:write grant in compartment ${op.compartment}`);
+        }
+      }
+      await planOperations(ctx, req.body, actorOf(req));
+      return reply.status(201).send({ operationIds: req.body.operations.map((o) => o.id) });
     },
   );
 

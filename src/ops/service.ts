@@ -71,11 +71,37 @@ export interface OperationPlan {
 export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: string): Promise<void> {
   for (const m of plan.mandates) validateMandate(m);
   const existing = await selectOperations(ctx.db);
+  const storedMandates = (await ctx.db.selectFrom('mandate').select('id').execute()).map((r) => r.id);
+  const taken = async (table: 'vehicle' | 'convoy' | 'manifest', ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += 500) {
+      const row = await ctx.db
+        .selectFrom(table)
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .executeTakeFirst();
+      if (row) invalid(`${table} ${row.id} already exists`);
+    }
+  };
+  for (const id of new Set([...plan.operations.map((o) => o.id)])) {
+    if (existing.some((o) => o.id === id)) invalid(`operation ${id} already exists`);
+  }
+  if (new Set(plan.operations.map((o) => o.id)).size !== plan.operations.length)
+    invalid('an operation id is repeated');
+  for (const m of plan.mandates) if (storedMandates.includes(m.id)) invalid(`mandate ${m.id} already exists`);
+  await taken(
+    'vehicle',
+    plan.vehicles.map((v) => v.id),
+  );
+  await taken(
+    'convoy',
+    plan.convoys.map((c) => c.id),
+  );
+  await taken(
+    'manifest',
+    plan.manifests.map((m) => m.id),
+  );
   const known = new Set([...existing.map((o) => o.id), ...plan.operations.map((o) => o.id)]);
-  const mandateIds = new Set([
-    ...plan.mandates.map((m) => m.id),
-    ...(await ctx.db.selectFrom('mandate').select('id').execute()).map((r) => r.id),
-  ]);
+  const mandateIds = new Set([...plan.mandates.map((m) => m.id), ...storedMandates]);
   for (const op of plan.operations) checkOperation(op, known, mandateIds);
   const opIds = new Set(plan.operations.map((o) => o.id));
   const convoyIds = new Set(plan.convoys.map((c) => c.id));

@@ -167,3 +167,22 @@ export function sighting(
     ...extra,
   };
 }
+
+/** freshPlan is smallPlan with every id suffixed, so that it can be planned again in one store. */
+export function freshPlan(compartment: string): OperationPlan {
+  const tag = randomBytes(4).toString('hex');
+  const plan = smallPlan(compartment);
+  const opId = `${SMALL_OP}-${tag}`;
+  return {
+    mandates: [],
+    operations: plan.operations.map((o) => ({ ...o, id: opId, mandateIds: [] })),
+    convoys: plan.convoys.map((c) => ({ ...c, id: `${c.id}-${tag}`, operationId: opId })),
+    vehicles: plan.vehicles.map((v) => ({
+      ...v,
+      id: `${v.id}-${tag}`,
+      operationId: opId,
+      ...(v.convoyId ? { convoyId: `${v.convoyId}-${tag}` } : {}),
+    })),
+    manifests: [],
+  };
+}
