@@ -42,11 +42,12 @@ export function leafHashOf(payload: string): Buffer {
 
 /**
  * appendEntries appends `entries` inside the caller's transaction and returns them with their
- * sequence numbers. The counter row update serialises concurrent appenders on PostgreSQL.
+ * sequence numbers. Each is dated `at` unless it carries its own time (a batch of observations,
+ * each dated its receipt). The counter row update serialises concurrent appenders on PostgreSQL.
  */
 export async function appendEntries(
   trx: Transaction<Database>,
-  entries: readonly NewEntry[],
+  entries: ReadonlyArray<NewEntry & { readonly at?: string }>,
   at: string,
 ): Promise<Entry[]> {
   if (entries.length === 0) return [];
@@ -54,7 +55,7 @@ export async function appendEntries(
   const first = (await nextValues(trx, 'custody', entries.length)) - 1;
   // The right edge of the tree (one stored hash per set bit of the size) is all an append needs.
   const range = await CompactRange.load(first, hashReader(trx));
-  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i, at }));
+  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i, at: e.at ?? at }));
   const payloads = full.map(entryPayload);
   const leafHashes = payloads.map(leafHashOf);
   const created = leafHashes.flatMap((leaf) => range.append(leaf));
@@ -66,7 +67,7 @@ export async function appendEntries(
       kind: e.kind,
       item_id: e.itemId ?? null,
       actor_id: e.actor,
-      at,
+      at: e.at,
       payload: payloads[i]!,
     })),
     created.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })),

@@ -6,15 +6,11 @@
  * nothing is stored for an observation that fails any check.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
 import { recordAccessEvent } from '../access/audit.js';
 import { type Ctx, nowIso } from '../ctx.js';
-import { type Entry, entryPayload, type NewEntry } from '../custody/entry.js';
-import { hashReader, insertRows } from '../custody/repo.js';
-import { appendEntries, leafHashOf, maybeCheckpoint } from '../custody/service.js';
-import { CompactRange } from '../lib/merkle.js';
+import type { NewEntry } from '../custody/entry.js';
+import { appendEntries, maybeCheckpoint } from '../custody/service.js';
 import { nextValues } from '../store/counters.js';
-import type { Database } from '../store/schema.js';
 import { transitionAlert } from './alerts.js';
 import { alertId, opsEngine, type StoredAlert } from './engine.js';
 import { OpsError } from './errors.js';
@@ -356,47 +352,13 @@ export async function storeObservations(ctx: Ctx, rows: readonly ObservationToSt
         )
         .execute();
     }
-    if (rows.length === 1) {
-      await appendEntries(trx, [observationEntry(rows[0]!)], rows[0]!.observation.receivedTime);
-    } else {
-      await appendDatedEntries(
-        trx,
-        rows.map((r) => ({ ...observationEntry(r), at: r.observation.receivedTime })),
-      );
-    }
+    await appendEntries(
+      trx,
+      rows.map((r) => ({ ...observationEntry(r), at: r.observation.receivedTime })),
+      rows[0]!.observation.receivedTime,
+    );
     return rows.map((_, i) => first + i);
   });
-}
-
-/**
- * appendDatedEntries appends custody entries that each carry their own time, exactly as one
- * `appendEntries(trx, [entry], entry.at)` per entry would, but with one counter update, one read of
- * the tree's right edge and batched inserts (thousands of observations, each dated its receipt).
- * It mirrors appendEntries (src/custody/service.ts); keep the two in step.
- */
-async function appendDatedEntries(
-  trx: Transaction<Database>,
-  entries: ReadonlyArray<NewEntry & { readonly at: string }>,
-): Promise<void> {
-  const first = (await nextValues(trx, 'custody', entries.length)) - 1;
-  const range = await CompactRange.load(first, hashReader(trx));
-  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i }));
-  const payloads = full.map(entryPayload);
-  const leafHashes = payloads.map(leafHashOf);
-  const created = leafHashes.flatMap((leaf) => range.append(leaf));
-  await insertRows(
-    trx,
-    full.map((e, i) => ({
-      seq: e.seq,
-      leaf_hash: leafHashes[i]!.toString('hex'),
-      kind: e.kind,
-      item_id: e.itemId ?? null,
-      actor_id: e.actor,
-      at: e.at,
-      payload: payloads[i]!,
-    })),
-    created.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })),
-  );
 }
 
 function observationEntry(r: ObservationToStore): NewEntry {

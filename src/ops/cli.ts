@@ -1,0 +1,188 @@
+/**
+ * cli.ts — `attest ops …`: evacuation operations from the command line, read-only and with the
+ * deployment's own access (no sign-in): the list with totals, an operation's situation report
+ * (Markdown, JSON or PDF), its HXL export and its alerts.
+ *
+ *   attest ops list
+ *   attest ops sitrep op-eastern-aleppo --format pdf --out sitrep.pdf
+ *   attest ops hxl op-eastern-aleppo --table totals
+ *   attest ops alerts op-eastern-aleppo --state open
+ */
+import { writeFileSync } from 'node:fs';
+import { withStore } from '../cli/context.js';
+import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
+import type { Register } from '../cli/main.js';
+import type { Ctx } from '../ctx.js';
+import { visible } from '../lib/display.js';
+import { opsEngine, type StoredAlert } from './engine.js';
+import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
+import { ALERT_KINDS } from './model.js';
+import { alertFromRow, type StoredOperation } from './repo.js';
+import { buildSitrep } from './sitrep.js';
+import { renderSitrepMarkdown } from './sitrep-markdown.js';
+import { renderSitrepPdf } from './sitrep-pdf.js';
+import { alertSummary, apiAlert, operationSummary } from './views.js';
+
+const SITREP_FORMATS = ['md', 'json', 'pdf'] as const;
+const HXL_TABLES = ['movements', 'totals'] as const;
+const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+
+const fmt = new Intl.NumberFormat('en-GB');
+
+/** operationOf returns the stored operation `id` (after a sync), or ends the command. */
+async function operationOf(ctx: Ctx, id: string): Promise<StoredOperation> {
+  const { op, known } = await opsEngine(ctx).read((_, registry) => ({
+    op: registry.operations.find((o) => o.id === id),
+    known: registry.operations.map((o) => o.id),
+  }));
+  if (!op) {
+    const hint = known.length > 0 ? ` (operations: ${known.join(', ')})` : ' (this deployment has none)';
+    throw new CliExit(EXIT.failed, `no operation ${visible(id)}${hint}`);
+  }
+  return op;
+}
+
+/** operationAlerts returns an operation's stored alerts, newest first, optionally in one state. */
+async function operationAlerts(ctx: Ctx, operationId: string, state?: string): Promise<StoredAlert[]> {
+  let q = ctx.db
+    .selectFrom('alert')
+    .selectAll()
+    .where('operation_id', '=', operationId)
+    .orderBy('raised_at', 'desc')
+    .orderBy('id');
+  if (state) q = q.where('state', '=', state);
+  return (await q.execute()).map(alertFromRow);
+}
+
+function isoArg(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms))
+    throw new CliExit(EXIT.usage, `${name} must be an ISO 8601 time, e.g. 2016-12-15T00:00Z`);
+  return new Date(ms).toISOString();
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new CliExit(EXIT.usage, `${name} must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+/** output writes text or bytes to --out, or to stdout. */
+function output(io: CliIo, data: string | Buffer, out: string | undefined): void {
+  if (out !== undefined) writeFileSync(out, data);
+  else io.stdout.write(data);
+}
+
+export const registerOps: Register = (program, { io }) => {
+  const ops = program
+    .command('ops')
+    .description('evacuation operations: list, situation reports, HXL exports, alerts');
+  const open = <T>(fn: (ctx: Ctx) => Promise<T>) => withStore(io, program.opts(), fn);
+
+  ops
+    .command('list')
+    .description('list operations with their status and totals so far')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const operations = await open((ctx) =>
+        opsEngine(ctx).read((state, registry) =>
+          registry.operations.map((op) => operationSummary(state, registry, op)),
+        ),
+      );
+      if (opts.json) return printJson(io, { operations });
+      if (operations.length === 0) return println(io.stdout, 'No operations.');
+      for (const o of operations) {
+        const t = o.totals;
+        println(
+          io.stdout,
+          `${o.id.padEnd(24)} ${o.status.padEnd(10)} ${o.compartment.padEnd(16)} ${fmt.format(t.people)} people, ` +
+            `${fmt.format(t.buses)} buses, ${fmt.format(t.ambulances)} ambulances, ` +
+            `${fmt.format(t.privateVehicles)} private vehicles  ${visible(o.name)}`,
+        );
+      }
+    });
+
+  ops
+    .command('sitrep <operation>')
+    .description('situation report of an operation for a period (Markdown, JSON or PDF)')
+    .option('--from <iso>', 'start of the period (inclusive; default the start of the operation)')
+    .option('--to <iso>', 'end of the period (exclusive; default now)')
+    .option('--format <format>', `one of ${SITREP_FORMATS.join(', ')}`, 'md')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (id: string, opts: { from?: string; to?: string; format: string; out?: string }) => {
+      const format = oneOf('--format', opts.format, SITREP_FORMATS);
+      const from = isoArg('--from', opts.from);
+      const to = isoArg('--to', opts.to);
+      if (from && to && from >= to) throw new CliExit(EXIT.usage, '--from must be before --to');
+      if (format === 'pdf' && opts.out === undefined && (io.stdout as { isTTY?: boolean }).isTTY) {
+        throw new CliExit(EXIT.usage, 'a PDF is not for the terminal: add --out FILE or redirect stdout');
+      }
+      const sitrep = await open(async (ctx) => {
+        const op = await operationOf(ctx, id);
+        const alerts = await operationAlerts(ctx, op.id);
+        return opsEngine(ctx).read((state, registry) =>
+          buildSitrep(state, {
+            operationId: op.id,
+            ...(from ? { from } : {}),
+            ...(to ? { to } : {}),
+            mandates: registry.mandates,
+            alerts,
+          }),
+        );
+      });
+      if (format === 'json') output(io, `${JSON.stringify(sitrep, null, 2)}\n`, opts.out);
+      else if (format === 'pdf') output(io, await renderSitrepPdf(sitrep), opts.out);
+      else output(io, renderSitrepMarkdown(sitrep), opts.out);
+      if (opts.out !== undefined) println(io.stderr, `Wrote ${opts.out}`);
+    });
+
+  ops
+    .command('hxl <operation>')
+    .description('HXL CSV of an operation: movements per day and route point, or its totals')
+    .option('--table <table>', `one of ${HXL_TABLES.join(', ')}`, 'movements')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (id: string, opts: { table: string; out?: string }) => {
+      const table = oneOf('--table', opts.table, HXL_TABLES);
+      const csv = await open(async (ctx) => {
+        const op = await operationOf(ctx, id);
+        return opsEngine(ctx).read((state) =>
+          table === 'totals' ? operationTotalsHxl(state, op.id) : operationMovementsHxl(state, op.id),
+        );
+      });
+      output(io, csv, opts.out);
+    });
+
+  ops
+    .command('alerts <operation>')
+    .description("an operation's alerts, newest first")
+    .option('--state <state>', `only alerts in this state: ${ALERT_STATES.join(', ')}`)
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { state?: string; json?: boolean }) => {
+      const state = opts.state === undefined ? undefined : oneOf('--state', opts.state, ALERT_STATES);
+      const alerts = await open(async (ctx) => {
+        const op = await operationOf(ctx, id); // syncs: the stored alerts are current
+        return operationAlerts(ctx, op.id, state);
+      });
+      if (opts.json) return printJson(io, { alerts: alerts.map(apiAlert) });
+      if (alerts.length === 0) return println(io.stdout, 'No alerts.');
+      for (const a of alerts) {
+        println(
+          io.stdout,
+          `${a.raisedAt}  ${a.severity.padEnd(8)} ${a.state.padEnd(12)} ${visible(alertSummary(a))}`,
+        );
+      }
+    });
+};
+
+/** alertCountsByKind counts stored alerts per kind (every kind listed, zeros included). */
+export async function alertCountsByKind(ctx: Ctx): Promise<Record<string, number>> {
+  const rows = await ctx.db
+    .selectFrom('alert')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('kind')
+    .execute();
+  const counts: Record<string, number> = Object.fromEntries(ALERT_KINDS.map((k) => [k, 0]));
+  for (const r of rows) counts[r.kind] = Number(r.n);
+  return counts;
+}
