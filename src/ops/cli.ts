@@ -14,14 +14,15 @@ import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
 import type { Register } from '../cli/main.js';
 import type { Ctx } from '../ctx.js';
 import { visible } from '../lib/display.js';
-import { opsEngine, type StoredAlert } from './engine.js';
+import { opsEngine } from './engine.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import { ALERT_KINDS } from './model.js';
-import { alertFromRow, type StoredOperation } from './repo.js';
+import type { StoredOperation } from './repo.js';
+import { listAlerts } from './service.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
-import { alertSummary, apiAlert, operationSummary } from './views.js';
+import { alertSummary, apiAlert, namesFrom, operationSummary } from './views.js';
 
 const SITREP_FORMATS = ['md', 'json', 'pdf'] as const;
 const HXL_TABLES = ['movements', 'totals'] as const;
@@ -40,18 +41,6 @@ async function operationOf(ctx: Ctx, id: string): Promise<StoredOperation> {
     throw new CliExit(EXIT.failed, `no operation ${visible(id)}${hint}`);
   }
   return op;
-}
-
-/** operationAlerts returns an operation's stored alerts, newest first, optionally in one state. */
-async function operationAlerts(ctx: Ctx, operationId: string, state?: string): Promise<StoredAlert[]> {
-  let q = ctx.db
-    .selectFrom('alert')
-    .selectAll()
-    .where('operation_id', '=', operationId)
-    .orderBy('raised_at', 'desc')
-    .orderBy('id');
-  if (state) q = q.where('state', '=', state);
-  return (await q.execute()).map(alertFromRow);
 }
 
 function isoArg(name: string, raw: string | undefined): string | undefined {
@@ -120,7 +109,7 @@ export const registerOps: Register = (program, { io }) => {
       }
       const sitrep = await open(async (ctx) => {
         const op = await operationOf(ctx, id);
-        const alerts = await operationAlerts(ctx, op.id);
+        const alerts = await listAlerts(ctx, op.id);
         return opsEngine(ctx).read((state, registry) =>
           buildSitrep(state, {
             operationId: op.id,
@@ -160,16 +149,17 @@ export const registerOps: Register = (program, { io }) => {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { state?: string; json?: boolean }) => {
       const state = opts.state === undefined ? undefined : oneOf('--state', opts.state, ALERT_STATES);
-      const alerts = await open(async (ctx) => {
+      const { alerts, names } = await open(async (ctx) => {
         const op = await operationOf(ctx, id); // syncs: the stored alerts are current
-        return operationAlerts(ctx, op.id, state);
+        const names = await opsEngine(ctx).read((_, registry) => namesFrom(registry));
+        return { alerts: await listAlerts(ctx, op.id, state), names };
       });
-      if (opts.json) return printJson(io, { alerts: alerts.map(apiAlert) });
+      if (opts.json) return printJson(io, { alerts: alerts.map((a) => apiAlert(a, names)) });
       if (alerts.length === 0) return println(io.stdout, 'No alerts.');
       for (const a of alerts) {
         println(
           io.stdout,
-          `${a.raisedAt}  ${a.severity.padEnd(8)} ${a.state.padEnd(12)} ${visible(alertSummary(a))}`,
+          `${a.raisedAt}  ${a.severity.padEnd(8)} ${a.state.padEnd(12)} ${visible(alertSummary(a, names))}`,
         );
       }
     });

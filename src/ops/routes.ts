@@ -11,10 +11,10 @@ import { HttpProblem } from '../api/problems.js';
 import type { DomainPlugin } from '../api/routes.js';
 import { strictValidator } from '../api/strict-validator.js';
 import type { Ctx } from '../ctx.js';
-import { opsEngine, type StoredAlert } from './engine.js';
+import { opsEngine } from './engine.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import type { ObservationWire } from './observation-signing.js';
-import { alertFromRow, type StoredOperation } from './repo.js';
+import type { StoredOperation } from './repo.js';
 import {
   AlertNoteBody,
   AlertParam,
@@ -34,6 +34,7 @@ import {
   changeAlert,
   changeStatus,
   getAlert,
+  listAlerts,
   type OperationPlan,
   planOperations,
   registerDeviceKey,
@@ -43,7 +44,7 @@ import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
 import { streamOperationEvents } from './sse.js';
-import { apiAlert, monitorAssignment, operationSummary, operationView } from './views.js';
+import { apiAlert, monitorAssignment, namesFrom, operationSummary, operationView } from './views.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,17 +63,6 @@ async function visibleOperation(
   if (!op || !access.can(permission, op.compartment))
     throw new HttpProblem('not-found', `no operation ${id}`);
   return op;
-}
-
-async function operationAlerts(ctx: Ctx, operationId: string, state?: string): Promise<StoredAlert[]> {
-  let q = ctx.db
-    .selectFrom('alert')
-    .selectAll()
-    .where('operation_id', '=', operationId)
-    .orderBy('raised_at', 'desc')
-    .orderBy('id');
-  if (state) q = q.where('state', '=', state);
-  return (await q.execute()).map(alertFromRow);
 }
 
 function actorOf(req: FastifyRequest): string {
@@ -143,7 +133,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
       await engine.sync();
-      const alerts = await operationAlerts(ctx, op.id);
+      const alerts = await listAlerts(ctx, op.id);
       return engine.read((state, registry) => operationView(state, registry, op, alerts));
     },
   );
@@ -157,7 +147,9 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
       await engine.sync();
-      return { alerts: (await operationAlerts(ctx, op.id, req.query.state)).map(apiAlert) };
+      const alerts = await listAlerts(ctx, op.id, req.query.state);
+      const names = await engine.read((_, registry) => namesFrom(registry));
+      return { alerts: alerts.map((a) => apiAlert(a, names)) };
     },
   );
 
@@ -185,7 +177,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
           to === 'acknowledge' ? 'acknowledged' : 'resolved',
           note,
         );
-        return { alert: apiAlert(changed) };
+        return { alert: apiAlert(changed, await engine.read((_, registry) => namesFrom(registry))) };
       },
     );
   }
@@ -253,7 +245,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
       if (from && to && Date.parse(from) >= Date.parse(to))
         throw new HttpProblem('invalid-request', 'from must be before to');
       await engine.sync();
-      const alerts = await operationAlerts(ctx, op.id);
+      const alerts = await listAlerts(ctx, op.id);
       const sitrep = await engine.read((state, registry) =>
         buildSitrep(state, {
           operationId: op.id,

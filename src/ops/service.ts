@@ -409,6 +409,18 @@ function observationEvent(obs: Observation, seq: number) {
 
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
 
+/** listAlerts returns an operation's stored alerts, newest first, optionally in one state. */
+export async function listAlerts(ctx: Ctx, operationId: string, state?: string): Promise<StoredAlert[]> {
+  let q = ctx.db
+    .selectFrom('alert')
+    .selectAll()
+    .where('operation_id', '=', operationId)
+    .orderBy('raised_at', 'desc')
+    .orderBy('id');
+  if (state) q = q.where('state', '=', state);
+  return (await q.execute()).map(alertFromRow);
+}
+
 /** getAlert returns a stored alert by id, or throws OpsError('UNKNOWN_ALERT'). */
 export async function getAlert(ctx: Ctx, id: string): Promise<StoredAlert> {
   const row = await ctx.db.selectFrom('alert').selectAll().where('id', '=', id).executeTakeFirst();

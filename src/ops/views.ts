@@ -96,7 +96,7 @@ function placeView(place: PlaceRef) {
 }
 
 /** apiAlert is an alert as the API returns it, with a one-line summary. */
-export function apiAlert(a: StoredAlert) {
+export function apiAlert(a: StoredAlert, names?: Names) {
   return {
     id: a.id,
     kind: a.kind,
@@ -104,7 +104,7 @@ export function apiAlert(a: StoredAlert) {
     state: a.state,
     operationId: a.operationId,
     subject: a.subject,
-    summary: alertSummary(a),
+    summary: alertSummary(a, names),
     evidence: a.evidence,
     raisedAt: a.raisedAt,
     updatedAt: a.updatedAt,
@@ -113,25 +113,71 @@ export function apiAlert(a: StoredAlert) {
   };
 }
 
-const KIND_TEXT: Readonly<Record<string, string>> = {
-  'people-unaccounted': 'People unaccounted for between route points',
-  'vehicle-overdue': 'Vehicle overdue on a segment',
-  'excessive-dwell': 'Vehicle held at a checkpoint too long',
-  'vehicle-missing-at-arrival': 'Vehicle missing at arrival',
-  'convoy-turned-back': 'Convoy turned back',
-  'operation-stalled': 'Operation stalled: no movement',
-  'linked-operation-out-of-step': 'Linked operation out of step',
-  'conflicting-observations': 'Monitors disagree on a count',
-  'route-point-unmonitored': 'Vehicles passed a route point with no monitor',
-  'source-totals-diverge': "Sources' reported totals diverge",
-};
+/** Names resolves ids to what people call them: point names and vehicle markings. */
+export interface Names {
+  point(id: string): string;
+  vehicle(id: string): string;
+}
 
-/** alertSummary is a one-line English description: what, about which subject, with its figures. */
-export function alertSummary(a: Pick<StoredAlert, 'kind' | 'subject' | 'evidence'>): string {
-  const figures = Object.entries(a.evidence.figures)
-    .map(([k, v]) => `${k} ${String(v)}`)
-    .join(', ');
-  return `${KIND_TEXT[a.kind] ?? a.kind} — ${a.subject.type} ${a.subject.id}${figures ? ` (${figures})` : ''}`;
+/** namesFrom builds the lookup from the registry (unknown ids are shown as they are). */
+export function namesFrom(registry: Registry): Names {
+  const points = new Map<string, string>();
+  for (const op of registry.operations) for (const p of op.route) points.set(p.id, p.place.name);
+  const vehicles = new Map(registry.vehicles.map((v) => [v.id, v.marking] as const));
+  return { point: (id) => points.get(id) ?? id, vehicle: (id) => vehicles.get(id) ?? id };
+}
+
+const RAW_NAMES: Names = { point: (id) => id, vehicle: (id) => id };
+
+/** when shows an ISO time as `2016-12-21 10:46 UTC`. */
+function when(value: unknown): string {
+  return typeof value === 'string' && value.length >= 16
+    ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC`
+    : '?';
+}
+
+/**
+ * alertSummary is one English sentence saying what happened, to whom and where, from the
+ * alert's figures (the dashboard shows it under the translated kind; the figures stay in
+ * `evidence` for anyone who needs them).
+ */
+export function alertSummary(
+  a: Pick<StoredAlert, 'kind' | 'subject' | 'evidence'>,
+  names: Names = RAW_NAMES,
+): string {
+  const f = a.evidence.figures;
+  const subject = a.subject.type === 'vehicle' ? names.vehicle(a.subject.id) : a.subject.id;
+  const point = (key: string) => (typeof f[key] === 'string' ? names.point(f[key] as string) : '?');
+  const text = (key: string) => (typeof f[key] === 'string' ? (f[key] as string) : '?');
+  const n = (key: string) => (typeof f[key] === 'number' ? (f[key] as number).toLocaleString('en-GB') : '?');
+  switch (a.kind) {
+    case 'people-unaccounted':
+      return `${subject}: ${n('missing')} fewer people at ${point('toPointId')} than at ${point('fromPointId')} (${n('before')} → ${n('after')})${f.recoveredAtArrival === true ? '; the arrival count makes up the difference' : ''}.`;
+    case 'vehicle-overdue':
+      return `${subject} left ${point('fromPointId')} at ${when(f.lastSeenAt)}, due at ${point('toPointId')} by ${when(f.expectedBy)}; ${f.seenAt ? `seen there at ${when(f.seenAt)}` : 'not seen there yet'}.`;
+    case 'excessive-dwell':
+      return `${subject} held at ${point('pointId')} from ${when(f.firstSeenAt)}${f.stillThere === true ? ', still there' : ` to ${when(f.lastSeenAt)}`} (limit ${n('maxDwellMinutes')} min).`;
+    case 'vehicle-missing-at-arrival':
+      return `${subject} last seen at ${point('lastPointId')} at ${when(f.lastSeenAt)} with ${n('lastCount')} people; not arrived by ${when(f.dueBy)}.`;
+    case 'convoy-turned-back':
+      return `${n('vehicles')} vehicles of ${subject} turned back (${n('sightings')} sightings at ${String(
+        f.pointIds ?? '?',
+      )
+        .split(',')
+        .map((id) => names.point(id))
+        .join(', ')}).`;
+    case 'operation-stalled':
+      return `No movement from ${when(f.lastMovementAt)} ${f.nextMovementAt ? `to ${when(f.nextMovementAt)} (${n('stalledMinutes')} min moving time)` : 'until now'}; threshold ${n('thresholdMinutes')} min.`;
+    case 'linked-operation-out-of-step':
+      return `On ${text('worstDay')}, ${n('progressPercent')}% done against ${n('otherProgressPercent')}% for ${text('otherOperationId')}; the agreement allows a lead of ${n('maxLeadPercent')} points.`;
+    case 'conflicting-observations':
+      return `Monitors counted ${n('min')}–${n('max')} people in ${subject} at ${point('pointId')}; ${n('accepted')} accepted.`;
+    case 'route-point-unmonitored':
+      return `${n('vehiclesUnseen')} vehicles passed ${point('pointId')} on ${text('day')} with no monitor seeing them.`;
+    case 'source-totals-diverge':
+      return `On ${text('day')}, ${n('sources')} sources reported totals from ${n('min')} to ${n('max')}.`;
+  }
+  return `${a.kind}: ${a.subject.type} ${subject}`;
 }
 
 /** operationView is the dashboard's view of one operation. */
@@ -142,6 +188,7 @@ export function operationView(
   alerts: readonly StoredAlert[],
 ) {
   const summary = operationSummary(state, registry, op);
+  const names = namesFrom(registry);
   const ctx = state.operations.get(op.id)!;
   const tallies = state.pointTallies.get(op.id);
   const overdue = new Set<string>();
@@ -201,7 +248,7 @@ export function operationView(
     }),
     vehicles: counts,
     vehicleList,
-    alerts: alerts.map(apiAlert),
+    alerts: alerts.map((a) => apiAlert(a, names)),
     linked,
   };
 }
