@@ -170,11 +170,25 @@ export function verifyObservationSignature(
 export function verifySignedText(text: string, signatureB64: string, publicKeyRawB64: string): boolean {
   if (typeof signatureB64 !== 'string' || typeof publicKeyRawB64 !== 'string') return false;
   const signature = decodeBase64Strict(signatureB64);
-  const raw = decodeBase64Strict(publicKeyRawB64);
-  if (signature?.length !== 64 || !raw) return false;
-  const key = publicKeyFromRaw(raw);
+  if (signature?.length !== 64) return false;
+  const key = cachedPublicKey(publicKeyRawB64);
   if (!key) return false;
   return verify(null, Buffer.from(text, 'utf8'), key, signature);
+}
+
+/** A few thousand device keys at most are live; building a KeyObject is half the cost of a verify. */
+const KEY_CACHE_LIMIT = 4096;
+const keyCache = new Map<string, KeyObject>();
+
+function cachedPublicKey(publicKeyRawB64: string): KeyObject | null {
+  const hit = keyCache.get(publicKeyRawB64);
+  if (hit) return hit;
+  const raw = decodeBase64Strict(publicKeyRawB64);
+  const key = raw ? publicKeyFromRaw(raw) : null;
+  if (!key) return null;
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
+  keyCache.set(publicKeyRawB64, key);
+  return key;
 }
 
 /** publicKeyIsValid says whether base64 `publicKeyRawB64` is a usable raw Ed25519 public key. */
