@@ -21,7 +21,7 @@
  * caller (null for anonymous). The test fails while a registered route has no row.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -37,7 +37,7 @@ import { planOperations, submitObservation } from '../src/ops/service.js';
 import { createUpload } from '../src/vault/resumable.js';
 import { addContent } from '../src/vault/service.js';
 import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
-import { deviceFor, freshPlan, SMALL_OP, sighting, smallPlan } from './support/ops.js';
+import { deviceFor, freshPlan, PNG_1PX, SMALL_OP, sighting, smallPlan } from './support/ops.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 /** The witness-protection compartment: the fixture item lives here. */
@@ -253,6 +253,23 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/ops/alerts/:id/resolve': {
     params: (fx) => ({ id: fx.alertId }),
     body: () => ({ note: 'matrix' }),
+    scoped: true,
+  },
+  'PUT /api/ops/observations/:clientId/photos/:sha256': {
+    params: async (fx, c) => {
+      const sha256 = createHash('sha256').update(PNG_1PX).digest('hex');
+      if (!c) return { clientId: 'none', sha256 };
+      // Each caller's own observation (accepted only where the caller may observe: WITNESS).
+      const device = await deviceFor(fx.ctx, c.userId);
+      const wire = sighting('veh-car-102', 'pt-origin', 'departure', 2, 40, { photoSha256: [sha256] });
+      await submitObservation(
+        fx.ctx,
+        { userId: c.userId, mayObserve: (comp) => comp === WITNESS },
+        device.submission(wire),
+      ).catch(() => undefined);
+      return { clientId: wire.clientId, sha256 };
+    },
+    payload: () => ({ body: PNG_1PX, contentType: 'image/png' }),
     scoped: true,
   },
   'POST /api/ops/devices': {

@@ -6,6 +6,7 @@
  * shuffled, with duplicates) giving the same state as one clean delivery.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +17,15 @@ import { opsEngine } from '../src/ops/engine.js';
 import { reconcileAll, snapshotState } from '../src/ops/index.js';
 import { planOperations, submitObservation } from '../src/ops/service.js';
 import { loginAs, type TestCaller } from './support/access.js';
-import { deviceFor, freshPlan, SMALL_OP, sighting, smallPlan, type TestDevice } from './support/ops.js';
+import {
+  deviceFor,
+  freshPlan,
+  PNG_1PX,
+  SMALL_OP,
+  sighting,
+  smallPlan,
+  type TestDevice,
+} from './support/ops.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 const COMPARTMENT = 'aleppo';
@@ -212,6 +221,41 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(huge.statusCode, 413);
       assert.deepEqual(await counts(s), before);
+    });
+
+    it('stores a photo whose SHA-256 the observation signed, as evidence in the operation compartment', async () => {
+      const sha = createHash('sha256').update(PNG_1PX).digest('hex');
+      const other = createHash('sha256').update('not signed').digest('hex');
+      const wire = sighting('veh-amb-03', 'pt-origin', 'departure', 2, 14, { photoSha256: [sha] });
+      const put = (clientId: string, hash: string, body: Buffer, caller = monitor, type = 'image/png') =>
+        app.inject({
+          method: 'PUT',
+          url: `/api/ops/observations/${clientId}/photos/${hash}`,
+          headers: { ...caller.headers, 'content-type': type },
+          payload: body,
+        });
+      assert.equal((await put(wire.clientId, sha, PNG_1PX)).statusCode, 404, 'before the observation exists');
+      assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 201);
+      const notSigned = await put(wire.clientId, other, Buffer.from('not signed'));
+      assert.equal(notSigned.json().type, 'https://attest.example/problems/photo-not-in-observation');
+      const swapped = await put(wire.clientId, sha, Buffer.concat([PNG_1PX, Buffer.from('x')]));
+      assert.equal(swapped.statusCode, 422, swapped.body);
+      assert.equal(swapped.json().type, 'https://attest.example/problems/photo-hash-mismatch');
+      const someoneElse = await loginAs(app, s.ctx, 'monitor', [COMPARTMENT]);
+      assert.equal((await put(wire.clientId, sha, PNG_1PX, someoneElse)).statusCode, 404);
+      const ok = await put(wire.clientId, sha, PNG_1PX);
+      assert.equal(ok.statusCode, 201, ok.body);
+      const again = await put(wire.clientId, sha, PNG_1PX);
+      assert.equal(again.statusCode, 200);
+      assert.equal(again.json().ern, ok.json().ern);
+      const item = await s.ctx.db
+        .selectFrom('item')
+        .selectAll()
+        .where('ern', '=', ok.json().ern)
+        .executeTakeFirstOrThrow();
+      assert.equal(item.compartment, COMPARTMENT);
+      assert.equal(item.media_type, 'image/png');
+      assert.match(item.source, new RegExp(wire.clientId));
     });
 
     it('answers a different observation under a used client id with client-id-reused', async () => {

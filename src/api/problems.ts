@@ -52,6 +52,11 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   },
   'time-in-future': { status: 422, title: 'The device time is ahead of the server clock' },
   'client-id-reused': { status: 409, title: 'A different observation already has this client id' },
+  'photo-not-in-observation': {
+    status: 422,
+    title: 'The signed observation names no photo with this SHA-256',
+  },
+  'photo-hash-mismatch': { status: 422, title: 'The bytes do not have the SHA-256 the observation signed' },
   'invalid-operation': { status: 422, title: 'The operation plan is not consistent' },
   'invalid-mandate': { status: 422, title: 'The mandate is not valid' },
   'invalid-status-change': { status: 409, title: 'The operation cannot change to this status now' },
@@ -101,6 +106,10 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   UNKNOWN_DEVICE_KEY: 'unknown-device-key',
   INVALID_ALERT_TRANSITION: 'invalid-alert-transition',
   UNKNOWN_ALERT: 'not-found',
+  UNKNOWN_OBSERVATION: 'not-found',
+  PHOTO_NOT_IN_OBSERVATION: 'photo-not-in-observation',
+  PHOTO_HASH_MISMATCH: 'photo-hash-mismatch',
+  PHOTO_NOT_IMAGE: 'unsupported-media-type',
 };
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */

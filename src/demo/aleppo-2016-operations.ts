@@ -151,6 +151,6 @@ export function reportedTotals(east: Operation): Observation[] {
     headcount: total,
     categories: {},
     note: `cumulative figure reported by ${source} (synthetic)`,
-    photoErns: [],
+    photoSha256: [],
   }));
 }

@@ -88,7 +88,7 @@ export function emitTrip(r: Random, plan: TripPlan, options: TripOptions = {}): 
       headcount: count,
       categories: count === plan.headcount ? plan.categories : {},
       note: '',
-      photoErns: [],
+      photoSha256: [],
     });
   };
   for (let i = 0; i < points.length; i++) {

@@ -99,7 +99,7 @@ export function sighting(
     headcount,
     categories: {},
     note: '',
-    photoErns: [],
+    photoSha256: [],
     ...extra,
   };
 }

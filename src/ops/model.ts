@@ -253,7 +253,7 @@ export interface Observation {
   readonly headcount: number | null;
   readonly categories: CategoryCounts;
   readonly note: string;
-  readonly photoErns: readonly string[];
+  readonly photoSha256: readonly string[];
 }
 
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────

@@ -48,7 +48,7 @@ export interface ObservationWire {
   readonly headcount: number | null;
   readonly categories: CategoryCounts;
   readonly note?: string;
-  readonly photoErns?: readonly string[];
+  readonly photoSha256?: readonly string[];
   readonly source?: string;
 }
 
@@ -64,7 +64,7 @@ export function wireObservation(obs: SignedObservation): ObservationWire {
     headcount: obs.headcount,
     categories: obs.categories,
     ...(obs.note !== '' ? { note: obs.note } : {}),
-    ...(obs.photoErns.length > 0 ? { photoErns: [...obs.photoErns] } : {}),
+    ...(obs.photoSha256.length > 0 ? { photoSha256: [...obs.photoSha256] } : {}),
     ...(obs.source !== DEFAULT_SOURCE ? { source: obs.source } : {}),
   };
 }
@@ -91,7 +91,7 @@ export function observationFromWire(
     headcount: wire.headcount,
     categories: { ...wire.categories },
     note: wire.note ?? '',
-    photoErns: [...(wire.photoErns ?? [])],
+    photoSha256: [...(wire.photoSha256 ?? [])],
   };
 }
 
@@ -108,7 +108,7 @@ export function wireSigningText(wire: ObservationWire): string {
     categories: categoriesValue(wire.categories),
   };
   if (wire.note !== undefined) value.note = wire.note;
-  if (wire.photoErns !== undefined) value.photoErns = [...wire.photoErns];
+  if (wire.photoSha256 !== undefined) value.photoSha256 = [...wire.photoSha256];
   if (wire.source !== undefined) value.source = wire.source;
   return canonicalJson(value);
 }

@@ -58,7 +58,7 @@ export function validateObservation(obs: Observation, ctx: ValidationContext): O
   if (typeof obs.note !== 'string' || obs.note.length > LIMITS.noteLength) {
     fail('INVALID_OBSERVATION', `note must be text of at most ${LIMITS.noteLength} characters`);
   }
-  if (!Array.isArray(obs.photoErns) || obs.photoErns.length > LIMITS.photos) {
+  if (!Array.isArray(obs.photoSha256) || obs.photoSha256.length > LIMITS.photos) {
     fail('INVALID_OBSERVATION', `at most ${LIMITS.photos} photos`);
   }
   checkTime(obs, ctx, fail);

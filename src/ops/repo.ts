@@ -305,7 +305,7 @@ export function observationRow(
     headcount: obs.headcount,
     categories: JSON.stringify(obs.categories),
     note: obs.note,
-    photo_erns: JSON.stringify(obs.photoErns),
+    photo_sha256: JSON.stringify(obs.photoSha256),
     signed_text: signedText,
     signature,
   };
@@ -326,7 +326,7 @@ export function observationFromRow(r: Selectable<ObservationTable>): Observation
     headcount: r.headcount === null ? null : Number(r.headcount),
     categories: JSON.parse(r.categories) as CategoryCounts,
     note: r.note,
-    photoErns: JSON.parse(r.photo_erns) as string[],
+    photoSha256: JSON.parse(r.photo_sha256) as string[],
   };
 }
 

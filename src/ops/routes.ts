@@ -4,6 +4,7 @@
  * situation report (Markdown, JSON, PDF), HXL, a monitor's assignment, device keys and signed
  * observations. An operation outside the caller's compartments answers 404, as if absent.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Access } from '../access/access.js';
 import type { Permission } from '../access/permissions.js';
@@ -14,6 +15,7 @@ import type { Ctx } from '../ctx.js';
 import { opsEngine } from './engine.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import type { ObservationWire } from './observation-signing.js';
+import { attachPhoto, MAX_PHOTO_BYTES } from './photos.js';
 import type { StoredOperation } from './repo.js';
 import {
   AlertNoteBody,
@@ -23,6 +25,8 @@ import {
   DeviceResult,
   EventsQuery,
   OperationParam,
+  PhotoParams,
+  PhotoResult,
   PlanBody,
   ResolveBody,
   SitrepQuery,
@@ -314,6 +318,37 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
       return engine.read((state, registry) => monitorAssignment(state, registry, op));
     },
   );
+
+  await app.register(async (photos) => {
+    // Photo bodies are raw bytes, streamed into the vault; the route's bodyLimit bounds them.
+    const raw = (_req: unknown, payload: unknown, done: (err: Error | null, body?: unknown) => void) =>
+      done(null, payload);
+    photos.addContentTypeParser('application/octet-stream', raw);
+    photos.addContentTypeParser(/^image\/[a-z0-9.+-]+$/, raw);
+    photos.put<{ Params: { clientId: string; sha256: string }; Body: Readable }>(
+      '/api/ops/observations/:clientId/photos/:sha256',
+      {
+        config: { policy: { permission: 'observations:submit' } },
+        bodyLimit: MAX_PHOTO_BYTES,
+        schema: {
+          tags,
+          summary: "Send a photo's bytes for an accepted observation that signed its SHA-256",
+          params: PhotoParams,
+          response: { 200: PhotoResult, 201: PhotoResult },
+        },
+      },
+      async (req, reply) => {
+        const outcome = await attachPhoto(
+          ctx,
+          { userId: actorOf(req), mayObserve: (c) => req.access.can('observations:submit', c) },
+          req.params.clientId,
+          req.params.sha256,
+          req.body,
+        );
+        return reply.status(outcome.status === 'added' ? 201 : 200).send(outcome);
+      },
+    );
+  });
 
   app.post<{ Body: { publicKey: string; label: string } }>(
     '/api/ops/devices',

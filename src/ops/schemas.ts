@@ -74,8 +74,9 @@ export const ObservationWireSchema = Type.Object(
       { additionalProperties: false },
     ),
     note: Type.Optional(Type.String({ maxLength: LIMITS.noteLength })),
-    photoErns: Type.Optional(
-      Type.Array(Type.String({ pattern: '^ATT-[0-9]{6,15}$' }), { maxItems: LIMITS.photos }),
+    // Photos are signed by their SHA-256 (known offline); the bytes follow once it is accepted.
+    photoSha256: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { minItems: 1, maxItems: LIMITS.photos }),
     ),
     source: Type.Optional(Id),
   },
@@ -333,3 +334,13 @@ export const PlanBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const PhotoParams = Type.Object({
+  clientId: Id,
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});
+
+export const PhotoResult = Type.Object({
+  ern: Type.String(),
+  status: Type.Union([Type.Literal('added'), Type.Literal('duplicate')]),
+});

@@ -105,7 +105,7 @@ export interface ObservationTable {
   headcount: number | null;
   categories: string;
   note: string;
-  photo_erns: string;
+  photo_sha256: string;
   /** The exact canonical JSON the device signed, kept so anyone can verify it later. */
   signed_text: string;
   signature: string;

@@ -186,3 +186,9 @@ export function freshPlan(compartment: string): OperationPlan {
     manifests: [],
   };
 }
+
+/** PNG_1PX is a 1×1 PNG: a photo small enough for tests. */
+export const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);

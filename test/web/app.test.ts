@@ -18,7 +18,7 @@ import type { Role } from '../../src/access/permissions.js';
 import { createUser, issueSetupLink, resetPassword } from '../../src/access/users.js';
 import { buildApp } from '../../src/api/server.js';
 import { planOperations } from '../../src/ops/service.js';
-import { smallPlan } from '../support/ops.js';
+import { PNG_1PX, smallPlan } from '../support/ops.js';
 import { openTestStore, type TestStore } from '../support/stores.js';
 import {
   assertAccessible,
@@ -146,8 +146,13 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
 
     await monitor.setOffline(true);
     await page.getByTestId('network').filter({ hasText: 'Offline' }).waitFor();
-    const record = async (point: string, kind: string, headcount: number) => {
+    const record = async (point: string, kind: string, headcount: number, photo = false) => {
       await page.getByLabel('Where you are').selectOption(point);
+      if (photo) {
+        await page
+          .getByLabel('Photo')
+          .setInputFiles({ name: 'bus-017.png', mimeType: 'image/png', buffer: PNG_1PX });
+      }
       await page.getByRole('radio', { name: kind }).check();
       await page.getByRole('checkbox', { name: /BUS-017/ }).check();
       await page.getByLabel('People counted').fill(String(headcount));
@@ -156,7 +161,7 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
       await page.getByRole('button', { name: 'Sign and queue' }).click();
       await page.getByText('Observation signed and queued.').waitFor();
     };
-    await record(FLOW.origin, 'Departure', 50);
+    await record(FLOW.origin, 'Departure', 50, true);
     await record(FLOW.ramouseh, 'Passing checkpoint', 50);
     await record(FLOW.rashideen, 'Passing checkpoint', 42);
     const queued = page.locator('[data-testid="queue"] li[data-state="queued"]');
@@ -175,6 +180,9 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     assert.equal(await accepted.count(), 3);
     await screenshot(page, 'monitor-synced-en');
     assert.equal(await storedObservations(), 3, 'each queued observation stored once');
+    const photos = await s.ctx.db.selectFrom('item').select(['media_type', 'source']).execute();
+    assert.equal(photos.length, 1, 'the photo taken offline reached the vault');
+    assert.equal(photos[0]!.media_type, 'image/png');
     await monitor.close();
   });
 
@@ -258,7 +266,8 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     await signIn(page, 'inv-layla');
     await page.waitForURL(`${base}/evidence`);
     await page.getByRole('heading', { name: 'Evidence' }).waitFor();
-    await page.getByText('No items you can see.').waitFor();
+    // The photo the monitor took is evidence now, with the observation as its provenance.
+    await page.getByText(/Photo with observation/).waitFor();
     await assertAccessible(page, 'evidence (en)');
     await screenshot(page, 'evidence-en');
     await page.getByRole('button', { name: 'العربية' }).click();

@@ -111,7 +111,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('headcount', 'integer')
     .addColumn('categories', 'text', (c) => c.notNull())
     .addColumn('note', 'text', (c) => c.notNull())
-    .addColumn('photo_erns', 'text', (c) => c.notNull())
+    .addColumn('photo_sha256', 'text', (c) => c.notNull())
     .addColumn('signed_text', 'text', (c) => c.notNull())
     .addColumn('signature', 'text', (c) => c.notNull())
     .execute();

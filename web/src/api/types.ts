@@ -159,7 +159,7 @@ export interface ObservationBody {
   readonly headcount: number;
   readonly categories: ObservationCategories;
   readonly note?: string;
-  readonly photoErns?: readonly string[];
+  readonly photoSha256?: readonly string[];
 }
 
 export interface Item {

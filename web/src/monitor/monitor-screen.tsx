@@ -238,6 +238,7 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
         headcount: count,
         categories: cats,
         ...(note.trim() ? { note: note.trim() } : {}),
+        ...(photos.length > 0 ? { photoSha256: await Promise.all(photos.map(sha256Hex)) } : {}),
       };
       const signature = await signObservation(body);
       await db.queue.add({
@@ -398,4 +399,10 @@ function QueueList({ items }: { items: readonly QueuedObservation[] }) {
       )}
     </section>
   );
+}
+
+/** sha256Hex is the lowercase hex SHA-256 of a photo, signed in the observation before upload. */
+async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

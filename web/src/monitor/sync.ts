@@ -2,7 +2,8 @@
  * sync.ts — sends queued observations, oldest first, once each. One sync runs at a time across
  * every tab of the app (Web Locks). Outcomes per item: 201 accepted, 200 duplicate (the server
  * already had this clientId: a re-send after a crash), 4xx rejected with the problem's reason
- * (kept on the device, shown to the monitor). A network failure, a 5xx or a lost session puts
+ * (kept on the device, shown to the monitor). An observation's photos are sent right after it, and
+ * it counts as accepted only once they are all stored. A network failure, a 5xx or a lost session puts
  * the item back in the queue and stops this round; the next `online` event or "Send now" retries.
  */
 import { ApiError, api } from '../api/client.js';
@@ -39,6 +40,17 @@ async function syncRound(userId: string): Promise<void> {
         signature: item.signature,
         observation: item.body,
       });
+      // The photos' hashes are signed in the observation; their bytes follow (idempotent PUTs).
+      const hashes = item.body.photoSha256 ?? [];
+      for (const [i, photo] of item.photos.entries()) {
+        const sha256 = hashes[i];
+        if (sha256 === undefined) break;
+        await api(
+          'PUT',
+          `/api/ops/observations/${encodeURIComponent(item.clientId)}/photos/${sha256}`,
+          photo,
+        );
+      }
       await db.queue.update(item.clientId, {
         state: res.status === 'duplicate' ? 'duplicate' : 'accepted',
         serverId: res.id,

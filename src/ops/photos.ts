@@ -1,0 +1,89 @@
+/**
+ * photos.ts — the photos a monitor takes with an observation. The device signs each photo's
+ * SHA-256 inside the observation (known offline, before any upload), then sends the bytes once the
+ * observation is accepted. The bytes enter the evidence vault as an item in the operation's
+ * compartment, with the observation as provenance, only if their hash is one the signed
+ * observation names: a photo cannot be swapped after the fact, and a re-send is a duplicate.
+ */
+import type { Readable } from 'node:stream';
+import type { Ctx } from '../ctx.js';
+import { recordItems, stageContent } from '../vault/service.js';
+import { opsEngine } from './engine.js';
+import { OpsError } from './errors.js';
+import type { Submitter } from './service.js';
+
+export interface PhotoOutcome {
+  readonly ern: string;
+  readonly status: 'added' | 'duplicate';
+}
+
+/** MAX_PHOTO_BYTES bounds one photo (phones make 2–12 MB JPEGs/HEICs). */
+export const MAX_PHOTO_BYTES = 32 * 1024 * 1024;
+
+/**
+ * attachPhoto stores the bytes of a photo named by the caller's own accepted observation
+ * `clientId`. It throws OpsError: UNKNOWN_OBSERVATION (not the caller's, or not visible),
+ * PHOTO_NOT_IN_OBSERVATION, PHOTO_HASH_MISMATCH, PHOTO_NOT_IMAGE.
+ */
+export async function attachPhoto(
+  ctx: Ctx,
+  who: Submitter,
+  clientId: string,
+  sha256: string,
+  bytes: Readable,
+): Promise<PhotoOutcome> {
+  const row = await ctx.db
+    .selectFrom('observation')
+    .select(['monitor_id', 'operation_id', 'device_time', 'photo_sha256'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  const operation = row
+    ? await opsEngine(ctx).read((_, registry) => registry.operations.find((o) => o.id === row.operation_id))
+    : undefined;
+  if (!row || row.monitor_id !== who.userId || !operation || !who.mayObserve(operation.compartment)) {
+    bytes.resume();
+    throw new OpsError('UNKNOWN_OBSERVATION', 'no such observation of yours', { clientId });
+  }
+  if (!(JSON.parse(row.photo_sha256) as string[]).includes(sha256)) {
+    bytes.resume();
+    throw new OpsError(
+      'PHOTO_NOT_IN_OBSERVATION',
+      'the signed observation names no photo with this SHA-256',
+      {
+        clientId,
+      },
+    );
+  }
+  const staged = await stageContent(
+    ctx,
+    bytes,
+    {
+      originalName: `${clientId}-${sha256.slice(0, 12)}`,
+      title: `Photo with observation ${clientId}`,
+      provenance: {
+        source: `monitor observation ${clientId}`,
+        collectedAt: row.device_time,
+        collectedBy: row.monitor_id,
+      },
+      compartment: operation.compartment,
+      metadata: { observationClientId: clientId, operationId: row.operation_id },
+      actor: who.userId,
+    },
+    { maxBytes: Math.min(MAX_PHOTO_BYTES, ctx.config.maxItemBytes) },
+  );
+  if (staged.blob.sha256 !== sha256) {
+    throw new OpsError(
+      'PHOTO_HASH_MISMATCH',
+      'the bytes received do not have the SHA-256 the observation signed',
+      {
+        clientId,
+      },
+    );
+  }
+  if (!staged.mediaType.startsWith('image/')) {
+    throw new OpsError('PHOTO_NOT_IMAGE', `a photo must be an image, not ${staged.mediaType}`, { clientId });
+  }
+  // The same photo with two observations is one blob and one item: the first is the record.
+  const [outcome] = await recordItems(ctx, [staged]);
+  return { ern: outcome!.item.ern, status: outcome!.status };
+}
