@@ -3,7 +3,7 @@
  * table, per route point, linked operations, sources' figures, alerts and caveats. Cell text from
  * outside (names, notes) is escaped so it cannot break the tables.
  */
-import type { Sitrep } from './sitrep.js';
+import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
 
 const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
@@ -50,18 +50,7 @@ export function renderSitrepMarkdown(s: Sitrep): string {
     '',
     '## Per route point',
     '',
-    ...table(
-      ['#', 'Point', 'P-code', 'Kind', 'Vehicles', 'People', 'Uncounted'],
-      s.points.map((p) => [
-        String(p.order),
-        p.name,
-        p.pcode ?? 'ad hoc',
-        p.kind,
-        n(p.vehicles),
-        n(p.people),
-        n(p.uncounted),
-      ]),
-    ),
+    ...table([...POINT_COLUMNS], pointRows(s)),
   ];
   if (s.linked.length > 0) {
     lines.push('', '## Linked operations', '');

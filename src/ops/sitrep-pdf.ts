@@ -10,7 +10,7 @@
  * that one table row always fits on a page.
  */
 import PDFDocument from 'pdfkit';
-import type { Sitrep } from './sitrep.js';
+import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
 
 const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
@@ -263,26 +263,12 @@ export async function renderSitrepPdf(s: Sitrep, options: { generatedAt?: string
   out.heading('Per route point');
   out.table(
     'Per route point',
-    [
-      { header: '#', width: 24, align: 'right' },
-      { header: 'Point', width: 150 },
-      { header: 'P-code', width: 80 },
-      { header: 'Kind', width: 75 },
-      { header: 'Vehicles', width: 55, align: 'right' },
-      { header: 'People', width: 60, align: 'right' },
-      { header: 'Uncounted', width: 55, align: 'right' },
-    ],
-    s.points.map((p) => ({
-      cells: [
-        String(p.order),
-        p.name,
-        p.pcode ?? 'ad hoc',
-        p.kind,
-        n(p.vehicles),
-        n(p.people),
-        n(p.uncounted),
-      ],
+    POINT_COLUMNS.map((header, i) => ({
+      header,
+      width: [24, 150, 80, 75, 55, 60, 55][i]!,
+      ...(i === 0 || i >= 4 ? { align: 'right' as const } : {}),
     })),
+    pointRows(s).map((cells) => ({ cells })),
   );
 
   if (s.linked.length > 0) {

@@ -273,3 +273,18 @@ function linkedOperations(state: ReconcileState, operationId: string): SitrepLin
   }
   return out;
 }
+
+/** POINT_COLUMNS and pointRows are the per-route-point table, shared by the Markdown and PDF renderings. */
+export const POINT_COLUMNS = ['#', 'Point', 'P-code', 'Kind', 'Vehicles', 'People', 'Uncounted'] as const;
+
+export function pointRows(s: Sitrep): string[][] {
+  return s.points.map((p) => [
+    String(p.order),
+    p.name,
+    p.pcode ?? 'ad hoc',
+    p.kind,
+    n(p.vehicles),
+    n(p.people),
+    n(p.uncounted),
+  ]);
+}
