@@ -272,6 +272,12 @@ const SAMPLES: Record<string, Sample> = {
     payload: () => ({ body: PNG_1PX, contentType: 'image/png' }),
     scoped: true,
   },
+  'GET /api/ops/devices': {},
+  'DELETE /api/ops/devices/:id': {
+    params: async (fx, c) => ({
+      id: c ? (await deviceFor(fx.ctx, c.userId)).deviceKeyId : 'dk-00000000-0000-0000-0000-000000000000',
+    }),
+  },
   'POST /api/ops/devices': {
     body: () => ({ publicKey: deviceKeyFromSeed(randomBytes(32)).publicKeyRawB64, label: 'matrix phone' }),
   },

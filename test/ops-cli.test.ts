@@ -10,6 +10,7 @@ import { parseHxl } from '../src/lib/hxl.js';
 import { ALERT_KINDS } from '../src/ops/model.js';
 import { openStore } from '../src/store/open.js';
 import { type CliResult, runCli } from './support/cli.js';
+import { deviceFor, SMALL_OP, smallPlan } from './support/ops.js';
 import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
 
 const LOGIN = /^ {2}(admin|demo|demo-monitor) +([A-Za-z0-9]{24}) /gm;
@@ -210,6 +211,73 @@ for (const dialect of DIALECTS) {
           /no operation op-nowhere \(operations: op-eastern-aleppo, op-fuah-kafraya\)/,
         );
       }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: attest ops plan, status and revoke-device`, () => {
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      dir = scratchDir('ops-plan-');
+      env = {
+        ATTEST_DATA: join(dir, 'data'),
+        DATABASE_URL: dialect === 'postgres' ? await createPgDatabase() : '',
+        ATTEST_QUIET: '1',
+      };
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('plans from a JSON file checked like the API, then changes status with reasons', async () => {
+      const file = join(dir, 'plan.json');
+      writeFileSync(file, JSON.stringify(smallPlan('aleppo')));
+      const planned = ok(await runCli(['ops', 'plan', file], env));
+      assert.match(planned.stdout, /Planned op-eastern-aleppo/);
+      const again = await runCli(['ops', 'plan', file], env);
+      assert.equal(again.code, 1, 'the same plan twice is refused whole');
+      assert.match(again.stderr, /already exists/);
+      writeFileSync(file, JSON.stringify({ ...smallPlan('aleppo'), operations: [{ id: 'x' }] }));
+      const bad = await runCli(['ops', 'plan', file], env);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /operations\/0/);
+      writeFileSync(file, '{"mandates": [');
+      assert.equal((await runCli(['ops', 'plan', file], env)).code, 2);
+
+      const noReason = await runCli(['ops', 'status', SMALL_OP, 'suspended', '--reason', ' '], env);
+      assert.equal(noReason.code, 1, noReason.stderr);
+      ok(
+        await runCli(
+          [
+            'ops',
+            'status',
+            SMALL_OP,
+            'suspended',
+            '--reason',
+            'shelling on the road',
+            '--at',
+            '2016-12-16T10:00Z',
+          ],
+          env,
+        ),
+      );
+      const listed = JSON.parse(ok(await runCli(['ops', 'list', '--json'], env)).stdout);
+      assert.equal(listed.operations[0].status, 'suspended');
+      assert.equal((await runCli(['ops', 'status', SMALL_OP, 'paused', '--reason', 'x'], env)).code, 2);
+    });
+
+    it("revokes a monitor's device key", async () => {
+      const config = loadConfig(env as Record<string, string>);
+      const store = await openStore(config);
+      let id: string;
+      try {
+        id = (await deviceFor(store.ctx, 'monitor-x')).deviceKeyId;
+      } finally {
+        await store.close();
+      }
+      ok(await runCli(['ops', 'revoke-device', id], env));
+      const twice = await runCli(['ops', 'revoke-device', id], env);
+      assert.equal(twice.code, 1);
     });
   });
 }

@@ -153,6 +153,28 @@ for (const dialect of DIALECTS) {
       assert.equal(audited[0]!.target_id, device.deviceKeyId);
     });
 
+    it('lists and revokes your own device keys; a revoked key signs no more', async () => {
+      const spare = await deviceFor(s.ctx, monitor.userId);
+      const list = (await get('/api/ops/devices', monitor)).json().devices;
+      assert.ok(list.some((d: { id: string }) => d.id === spare.deviceKeyId));
+      const other = await loginAs(app, s.ctx, 'monitor', [COMPARTMENT]);
+      const del = (caller: TestCaller) =>
+        app.inject({
+          method: 'DELETE',
+          url: `/api/ops/devices/${spare.deviceKeyId}`,
+          headers: caller.headers,
+        });
+      assert.equal((await del(other)).statusCode, 404, "another monitor's key");
+      assert.equal((await del(monitor)).statusCode, 204);
+      assert.equal((await del(monitor)).statusCode, 404, 'already revoked');
+      const res = await post(
+        '/api/ops/observations',
+        monitor,
+        spare.submission(sighting('veh-bus-018', 'pt-origin', 'departure', 40, 5)),
+      );
+      assert.equal(res.json().type, 'https://attest.example/problems/unknown-device-key');
+    });
+
     it("refuses another monitor's device key", async () => {
       const other = await loginAs(app, s.ctx, 'monitor', [COMPARTMENT]);
       const res = await post(

@@ -8,7 +8,8 @@
  *   attest ops hxl op-eastern-aleppo --table totals
  *   attest ops alerts op-eastern-aleppo --state open
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { withStore } from '../cli/context.js';
 import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
 import type { Register } from '../cli/main.js';
@@ -18,7 +19,8 @@ import { opsEngine } from './engine.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import { ALERT_KINDS } from './model.js';
 import type { StoredOperation } from './repo.js';
-import { listAlerts } from './service.js';
+import { PlanBody } from './schemas.js';
+import { changeStatus, listAlerts, type OperationPlan, planOperations, revokeDeviceKey } from './service.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
@@ -57,6 +59,29 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   return raw as T;
 }
 
+/** CLI_ACTOR names the operator at the server's console in status history and custody entries. */
+const CLI_ACTOR = 'cli';
+const STATUSES = ['active', 'suspended', 'resumed', 'completed'] as const;
+const checkPlan = TypeCompiler.Compile(PlanBody);
+
+/** readPlan reads and checks a plan file against the same schema as POST /api/ops/operations. */
+function readPlan(file: string): OperationPlan {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliExit(EXIT.usage, `${visible(file)} is not readable JSON: ${(err as Error).message}`);
+  }
+  if (!checkPlan.Check(value)) {
+    const first = checkPlan.Errors(value).First();
+    throw new CliExit(
+      EXIT.usage,
+      `${visible(file)}: ${first?.path || '/'} ${first?.message ?? 'is not a plan'}`,
+    );
+  }
+  return value as OperationPlan;
+}
+
 /** output writes text or bytes to --out, or to stdout. */
 function output(io: CliIo, data: string | Buffer, out: string | undefined): void {
   if (out !== undefined) writeFileSync(out, data);
@@ -90,6 +115,47 @@ export const registerOps: Register = (program, { io }) => {
             `${fmt.format(t.privateVehicles)} private vehicles  ${visible(o.name)}`,
         );
       }
+    });
+
+  ops
+    .command('plan <file>')
+    .description('plan operations from a JSON file: {mandates, operations, convoys, vehicles, manifests}')
+    .action(async (file: string) => {
+      const plan = readPlan(file);
+      await open((ctx) => planOperations(ctx, plan, CLI_ACTOR));
+      println(io.stdout, `Planned ${plan.operations.map((o) => o.id).join(', ')}.`);
+    });
+
+  ops
+    .command('status <operation> <status>')
+    .description(`change an operation's status (${STATUSES.join(', ')}) with a reason`)
+    .requiredOption('--reason <text>', 'why (required for a suspension; kept in the status history)')
+    .option('--at <iso>', 'when it happened (default now)')
+    .action(async (id: string, status: string, opts: { reason: string; at?: string }) => {
+      const to = oneOf('status', status, STATUSES);
+      const at = isoArg('--at', opts.at);
+      const history = await open(async (ctx) => {
+        const op = await operationOf(ctx, id);
+        return changeStatus(
+          ctx,
+          op.id,
+          { status: to, reason: opts.reason, ...(at ? { at } : {}) },
+          CLI_ACTOR,
+        );
+      });
+      const last = history.at(-1)!;
+      println(io.stdout, `${id}: ${last.status} at ${last.at}`);
+    });
+
+  ops
+    .command('revoke-device <deviceKeyId>')
+    .description(
+      "revoke a monitor's device key (a lost or seized phone): its signatures are refused from now on",
+    )
+    .action(async (deviceKeyId: string) => {
+      const revoked = await open((ctx) => revokeDeviceKey(ctx, deviceKeyId));
+      if (!revoked) throw new CliExit(EXIT.failed, `no active device key ${visible(deviceKeyId)}`);
+      println(io.stdout, `Revoked ${deviceKeyId}.`);
     });
 
   ops

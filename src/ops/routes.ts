@@ -22,6 +22,8 @@ import {
   AlertParam,
   AlertsQuery,
   DeviceBody,
+  DeviceListSchema,
+  DeviceParam,
   DeviceResult,
   EventsQuery,
   OperationParam,
@@ -39,9 +41,11 @@ import {
   changeStatus,
   getAlert,
   listAlerts,
+  listDeviceKeys,
   type OperationPlan,
   planOperations,
   registerDeviceKey,
+  revokeDeviceKey,
   submitObservation,
 } from './service.js';
 import { buildSitrep } from './sitrep.js';
@@ -364,6 +368,29 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req, reply) => {
       const deviceKeyId = await registerDeviceKey(ctx, actorOf(req), req.body.publicKey, req.body.label);
       return reply.status(201).send({ deviceKeyId });
+    },
+  );
+
+  app.get(
+    '/api/ops/devices',
+    {
+      config: { policy: { permission: 'observations:submit' } },
+      schema: { tags, summary: 'Your registered device keys', response: { 200: DeviceListSchema } },
+    },
+    async (req) => ({ devices: await listDeviceKeys(ctx, actorOf(req)) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/ops/devices/:id',
+    {
+      config: { policy: { permission: 'observations:submit' } },
+      schema: { tags, summary: 'Revoke one of your device keys (a lost phone)', params: DeviceParam },
+    },
+    async (req, reply) => {
+      if (!(await revokeDeviceKey(ctx, req.params.id, actorOf(req)))) {
+        throw new HttpProblem('not-found', 'no active device key of yours with this id');
+      }
+      return reply.status(204).send();
     },
   );
 

@@ -43,6 +43,19 @@ export const DeviceBody = Type.Object(
 
 export const DeviceResult = Type.Object({ deviceKeyId: Type.String() });
 
+export const DeviceParam = Type.Object({ id: Type.String({ pattern: '^dk-[0-9a-f-]{36}$' }) });
+
+export const DeviceListSchema = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      createdAt: Type.String(),
+      revokedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
 export const ObservationWireSchema = Type.Object(
   {
     clientId: Id,

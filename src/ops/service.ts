@@ -210,6 +210,42 @@ export async function registerDeviceKey(
   return id;
 }
 
+/** DeviceKeyView is a registered device key as its owner sees it. */
+export interface DeviceKeyView {
+  readonly id: string;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** listDeviceKeys returns `userId`'s device keys, newest first. */
+export async function listDeviceKeys(ctx: Ctx, userId: string): Promise<DeviceKeyView[]> {
+  const rows = await ctx.db
+    .selectFrom('device_key')
+    .select(['id', 'label', 'created_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/**
+ * revokeDeviceKey stops a device key from signing (a lost or seized phone); observations it signed
+ * before stay, with their signatures. With `ownerId`, only that user's key is revoked. It says
+ * whether an active key was revoked.
+ */
+export async function revokeDeviceKey(ctx: Ctx, id: string, ownerId?: string): Promise<boolean> {
+  let q = ctx.db
+    .updateTable('device_key')
+    .set({ revoked_at: nowIso(ctx) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null);
+  if (ownerId !== undefined) q = q.where('user_id', '=', ownerId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 // ── Observations ────────────────────────────────────────────────────────────────────────────────
 
 export interface Submission {
