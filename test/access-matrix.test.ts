@@ -245,6 +245,11 @@ const SAMPLES: Record<string, Sample> = {
     body: () => ({ status: 'suspended', reason: 'matrix' }),
     scoped: true,
   },
+  'POST /api/ops/operations/:id/learn-transit-times': {
+    params: (fx) => ({ id: fx.opId }),
+    body: () => ({}),
+    scoped: true,
+  },
   'POST /api/ops/alerts/:id/acknowledge': {
     params: (fx) => ({ id: fx.alertId }),
     body: () => ({}),

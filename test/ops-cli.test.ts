@@ -264,6 +264,9 @@ for (const dialect of DIALECTS) {
       const listed = JSON.parse(ok(await runCli(['ops', 'list', '--json'], env)).stdout);
       assert.equal(listed.operations[0].status, 'suspended');
       assert.equal((await runCli(['ops', 'status', SMALL_OP, 'paused', '--reason', 'x'], env)).code, 2);
+      const learn = ok(await runCli(['ops', 'learn-times', SMALL_OP], env));
+      assert.match(learn.stdout, /Not enough transits/);
+      assert.equal((await runCli(['ops', 'learn-times', SMALL_OP, '--factor', '0.5'], env)).code, 2);
     });
 
     it("revokes a monitor's device key", async () => {

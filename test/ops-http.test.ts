@@ -430,6 +430,44 @@ for (const dialect of DIALECTS) {
       assert.equal(listed.length, 2, 'only the good plan was stored');
     });
 
+    it('learns expected transit times from traffic where none was planned', async () => {
+      const plan = freshPlan(COMPARTMENT);
+      const op = plan.operations[0]!;
+      const unplanned = {
+        ...plan,
+        operations: [{ ...op, route: op.route.map(({ expectedMinutesToNext: _, ...p }) => p) }],
+      };
+      assert.equal((await post('/api/ops/operations', coordinator, unplanned)).statusCode, 201);
+      const minutes = [20, 30, 40];
+      for (const [i, v] of plan.vehicles.slice(0, 3).entries()) {
+        for (const [point, kind, at] of [
+          ['pt-origin', 'departure', i],
+          ['pt-ramouseh', 'checkpoint', i + minutes[i]!],
+        ] as const) {
+          const wire = { ...sighting(v.id, point, kind, 10, at), operationId: op.id };
+          assert.equal(
+            (await post('/api/ops/observations', monitor, device.submission(wire))).statusCode,
+            201,
+          );
+        }
+      }
+      const learn = await post(`/api/ops/operations/${op.id}/learn-transit-times`, coordinator, {
+        minSamples: 3,
+      });
+      assert.equal(learn.statusCode, 200, learn.body);
+      assert.deepEqual(learn.json().applied, ['pt-origin']);
+      assert.equal(learn.json().learned[0].medianMinutes, 30);
+      const row = await s.ctx.db
+        .selectFrom('route_point')
+        .select('expected_minutes_to_next')
+        .where('operation_id', '=', op.id)
+        .where('id', '=', 'pt-origin')
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(row.expected_minutes_to_next), 45);
+      const denied = await post(`/api/ops/operations/${op.id}/learn-transit-times`, monitor, {});
+      assert.equal(denied.statusCode, 403);
+    });
+
     it('streams live events and resumes from Last-Event-ID', async () => {
       await app.listen({ host: '127.0.0.1', port: 0 });
       const port = (app.server.address() as AddressInfo).port;

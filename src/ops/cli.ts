@@ -20,7 +20,14 @@ import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import { ALERT_KINDS } from './model.js';
 import type { StoredOperation } from './repo.js';
 import { PlanBody } from './schemas.js';
-import { changeStatus, listAlerts, type OperationPlan, planOperations, revokeDeviceKey } from './service.js';
+import {
+  changeStatus,
+  learnTransitTimes,
+  listAlerts,
+  type OperationPlan,
+  planOperations,
+  revokeDeviceKey,
+} from './service.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
@@ -145,6 +152,33 @@ export const registerOps: Register = (program, { io }) => {
       });
       const last = history.at(-1)!;
       println(io.stdout, `${id}: ${last.status} at ${last.at}`);
+    });
+
+  ops
+    .command('learn-times <operation>')
+    .description('set expected transit times from observed traffic (median of direct transits × factor)')
+    .option('--factor <x>', 'expected = median × factor', '1.5')
+    .option('--min-samples <n>', 'transits a segment needs', '10')
+    .option('--overwrite', 'replace planned expectations too')
+    .action(async (id: string, opts: { factor: string; minSamples: string; overwrite?: boolean }) => {
+      const factor = Number(opts.factor);
+      const minSamples = Number(opts.minSamples);
+      if (!(factor >= 1 && factor <= 10)) throw new CliExit(EXIT.usage, '--factor must be between 1 and 10');
+      if (!Number.isInteger(minSamples) || minSamples < 1)
+        throw new CliExit(EXIT.usage, '--min-samples must be ≥ 1');
+      const result = await open(async (ctx) => {
+        const op = await operationOf(ctx, id);
+        return learnTransitTimes(ctx, op.id, { factor, minSamples, overwrite: opts.overwrite === true });
+      });
+      if (result.learned.length === 0)
+        return println(io.stdout, 'Not enough transits observed on any segment.');
+      for (const l of result.learned) {
+        const applied = result.applied.includes(l.fromPointId) ? 'set' : 'kept the planned time';
+        println(
+          io.stdout,
+          `${l.fromPointId.padEnd(28)} ${String(l.samples).padStart(6)} transits, median ${l.medianMinutes} min → expect ${l.expectedMinutes} min (${applied})`,
+        );
+      }
     });
 
   ops

@@ -26,6 +26,7 @@ import {
   DeviceParam,
   DeviceResult,
   EventsQuery,
+  LearnBody,
   OperationParam,
   PhotoParams,
   PhotoResult,
@@ -40,6 +41,7 @@ import {
   changeAlert,
   changeStatus,
   getAlert,
+  learnTransitTimes,
   listAlerts,
   listDeviceKeys,
   type OperationPlan,
@@ -208,6 +210,23 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:write');
       const history = await changeStatus(ctx, op.id, req.body, actorOf(req));
       return { statusHistory: history };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { factor?: number; minSamples?: number; overwrite?: boolean } }>(
+    '/api/ops/operations/:id/learn-transit-times',
+    {
+      config: { policy: { permission: 'ops:write' } },
+      schema: {
+        tags,
+        summary: 'Set expected transit times from observed traffic (median × factor)',
+        params: OperationParam,
+        body: LearnBody,
+      },
+    },
+    async (req) => {
+      const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:write');
+      return learnTransitTimes(ctx, op.id, req.body ?? {});
     },
   );
 

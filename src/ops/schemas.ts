@@ -357,3 +357,16 @@ export const PhotoResult = Type.Object({
   ern: Type.String(),
   status: Type.Union([Type.Literal('added'), Type.Literal('duplicate')]),
 });
+
+export const LearnBody = Type.Object(
+  {
+    factor: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 10, description: 'expected = median × factor (default 1.5)' }),
+    ),
+    minSamples: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000, description: 'transits needed (default 10)' }),
+    ),
+    overwrite: Type.Optional(Type.Boolean({ description: 'replace planned expectations too' })),
+  },
+  { additionalProperties: false },
+);

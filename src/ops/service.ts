@@ -46,6 +46,7 @@ import {
   type StoredOperation,
   selectOperations,
 } from './repo.js';
+import { type LearnedSegment, learnSegmentTimes } from './segment-learning.js';
 
 const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -180,6 +181,49 @@ export async function changeStatus(
   await engine.publish([{ operationId, type: 'status', data: full }]);
   await engine.sync();
   return history;
+}
+
+/** LearnResult says which segments got a learned expected transit time. */
+export interface LearnResult {
+  readonly learned: readonly LearnedSegment[];
+  /** Route points whose expected time was set (planned ones are kept unless `overwrite`). */
+  readonly applied: readonly string[];
+}
+
+/**
+ * learnTransitTimes sets each segment's expected transit time from observed traffic: the median of
+ * direct transits × `factor` (segment-learning.ts), for segments with at least `minSamples`. A
+ * planned expectation is kept unless `overwrite`. The engine then recomputes from scratch with the
+ * new expectations, so overdue alerts follow them.
+ */
+export async function learnTransitTimes(
+  ctx: Ctx,
+  operationId: string,
+  options: { factor?: number; minSamples?: number; overwrite?: boolean } = {},
+): Promise<LearnResult> {
+  const engine = opsEngine(ctx);
+  const { learned, route } = await engine.read((state, registry) => {
+    const op = registry.operations.find((o) => o.id === operationId);
+    if (!op) throw new OpsError('UNKNOWN_OPERATION', 'no such operation', { operationId });
+    return { learned: learnSegmentTimes(state, operationId, options), route: op.route };
+  });
+  const planned = new Set(route.filter((p) => p.expectedMinutesToNext !== undefined).map((p) => p.id));
+  const apply = learned.filter((l) => options.overwrite === true || !planned.has(l.fromPointId));
+  if (apply.length > 0) {
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const l of apply) {
+        await trx
+          .updateTable('route_point')
+          .set({ expected_minutes_to_next: l.expectedMinutes })
+          .where('operation_id', '=', operationId)
+          .where('id', '=', l.fromPointId)
+          .execute();
+      }
+      await nextValues(trx, REGISTRY_COUNTER);
+    });
+    await engine.sync();
+  }
+  return { learned, applied: apply.map((l) => l.fromPointId) };
 }
 
 // ── Device keys ─────────────────────────────────────────────────────────────────────────────────
