@@ -5,6 +5,9 @@
  * - `virtual:region-outline` — the country outlines around the operations (Syria and its
  *   neighbours) as GeoJSON, cut from the world-atlas package at build time, so the map needs no
  *   network and the lazy map chunk carries a few kilobytes instead of the whole world.
+ * - `virtual:gazetteer-seats` — the 270 sub-district seats of the Syria gazetteer
+ *   (assets/gazetteer, OCHA P-codes) with English and Arabic names, drawn around a route for
+ *   context; a few kilobytes in the lazy map chunk.
  * - `sw.js` — the service worker (web/sw/service-worker.js) prefixed with the list of every file
  *   of this build, so the app shell (and its lazy chunks) work offline after the first visit.
  */
@@ -56,6 +59,37 @@ function regionOutline(): Plugin {
   };
 }
 
+const SEATS_ID = 'virtual:gazetteer-seats';
+
+/** gazetteerSeats emits [pcode, English, Arabic, lat, lon] for each level-3 row of the gazetteer. */
+function gazetteerSeats(): Plugin {
+  return {
+    name: 'attest-gazetteer-seats',
+    resolveId: (id) => (id === SEATS_ID ? `\0${SEATS_ID}` : null),
+    load(id) {
+      if (id !== `\0${SEATS_ID}`) return null;
+      const [header, ...rows] = readFileSync(`${here}../assets/gazetteer/syria-places.csv`, 'utf8')
+        .trim()
+        .split('\n');
+      if (header !== 'pcode,name_en,name_ar,level,admin1_pcode,admin2_pcode,admin3_pcode,lat,lon') {
+        throw new Error('assets/gazetteer/syria-places.csv: unexpected header');
+      }
+      // The file has no quoted fields (checked by its own validator): a plain split is exact.
+      const seats = rows
+        .map((line) => line.split(','))
+        .filter((f) => f[3] === '3')
+        .map((f) => [
+          f[0],
+          f[1],
+          f[2],
+          Math.round(Number(f[7]) * 1000) / 1000,
+          Math.round(Number(f[8]) * 1000) / 1000,
+        ]);
+      return `export default ${JSON.stringify(seats)};`;
+    },
+  };
+}
+
 function serviceWorker(): Plugin {
   return {
     name: 'attest-service-worker',
@@ -82,7 +116,7 @@ export default defineConfig({
   base: '/',
   publicDir: 'public',
   oxc: { jsx: { runtime: 'automatic' } },
-  plugins: [regionOutline(), serviceWorker()],
+  plugins: [regionOutline(), gazetteerSeats(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -5,6 +5,7 @@
  * Loaded on demand (dynamic import) by the dashboard.
  */
 
+import seats from 'virtual:gazetteer-seats';
 import outline from 'virtual:region-outline';
 import { geoMercator, geoPath } from 'd3-geo';
 import type { Feature, LineString, MultiPoint } from 'geojson';
@@ -28,7 +29,7 @@ export default function RouteMap({
   points: readonly RoutePoint[];
   vehicles: readonly VehicleRow[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const f = useFormat();
   const name = usePointName();
   const titleId = useId();
@@ -68,6 +69,7 @@ export default function RouteMap({
     properties: {},
     geometry: { type: 'LineString', coordinates: located.map((p) => [p.lon, p.lat]) },
   };
+  const context = contextSeats(projection, located, i18n.language.startsWith('ar'));
   const lastSeen = new Map<string, number>();
   for (const v of vehicles) {
     if (v.lastPointId && v.state !== 'arrived')
@@ -89,6 +91,18 @@ export default function RouteMap({
         <g className="map-land">
           {outline.features.map((c) => (
             <path key={String(c.id)} d={path(c) ?? ''} />
+          ))}
+        </g>
+        <g className="map-seats">
+          {context.map((c) => (
+            <g key={c.pcode} transform={`translate(${c.x.toFixed(1)} ${c.y.toFixed(1)})`}>
+              <circle r={2.5} />
+              {c.label !== null && (
+                <text x={5} y={4}>
+                  {c.label}
+                </text>
+              )}
+            </g>
           ))}
         </g>
         <path className="map-route" d={path(route) ?? ''} />
@@ -135,4 +149,53 @@ export default function RouteMap({
       </figcaption>
     </figure>
   );
+}
+
+interface ContextSeat {
+  readonly pcode: string;
+  readonly x: number;
+  readonly y: number;
+  /** Null when the name would collide with a route point or another label. */
+  readonly label: string | null;
+}
+
+/** LABEL_LIMIT keeps the context readable: the route is what the map is for. */
+const LABEL_LIMIT = 14;
+
+/**
+ * contextSeats places the gazetteer's sub-district seats that fall inside the map, and names as
+ * many as fit without touching a route point or another name (nearest to the route first).
+ */
+function contextSeats(
+  projection: (p: [number, number]) => [number, number] | null,
+  located: readonly Located[],
+  arabic: boolean,
+): ContextSeat[] {
+  const route = located.map((p) => projection([p.lon, p.lat])).filter((xy) => xy !== null);
+  const inside = seats.flatMap(([pcode, en, ar, lat, lon]) => {
+    const xy = projection([lon, lat]);
+    if (!xy || xy[0] < 4 || xy[1] < 4 || xy[0] > WIDTH - 4 || xy[1] > HEIGHT - 4) return [];
+    const distance = Math.min(...route.map(([x, y]) => Math.hypot(x - xy[0], y - xy[1])));
+    return [{ pcode, name: arabic ? ar : en, x: xy[0], y: xy[1], distance }];
+  });
+  inside.sort((a, b) => a.distance - b.distance);
+  const taken: Array<[number, number, number, number]> = route.map(([x, y]) => [
+    x - 14,
+    y - 30,
+    x + 14,
+    y + 14,
+  ]);
+  let labels = 0;
+  return inside.map((s) => {
+    const box: [number, number, number, number] = [s.x, s.y - 8, s.x + 8 + s.name.length * 6, s.y + 6];
+    const clear =
+      labels < LABEL_LIMIT &&
+      box[2] < WIDTH &&
+      !taken.some((t) => box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1]);
+    if (clear) {
+      taken.push(box);
+      labels += 1;
+    }
+    return { pcode: s.pcode, x: s.x, y: s.y, label: clear ? s.name : null };
+  });
 }
