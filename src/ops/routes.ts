@@ -86,7 +86,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
   const engine = opsEngine(ctx);
   const tags = ['operations'];
   // Open event streams would keep the server from closing.
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     engine.bus.emit('close');
   });
 

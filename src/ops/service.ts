@@ -331,9 +331,12 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
   }
   const engine = opsEngine(ctx);
   const wire = sub.observation;
-  const operation = await engine.read((_, registry) =>
-    registry.operations.find((o) => o.id === wire.operationId),
-  );
+  // One sync for the whole check: the plan, and the vehicles as of now (a Map the engine replaces,
+  // never edits in place, when the plan changes).
+  const { operation, vehicles } = await engine.read((state, registry) => ({
+    operation: registry.operations.find((o) => o.id === wire.operationId),
+    vehicles: state.vehicles,
+  }));
   if (!operation || !who.mayObserve(operation.compartment)) {
     throw new OpsError('UNKNOWN_OPERATION', 'no such operation', { operationId: String(wire.operationId) });
   }
@@ -358,13 +361,11 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
 
   const receivedTime = nowIso(ctx);
   const obs = observationFromWire(wire, { monitorId: who.userId, deviceKeyId: key.id, receivedTime });
-  const errors = await engine.read((state) =>
-    validateObservation(obs, {
-      operation,
-      vehicleById: (id) => state.vehicles.get(id),
-      nowMs: ctx.clock().getTime(),
-    }),
-  );
+  const errors = validateObservation(obs, {
+    operation,
+    vehicleById: (id) => vehicles.get(id),
+    nowMs: ctx.clock().getTime(),
+  });
   if (errors.length > 0) {
     const [first] = errors;
     throw new OpsError(first!.code, first!.message, {
@@ -382,11 +383,11 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
     throw err;
   }
   await maybeCheckpoint(ctx);
+  await engine.sync(); // publishes the alert changes it derives
   await engine.publish([
     { operationId: obs.operationId, type: 'observation', data: observationEvent(obs, seq) },
+    { operationId: obs.operationId, type: 'totals', data: { seq } },
   ]);
-  await engine.sync();
-  await engine.publish([{ operationId: obs.operationId, type: 'totals', data: { seq } }]);
   return { status: 'accepted', id: obs.clientId, seq, receivedTime };
 }
 
