@@ -11,9 +11,10 @@
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { generateAleppo2016 } from '../src/demo/aleppo-2016.js';
+import { planScenario } from '../src/demo/load.js';
 import { observationSigningText, wireObservation } from '../src/ops/observation-signing.js';
 import { observationRow } from '../src/ops/repo.js';
-import { planOperations, submitObservation } from '../src/ops/service.js';
+import { submitObservation } from '../src/ops/service.js';
 import { openStore } from '../src/store/open.js';
 import { scratchDir } from '../test/support/stores.js';
 import { fmt, machineLine, percentile, startBenchPostgres } from './_support.js';
@@ -41,30 +42,7 @@ try {
         loadConfig({ ATTEST_DATA: dir, DATABASE_URL: url }),
         () => new Date(scenario.now),
       );
-      await planOperations(
-        store.ctx,
-        {
-          mandates: scenario.mandates,
-          operations: scenario.operations.map((op) => ({ ...op, compartment: 'bench' })),
-          convoys: scenario.convoys,
-          vehicles: scenario.vehicles,
-          manifests: scenario.manifests,
-        },
-        'bench',
-      );
-      await store.ctx.db
-        .insertInto('device_key')
-        .values(
-          scenario.monitors.map((m) => ({
-            id: m.deviceKeyId,
-            user_id: m.id,
-            public_key: m.publicKeyRawB64,
-            label: 'bench',
-            created_at: scenario.now,
-            revoked_at: null,
-          })),
-        )
-        .execute();
+      await planScenario(store.ctx, scenario, 'bench');
       return {
         ...store,
         cleanup: async () => {

@@ -48,6 +48,28 @@ export async function loadAleppo2016(
     return { observation: obs, signedText, signature, actorId: obs.monitorId };
   });
 
+  await planScenario(ctx, scenario, compartment);
+  for (let i = 0; i < rows.length; i += TRANSACTION_BATCH) {
+    await storeObservations(ctx, rows.slice(i, i + TRANSACTION_BATCH));
+  }
+  await maybeCheckpoint(ctx);
+  await opsEngine(ctx).sync();
+  const alerts = await ctx.db
+    .selectFrom('alert')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { operations: scenario.operations.length, observations: rows.length, alerts: Number(alerts.n) };
+}
+
+/**
+ * planScenario stores the scenario's plan (operations in `compartment`) and its synthetic monitors'
+ * device keys (under their scenario ids: they are not sign-in accounts), without observations.
+ */
+export async function planScenario(
+  ctx: Ctx,
+  scenario: Aleppo2016Scenario,
+  compartment: string,
+): Promise<void> {
   await planOperations(
     ctx,
     {
@@ -73,14 +95,4 @@ export async function loadAleppo2016(
       })),
     )
     .execute();
-  for (let i = 0; i < rows.length; i += TRANSACTION_BATCH) {
-    await storeObservations(ctx, rows.slice(i, i + TRANSACTION_BATCH));
-  }
-  await maybeCheckpoint(ctx);
-  await opsEngine(ctx).sync();
-  const alerts = await ctx.db
-    .selectFrom('alert')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return { operations: scenario.operations.length, observations: rows.length, alerts: Number(alerts.n) };
 }
