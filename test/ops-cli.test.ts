@@ -278,7 +278,17 @@ for (const dialect of DIALECTS) {
       } finally {
         await store.close();
       }
+      const listed = ok(await runCli(['ops', 'devices', '--json'], env));
+      assert.deepEqual(
+        JSON.parse(listed.stdout).devices.map((d: { id: string; userId: string; revokedAt: null }) => [
+          d.id,
+          d.userId,
+          d.revokedAt,
+        ]),
+        [[id, 'monitor-x', null]],
+      );
       ok(await runCli(['ops', 'revoke-device', id], env));
+      assert.match(ok(await runCli(['ops', 'devices'], env)).stdout, /revoked/);
       const twice = await runCli(['ops', 'revoke-device', id], env);
       assert.equal(twice.code, 1);
     });

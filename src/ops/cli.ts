@@ -24,6 +24,7 @@ import {
   changeStatus,
   learnTransitTimes,
   listAlerts,
+  listAllDeviceKeys,
   type OperationPlan,
   planOperations,
   revokeDeviceKey,
@@ -177,6 +178,23 @@ export const registerOps: Register = (program, { io }) => {
         println(
           io.stdout,
           `${l.fromPointId.padEnd(28)} ${String(l.samples).padStart(6)} transits, median ${l.medianMinutes} min → expect ${l.expectedMinutes} min (${applied})`,
+        );
+      }
+    });
+
+  ops
+    .command('devices')
+    .description("monitors' registered device keys (to find the one to revoke)")
+    .option('--user <userId>', "only this user's keys")
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { user?: string; json?: boolean }) => {
+      const devices = await open((ctx) => listAllDeviceKeys(ctx, opts.user));
+      if (opts.json) return printJson(io, { devices });
+      if (devices.length === 0) return println(io.stdout, 'No device keys.');
+      for (const d of devices) {
+        println(
+          io.stdout,
+          `${d.id.padEnd(40)} ${d.userId.padEnd(28)} ${d.createdAt}  ${d.revokedAt ? `revoked ${d.revokedAt}` : 'active'}  ${visible(d.label)}`,
         );
       }
     });

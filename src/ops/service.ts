@@ -264,14 +264,28 @@ export interface DeviceKeyView {
 
 /** listDeviceKeys returns `userId`'s device keys, newest first. */
 export async function listDeviceKeys(ctx: Ctx, userId: string): Promise<DeviceKeyView[]> {
-  const rows = await ctx.db
+  return (await listAllDeviceKeys(ctx, userId)).map(({ userId: _owner, ...view }) => view);
+}
+
+/** listAllDeviceKeys returns every device key (or one user's), newest first, with its owner. */
+export async function listAllDeviceKeys(
+  ctx: Ctx,
+  userId?: string,
+): Promise<Array<DeviceKeyView & { readonly userId: string }>> {
+  let q = ctx.db
     .selectFrom('device_key')
-    .select(['id', 'label', 'created_at', 'revoked_at'])
-    .where('user_id', '=', userId)
+    .select(['id', 'user_id', 'label', 'created_at', 'revoked_at'])
     .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    .orderBy('id');
+  if (userId !== undefined) q = q.where('user_id', '=', userId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    label: r.label,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  }));
 }
 
 /**
