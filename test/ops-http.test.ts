@@ -305,6 +305,13 @@ for (const dialect of DIALECTS) {
       assert.equal(alert.summary, 'BUS-017: 8 fewer people at al-Rashideen than at Ramouseh (50 → 42).');
       const bus = view.vehicleList.find((v: { id: string }) => v.id === 'veh-bus-017');
       assert.equal(bus.lastPointId, 'pt-rashideen');
+      assert.ok(['in-transit', 'overdue'].includes(bus.state), bus.state);
+      assert.ok(
+        !view.vehicleList.some((v: { state: string }) => v.state === 'planned'),
+        'only vehicles on the road',
+      );
+      const all = (await get(`/api/ops/operations/${SMALL_OP}?vehicles=all`, coordinator)).json();
+      assert.equal(all.vehicleList.length, all.vehicles.total);
 
       assert.equal(
         (await post(`/api/ops/alerts/${alert.id}/resolve`, monitor, { note: 'x' })).statusCode,

@@ -36,6 +36,7 @@ import {
   StatusBody,
   SubmissionBody,
   SubmitResultSchema,
+  VehiclesQuery,
 } from './schemas.js';
 import {
   changeAlert,
@@ -130,21 +131,24 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { vehicles?: 'active' | 'all' } }>(
     '/api/ops/operations/:id',
     {
       config: { policy: { permission: 'ops:read' } },
       schema: {
         tags,
-        summary: 'One operation: route points, vehicles, alerts, linked operations',
+        summary:
+          'One operation: route points, vehicles (on the road, or ?vehicles=all), alerts, linked operations',
         params: OperationParam,
+        querystring: VehiclesQuery,
       },
     },
     async (req) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
       await engine.sync();
       const alerts = await listAlerts(ctx, op.id);
-      return engine.read((state, registry) => operationView(state, registry, op, alerts));
+      const allVehicles = req.query.vehicles === 'all';
+      return engine.read((state, registry) => operationView(state, registry, op, alerts, { allVehicles }));
     },
   );
 

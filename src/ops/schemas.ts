@@ -370,3 +370,7 @@ export const LearnBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const VehiclesQuery = Type.Object({
+  vehicles: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('all')])),
+});

@@ -180,12 +180,18 @@ export function alertSummary(
   return `${a.kind}: ${a.subject.type} ${subject}`;
 }
 
-/** operationView is the dashboard's view of one operation. */
+/**
+ * operationView is the dashboard's view of one operation. `vehicleList` holds the vehicles on the
+ * road or in trouble (in transit, overdue, turned back) — what the dashboard shows and maps — unless
+ * `allVehicles`: at the end of an operation the full list is thousands of rows nobody needs on
+ * every live refresh.
+ */
 export function operationView(
   state: ReconcileState,
   registry: Registry,
   op: StoredOperation,
   alerts: readonly StoredAlert[],
+  { allVehicles = false }: { allVehicles?: boolean } = {},
 ) {
   const summary = operationSummary(state, registry, op);
   const names = namesFrom(registry);
@@ -219,7 +225,8 @@ export function operationView(
         lastSeenAt: last?.deviceTime ?? null,
         state: vehicleState,
       };
-    });
+    })
+    .filter((v) => allVehicles || (v.state !== 'arrived' && v.state !== 'planned'));
   const linked = summary.linkedOperationIds.flatMap((id) => {
     const other = registry.operations.find((o) => o.id === id);
     if (!other) return [];
