@@ -16,6 +16,7 @@ import { parseHxl } from '../src/lib/hxl.js';
 import { opsEngine } from '../src/ops/engine.js';
 import { reconcileAll, snapshotState } from '../src/ops/index.js';
 import { planOperations, submitObservation } from '../src/ops/service.js';
+import { MAX_STREAMS_PER_USER } from '../src/ops/sse.js';
 import { loginAs, type TestCaller } from './support/access.js';
 import {
   deviceFor,
@@ -525,6 +526,22 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(replayed, ids.slice(1));
       } finally {
         resumed.close();
+      }
+      // A user may hold MAX_STREAMS_PER_USER streams; one more is refused until one closes.
+      const streams = [];
+      try {
+        for (let i = 0; i < MAX_STREAMS_PER_USER; i++) streams.push(await open());
+        const backlog = `/api/ops/operations/${SMALL_OP}/events?follow=false&lastEventId=0`;
+        const refused = await get(backlog, coordinator);
+        assert.equal(refused.statusCode, 429);
+        assert.equal(refused.json().type, 'https://attest.example/problems/too-many-streams');
+        streams.pop()!.close();
+        for (let i = 0; i < 50 && (await get(backlog, coordinator)).statusCode === 429; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal((await get(backlog, coordinator)).statusCode, 200);
+      } finally {
+        for (const stream of streams) stream.close();
       }
     });
   });

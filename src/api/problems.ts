@@ -52,6 +52,7 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   },
   'time-in-future': { status: 422, title: 'The device time is ahead of the server clock' },
   'client-id-reused': { status: 409, title: 'A different observation already has this client id' },
+  'too-many-streams': { status: 429, title: 'Too many open event streams' },
   'photo-not-in-observation': {
     status: 422,
     title: 'The signed observation names no photo with this SHA-256',

@@ -248,7 +248,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     },
     async (req, reply) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
-      await streamOperationEvents(ctx, engine, op.id, req, reply);
+      await streamOperationEvents(ctx, engine, op.id, actorOf(req), req, reply);
     },
   );
 

@@ -6,10 +6,14 @@
  * that events written by another server process also arrive.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../api/problems.js';
 import type { Ctx } from '../ctx.js';
 import type { OpsEngine } from './engine.js';
 
 const HEARTBEAT_MS = 15_000;
+/** A person has a few tabs and devices open; more streams than this is a leak or an attack. */
+export const MAX_STREAMS_PER_USER = 16;
+const openStreams = new Map<string, number>();
 const POLL_MS = 2_000;
 const BATCH = 500;
 
@@ -28,20 +32,37 @@ export async function streamOperationEvents(
   ctx: Ctx,
   engine: OpsEngine,
   operationId: string,
+  userId: string,
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
+  const open = openStreams.get(userId) ?? 0;
+  if (open >= MAX_STREAMS_PER_USER) {
+    throw new HttpProblem('too-many-streams', `at most ${MAX_STREAMS_PER_USER} open event streams per user`);
+  }
+  // Counted before the first await, so concurrent requests cannot all pass the check.
+  openStreams.set(userId, open + 1);
+  const release = () => {
+    const left = (openStreams.get(userId) ?? 1) - 1;
+    if (left > 0) openStreams.set(userId, left);
+    else openStreams.delete(userId);
+  };
   const query = req.query as { lastEventId?: unknown; follow?: unknown };
   // follow=false sends what is stored after the position and ends (for polling clients and curl).
   const follow = query.follow !== 'false' && query.follow !== '0';
   let after = parseLastEventId(req.headers['last-event-id']) ?? parseLastEventId(query.lastEventId);
-  if (after === null) {
-    const row = await ctx.db
-      .selectFrom('ops_event')
-      .select((eb) => eb.fn.max('seq').as('max'))
-      .where('operation_id', '=', operationId)
-      .executeTakeFirst();
-    after = row?.max === null || row?.max === undefined ? 0 : Number(row.max);
+  try {
+    if (after === null) {
+      const row = await ctx.db
+        .selectFrom('ops_event')
+        .select((eb) => eb.fn.max('seq').as('max'))
+        .where('operation_id', '=', operationId)
+        .executeTakeFirst();
+      after = row?.max === null || row?.max === undefined ? 0 : Number(row.max);
+    }
+  } catch (err) {
+    release();
+    throw err;
   }
   reply.hijack();
   const res = reply.raw;
@@ -99,6 +120,7 @@ export async function streamOperationEvents(
   const close = () => {
     if (closed) return;
     closed = true;
+    release();
     engine.bus.off('event', onEvent);
     engine.bus.off('close', close);
     clearInterval(poll);
