@@ -105,6 +105,7 @@ export function apiAlert(a: StoredAlert, names?: Names) {
     operationId: a.operationId,
     subject: a.subject,
     summary: alertSummary(a, names),
+    subjectLabel: subjectLabel(a.subject, names),
     evidence: a.evidence,
     raisedAt: a.raisedAt,
     updatedAt: a.updatedAt,
@@ -113,10 +114,12 @@ export function apiAlert(a: StoredAlert, names?: Names) {
   };
 }
 
-/** Names resolves ids to what people call them: point names and vehicle markings. */
+/** Names resolves ids to what people call them: point names, vehicle markings, convoy labels. */
 export interface Names {
   point(id: string): string;
   vehicle(id: string): string;
+  convoy?(id: string): string;
+  operation?(id: string): string;
 }
 
 /** namesFrom builds the lookup from the registry (unknown ids are shown as they are). */
@@ -124,10 +127,32 @@ export function namesFrom(registry: Registry): Names {
   const points = new Map<string, string>();
   for (const op of registry.operations) for (const p of op.route) points.set(p.id, p.place.name);
   const vehicles = new Map(registry.vehicles.map((v) => [v.id, v.marking] as const));
-  return { point: (id) => points.get(id) ?? id, vehicle: (id) => vehicles.get(id) ?? id };
+  const convoys = new Map(registry.convoys.map((c) => [c.id, c.label] as const));
+  const operations = new Map(registry.operations.map((o) => [o.id, o.name] as const));
+  return {
+    point: (id) => points.get(id) ?? id,
+    vehicle: (id) => vehicles.get(id) ?? id,
+    convoy: (id) => convoys.get(id) ?? id,
+    operation: (id) => operations.get(id) ?? id,
+  };
 }
 
 const RAW_NAMES: Names = { point: (id) => id, vehicle: (id) => id };
+
+/** subjectLabel names an alert's subject as people know it (a marking, a place, a convoy label). */
+export function subjectLabel(subject: StoredAlert['subject'], names: Names = RAW_NAMES): string {
+  switch (subject.type) {
+    case 'vehicle':
+      return names.vehicle(subject.id);
+    case 'route-point':
+      return names.point(subject.id);
+    case 'convoy':
+      return names.convoy?.(subject.id) ?? subject.id;
+    case 'operation':
+      return names.operation?.(subject.id) ?? subject.id;
+  }
+  return subject.id;
+}
 
 /** when shows an ISO time as `2016-12-21 10:46 UTC`. */
 function when(value: unknown): string {
@@ -146,7 +171,7 @@ export function alertSummary(
   names: Names = RAW_NAMES,
 ): string {
   const f = a.evidence.figures;
-  const subject = a.subject.type === 'vehicle' ? names.vehicle(a.subject.id) : a.subject.id;
+  const subject = subjectLabel(a.subject, names);
   const point = (key: string) => (typeof f[key] === 'string' ? names.point(f[key] as string) : '?');
   const text = (key: string) => (typeof f[key] === 'string' ? (f[key] as string) : '?');
   const n = (key: string) => (typeof f[key] === 'number' ? (f[key] as number).toLocaleString('en-GB') : '?');

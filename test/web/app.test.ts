@@ -194,6 +194,10 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     const alert = dashboard.locator('[data-alert-kind="people-unaccounted"]');
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /Critical/);
+    assert.match(
+      (await alert.getByTestId('alert-text').textContent()) ?? '',
+      /BUS-017: 8 fewer people at al-Rashideen than at Ramouseh \(50 → 42\)/,
+    );
     await assertAccessible(dashboard, 'dashboard (en)');
     await screenshot(dashboard, 'dashboard-en');
     if (process.env.ATTEST_UPDATE_DOCS_SCREENSHOT === '1') {
@@ -219,6 +223,11 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     );
     assert.deepEqual(dir, ['rtl', 'rtl'], 'html dir and computed direction in Arabic');
     assert.deepEqual(await untranslatedText(dashboard), [], 'untranslated text on the Arabic dashboard');
+    const arabicAlert = dashboard.locator(
+      '[data-alert-kind="people-unaccounted"] [data-testid="alert-text"]',
+    );
+    const text = (await arabicAlert.textContent()) ?? '';
+    assert.match(text, /نقص [8٨] من الركاب في الراشدين عمّا كان في الراموسة/, text);
     await assertAccessible(dashboard, 'dashboard (ar)');
     await screenshot(dashboard, 'dashboard-ar');
 

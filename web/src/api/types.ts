@@ -105,6 +105,8 @@ export interface Alert {
   readonly operationId: string;
   readonly subject: unknown;
   readonly summary?: string | null;
+  /** The subject as people know it: a vehicle's marking, a place, a convoy or operation name. */
+  readonly subjectLabel?: string | null;
   readonly evidence?: unknown;
   readonly raisedAt: string;
   readonly updatedAt?: string | null;

@@ -5,10 +5,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import type { Alert } from '../api/types.js';
+import type { Alert, RoutePoint } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { useLabel } from '../ui/labels.js';
+import { AlertText } from './alert-text.js';
 
 const STATE_ORDER = { open: 0, acknowledged: 1, resolved: 2 } as const;
 
@@ -20,14 +21,23 @@ function subjectText(subject: unknown): string {
   return '';
 }
 
+interface AlertContext {
+  /** The operation's route points, to name the places an alert mentions. */
+  readonly points: readonly RoutePoint[];
+  /** Names a (linked) operation by id. */
+  readonly operationName: (id: string) => string;
+}
+
 function AlertItem({
   alert,
   canManage,
   onChanged,
+  context,
 }: {
   alert: Alert;
   canManage: boolean;
   onChanged: () => void;
+  context: AlertContext;
 }) {
   const { t } = useTranslation();
   const label = useLabel();
@@ -55,7 +65,7 @@ function AlertItem({
     e.preventDefault();
     void act('resolve', { note });
   };
-  const subject = subjectText(alert.subject);
+  const subject = alert.subjectLabel ?? subjectText(alert.subject);
 
   return (
     <li className={`alert severity-${alert.severity} state-${alert.state}`} data-alert-kind={alert.kind}>
@@ -70,11 +80,7 @@ function AlertItem({
           <bdi translate="no">{subject}</bdi>
         </p>
       )}
-      {alert.summary && (
-        <p lang="en" dir="auto" translate="no" className="muted">
-          {alert.summary}
-        </p>
-      )}
+      <AlertText alert={alert} points={context.points} operationName={context.operationName} />
       <p className="muted">{t('dashboard.raisedAt', { time: f.dateTime(alert.raisedAt) })}</p>
       {alert.note && (
         <p>
@@ -123,11 +129,13 @@ export function AlertsPanel({
   alerts,
   canManage,
   onChanged,
+  points,
+  operationName,
 }: {
   alerts: readonly Alert[];
   canManage: boolean;
   onChanged: () => void;
-}) {
+} & AlertContext) {
   const { t } = useTranslation();
   const f = useFormat();
   const sorted = [...alerts].sort(
@@ -146,7 +154,13 @@ export function AlertsPanel({
         ) : (
           <ul className="alerts" data-testid="alerts">
             {sorted.map((a) => (
-              <AlertItem key={a.id} alert={a} canManage={canManage} onChanged={onChanged} />
+              <AlertItem
+                key={a.id}
+                alert={a}
+                canManage={canManage}
+                onChanged={onChanged}
+                context={{ points, operationName }}
+              />
             ))}
           </ul>
         )}

@@ -73,6 +73,8 @@ export default function DashboardScreen({ id }: { id: string }) {
                 alerts={data.alerts}
                 canManage={can(state, 'alerts:manage')}
                 onChanged={() => void reload()}
+                points={data.routePoints}
+                operationName={(other) => data.linked.find((l) => l.id === other)?.name ?? other}
               />
               <VehiclesPanel counts={data.vehicles} list={data.vehicleList} points={data.routePoints} />
               <StatusTimeline history={data.operation.statusHistory} />
