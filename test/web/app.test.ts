@@ -213,6 +213,19 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
       .fill('Eight people left the bus at Ramouseh with ICRC; confirmed.');
     await alert.getByRole('button', { name: 'Resolve alert' }).click();
     await alert.getByText('Resolved').waitFor();
+
+    // The coordinator records the suspension, with its reason; the timeline shows it live.
+    await dashboard.getByLabel('New status').selectOption('suspended');
+    await dashboard
+      .getByLabel('Reason (required for a suspension)')
+      .fill('Shooting near the Ramouseh crossing');
+    await dashboard.getByRole('button', { name: 'Record the change' }).click();
+    await dashboard.locator('.timeline').getByText('Shooting near the Ramouseh crossing').waitFor();
+    await dashboard.locator('.op-head').getByText('Suspended').waitFor();
+    await dashboard.getByLabel('New status').selectOption('resumed');
+    await dashboard.getByLabel('Reason (required for a suspension)').fill('Crossing reopened');
+    await dashboard.getByRole('button', { name: 'Record the change' }).click();
+    await dashboard.locator('.op-head').getByText('Resumed').waitFor();
   });
 
   it('renders the Arabic UI right-to-left with every string translated', async () => {

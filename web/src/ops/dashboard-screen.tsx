@@ -19,6 +19,7 @@ import {
   TotalsTable,
   VehiclesPanel,
 } from './dashboard-sections.js';
+import { StatusControl } from './status-control.js';
 import { useLiveOperation } from './use-live-operation.js';
 
 const RouteMap = lazy(() => import('../map/route-map.js'));
@@ -77,7 +78,15 @@ export default function DashboardScreen({ id }: { id: string }) {
                 operationName={(other) => data.linked.find((l) => l.id === other)?.name ?? other}
               />
               <VehiclesPanel counts={data.vehicles} list={data.vehicleList} points={data.routePoints} />
-              <StatusTimeline history={data.operation.statusHistory} />
+              <StatusTimeline history={data.operation.statusHistory}>
+                {can(state, 'ops:write') && (
+                  <StatusControl
+                    operationId={id}
+                    status={data.operation.status}
+                    onChanged={() => void reload()}
+                  />
+                )}
+              </StatusTimeline>
               <Downloads id={id} />
             </div>
           </div>

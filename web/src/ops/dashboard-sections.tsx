@@ -2,6 +2,7 @@
  * dashboard-sections.tsx — the read-only parts of the operation dashboard: totals now vs
  * expected, route points, vehicles, linked operations, the status timeline and downloads.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   LinkedOperation,
@@ -222,7 +223,13 @@ export function LinkedOperations({
   );
 }
 
-export function StatusTimeline({ history }: { history: readonly StatusChange[] }) {
+export function StatusTimeline({
+  history,
+  children,
+}: {
+  history: readonly StatusChange[];
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const label = useLabel();
@@ -242,6 +249,7 @@ export function StatusTimeline({ history }: { history: readonly StatusChange[] }
           </li>
         ))}
       </ol>
+      {children}
     </section>
   );
 }
