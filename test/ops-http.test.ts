@@ -174,6 +174,17 @@ for (const dialect of DIALECTS) {
         spare.submission(sighting('veh-bus-018', 'pt-origin', 'departure', 40, 5)),
       );
       assert.equal(res.json().type, 'https://attest.example/problems/unknown-device-key');
+      const again = await post('/api/ops/devices', monitor, {
+        publicKey: spare.key.publicKeyRawB64,
+        label: 'found it',
+      });
+      assert.equal(again.statusCode, 409, 'a revoked key cannot be registered again');
+      assert.equal(again.json().type, 'https://attest.example/problems/device-key-revoked');
+      const stolen = await post('/api/ops/devices', other, {
+        publicKey: device.key.publicKeyRawB64,
+        label: 'mine',
+      });
+      assert.equal(stolen.statusCode, 422, "another monitor's key");
     });
 
     it("refuses another monitor's device key", async () => {

@@ -240,12 +240,18 @@ export async function registerDeviceKey(
   }
   const existing = await ctx.db
     .selectFrom('device_key')
-    .select('id')
-    .where('user_id', '=', userId)
+    .select(['id', 'user_id', 'revoked_at'])
     .where('public_key', '=', publicKey)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (existing) return existing.id;
+    .execute();
+  // A revoked key stays revoked: registering it again would undo the revocation of a lost phone.
+  if (existing.some((k) => k.revoked_at !== null)) {
+    throw new OpsError('DEVICE_KEY_REVOKED', 'this device key was revoked; the app must make a new one');
+  }
+  // One key, one monitor: a key registered by someone else is refused without saying whose.
+  if (existing.some((k) => k.user_id !== userId)) {
+    throw new OpsError('INVALID_DEVICE_KEY', 'this public key cannot be registered');
+  }
+  if (existing[0]) return existing[0].id;
   const id = `dk-${randomUUID()}`;
   await ctx.db
     .insertInto('device_key')
