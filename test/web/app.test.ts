@@ -178,6 +178,11 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     const accepted = page.locator('[data-testid="queue"] li[data-state="accepted"]');
     await accepted.nth(2).waitFor({ timeout: 15_000 });
     assert.equal(await accepted.count(), 3);
+    // The phone's key was registered by the first send; it is listed, and it cannot revoke itself.
+    const thisDevice = page.getByTestId('devices').locator('li', { hasText: 'this device' });
+    await thisDevice.waitFor();
+    assert.equal(await thisDevice.getByRole('button').count(), 0);
+    await assertAccessible(page, 'monitor synced (en)');
     await screenshot(page, 'monitor-synced-en');
     assert.equal(await storedObservations(), 3, 'each queued observation stored once');
     const photos = await s.ctx.db.selectFrom('item').select(['media_type', 'source']).execute();

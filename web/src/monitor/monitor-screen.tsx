@@ -17,6 +17,7 @@ import { SyncIcon } from '../ui/icons.js';
 import { useLabel } from '../ui/labels.js';
 import { cacheGet, cachePut, db, type QueuedObservation } from './db.js';
 import { ed25519Supported, signObservation } from './device-key.js';
+import { DeviceList } from './device-list.js';
 import { requeue, syncQueue } from './sync.js';
 
 const KINDS: readonly ObservationKind[] = ['departure', 'checkpoint', 'arrival', 'turned-back'];
@@ -179,6 +180,7 @@ export default function MonitorScreen() {
       )}
       {data && cryptoOk && <ObservationForm data={data} onQueued={() => void (navigator.onLine && sync())} />}
       <QueueList items={queue} />
+      <DeviceList online={online} version={queue.length - pending} />
     </main>
   );
 }
