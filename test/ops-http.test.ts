@@ -77,6 +77,7 @@ for (const dialect of DIALECTS) {
       const [op] = res.json().operations;
       assert.equal(op.id, SMALL_OP);
       assert.equal(op.status, 'active');
+      assert.equal(op.nameAr, 'إجلاء شرق حلب');
       assert.equal(op.mandates[0].instrument, 'S/RES/2328 (2016)');
       assert.deepEqual(op.totals, {
         people: 0,

@@ -27,6 +27,7 @@ export function eastOperation(): Operation {
   return {
     id: EAST_ID,
     name: 'Evacuation of eastern Aleppo',
+    nameAr: 'إجلاء شرق حلب',
     mandateIds: [PARTIES_AGREEMENT.id, UNSC_2328.id],
     origin: EASTERN_ALEPPO,
     destination: IDLEB_GOVERNORATE,
@@ -78,6 +79,7 @@ export function fuahOperation(): Operation {
   return {
     id: FUAH_ID,
     name: "Evacuation of al-Fu'ah and Kafraya",
+    nameAr: 'إجلاء الفوعة وكفريا',
     mandateIds: [PARTIES_AGREEMENT.id, UNSC_2328.id],
     origin: AL_FUAH,
     destination: ALEPPO_CITY,

@@ -172,6 +172,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
 export interface Operation {
   readonly id: string;
   readonly name: string;
+  /** The name in Arabic, for right-to-left screens. */
+  readonly nameAr?: string;
   readonly mandateIds: readonly string[];
   readonly origin: PlaceRef;
   readonly destination: PlaceRef;

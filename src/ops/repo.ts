@@ -104,6 +104,7 @@ export async function insertOperation(
     .values({
       id: op.id,
       name: op.name,
+      name_ar: op.nameAr ?? null,
       compartment: op.compartment,
       origin: JSON.stringify(op.origin),
       destination: JSON.stringify(op.destination),
@@ -173,6 +174,7 @@ export async function selectOperations(db: Db, ids?: readonly string[]): Promise
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
+    ...(r.name_ar !== null ? { nameAr: r.name_ar } : {}),
     compartment: r.compartment,
     mandateIds: mandates.filter((m) => m.operation_id === r.id).map((m) => m.mandate_id),
     origin: JSON.parse(r.origin) as PlaceRef,

@@ -216,6 +216,7 @@ const OperationSchema = Type.Object(
   {
     id: Id,
     name: Name,
+    nameAr: Type.Optional(Name),
     compartment: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
     mandateIds: Type.Array(Id, { maxItems: 20 }),
     origin: PlaceSchema,

@@ -16,6 +16,7 @@ export interface MandateTable {
 export interface OperationTable {
   id: string;
   name: string;
+  name_ar: string | null;
   compartment: string;
   /** PlaceRef JSON. */
   origin: string;

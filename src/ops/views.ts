@@ -21,6 +21,7 @@ export interface ApiTotals {
 export interface OperationSummaryView {
   readonly id: string;
   readonly name: string;
+  readonly nameAr: string | null;
   readonly status: string;
   readonly compartment: string;
   readonly mandates: ReadonlyArray<Pick<Mandate, 'id' | 'body' | 'instrument' | 'date'>>;
@@ -65,6 +66,7 @@ export function operationSummary(
   return {
     id: op.id,
     name: op.name,
+    nameAr: op.nameAr ?? null,
     status: currentStatus(op.statusHistory, state.now),
     compartment: op.compartment,
     mandates: registry.mandates
@@ -256,7 +258,7 @@ export function operationView(
     const other = registry.operations.find((o) => o.id === id);
     if (!other) return [];
     const s = operationSummary(state, registry, other);
-    return [{ id, name: s.name, status: s.status, totals: s.totals }];
+    return [{ id, name: s.name, nameAr: s.nameAr, status: s.status, totals: s.totals }];
   });
   return {
     operation: {
@@ -289,7 +291,12 @@ export function operationView(
 export function monitorAssignment(state: ReconcileState, registry: Registry, op: StoredOperation) {
   const ctx = state.operations.get(op.id)!;
   return {
-    operation: { id: op.id, name: op.name, status: currentStatus(op.statusHistory, state.now) },
+    operation: {
+      id: op.id,
+      name: op.name,
+      nameAr: op.nameAr ?? null,
+      status: currentStatus(op.statusHistory, state.now),
+    },
     routePoints: ctx.points.map((p) => ({
       id: p.id,
       order: p.order,

@@ -66,6 +66,7 @@ export function smallPlan(compartment: string, options: { activeAt?: string } = 
       {
         id: SMALL_OP,
         name: 'Eastern Aleppo evacuation',
+        nameAr: 'إجلاء شرق حلب',
         compartment,
         mandateIds: ['unsc-2328'],
         origin: { name: 'Eastern Aleppo', nameAr: 'حلب الشرقية', lat: 36.19, lon: 37.17 },

@@ -252,6 +252,7 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     await dashboard.getByRole('link', { name: 'العمليات' }).first().click();
     await dashboard.waitForURL(`${base}/operations`);
     await dashboard.getByRole('heading', { name: 'العمليات', level: 1 }).waitFor();
+    await dashboard.getByRole('link', { name: /إجلاء شرق حلب/ }).waitFor();
     assert.deepEqual(
       await untranslatedText(dashboard),
       [],

@@ -24,6 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('operation')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_ar', 'text')
     .addColumn('compartment', 'text', (c) => c.notNull())
     .addColumn('origin', 'text', (c) => c.notNull())
     .addColumn('destination', 'text', (c) => c.notNull())

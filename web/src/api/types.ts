@@ -36,6 +36,7 @@ export interface Mandate {
 export interface OperationSummary {
   readonly id: string;
   readonly name: string;
+  readonly nameAr?: string | null;
   readonly status: string;
   readonly compartment?: string;
   readonly mandates: readonly Mandate[];
@@ -116,6 +117,7 @@ export interface Alert {
 export interface LinkedOperation {
   readonly id: string;
   readonly name: string;
+  readonly nameAr?: string | null;
   readonly status: string;
   readonly totals: Totals;
 }
@@ -136,7 +138,7 @@ export interface MonitorVehicle {
 }
 
 export interface MonitorData {
-  readonly operation: { readonly id: string; readonly name: string };
+  readonly operation: { readonly id: string; readonly name: string; readonly nameAr?: string | null };
   readonly routePoints: readonly RoutePoint[];
   readonly vehicles: readonly MonitorVehicle[];
 }

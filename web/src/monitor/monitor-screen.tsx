@@ -91,6 +91,7 @@ export default function MonitorScreen() {
   const [error, setError] = useState<unknown>(null);
   const [syncing, setSyncing] = useState(false);
   const [cryptoOk, setCryptoOk] = useState(true);
+  const opName = usePointName();
 
   useEffect(() => {
     void ed25519Supported().then(setCryptoOk);
@@ -172,7 +173,7 @@ export default function MonitorScreen() {
           <select value={operationId ?? ''} onChange={(e) => setOperationId(e.target.value)}>
             {operations.map((o) => (
               <option key={o.id} value={o.id} translate="no">
-                {o.name}
+                {opName(o)}
               </option>
             ))}
           </select>

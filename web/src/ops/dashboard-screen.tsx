@@ -17,6 +17,7 @@ import {
   RoutePointsTable,
   StatusTimeline,
   TotalsTable,
+  usePointName,
   VehiclesPanel,
 } from './dashboard-sections.js';
 import { StatusControl } from './status-control.js';
@@ -28,6 +29,7 @@ export default function DashboardScreen({ id }: { id: string }) {
   const { t } = useTranslation();
   const { state } = useSession();
   const { data, error, live, reload } = useLiveOperation(id);
+  const opName = usePointName();
 
   return (
     <main id="main" className="dashboard">
@@ -42,7 +44,7 @@ export default function DashboardScreen({ id }: { id: string }) {
         <>
           <header className="op-head">
             <h1>
-              <bdi translate="no">{data.operation.name}</bdi>
+              <bdi translate="no">{opName(data.operation)}</bdi>
             </h1>
             <StatusBadge status={data.operation.status} />
             <span className={`live live-${live}`} role="status" data-testid="live">
@@ -75,7 +77,10 @@ export default function DashboardScreen({ id }: { id: string }) {
                 canManage={can(state, 'alerts:manage')}
                 onChanged={() => void reload()}
                 points={data.routePoints}
-                operationName={(other) => data.linked.find((l) => l.id === other)?.name ?? other}
+                operationName={(other) => {
+                  const linked = data.linked.find((l) => l.id === other);
+                  return linked ? opName(linked) : other;
+                }}
               />
               <VehiclesPanel counts={data.vehicles} list={data.vehicleList} points={data.routePoints} />
               <StatusTimeline history={data.operation.statusHistory}>

@@ -14,6 +14,7 @@ import type {
   VehicleRow,
 } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
+import { useLocalName } from '../i18n/names.js';
 import { Link } from '../router.js';
 import { DownloadIcon } from '../ui/icons.js';
 import { StatusBadge, useLabel } from '../ui/labels.js';
@@ -21,10 +22,8 @@ import { StatusBadge, useLabel } from '../ui/labels.js';
 const MEASURES = ['people', 'buses', 'ambulances', 'privateVehicles'] as const;
 
 /** pointName is the route point's name in the UI language when the gazetteer has it. */
-export function usePointName(): (p: Pick<RoutePoint, 'name' | 'nameAr'>) => string {
-  const { i18n } = useTranslation();
-  return (p) => (i18n.language === 'ar' && p.nameAr ? p.nameAr : p.name);
-}
+/** usePointName names a route point in the UI language (i18n/names.ts). */
+export const usePointName = useLocalName;
 
 export function TotalsTable({ totals, expected }: Pick<OperationSummary, 'totals' | 'expected'>) {
   const { t } = useTranslation();
@@ -189,15 +188,19 @@ export function LinkedOperations({
 }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const name = usePointName();
   if (linked.length === 0) return null;
-  const card = (op: { id: string; name: string; status: string; totals: Totals }, isCurrent: boolean) => (
+  const card = (
+    op: { id: string; name: string; nameAr?: string | null; status: string; totals: Totals },
+    isCurrent: boolean,
+  ) => (
     <li key={op.id} className={isCurrent ? 'card current' : 'card'}>
       <h3>
         {isCurrent ? (
-          <bdi translate="no">{op.name}</bdi>
+          <bdi translate="no">{name(op)}</bdi>
         ) : (
           <Link href={`/operations/${encodeURIComponent(op.id)}`}>
-            <bdi translate="no">{op.name}</bdi>
+            <bdi translate="no">{name(op)}</bdi>
           </Link>
         )}
       </h3>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { OperationSummary } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useFormat } from '../i18n/format.js';
+import { useLocalName } from '../i18n/names.js';
 import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { ForwardIcon } from '../ui/icons.js';
@@ -11,6 +12,7 @@ import { MandateLine, StatusBadge } from '../ui/labels.js';
 export function OperationsListScreen() {
   const { t } = useTranslation();
   const f = useFormat();
+  const opName = useLocalName();
   const { data, error, loading } = useApi<{ operations: OperationSummary[] }>('/api/ops/operations');
   return (
     <main id="main">
@@ -24,7 +26,7 @@ export function OperationsListScreen() {
             <li key={op.id} className="card">
               <h2>
                 <Link href={`/operations/${encodeURIComponent(op.id)}`}>
-                  <span translate="no">{op.name}</span> <ForwardIcon />
+                  <span translate="no">{opName(op)}</span> <ForwardIcon />
                 </Link>
               </h2>
               <dl className="facts">
