@@ -116,15 +116,20 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
 };
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */
-const DETAILS_SAFE = new Set(
-  Object.entries(FROM_DOMAIN)
-    .filter(([code]) =>
-      /^(INVALID_(OBSERVATION|SIGNATURE|OPERATION|STATUS_CHANGE)|NEGATIVE_COUNT|CATEGORY_SUM|UNKNOWN_VEHICLE|VEHICLE_NOT|POINT_NOT|KIND_DOES|TIME_IN|CLIENT_ID)/.test(
-        code,
-      ),
-    )
-    .map(([code]) => code),
-);
+const DETAILS_SAFE: ReadonlySet<string> = new Set([
+  'INVALID_OBSERVATION',
+  'INVALID_SIGNATURE',
+  'INVALID_OPERATION',
+  'INVALID_STATUS_CHANGE',
+  'NEGATIVE_COUNT',
+  'CATEGORY_SUM_EXCEEDS_HEADCOUNT',
+  'UNKNOWN_VEHICLE',
+  'VEHICLE_NOT_IN_OPERATION',
+  'POINT_NOT_ON_ROUTE',
+  'KIND_DOES_NOT_MATCH_POINT',
+  'TIME_IN_FUTURE',
+  'CLIENT_ID_REUSED',
+]);
 
 export class HttpProblem extends Error {
   constructor(

@@ -16,7 +16,6 @@ import type { Register } from '../cli/main.js';
 import type { Ctx } from '../ctx.js';
 import { visible } from '../lib/display.js';
 import { opsEngine } from './engine.js';
-import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import { ALERT_KINDS } from './model.js';
 import type { StoredOperation } from './repo.js';
 import { PlanBody } from './schemas.js';
@@ -26,10 +25,11 @@ import {
   listAlerts,
   listAllDeviceKeys,
   type OperationPlan,
+  operationHxl,
+  operationSitrep,
   planOperations,
   revokeDeviceKey,
 } from './service.js';
-import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
 import { alertSummary, apiAlert, namesFrom, operationSummary } from './views.js';
@@ -227,16 +227,7 @@ export const registerOps: Register = (program, { io }) => {
       }
       const sitrep = await open(async (ctx) => {
         const op = await operationOf(ctx, id);
-        const alerts = await listAlerts(ctx, op.id);
-        return opsEngine(ctx).read((state, registry) =>
-          buildSitrep(state, {
-            operationId: op.id,
-            ...(from ? { from } : {}),
-            ...(to ? { to } : {}),
-            mandates: registry.mandates,
-            alerts,
-          }),
-        );
+        return operationSitrep(ctx, op.id, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
       });
       if (format === 'json') output(io, `${JSON.stringify(sitrep, null, 2)}\n`, opts.out);
       else if (format === 'pdf') output(io, await renderSitrepPdf(sitrep), opts.out);
@@ -251,12 +242,7 @@ export const registerOps: Register = (program, { io }) => {
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (id: string, opts: { table: string; out?: string }) => {
       const table = oneOf('--table', opts.table, HXL_TABLES);
-      const csv = await open(async (ctx) => {
-        const op = await operationOf(ctx, id);
-        return opsEngine(ctx).read((state) =>
-          table === 'totals' ? operationTotalsHxl(state, op.id) : operationMovementsHxl(state, op.id),
-        );
-      });
+      const csv = await open(async (ctx) => operationHxl(ctx, (await operationOf(ctx, id)).id, table));
       output(io, csv, opts.out);
     });
 

@@ -117,22 +117,28 @@ export class OpsEngine {
       return this.persistAll();
     }
     const changes: AlertChange[] = [];
-    for (;;) {
-      const rows = await this.ctx.db
-        .selectFrom('observation')
-        .selectAll()
-        .where('seq', '>', this.lastSeq)
-        .orderBy('seq')
-        .limit(LOAD_BATCH)
-        .execute();
-      for (const row of rows) {
-        changes.push(...applyObservation(this.state, observationFromRow(row), now).changes);
-        this.lastSeq = Number(row.seq);
-      }
-      if (rows.length < LOAD_BATCH) break;
+    for await (const row of this.observationsAfter(this.lastSeq)) {
+      changes.push(...applyObservation(this.state, observationFromRow(row), now).changes);
+      this.lastSeq = Number(row.seq);
     }
     changes.push(...tick(this.state, now));
     return this.persistChanges(changes);
+  }
+
+  /** observationsAfter yields the stored observations with seq > `after`, in seq order, a page at a time. */
+  private async *observationsAfter(after: number) {
+    for (let from = after; ; ) {
+      const rows = await this.ctx.db
+        .selectFrom('observation')
+        .selectAll()
+        .where('seq', '>', from)
+        .orderBy('seq')
+        .limit(LOAD_BATCH)
+        .execute();
+      yield* rows;
+      if (rows.length < LOAD_BATCH) return;
+      from = Number(rows.at(-1)!.seq);
+    }
   }
 
   private async readRegistryVersion(): Promise<number> {
@@ -153,17 +159,9 @@ export class OpsEngine {
     };
     const observations = [];
     let lastSeq = 0;
-    for (;;) {
-      const rows = await this.ctx.db
-        .selectFrom('observation')
-        .selectAll()
-        .where('seq', '>', lastSeq)
-        .orderBy('seq')
-        .limit(LOAD_BATCH)
-        .execute();
-      for (const row of rows) observations.push(observationFromRow(row));
-      if (rows.length > 0) lastSeq = Number(rows.at(-1)!.seq);
-      if (rows.length < LOAD_BATCH) break;
+    for await (const row of this.observationsAfter(0)) {
+      observations.push(observationFromRow(row));
+      lastSeq = Number(row.seq);
     }
     this.state =
       observations.length > 0 ? reconcileAll(input, observations, now) : createReconcileState(input, now);

@@ -28,6 +28,11 @@ export const LIMITS = Object.freeze({
 });
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/** isOpsId says whether `value` is an id as ops records use them (client, vehicle, point, …). */
+export function isOpsId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= LIMITS.idLength && ID.test(value);
+}
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const VEHICLE_KINDS = new Set(['departure', 'checkpoint', 'arrival', 'turned-back']);
 
@@ -46,7 +51,7 @@ export function validateObservation(obs: Observation, ctx: ValidationContext): O
     ['deviceKeyId', obs.deviceKeyId],
     ['source', obs.source],
   ] as const) {
-    if (typeof value !== 'string' || value.length > LIMITS.idLength || !ID.test(value)) {
+    if (!isOpsId(value)) {
       fail('INVALID_OBSERVATION', `${field} must be an id of at most ${LIMITS.idLength} characters`, {
         field,
       });

@@ -13,7 +13,6 @@ import type { DomainPlugin } from '../api/routes.js';
 import { strictValidator } from '../api/strict-validator.js';
 import type { Ctx } from '../ctx.js';
 import { opsEngine } from './engine.js';
-import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import type { ObservationWire } from './observation-signing.js';
 import { attachPhoto, MAX_PHOTO_BYTES } from './photos.js';
 import type { StoredOperation } from './repo.js';
@@ -46,12 +45,13 @@ import {
   listAlerts,
   listDeviceKeys,
   type OperationPlan,
+  operationHxl,
+  operationSitrep,
   planOperations,
   registerDeviceKey,
   revokeDeviceKey,
   submitObservation,
 } from './service.js';
-import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
 import { streamOperationEvents } from './sse.js';
@@ -98,7 +98,6 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
       schema: { tags, summary: 'Operations the caller may read, with totals' },
     },
     async (req) => {
-      await engine.sync();
       const operations = await engine.read((state, registry) =>
         registry.operations
           .filter((op) => req.access.can('ops:read', op.compartment))
@@ -145,7 +144,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
-      await engine.sync();
+      // visibleOperation synced the engine: the stored alerts are current.
       const alerts = await listAlerts(ctx, op.id);
       const allVehicles = req.query.vehicles === 'all';
       return engine.read((state, registry) => operationView(state, registry, op, alerts, { allVehicles }));
@@ -160,7 +159,6 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
-      await engine.sync();
       const alerts = await listAlerts(ctx, op.id, req.query.state);
       const names = await engine.read((_, registry) => namesFrom(registry));
       return { alerts: alerts.map((a) => apiAlert(a, names)) };
@@ -275,17 +273,10 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
       }
       if (from && to && Date.parse(from) >= Date.parse(to))
         throw new HttpProblem('invalid-request', 'from must be before to');
-      await engine.sync();
-      const alerts = await listAlerts(ctx, op.id);
-      const sitrep = await engine.read((state, registry) =>
-        buildSitrep(state, {
-          operationId: op.id,
-          ...(from ? { from: new Date(from).toISOString() } : {}),
-          ...(to ? { to: new Date(to).toISOString() } : {}),
-          mandates: registry.mandates,
-          alerts,
-        }),
-      );
+      const sitrep = await operationSitrep(ctx, op.id, {
+        ...(from ? { from: new Date(from).toISOString() } : {}),
+        ...(to ? { to: new Date(to).toISOString() } : {}),
+      });
       const name = `sitrep-${fileSafe(op.id)}`;
       if (format === 'json') return sitrep;
       if (format === 'pdf') {
@@ -320,9 +311,7 @@ export const opsRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req, reply) => {
       const op = await visibleOperation(ctx, req.access, req.params.id, 'ops:read');
       const table = req.query.table ?? 'movements';
-      const csv = await engine.read((state) =>
-        table === 'totals' ? operationTotalsHxl(state, op.id) : operationMovementsHxl(state, op.id),
-      );
+      const csv = await operationHxl(ctx, op.id, table);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${fileSafe(op.id)}-${table}.hxl.csv"`)

@@ -11,9 +11,11 @@ import { type Ctx, nowIso } from '../ctx.js';
 import type { NewEntry } from '../custody/entry.js';
 import { appendEntries, maybeCheckpoint } from '../custody/service.js';
 import { nextValues } from '../store/counters.js';
+import { COMPARTMENT_NAME } from '../vault/service.js';
 import { transitionAlert } from './alerts.js';
 import { alertId, opsEngine, type StoredAlert } from './engine.js';
 import { OpsError } from './errors.js';
+import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
 import {
   type Convoy,
   type Mandate,
@@ -30,7 +32,7 @@ import {
   verifySignedText,
   wireSigningText,
 } from './observation-signing.js';
-import { validateObservation } from './observation-validation.js';
+import { isOpsId, validateObservation } from './observation-validation.js';
 import { appendStatusChange, validateStatusHistory } from './operation-status.js';
 import { operationContext } from './reconcile-state.js';
 import {
@@ -47,9 +49,7 @@ import {
   selectOperations,
 } from './repo.js';
 import { type LearnedSegment, learnSegmentTimes } from './segment-learning.js';
-
-const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+import { buildSitrep, type Sitrep } from './sitrep.js';
 
 /** OperationPlan is everything needed to set up operations at once (the demo, `POST` bundles). */
 export interface OperationPlan {
@@ -79,8 +79,8 @@ export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: str
       if (row) invalid(`${table} ${row.id} already exists`);
     }
   };
-  for (const id of new Set([...plan.operations.map((o) => o.id)])) {
-    if (existing.some((o) => o.id === id)) invalid(`operation ${id} already exists`);
+  for (const op of plan.operations) {
+    if (existing.some((o) => o.id === op.id)) invalid(`operation ${op.id} already exists`);
   }
   if (new Set(plan.operations.map((o) => o.id)).size !== plan.operations.length)
     invalid('an operation id is repeated');
@@ -103,11 +103,11 @@ export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: str
   const opIds = new Set(plan.operations.map((o) => o.id));
   const convoyIds = new Set(plan.convoys.map((c) => c.id));
   for (const c of plan.convoys) {
-    if (!ID.test(c.id) || !opIds.has(c.operationId)) invalid(`convoy ${c.id} names no operation in the plan`);
+    if (!isOpsId(c.id) || !opIds.has(c.operationId)) invalid(`convoy ${c.id} names no operation in the plan`);
   }
   const vehicleIds = new Set<string>();
   for (const v of plan.vehicles) {
-    if (!ID.test(v.id) || vehicleIds.has(v.id))
+    if (!isOpsId(v.id) || vehicleIds.has(v.id))
       invalid(`vehicle id ${JSON.stringify(v.id)} is malformed or repeated`);
     vehicleIds.add(v.id);
     if (!opIds.has(v.operationId)) invalid(`vehicle ${v.id} names no operation in the plan`);
@@ -139,8 +139,9 @@ function invalid(message: string): never {
 }
 
 function checkOperation(op: StoredOperation, known: Set<string>, mandateIds: Set<string>): void {
-  if (!ID.test(op.id)) invalid(`operation id ${JSON.stringify(op.id)} is malformed`);
-  if (!COMPARTMENT.test(op.compartment)) invalid('compartment must be lowercase letters, digits and dashes');
+  if (!isOpsId(op.id)) invalid(`operation id ${JSON.stringify(op.id)} is malformed`);
+  if (!COMPARTMENT_NAME.test(op.compartment))
+    invalid('compartment must be lowercase letters, digits and dashes');
   if (op.name.trim() === '' || op.name.length > 300)
     invalid('an operation needs a name of at most 300 characters');
   if (!Number.isSafeInteger(op.plannedPeople) || op.plannedPeople < 0) invalid('planned people must be ≥ 0');
@@ -149,7 +150,7 @@ function checkOperation(op: StoredOperation, known: Set<string>, mandateIds: Set
     if (!known.has(link.other) || link.other === op.id) invalid(`link to unknown operation ${link.other}`);
   }
   for (const p of op.route) {
-    if (!ID.test(p.id)) invalid(`route point id ${JSON.stringify(p.id)} is malformed`);
+    if (!isOpsId(p.id)) invalid(`route point id ${JSON.stringify(p.id)} is malformed`);
     const place = p.place as { lat?: unknown; lon?: unknown; pcode?: unknown };
     if (!('pcode' in place) && (typeof place.lat !== 'number' || typeof place.lon !== 'number')) {
       invalid(`route point ${p.id} needs a P-code or coordinates`);
@@ -520,6 +521,36 @@ export async function listAlerts(ctx: Ctx, operationId: string, state?: string):
     .orderBy('id');
   if (state) q = q.where('state', '=', state);
   return (await q.execute()).map(alertFromRow);
+}
+
+/**
+ * operationSitrep builds an operation's situation report for a period (ISO `from` inclusive, `to`
+ * exclusive), with the mandates and the stored alerts' lifecycle: what the API and the CLI render.
+ */
+export async function operationSitrep(
+  ctx: Ctx,
+  operationId: string,
+  period: { readonly from?: string; readonly to?: string } = {},
+): Promise<Sitrep> {
+  const engine = opsEngine(ctx);
+  await engine.sync(); // the stored alerts below must be the current ones
+  const alerts = await listAlerts(ctx, operationId);
+  return engine.read((state, registry) =>
+    buildSitrep(state, {
+      operationId,
+      ...(period.from ? { from: period.from } : {}),
+      ...(period.to ? { to: period.to } : {}),
+      mandates: registry.mandates,
+      alerts,
+    }),
+  );
+}
+
+/** operationHxl returns an operation's HXL CSV: movements per day and route point, or its totals. */
+export function operationHxl(ctx: Ctx, operationId: string, table: 'movements' | 'totals'): Promise<string> {
+  return opsEngine(ctx).read((state) =>
+    table === 'totals' ? operationTotalsHxl(state, operationId) : operationMovementsHxl(state, operationId),
+  );
 }
 
 /** getAlert returns a stored alert by id, or throws OpsError('UNKNOWN_ALERT'). */

@@ -18,7 +18,8 @@ import { normaliseProvenance, type Provenance } from './provenance.js';
 import type { ItemTable } from './tables.js';
 
 export const DEFAULT_COMPARTMENT = 'general';
-const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** COMPARTMENT_NAME is what a compartment may be called: lowercase letters, digits, dashes. */
+export const COMPARTMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const MAX_METADATA_BYTES = 64 * 1024;
 const MAX_TITLE = 500;
 
@@ -197,7 +198,7 @@ function itemRow(s: StagedItem, seq: number, at: string): Insertable<ItemTable> 
 
 function validateInput(input: ItemInput): void {
   normaliseProvenance(input.provenance);
-  if (input.compartment !== undefined && !COMPARTMENT.test(input.compartment)) {
+  if (input.compartment !== undefined && !COMPARTMENT_NAME.test(input.compartment)) {
     throw new VaultError('INVALID_INPUT', 'compartment must be lowercase letters, digits and dashes');
   }
   if (input.metadata !== undefined) {
