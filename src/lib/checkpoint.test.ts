@@ -27,11 +27,11 @@ const v: {
   checkpoint: SignedCheckpoint;
   additionalCheckpoints: SignedCheckpoint[];
   noteCases: { name: string; note: string; expect: 'valid' | 'invalid'; expectError?: string }[];
-} = JSON.parse(readFileSync(new URL('../../../shared/vectors/checkpoint.json', import.meta.url), 'utf8'));
+} = JSON.parse(readFileSync(new URL('../../test/vectors/checkpoint.json', import.meta.url), 'utf8'));
 const merkle: {
   inclusion: { index: number; size: number; leafHash: string; proof: string[] }[];
   consistency: { old: number; new: number; proof: string[] }[];
-} = JSON.parse(readFileSync(new URL('../../../shared/vectors/merkle.json', import.meta.url), 'utf8'));
+} = JSON.parse(readFileSync(new URL('../../test/vectors/merkle.json', import.meta.url), 'utf8'));
 
 const h = (s: string) => Buffer.from(s, 'hex');
 const signer = parseSignerKey(v.key.signerKey);
@@ -41,7 +41,7 @@ const root64 = v.checkpoint.rootBase64;
 /** fails returns an assert.throws matcher for a CheckpointError with `code`. */
 const fails = (code: CheckpointErrorCode) => (e: unknown) => e instanceof CheckpointError && e.code === code;
 
-describe('checkpoints against shared/vectors/checkpoint.json', () => {
+describe('checkpoints against test/vectors/checkpoint.json', () => {
   for (const cp of all) {
     it(`formats, signs, opens and parses the checkpoint of size ${cp.size} byte for byte`, () => {
       const fields = { origin: v.origin, size: cp.size, root: h(cp.rootHex) };

@@ -1,7 +1,7 @@
 /**
  * checkpoint.ts — C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint): the signed statement
  * of a transparency log's size and root, carried in a C2SP signed note (note.ts). Proven by
- * shared/vectors/checkpoint.json (checkpoint.test.ts): bodies and signed notes byte for byte.
+ * test/vectors/checkpoint.json (checkpoint.test.ts): bodies and signed notes byte for byte.
  *
  *   <origin>\n                non-empty; names the log (and, by default, its key)
  *   <size>\n                  decimal ASCII digits, no sign, no leading zeros

@@ -49,7 +49,7 @@ interface Vectors {
   invalidConsistency: ConsistencyCase[];
 }
 const v: Vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/merkle.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/vectors/merkle.json', import.meta.url), 'utf8'),
 );
 const h = (s: string) => Buffer.from(s, 'hex');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -75,7 +75,7 @@ function flipped(proof: readonly Buffer[], k: number): Buffer[] {
   return copy;
 }
 
-describe('merkle against shared/vectors/merkle.json (golang.org/x/mod/sumdb/tlog)', () => {
+describe('merkle against test/vectors/merkle.json (golang.org/x/mod/sumdb/tlog)', () => {
   it('reproduces every leaf hash', () => {
     v.leaves.forEach((l, i) => {
       assert.equal(hex(leafHash(h(l.dataHex))), l.leafHash, `leafHash(leaf ${i})`);

@@ -2,7 +2,7 @@
  * merkle.ts — RFC 6962 §2.1 Merkle hash trees: leaf and node hashes, tree heads, inclusion and
  * consistency proofs generated from stored complete-subtree hashes, and their verifiers
  * (RFC 9162 §2.1.3.2 and §2.1.4.2, which state the RFC 6962 checks as algorithms).
- * Proven byte for byte by shared/vectors/merkle.json (merkle.test.ts).
+ * Proven byte for byte by test/vectors/merkle.json (merkle.test.ts).
  *
  * Storage layout. A log stores the hash of every *complete* subtree: at (level L, index i) the
  * subtree of 2^L leaves covering [i·2^L, (i+1)·2^L); level 0 holds the leaf hashes. Hashes never

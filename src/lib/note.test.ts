@@ -45,7 +45,7 @@ const v: {
   checkpoint: SignedCheckpoint;
   additionalCheckpoints: SignedCheckpoint[];
   noteCases: NoteCase[];
-} = JSON.parse(readFileSync(new URL('../../../shared/vectors/checkpoint.json', import.meta.url), 'utf8'));
+} = JSON.parse(readFileSync(new URL('../../test/vectors/checkpoint.json', import.meta.url), 'utf8'));
 
 const h = (s: string) => Buffer.from(s, 'hex');
 const logSigner = parseSignerKey(v.key.signerKey);
@@ -81,7 +81,7 @@ const unknownLine = (n: number) => {
   return `\u2014 stranger ${raw.toString('base64')}\n`;
 };
 
-describe('keys against shared/vectors/checkpoint.json', () => {
+describe('keys against test/vectors/checkpoint.json', () => {
   for (const key of [v.key, v.otherKey]) {
     it(`reproduces the key hash and both key strings of ${key.keyHashHex}`, () => {
       const pub = h(key.publicKeyHex);
@@ -114,7 +114,7 @@ describe('keys against shared/vectors/checkpoint.json', () => {
   });
 });
 
-describe('signNote and openNote against shared/vectors/checkpoint.json', () => {
+describe('signNote and openNote against test/vectors/checkpoint.json', () => {
   it('reproduces every signed checkpoint byte for byte (Ed25519 is deterministic)', () => {
     for (const cp of [v.checkpoint, ...v.additionalCheckpoints]) {
       assert.equal(signNote(cp.body, logSigner), cp.signedNote, `signNote(body of ${cp.size})`);

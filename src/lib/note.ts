@@ -1,6 +1,6 @@
 /**
  * note.ts — C2SP signed-note (https://c2sp.org/signed-note) with Ed25519, following the rules of
- * golang.org/x/mod/sumdb/note v0.7.0 `Open` and `Sign`. Proven by shared/vectors/checkpoint.json
+ * golang.org/x/mod/sumdb/note v0.7.0 `Open` and `Sign`. Proven by test/vectors/checkpoint.json
  * (note.test.ts): key hash, key strings, signatures byte for byte, and every note case with
  * x/mod's error text. Ed25519 is node:crypto's (RFC 8032, deterministic); no curve code here.
  *
