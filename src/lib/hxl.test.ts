@@ -110,11 +110,11 @@ describe('parseHxl', () => {
       refused(`${head}${'x'.repeat(5000)},1\r\n`, 'HXL_MALFORMED', limits);
       refused(`${head}"${'x'.repeat(5000)}",1\r\n`, 'HXL_MALFORMED', limits);
     });
-    it('parses a large well-formed file in linear time', () => {
+    // Speed is measured by benchmarks, not asserted here: a wall-clock bound fails on a loaded
+    // machine. Parsing a large file whole is what this test pins.
+    it('parses a large well-formed file', () => {
       const big = head + 'x,1\r\n'.repeat(150_000);
-      const started = performance.now();
       assert.equal(parseHxl(big).rows.length, 150_000);
-      assert.ok(performance.now() - started < 2000);
     });
   });
 });

@@ -271,10 +271,10 @@ describe('openNote with hostile input', () => {
     });
   }
 
-  it('parses a near-limit note of 100,000 lines in reasonable time', () => {
-    const t = performance.now();
+  // Speed is for benchmarks (a wall-clock bound fails on a loaded machine); the test pins that a
+  // near-limit note is refused cleanly rather than accepted or crashing.
+  it('refuses a near-limit note of 100,000 lines with a NoteError', () => {
     assert.throws(() => openNote(`${'x\n'.repeat(100_000)}\n${goodLine}`, [logVerifier]), NoteError);
-    assert.ok(performance.now() - t < 1000);
   });
 });
 

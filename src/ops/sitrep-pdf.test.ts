@@ -165,9 +165,7 @@ describe('renderSitrepPdf', () => {
   });
 
   it('spreads many route points and alerts over pages, numbering them', async () => {
-    const start = performance.now();
     const pdf = await renderSitrepPdf(large(25, 120));
-    const ms = performance.now() - start;
     const { texts, pages } = extract(pdf);
     assert.ok(pages >= 3, `${pages} pages`);
     for (let p = 1; p <= pages; p += 1) assert.ok(texts.includes(`Page ${p} of ${pages}`), `page ${p}`);
@@ -188,7 +186,6 @@ describe('renderSitrepPdf', () => {
     assert.ok(texts.includes('Alerts (120)'));
     assert.ok(texts.includes('Alerts (continued)'));
     assert.ok(pdf.length < 200_000, `${pdf.length} bytes`);
-    assert.ok(ms < 5_000, `${ms} ms`);
   });
 
   it('survives hostile text: Arabic, emoji, control characters, a 10,000-character note', async () => {
