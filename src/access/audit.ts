@@ -27,7 +27,9 @@ export type AccessEventKind =
   | 'token-failed'
   | 'denied'
   /** An observation whose device signature did not verify (src/ops/service.ts). */
-  | 'signature-rejected';
+  | 'signature-rejected'
+  /** A legal officer released an item to an RFA despite its consent conditions (src/cases). */
+  | 'consent-override';
 
 export interface NewAccessEvent {
   readonly kind: AccessEventKind;

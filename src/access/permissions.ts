@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'cases:read',
   /** Cases: create, add items, redact, export packages. */
   'cases:write',
+  /** Release an item to a request for assistance although its consent conditions do not cover it. */
+  'consent:override',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -47,7 +49,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   coordinator: ['ops:read', 'ops:write', 'alerts:manage'],
   monitor: ['observations:submit', 'ops:read'],
   investigator: ['items:read', 'items:content', 'items:write', 'log:read', 'cases:read', 'cases:write'],
-  legal: ['items:read', 'items:content', 'log:read', 'cases:read', 'cases:write'],
+  legal: ['items:read', 'items:content', 'log:read', 'cases:read', 'cases:write', 'consent:override'],
   auditor: ['audit:read', 'log:read', 'items:read'],
 });
 

@@ -5,6 +5,7 @@ import * as m0002 from './0002-custody.js';
 import * as m0003 from './0003-access.js';
 import * as m0004 from './0004-ops.js';
 import * as m0005 from './0005-uploads.js';
+import * as m0006 from './0006-cases.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-access': m0003,
   '0004-ops': m0004,
   '0005-uploads': m0005,
+  '0006-cases': m0006,
 };
