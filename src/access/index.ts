@@ -1,5 +1,5 @@
 // What other domains may import from the access layer.
-export { type Access, compartmentFilter, type Grant } from './access.js';
+export { type Access, accessFor, compartmentFilter, type Grant } from './access.js';
 export { recordAccessEvent } from './audit.js';
 export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
 export { AccessError, type AccessErrorCode } from './errors.js';
@@ -11,3 +11,4 @@ export {
   ROLES,
   type Role,
 } from './permissions.js';
+export { findUserId, grantsOf } from './users.js';

@@ -63,6 +63,17 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   'invalid-mandate': { status: 422, title: 'The mandate is not valid' },
   'invalid-status-change': { status: 409, title: 'The operation cannot change to this status now' },
   'invalid-alert-transition': { status: 409, title: 'The alert cannot change to this state now' },
+  'unknown-element': { status: 422, title: 'No such legal element or crime in the checklists' },
+  'unknown-jurisdiction': { status: 422, title: 'The jurisdiction is not recorded' },
+  'invalid-rfa-transition': {
+    status: 409,
+    title: 'The request for assistance cannot change to this status now',
+  },
+  'override-not-allowed': { status: 403, title: 'A consent override needs the legal role and a reason' },
+  'invalid-redaction': { status: 422, title: 'The redaction cannot be applied to this item' },
+  'redaction-tool-missing': { status: 503, title: 'A tool the redaction needs is not installed' },
+  'package-not-ready': { status: 409, title: 'The package is not ready' },
+  'output-exists': { status: 409, title: 'The export output already exists' },
   internal: { status: 500, title: 'Internal error' },
 };
 
@@ -113,6 +124,17 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   PHOTO_NOT_IN_OBSERVATION: 'photo-not-in-observation',
   PHOTO_HASH_MISMATCH: 'photo-hash-mismatch',
   PHOTO_NOT_IMAGE: 'unsupported-media-type',
+  // cases (src/cases/errors.ts)
+  CASE_NOT_FOUND: 'not-found',
+  INVALID_CASE_INPUT: 'invalid-request',
+  UNKNOWN_ELEMENT: 'unknown-element',
+  UNKNOWN_JURISDICTION: 'unknown-jurisdiction',
+  INVALID_RFA_TRANSITION: 'invalid-rfa-transition',
+  OVERRIDE_NOT_ALLOWED: 'override-not-allowed',
+  INVALID_REDACTION: 'invalid-redaction',
+  REDACTION_TOOL_MISSING: 'redaction-tool-missing',
+  PACKAGE_NOT_READY: 'package-not-ready',
+  OUTPUT_EXISTS: 'output-exists',
 };
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */

@@ -8,4 +8,10 @@ import type { OpsTables } from '../ops/tables.js';
 import type { VaultTables } from '../vault/tables.js';
 import type { StoreTables } from './tables.js';
 
-export interface Database extends StoreTables, VaultTables, CustodyTables, AccessTables, OpsTables, CasesTables {}
+export interface Database
+  extends StoreTables,
+    VaultTables,
+    CustodyTables,
+    AccessTables,
+    OpsTables,
+    CasesTables {}

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
+import type { NewEntry } from '../custody/entry.js';
 import { appendEntries, maybeCheckpoint } from '../custody/service.js';
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
@@ -73,11 +74,23 @@ export async function addContent(
   return outcome!;
 }
 
+export interface RecordOptions {
+  /**
+   * More custody entries about the newly inserted items (e.g. a derivative's `redact` entry),
+   * appended after their ingest entries in the same transaction.
+   */
+  readonly extraEntries?: (inserted: readonly Item[]) => NewEntry[];
+}
+
 /**
  * recordItems writes the rows of staged blobs in one transaction: the blob row, the next ERN,
  * the item row. Bytes already held are reported as the existing item unless allowDuplicate.
  */
-export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Promise<AddOutcome[]> {
+export async function recordItems(
+  ctx: Ctx,
+  staged: readonly StagedItem[],
+  options: RecordOptions = {},
+): Promise<AddOutcome[]> {
   if (staged.length === 0) return [];
   const at = nowIso(ctx);
   const outcomes = await ctx.db.transaction().execute(async (trx) => {
@@ -112,6 +125,8 @@ export async function recordItems(ctx: Ctx, staged: readonly StagedItem[]): Prom
       })),
       at,
     );
+    if (options.extraEntries && inserted.length > 0)
+      await appendEntries(trx, options.extraEntries(inserted), at);
     return plan.map((p, i): AddOutcome => {
       if (typeof p !== 'number') return { status: 'duplicate', item: p };
       const item = inserted[p]!;

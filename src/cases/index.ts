@@ -1,0 +1,19 @@
+// What other domains may import from src/cases.
+export { CHECKLISTS, crimeById, elementById } from './checklists/checklists.js';
+export { addCondition, decide, listConditions, overrideConsent } from './consent.js';
+export { addCrime, coverage, linkElement } from './elements.js';
+export { CaseError, type CaseErrorCode } from './errors.js';
+export { type ExportOptions, type ExportResult, exportPackage } from './package/build.js';
+export { type VerifyReport, verifyPackage } from './package/verify.js';
+export { createRfa, getRfa, listRfas, setJurisdiction, setRfaStatus } from './rfa.js';
+export {
+  addEntity,
+  addIncident,
+  addItems,
+  addNote,
+  createCase,
+  findCase,
+  getCase,
+  listCases,
+} from './service.js';
+export { CLI_VIEWER, type Viewer, viewerOf } from './viewer.js';
