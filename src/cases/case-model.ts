@@ -27,7 +27,7 @@ export interface CaseEntity {
   readonly pseudonym: string | null;
   readonly protected: boolean;
   readonly entityRef: string | null;
-  readonly itemErns: readonly string[];
+  readonly itemErns: string[];
 }
 
 export interface CaseItemRef {
@@ -41,17 +41,17 @@ export interface CaseItemRef {
 }
 
 export interface CaseDetail extends CaseSummary {
-  readonly items: readonly CaseItemRef[];
-  readonly entities: readonly CaseEntity[];
-  readonly incidents: readonly {
+  readonly items: CaseItemRef[];
+  readonly entities: CaseEntity[];
+  readonly incidents: {
     id: string;
     incidentRef: string | null;
     title: string;
     occurredOn: string | null;
   }[];
-  readonly notes: readonly { id: string; body: string; at: string; author: string }[];
-  readonly team: readonly { userId: string; role: string; addedAt: string }[];
-  readonly checklists: readonly string[];
+  readonly notes: { id: string; body: string; at: string; author: string }[];
+  readonly team: { userId: string; role: string; addedAt: string }[];
+  readonly checklists: string[];
 }
 
 export function caseFromRow(r: Selectable<LegalCaseTable>): CaseSummary {

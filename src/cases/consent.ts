@@ -38,8 +38,8 @@ export interface Condition {
   readonly id: string;
   readonly subjectKind: SubjectKind;
   readonly subjectRef: string;
-  readonly jurisdictions: readonly string[] | null;
-  readonly purposes: readonly string[] | null;
+  readonly jurisdictions: string[] | null;
+  readonly purposes: string[] | null;
   readonly noDeathPenalty: boolean;
   readonly noSharing: boolean;
   readonly note: string;
@@ -142,7 +142,7 @@ export interface Decision {
   readonly ern: string;
   readonly allowed: boolean;
   /** Why the item is blocked (empty when allowed); each names the condition's subject kind. */
-  readonly reasons: readonly string[];
+  readonly reasons: string[];
   /** Set when a legal officer released the blocked item to this RFA. */
   readonly overrideId: string | null;
 }

@@ -134,8 +134,8 @@ export interface ElementCoverage {
   readonly text: string;
   readonly citation: string;
   readonly notes?: string;
-  readonly supporting: readonly Evidence[];
-  readonly contradicting: readonly Evidence[];
+  readonly supporting: Evidence[];
+  readonly contradicting: Evidence[];
   /** True when nothing supports the element yet. */
   readonly gap: boolean;
 }
@@ -145,13 +145,13 @@ export interface CrimeCoverage {
   readonly title: string;
   readonly citation: string;
   readonly contextual: boolean;
-  readonly elements: readonly ElementCoverage[];
+  readonly elements: ElementCoverage[];
 }
 
 export interface Coverage {
   readonly caseRef: string;
-  readonly crimes: readonly CrimeCoverage[];
-  readonly gaps: readonly string[];
+  readonly crimes: CrimeCoverage[];
+  readonly gaps: string[];
   readonly elements: number;
   readonly covered: number;
 }

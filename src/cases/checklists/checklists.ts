@@ -20,14 +20,14 @@ export interface CrimeDef {
   readonly title: string;
   readonly citation: string;
   readonly contextual: boolean;
-  readonly elements: readonly ElementDef[];
+  readonly elements: ElementDef[];
 }
 
 export interface ChecklistDef {
   readonly id: string;
   readonly title: string;
   readonly source: { readonly instrument: string; readonly url: string; readonly transcription: string };
-  readonly crimes: readonly CrimeDef[];
+  readonly crimes: CrimeDef[];
 }
 
 const FILES = ['rome-statute-elements.json'];

@@ -111,7 +111,13 @@ export async function exportPackage(ctx: Ctx, viewer: Viewer, options: ExportOpt
     }
     await ctx.db
       .updateTable('export_package')
-      .set({ status: 'done', finished_at: nowIso(ctx), bytes: result.bytes, item_count: result.items })
+      .set({
+        status: 'done',
+        finished_at: nowIso(ctx),
+        bytes: result.bytes,
+        item_count: result.items,
+        excluded: JSON.stringify(result.excluded),
+      })
       .where('id', '=', packageId)
       .execute();
     return { ...result, packageId, bagName, out, format: format ?? 'directory' };
