@@ -12,9 +12,12 @@ import { rmSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { generateAleppo2016 } from '../src/demo/aleppo-2016.js';
 import { planScenario } from '../src/demo/load.js';
-import { observationSigningText, wireObservation } from '../src/ops/observation-signing.js';
-import { observationRow } from '../src/ops/repo.js';
-import { submitObservation } from '../src/ops/service.js';
+import {
+  observationRow,
+  observationSigningText,
+  submitObservation,
+  wireObservation,
+} from '../src/ops/index.js';
 import { openStore } from '../src/store/open.js';
 import { scratchDir } from '../test/support/stores.js';
 import { fmt, machineLine, percentile, startBenchPostgres } from './_support.js';

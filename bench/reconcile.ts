@@ -13,24 +13,25 @@ import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto'
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { generateAleppo2016 } from '../src/demo/aleppo-2016.js';
-import type { Convoy, Observation, Operation, Vehicle } from '../src/ops/model.js';
-import {
-  type DeviceKey,
-  deviceKeyFromSeed,
-  observationSigningBytes,
-  signObservation,
-  verifyObservationSignature,
-} from '../src/ops/observation-signing.js';
-import { validateObservation } from '../src/ops/observation-validation.js';
 import {
   applyObservation,
+  type Convoy,
   createReconcileState,
+  type DeviceKey,
+  deviceKeyFromSeed,
+  type Observation,
+  type Operation,
+  observationSigningBytes,
   type ReconcileInput,
   type ReconcileState,
   reconcileAll,
+  signObservation,
+  snapshotState,
   tick,
-} from '../src/ops/reconcile.js';
-import { snapshotState } from '../src/ops/reconcile-snapshot.js';
+  type Vehicle,
+  validateObservation,
+  verifyObservationSignature,
+} from '../src/ops/index.js';
 import { fmt, machineLine, percentile, time } from './_support.js';
 
 const SEED = 2016;

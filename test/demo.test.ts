@@ -6,11 +6,15 @@ import { generateAleppo2016, REFERENCE } from '../src/demo/aleppo-2016.js';
 import { EAST_ID, FUAH_ID } from '../src/demo/aleppo-2016-operations.js';
 import { DEMO_COMPARTMENT, loadAleppo2016 } from '../src/demo/load.js';
 import { rootFromLeafHashes } from '../src/lib/merkle.js';
-import { OpsEngine } from '../src/ops/engine.js';
-import { ALERT_KINDS } from '../src/ops/model.js';
-import { verifySignedText } from '../src/ops/observation-signing.js';
-import { planOperations, storeObservation, storeObservations } from '../src/ops/service.js';
-import { buildSitrep } from '../src/ops/sitrep.js';
+import {
+  ALERT_KINDS,
+  buildSitrep,
+  OpsEngine,
+  planOperations,
+  storeObservation,
+  storeObservations,
+  verifySignedText,
+} from '../src/ops/index.js';
 import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
 
 const scenario = generateAleppo2016();

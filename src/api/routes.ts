@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
-import { opsRoutes } from '../ops/routes.js';
+import { opsRoutes } from '../ops/index.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { uploadRoutes } from '../vault/upload-routes.js';
 

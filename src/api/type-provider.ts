@@ -16,9 +16,16 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyTypeProvider, RawServerDefault } from 'fastify';
 
+/** DeepReadonly lets a handler return the domain's readonly data where a schema says mutable. */
+type DeepReadonly<T> = T extends (infer E)[]
+  ? ReadonlyArray<DeepReadonly<E>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
 export interface TypeBoxTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
-  serializer: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+  serializer: this['schema'] extends TSchema ? DeepReadonly<Static<this['schema']>> : unknown;
 }
 
 /** AttestPlugin is a route plugin with typed schemas and its options (usually `{ ctx }`). */

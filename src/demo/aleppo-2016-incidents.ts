@@ -3,7 +3,7 @@
  * raise one alert kind while the reference totals stay exact: the trip options that stage them on
  * chosen vehicles, and the record of every incident for the loader and the tests.
  */
-import type { AlertKind, Vehicle } from '../ops/model.js';
+import type { AlertKind, Vehicle } from '../ops/index.js';
 import type { TripOptions } from './scenario-trips.js';
 
 /** Incident documents one injected synthetic incident and the alert kind it is meant to raise. */

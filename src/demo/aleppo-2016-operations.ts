@@ -3,7 +3,7 @@
  * routes, status histories (the 16 Dec suspension, the 18 Dec resumption) and thresholds, and the
  * reported totals of two synthetic sources (an agency and a party's media office).
  */
-import type { Observation, Operation } from '../ops/model.js';
+import type { Observation, Operation } from '../ops/index.js';
 import {
   AL_FUAH,
   AL_RASHIDEEN,

@@ -5,7 +5,7 @@
  * gazetteer lacks (Aleppo neighbourhoods, Khan al-Asal, the Jibreen near Aleppo) are ad-hoc points
  * with approximate coordinates and their enclosing unit as context, as its README advises.
  */
-import type { Mandate, PlaceRef } from '../ops/model.js';
+import type { Mandate, PlaceRef } from '../ops/index.js';
 
 // ── Gazetteer places (places.csv rows, copied verbatim) ─────────────────────────────────────────
 

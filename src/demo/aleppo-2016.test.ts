@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ALERT_KINDS, validateMandate } from '../ops/model.js';
-import { verifyObservationSignature } from '../ops/observation-signing.js';
-import { validateObservation } from '../ops/observation-validation.js';
-import { applyObservation, createReconcileState, reconcileAll, tick } from '../ops/reconcile.js';
-import { snapshotState } from '../ops/reconcile-snapshot.js';
-import { buildSitrep } from '../ops/sitrep.js';
+import {
+  ALERT_KINDS,
+  applyObservation,
+  buildSitrep,
+  createReconcileState,
+  reconcileAll,
+  snapshotState,
+  tick,
+  validateMandate,
+  validateObservation,
+  verifyObservationSignature,
+} from '../ops/index.js';
 import { generateAleppo2016, REFERENCE } from './aleppo-2016.js';
 import { EAST_ID, FUAH_ID } from './aleppo-2016-operations.js';
 

@@ -8,8 +8,17 @@
  * kind — is synthetic. The output is plain data for a loader; nothing here does I/O.
  */
 import { createHash } from 'node:crypto';
-import type { Convoy, Mandate, Manifest, Observation, Operation, Vehicle } from '../ops/model.js';
-import { type DeviceKey, deviceKeyFromSeed, signObservation } from '../ops/observation-signing.js';
+import {
+  type Convoy,
+  type DeviceKey,
+  deviceKeyFromSeed,
+  type Mandate,
+  type Manifest,
+  type Observation,
+  type Operation,
+  signObservation,
+  type Vehicle,
+} from '../ops/index.js';
 import { type Incident, injectEastIncident, standingIncidents } from './aleppo-2016-incidents.js';
 import { eastOperation, fuahOperation, reportedTotals, withCompletion } from './aleppo-2016-operations.js';
 import { PARTIES_AGREEMENT, UNGA_71_248, UNSC_2328 } from './aleppo-2016-places.js';

@@ -6,9 +6,14 @@
  */
 import { type Ctx, nowIso } from '../ctx.js';
 import { maybeCheckpoint } from '../custody/service.js';
-import { opsEngine } from '../ops/engine.js';
-import { observationSigningText, verifySignedText } from '../ops/observation-signing.js';
-import { type ObservationToStore, planOperations, storeObservations } from '../ops/service.js';
+import {
+  type ObservationToStore,
+  observationSigningText,
+  opsEngine,
+  planOperations,
+  storeObservations,
+  verifySignedText,
+} from '../ops/index.js';
 import type { Aleppo2016Scenario } from './aleppo-2016.js';
 
 /** The compartment the demo's operations live in, unless the caller names another. */

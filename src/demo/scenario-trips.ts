@@ -6,7 +6,7 @@
  * trip options: a delay on a segment, a hold at a point, a miscount, a second monitor's conflicting
  * count, an unwatched point, a turn-back.
  */
-import type { CategoryCounts, Observation, ObservationKind, Operation, Vehicle } from '../ops/model.js';
+import type { CategoryCounts, Observation, ObservationKind, Operation, Vehicle } from '../ops/index.js';
 import type { Random } from './prng.js';
 
 const MINUTE = 60_000;

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../src/api/server.js';
-import { loadConfig } from '../src/config.js';
-import { REFERENCE } from '../src/demo/aleppo-2016.js';
-import { EAST_ID, FUAH_ID } from '../src/demo/aleppo-2016-operations.js';
-import { parseHxl } from '../src/lib/hxl.js';
-import { ALERT_KINDS } from '../src/ops/model.js';
-import { openStore } from '../src/store/open.js';
-import { type CliResult, runCli } from './support/cli.js';
-import { deviceFor, SMALL_OP, smallPlan } from './support/ops.js';
-import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
+import { type CliResult, runCli } from '../../test/support/cli.js';
+import { deviceFor, SMALL_OP, smallPlan } from '../../test/support/ops.js';
+import { createPgDatabase, DIALECTS, scratchDir } from '../../test/support/stores.js';
+import { buildApp } from '../api/server.js';
+import { loadConfig } from '../config.js';
+import { REFERENCE } from '../demo/aleppo-2016.js';
+import { EAST_ID, FUAH_ID } from '../demo/aleppo-2016-operations.js';
+import { parseHxl } from '../lib/hxl.js';
+import { openStore } from '../store/open.js';
+import { ALERT_KINDS } from './model.js';
 
 const LOGIN = /^ {2}(admin|demo|demo-monitor) +([A-Za-z0-9]{24}) /gm;
 

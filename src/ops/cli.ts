@@ -15,24 +15,16 @@ import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
 import type { Register } from '../cli/main.js';
 import type { Ctx } from '../ctx.js';
 import { visible } from '../lib/display.js';
-import { opsEngine } from './engine.js';
-import { ALERT_KINDS } from './model.js';
-import type { StoredOperation } from './repo.js';
-import { PlanBody } from './schemas.js';
-import {
-  changeStatus,
-  learnTransitTimes,
-  listAlerts,
-  listAllDeviceKeys,
-  type OperationPlan,
-  operationHxl,
-  operationSitrep,
-  planOperations,
-  revokeDeviceKey,
-} from './service.js';
-import { renderSitrepMarkdown } from './sitrep-markdown.js';
-import { renderSitrepPdf } from './sitrep-pdf.js';
-import { alertSummary, apiAlert, namesFrom, operationSummary } from './views.js';
+import { listAlerts } from './alerts/service.js';
+import type { StoredOperation } from './model.js';
+import { listAllDeviceKeys, revokeDeviceKey } from './observations/devices.js';
+import { PlanBody } from './plan/schemas.js';
+import { changeStatus, learnTransitTimes, type OperationPlan, planOperations } from './plan/service.js';
+import { opsEngine } from './reconcile/engine.js';
+import { operationHxl, operationSitrep } from './report/service.js';
+import { renderSitrepMarkdown } from './report/sitrep-markdown.js';
+import { renderSitrepPdf } from './report/sitrep-pdf.js';
+import { alertSummary, apiAlert, namesFrom, operationSummary } from './report/views.js';
 
 const SITREP_FORMATS = ['md', 'json', 'pdf'] as const;
 const HXL_TABLES = ['movements', 'totals'] as const;
@@ -268,15 +260,3 @@ export const registerOps: Register = (program, { io }) => {
       }
     });
 };
-
-/** alertCountsByKind counts stored alerts per kind (every kind listed, zeros included). */
-export async function alertCountsByKind(ctx: Ctx): Promise<Record<string, number>> {
-  const rows = await ctx.db
-    .selectFrom('alert')
-    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('kind')
-    .execute();
-  const counts: Record<string, number> = Object.fromEntries(ALERT_KINDS.map((k) => [k, 0]));
-  for (const r of rows) counts[r.kind] = Number(r.n);
-  return counts;
-}

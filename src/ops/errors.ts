@@ -12,6 +12,8 @@ export type OpsErrorCode =
   | 'INVALID_OPERATION'
   | 'INVALID_STATUS_CHANGE'
   | 'UNKNOWN_OPERATION'
+  /** The caller names a compartment it may not write in (it chose the compartment, so no secret). */
+  | 'COMPARTMENT_FORBIDDEN'
   // Observations
   | 'INVALID_OBSERVATION'
   | 'NEGATIVE_COUNT'
@@ -25,6 +27,8 @@ export type OpsErrorCode =
   | 'INVALID_SIGNATURE'
   | 'INVALID_DEVICE_KEY'
   | 'UNKNOWN_DEVICE_KEY'
+  /** No active device key of the caller's has this id (revocation). */
+  | 'NO_SUCH_DEVICE_KEY'
   | 'DEVICE_KEY_REVOKED'
   | 'UNKNOWN_OBSERVATION'
   | 'PHOTO_NOT_IN_OBSERVATION'
@@ -32,7 +36,10 @@ export type OpsErrorCode =
   | 'PHOTO_NOT_IMAGE'
   // Alerts
   | 'INVALID_ALERT_TRANSITION'
-  | 'UNKNOWN_ALERT';
+  | 'UNKNOWN_ALERT'
+  // Reports and event streams
+  | 'INVALID_PERIOD'
+  | 'TOO_MANY_STREAMS';
 
 /** OpsError is raised by the evacuation-operations domain; `code` says what failed and `details` why. */
 export class OpsError extends AttestError<OpsErrorCode> {}

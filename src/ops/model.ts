@@ -302,3 +302,102 @@ export interface Alert {
   /** StateChangedAt is when a person last acknowledged or resolved it (null while open). */
   readonly stateChangedAt: string | null;
 }
+
+// ── Reconciliation (shared by the derivation and its checks) ───────────────────────────────────
+
+/** MovingTimeline is the sorted list of [start, end) intervals in which an operation was moving. */
+export type MovingTimeline = ReadonlyArray<readonly [number, number]>;
+
+/** OperationContext is an operation with the indexes reconciliation needs, built once. */
+export interface OperationContext {
+  readonly operation: Operation;
+  readonly points: readonly RoutePoint[];
+  readonly pointIndex: ReadonlyMap<string, number>;
+  readonly thresholds: Thresholds;
+  /** When vehicles must have arrived: completion or deadline, whichever is first (epoch ms). */
+  readonly endMs: number | null;
+  readonly timeline: MovingTimeline;
+}
+
+/** TrackedObservation is an observation with its device time parsed once. */
+export interface TrackedObservation {
+  readonly obs: Observation;
+  readonly deviceMs: number;
+}
+
+/** Visit is a vehicle at one route point on one leg: its sightings and the accepted count. */
+export interface Visit {
+  readonly pointId: string;
+  readonly index: number;
+  first: number;
+  last: number;
+  readonly observations: TrackedObservation[];
+  count: number | null;
+  /** Support is how many monitors gave the accepted count. */
+  support: number;
+  categories: CategoryCounts | null;
+  conflict: { values: Record<string, number>; raisedAtMs: number; observationIds: string[] } | null;
+}
+
+/** VehicleDerivation is everything reconciliation keeps about one vehicle. */
+export interface VehicleDerivation {
+  readonly legCount: number;
+  /** Accepted headcount per point on the final leg (null: seen only in group observations). */
+  readonly finalCounts: ReadonlyArray<{
+    readonly pointId: string;
+    readonly count: number | null;
+    readonly atMs: number;
+  }>;
+  readonly arrival: {
+    readonly count: number | null;
+    readonly medical: number;
+    readonly atMs: number;
+    /** Monitors is how many monitors gave the accepted arrival count (1 = single-source). */
+    readonly monitors: number;
+  } | null;
+  /** Open says the vehicle left and has not arrived or turned back on its final leg. */
+  readonly open: boolean;
+  readonly turnedBack: ReadonlyArray<{
+    readonly pointId: string;
+    readonly atMs: number;
+    readonly observationId: string;
+  }>;
+  readonly unmonitored: ReadonlyArray<{ readonly pointId: string; readonly day: string }>;
+  readonly alerts: readonly Alert[];
+  readonly nextWakeAt: number | null;
+}
+
+// ── As stored (the plan with its compartment, alerts with their id, the event stream) ──────────
+
+/** StoredOperation is an operation with what only the store knows: its compartment. */
+export interface StoredOperation extends Operation {
+  readonly compartment: string;
+}
+
+/** Registry is everything reconciliation needs besides observations. */
+export interface Registry {
+  readonly mandates: readonly Mandate[];
+  readonly operations: readonly StoredOperation[];
+  readonly convoys: readonly Convoy[];
+  readonly vehicles: readonly Vehicle[];
+}
+
+/** StoredAlert is an alert as the store keeps it: with its public id, last update and who changed it. */
+export interface StoredAlert extends Alert {
+  readonly id: string;
+  readonly updatedAt: string;
+  /** The user who last acknowledged or resolved it (null: never, or the engine withdrew it). */
+  readonly stateChangedBy: string | null;
+}
+
+/** OpsEventType is the kind of one entry of an operation's event stream. */
+export type OpsEventType = 'observation' | 'status' | 'alert' | 'totals';
+
+/** OpsEvent is one entry of an operation's event stream (Server-Sent Events). */
+export interface OpsEvent {
+  readonly seq: number;
+  readonly operationId: string;
+  readonly type: OpsEventType;
+  readonly data: unknown;
+  readonly at: string;
+}

@@ -125,6 +125,8 @@ export interface AlertTable {
   note: string | null;
   raised_at: string;
   state_changed_at: string | null;
+  /** Who last acknowledged or resolved it (migration 0009); null for the engine's own changes. */
+  state_changed_by: string | null;
   updated_at: string;
 }
 

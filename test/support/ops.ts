@@ -12,11 +12,12 @@ import {
   type DeviceKey,
   deviceKeyFromSeed,
   type ObservationWire,
+  type OperationPlan,
+  registerDeviceKey,
   signSignedText,
   type Vehicle,
   wireSigningText,
 } from '../../src/ops/index.js';
-import { type OperationPlan, registerDeviceKey } from '../../src/ops/service.js';
 
 export const SMALL_OP = 'op-eastern-aleppo';
 

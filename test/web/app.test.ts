@@ -17,7 +17,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../src/access/permissions.js';
 import { createUser, issueSetupLink, resetPassword } from '../../src/access/users.js';
 import { buildApp } from '../../src/api/server.js';
-import { planOperations } from '../../src/ops/service.js';
+import { planOperations } from '../../src/ops/index.js';
 import { PNG_1PX, smallPlan } from '../support/ops.js';
 import { openTestStore, type TestStore } from '../support/stores.js';
 import {

@@ -3,7 +3,7 @@ import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
 import type { Config } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/service.js';
-import { startOpsTimer } from '../../ops/engine.js';
+import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
 import { type OpenStore, openStore } from '../../store/open.js';
 import { configFrom } from '../context.js';

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { OpsError } from '../errors.js';
+import { at } from '../fixtures.js';
 import {
   acknowledgeAlert,
   derivedAlert,
   mergeDerivedAlert,
   resolveAlert,
   withdrawnAlertResolution,
-} from './alerts.js';
-import { OpsError } from './errors.js';
-import { at } from './fixtures.js';
+} from './lifecycle.js';
 
 const alert = derivedAlert({
   key: 'people-unaccounted:v1:0:o',

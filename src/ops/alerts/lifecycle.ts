@@ -3,8 +3,8 @@
  * with a stable key; the store keeps the people's side: open → acknowledged → resolved, each with a
  * note. `mergeDerivedAlert` re-raises an existing key by updating its evidence, never duplicating.
  */
-import { OpsError } from './errors.js';
-import type { Alert, AlertEvidence, AlertKind, AlertSeverity, AlertState, AlertSubject } from './model.js';
+import { OpsError } from '../errors.js';
+import type { Alert, AlertEvidence, AlertKind, AlertSeverity, AlertState, AlertSubject } from '../model.js';
 
 /** alertKey returns the stable dedup key of an alert: its kind and the parts naming its subject. */
 export function alertKey(kind: AlertKind, ...parts: Array<string | number>): string {

@@ -6,9 +6,10 @@
  * that events written by another server process also arrive.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../api/problems.js';
-import type { Ctx } from '../ctx.js';
-import type { OpsEngine } from './engine.js';
+import type { Ctx } from '../../ctx.js';
+import { OpsError } from '../errors.js';
+import { eventsAfter, lastEventSeq } from '../repo/events.js';
+import { opsBus } from './publish.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A person has a few tabs and devices open; more streams than this is a leak or an attack. */
@@ -30,7 +31,6 @@ export function formatEvent(seq: number, type: string, data: string): string {
 
 export async function streamOperationEvents(
   ctx: Ctx,
-  engine: OpsEngine,
   operationId: string,
   userId: string,
   req: FastifyRequest,
@@ -38,7 +38,7 @@ export async function streamOperationEvents(
 ): Promise<void> {
   const open = openStreams.get(userId) ?? 0;
   if (open >= MAX_STREAMS_PER_USER) {
-    throw new HttpProblem('too-many-streams', `at most ${MAX_STREAMS_PER_USER} open event streams per user`);
+    throw new OpsError('TOO_MANY_STREAMS', `at most ${MAX_STREAMS_PER_USER} open event streams per user`);
   }
   // Counted before the first await, so concurrent requests cannot all pass the check.
   openStreams.set(userId, open + 1);
@@ -52,14 +52,7 @@ export async function streamOperationEvents(
   const follow = query.follow !== 'false' && query.follow !== '0';
   let after = parseLastEventId(req.headers['last-event-id']) ?? parseLastEventId(query.lastEventId);
   try {
-    if (after === null) {
-      const row = await ctx.db
-        .selectFrom('ops_event')
-        .select((eb) => eb.fn.max('seq').as('max'))
-        .where('operation_id', '=', operationId)
-        .executeTakeFirst();
-      after = row?.max === null || row?.max === undefined ? 0 : Number(row.max);
-    }
+    if (after === null) after = await lastEventSeq(ctx.db, operationId);
   } catch (err) {
     release();
     throw err;
@@ -89,18 +82,11 @@ export async function streamOperationEvents(
       do {
         again = false;
         for (;;) {
-          const rows = await ctx.db
-            .selectFrom('ops_event')
-            .selectAll()
-            .where('operation_id', '=', operationId)
-            .where('seq', '>', after!)
-            .orderBy('seq')
-            .limit(BATCH)
-            .execute();
+          const rows = await eventsAfter(ctx.db, operationId, after!, BATCH);
           if (closed) return;
           for (const row of rows) {
-            res.write(formatEvent(Number(row.seq), row.type, row.data));
-            after = Number(row.seq);
+            res.write(formatEvent(row.seq, row.type, row.data));
+            after = row.seq;
           }
           if (rows.length < BATCH) break;
         }
@@ -111,23 +97,24 @@ export async function streamOperationEvents(
       running = false;
     }
   };
+  const bus = opsBus(ctx);
   const onEvent = (id: string) => {
     if (id === operationId) void flush();
   };
-  engine.bus.on('event', onEvent);
+  bus.on('event', onEvent);
   const poll = setInterval(() => void flush(), POLL_MS);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const close = () => {
     if (closed) return;
     closed = true;
     release();
-    engine.bus.off('event', onEvent);
-    engine.bus.off('close', close);
+    bus.off('event', onEvent);
+    bus.off('close', close);
     clearInterval(poll);
     clearInterval(heartbeat);
     res.end();
   };
-  engine.bus.on('close', close);
+  bus.on('close', close);
   req.raw.on('close', close);
   res.on('close', close);
   res.on('error', close);

@@ -6,10 +6,11 @@
  * observation names: a photo cannot be swapped after the fact, and a re-send is a duplicate.
  */
 import type { Readable } from 'node:stream';
-import type { Ctx } from '../ctx.js';
-import { recordItems, stageContent } from '../vault/service.js';
-import { opsEngine } from './engine.js';
-import { OpsError } from './errors.js';
+import type { Ctx } from '../../ctx.js';
+import { recordItems, stageContent } from '../../vault/service.js';
+import { OpsError } from '../errors.js';
+import { opsEngine } from '../reconcile/engine.js';
+import { selectByClientId } from '../repo/observations.js';
 import type { Submitter } from './service.js';
 
 export interface PhotoOutcome {
@@ -32,11 +33,7 @@ export async function attachPhoto(
   sha256: string,
   bytes: Readable,
 ): Promise<PhotoOutcome> {
-  const row = await ctx.db
-    .selectFrom('observation')
-    .select(['monitor_id', 'operation_id', 'device_time', 'photo_sha256'])
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+  const row = await selectByClientId(ctx.db, clientId);
   const operation = row
     ? await opsEngine(ctx).read((_, registry) => registry.operations.find((o) => o.id === row.operation_id))
     : undefined;

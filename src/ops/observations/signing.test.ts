@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson } from '../lib/canonical-json.js';
-import { sighting } from './fixtures.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
+import { sighting } from '../fixtures.js';
 import {
   deviceKeyFromSeed,
   observationFromWire,
@@ -10,7 +10,7 @@ import {
   verifyObservationSignature,
   wireObservation,
   wireSigningText,
-} from './observation-signing.js';
+} from './signing.js';
 
 /** nonCanonical sets the unused low bits of the last base64 digit: same bytes, second spelling. */
 function nonCanonical(b64: string): string {

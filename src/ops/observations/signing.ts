@@ -7,8 +7,8 @@
  * 32 bytes in base64 and are wrapped in SPKI DER (RFC 8410 §4) for node:crypto.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
-import type { CategoryCounts, Observation } from './model.js';
+import { type CanonicalValue, canonicalJson } from '../../lib/canonical-json.js';
+import type { CategoryCounts, Observation } from '../model.js';
 
 /** SignedObservation is an observation as signed: everything the device knows, no receipt time. */
 export type SignedObservation = Omit<Observation, 'receivedTime'>;

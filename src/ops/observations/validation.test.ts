@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OpsErrorCode } from './errors.js';
-import { at, sighting, testOperation, testVehicle } from './fixtures.js';
-import type { Observation } from './model.js';
-import { validateObservation } from './observation-validation.js';
+import type { OpsErrorCode } from '../errors.js';
+import { at, sighting, testOperation, testVehicle } from '../fixtures.js';
+import type { Observation } from '../model.js';
+import { validateObservation } from './validation.js';
 
 const vehicles = new Map([
   ['v1', testVehicle('v1')],

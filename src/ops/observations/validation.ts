@@ -5,8 +5,8 @@
  * far in the future. Every field is attacker-controlled (it comes from a device over the network),
  * so sizes are bounded and types are checked rather than trusted.
  */
-import { OpsError } from './errors.js';
-import type { CategoryCounts, Observation, Operation, Vehicle } from './model.js';
+import { OpsError } from '../errors.js';
+import type { CategoryCounts, Observation, Operation, Vehicle } from '../model.js';
 
 /** ValidationContext is what an observation is checked against. */
 export interface ValidationContext {

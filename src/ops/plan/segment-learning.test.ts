@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { at, sighting, testOperation, testVehicle } from './fixtures.js';
-import { reconcileAll } from './reconcile.js';
+import { at, sighting, testOperation, testVehicle } from '../fixtures.js';
+import { reconcileAll } from '../reconcile/reconcile.js';
 import { learnSegmentTimes, withLearnedSegmentTimes } from './segment-learning.js';
 
 describe('learnSegmentTimes', () => {

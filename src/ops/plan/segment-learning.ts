@@ -5,8 +5,8 @@
  * the state) that returns a new operation; the service re-runs `reconcileAll` with it, so the live
  * engine never sees a threshold move under it (which would break incremental = full recompute).
  */
-import type { Operation } from './model.js';
-import type { ReconcileState } from './reconcile-state.js';
+import type { Operation } from '../model.js';
+import type { ReconcileState } from '../reconcile/reconcile-state.js';
 
 /** LearnedSegment is the median observed transit from route point `fromPointId` to the next one. */
 export interface LearnedSegment {

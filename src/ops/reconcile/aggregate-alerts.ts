@@ -4,9 +4,9 @@
  * out of step, and source totals diverging. Each `evaluate…` function re-derives one alert from the
  * state's counters in O(size of its own evidence), so an observation touches only what it changed.
  */
-import { alertKey, derivedAlert } from './alerts.js';
-import type { AlertSeverity } from './model.js';
-import { instantAfterMoving, movingMs } from './operation-status.js';
+import { alertKey, derivedAlert } from '../alerts/lifecycle.js';
+import type { AlertSeverity } from '../model.js';
+import { instantAfterMoving, movingMs } from '../operation-status.js';
 import { type AlertChange, type ReconcileState, scheduleWake, setAlert, utcDay } from './reconcile-state.js';
 
 const MINUTE = 60_000;

@@ -11,11 +11,13 @@
  * whichever process ticks first, and re-writing the same alert is a no-op.
  */
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { type Ctx, nowIso } from '../ctx.js';
-import { nextValues } from '../store/counters.js';
-import { mergeDerivedAlert, withdrawnAlertResolution } from './alerts.js';
-import type { Alert } from './model.js';
+import { type Ctx, nowIso } from '../../ctx.js';
+import { mergeDerivedAlert, withdrawnAlertResolution } from '../alerts/lifecycle.js';
+import { publishEvents } from '../events/publish.js';
+import type { Alert, Registry, StoredAlert } from '../model.js';
+import { alertFromRow, alertRow, selectAlertsByKey, selectAllAlerts, upsertAlerts } from '../repo/alerts.js';
+import { observationsAfter } from '../repo/observations.js';
+import { registryVersion, selectRegistry } from '../repo/operations.js';
 import {
   type AlertChange,
   applyObservation,
@@ -24,46 +26,20 @@ import {
   reconcileAll,
   tick,
 } from './reconcile.js';
-import {
-  alertFromRow,
-  alertRow,
-  observationFromRow,
-  REGISTRY_COUNTER,
-  type Registry,
-  selectRegistry,
-} from './repo.js';
-
-/** StoredAlert is an alert as the store keeps it: with its id and last update. */
-export type StoredAlert = ReturnType<typeof alertFromRow>;
-
-/** OpsEvent is one entry of an operation's event stream (Server-Sent Events). */
-export interface OpsEvent {
-  readonly seq: number;
-  readonly operationId: string;
-  readonly type: 'observation' | 'status' | 'alert' | 'totals';
-  readonly data: unknown;
-  readonly at: string;
-}
 
 /** alertId is the public id of an alert: a digest of its stable key, safe in a URL. */
 export function alertId(key: string): string {
   return `alert-${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 }
 
-const LOAD_BATCH = 5_000;
-
 export class OpsEngine {
-  /** Emits `event` with the operation id after events of that operation were written. */
-  readonly bus = new EventEmitter();
   private state: ReconcileState | null = null;
   private registryData: Registry = { mandates: [], operations: [], convoys: [], vehicles: [] };
   private registryVersion = -1;
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly ctx: Ctx) {
-    this.bus.setMaxListeners(0);
-  }
+  constructor(private readonly ctx: Ctx) {}
 
   /**
    * read syncs with the store, then runs `fn` on the state (no await inside `fn`: the state may
@@ -81,28 +57,6 @@ export class OpsEngine {
     return this.serialised(() => this.syncNow());
   }
 
-  /** publish appends events to the store and tells listeners (SSE streams). */
-  async publish(events: ReadonlyArray<Omit<OpsEvent, 'seq' | 'at'>>): Promise<void> {
-    if (events.length === 0) return;
-    const at = nowIso(this.ctx);
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const first = await nextValues(trx, 'ops-event', events.length);
-      await trx
-        .insertInto('ops_event')
-        .values(
-          events.map((e, i) => ({
-            seq: first + i,
-            operation_id: e.operationId,
-            type: e.type,
-            data: JSON.stringify(e.data),
-            at,
-          })),
-        )
-        .execute();
-    });
-    for (const operationId of new Set(events.map((e) => e.operationId))) this.bus.emit('event', operationId);
-  }
-
   private serialised<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
@@ -111,43 +65,18 @@ export class OpsEngine {
 
   private async syncNow(): Promise<StoredAlert[]> {
     const now = this.ctx.clock().getTime();
-    const version = await this.readRegistryVersion();
+    const version = await registryVersion(this.ctx.db);
     if (this.state === null || version !== this.registryVersion) {
       await this.rebuild(version, now);
       return this.persistAll();
     }
     const changes: AlertChange[] = [];
-    for await (const row of this.observationsAfter(this.lastSeq)) {
-      changes.push(...applyObservation(this.state, observationFromRow(row), now).changes);
-      this.lastSeq = Number(row.seq);
+    for await (const { seq, observation } of observationsAfter(this.ctx.db, this.lastSeq)) {
+      changes.push(...applyObservation(this.state, observation, now).changes);
+      this.lastSeq = seq;
     }
     changes.push(...tick(this.state, now));
     return this.persistChanges(changes);
-  }
-
-  /** observationsAfter yields the stored observations with seq > `after`, in seq order, a page at a time. */
-  private async *observationsAfter(after: number) {
-    for (let from = after; ; ) {
-      const rows = await this.ctx.db
-        .selectFrom('observation')
-        .selectAll()
-        .where('seq', '>', from)
-        .orderBy('seq')
-        .limit(LOAD_BATCH)
-        .execute();
-      yield* rows;
-      if (rows.length < LOAD_BATCH) return;
-      from = Number(rows.at(-1)!.seq);
-    }
-  }
-
-  private async readRegistryVersion(): Promise<number> {
-    const row = await this.ctx.db
-      .selectFrom('counter')
-      .select('value')
-      .where('name', '=', REGISTRY_COUNTER)
-      .executeTakeFirst();
-    return row ? Number(row.value) : 0;
   }
 
   private async rebuild(version: number, now: number): Promise<void> {
@@ -159,9 +88,9 @@ export class OpsEngine {
     };
     const observations = [];
     let lastSeq = 0;
-    for await (const row of this.observationsAfter(0)) {
-      observations.push(observationFromRow(row));
-      lastSeq = Number(row.seq);
+    for await (const { seq, observation } of observationsAfter(this.ctx.db, 0)) {
+      observations.push(observation);
+      lastSeq = seq;
     }
     this.state =
       observations.length > 0 ? reconcileAll(input, observations, now) : createReconcileState(input, now);
@@ -171,7 +100,7 @@ export class OpsEngine {
 
   /** persistAll writes the difference between the derived alerts and the stored ones. */
   private async persistAll(): Promise<StoredAlert[]> {
-    const stored = (await this.ctx.db.selectFrom('alert').selectAll().execute()).map(alertFromRow);
+    const stored = await selectAllAlerts(this.ctx.db);
     const byKey = new Map(stored.map((a) => [a.key, a] as const));
     const nowText = nowIso(this.ctx);
     const next: Array<{ alert: Alert; previous: StoredAlert | undefined }> = [];
@@ -194,16 +123,7 @@ export class OpsEngine {
     // The last change of a key wins: it is the alert's current derivation.
     const last = new Map<string, AlertChange>();
     for (const c of changes) last.set(c.alert.key, c);
-    const keys = [...last.keys()];
-    const stored = new Map<string, StoredAlert>();
-    for (let i = 0; i < keys.length; i += 500) {
-      const rows = await this.ctx.db
-        .selectFrom('alert')
-        .selectAll()
-        .where('key', 'in', keys.slice(i, i + 500))
-        .execute();
-      for (const row of rows) stored.set(row.key, alertFromRow(row));
-    }
+    const stored = await selectAlertsByKey(this.ctx.db, [...last.keys()]);
     const nowText = nowIso(this.ctx);
     const next: Array<{ alert: Alert; previous: StoredAlert | undefined }> = [];
     for (const [key, change] of last) {
@@ -224,28 +144,15 @@ export class OpsEngine {
   ): Promise<StoredAlert[]> {
     const changed = next.filter(({ alert, previous }) => !previous || !sameStored(alert, previous));
     if (changed.length === 0) return [];
-    const rows = changed.map(({ alert }) => alertRow(alertId(alert.key), alert, nowText));
-    await this.ctx.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 200) {
-        await trx
-          .insertInto('alert')
-          .values(rows.slice(i, i + 200))
-          .onConflict((oc) =>
-            oc.column('key').doUpdateSet((eb) => ({
-              severity: eb.ref('excluded.severity'),
-              state: eb.ref('excluded.state'),
-              evidence: eb.ref('excluded.evidence'),
-              note: eb.ref('excluded.note'),
-              raised_at: eb.ref('excluded.raised_at'),
-              state_changed_at: eb.ref('excluded.state_changed_at'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          )
-          .execute();
-      }
-    });
+    const rows = changed.map(({ alert, previous }) =>
+      alertRow(alertId(alert.key), alert, nowText, previous?.stateChangedBy ?? null),
+    );
+    await this.ctx.db.transaction().execute((trx) => upsertAlerts(trx, rows));
     const out = rows.map(alertFromRow);
-    await this.publish(out.map((a) => ({ operationId: a.operationId, type: 'alert' as const, data: a })));
+    await publishEvents(
+      this.ctx,
+      out.map((a) => ({ operationId: a.operationId, type: 'alert' as const, data: a })),
+    );
     return out;
   }
 }

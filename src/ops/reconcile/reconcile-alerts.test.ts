@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { at, reportedTotal, sighting, testOperation, testVehicle } from './fixtures.js';
-import type { AlertKind, Observation, Operation, Vehicle } from './model.js';
+import { at, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
+import type { AlertKind, Observation, Operation, Vehicle } from '../model.js';
 import { applyObservation, createReconcileState, reconcileAll, tick } from './reconcile.js';
 
 interface Scenario {

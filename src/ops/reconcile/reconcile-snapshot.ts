@@ -3,9 +3,8 @@
  * store persists, what the API returns, and what tests compare to prove that the incremental engine
  * and the full recompute agree. Maps become arrays sorted by key; the wake-up heap is left out.
  */
-import type { Alert, VehicleKind } from './model.js';
+import type { Alert, VehicleDerivation, VehicleKind } from '../model.js';
 import type { ReconcileState, Tally } from './reconcile-state.js';
-import type { VehicleDerivation } from './vehicle-derivation.js';
 
 export interface ReconcileSnapshot {
   readonly now: string;

@@ -6,9 +6,9 @@
  * Every tally is a sum of per-vehicle contributions that are subtracted and re-added when a vehicle
  * is re-derived, so the order in which observations arrive cannot change the result.
  */
-import { sameDerivation } from './alerts.js';
-import { OpsError } from './errors.js';
-import { MinHeap } from './min-heap.js';
+import { sameDerivation } from '../alerts/lifecycle.js';
+import { OpsError } from '../errors.js';
+import type { OperationContext, TrackedObservation, VehicleDerivation } from '../model.js';
 import {
   type Alert,
   type Convoy,
@@ -17,9 +17,9 @@ import {
   type Operation,
   type Vehicle,
   type VehicleKind,
-} from './model.js';
-import { completedAtMs, movingTimeline, validateStatusHistory } from './operation-status.js';
-import type { OperationContext, TrackedObservation, VehicleDerivation } from './vehicle-derivation.js';
+} from '../model.js';
+import { completedAtMs, movingTimeline, validateStatusHistory } from '../operation-status.js';
+import { MinHeap } from './min-heap.js';
 
 /** ReconcileInput is the registry the engine reconciles against. */
 export interface ReconcileInput {

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, type Random } from '../demo/prng.js';
-import { OpsError } from './errors.js';
-import { at, iso, reportedTotal, sighting, testOperation, testVehicle } from './fixtures.js';
-import type { Observation, Vehicle } from './model.js';
+import { mulberry32, type Random } from '../../demo/prng.js';
+import { OpsError } from '../errors.js';
+import { at, iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
+import type { Observation, Vehicle } from '../model.js';
 import {
   applyObservation,
   applyStatusChange,

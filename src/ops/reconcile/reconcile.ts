@@ -7,6 +7,11 @@
  * observations arrive: per-vehicle facts are pure functions of that vehicle's observations, and the
  * aggregates are sums of per-vehicle contributions (see reconcile.test.ts, which checks it).
  */
+
+import { OpsError } from '../errors.js';
+import type { Observation, StatusChange, TrackedObservation, VehicleDerivation } from '../model.js';
+import { observationSigningText } from '../observations/signing.js';
+import { appendStatusChange } from '../operation-status.js';
 import {
   evaluateAllStalls,
   evaluateConvoyTurnedBack,
@@ -17,10 +22,6 @@ import {
   recordMovement,
   turnBackGroup,
 } from './aggregate-alerts.js';
-import { OpsError } from './errors.js';
-import type { Observation, StatusChange } from './model.js';
-import { observationSigningText } from './observation-signing.js';
-import { appendStatusChange } from './operation-status.js';
 import {
   type AlertChange,
   createReconcileState,
@@ -33,12 +34,7 @@ import {
   tallyIn,
   utcDay,
 } from './reconcile-state.js';
-import {
-  compareTracked,
-  deriveVehicle,
-  type TrackedObservation,
-  type VehicleDerivation,
-} from './vehicle-derivation.js';
+import { compareTracked, deriveVehicle } from './vehicle-derivation.js';
 
 export type { AlertChange, ReconcileInput, ReconcileState } from './reconcile-state.js';
 export { createReconcileState } from './reconcile-state.js';

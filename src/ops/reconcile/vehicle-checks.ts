@@ -4,9 +4,8 @@
  * overdue segments, excessive dwell at a checkpoint, and missing at arrival. Time-based rules have
  * the form `now ≥ deadline` and push their deadline to `wakes`, so tick knows when to look again.
  */
-import { alertKey, derivedAlert } from './alerts.js';
-import type { Alert, Vehicle } from './model.js';
-import type { OperationContext, Visit } from './vehicle-derivation.js';
+import { alertKey, derivedAlert } from '../alerts/lifecycle.js';
+import type { Alert, OperationContext, Vehicle, Visit } from '../model.js';
 
 const MINUTE = 60_000;
 

@@ -9,32 +9,13 @@
  */
 import type {
   Alert,
-  CategoryCounts,
-  Observation,
-  Operation,
-  RoutePoint,
-  Thresholds,
+  OperationContext,
+  TrackedObservation,
   Vehicle,
-} from './model.js';
-import type { MovingTimeline } from './operation-status.js';
+  VehicleDerivation,
+  Visit,
+} from '../model.js';
 import { checkConflicts, checkDrops, checkDwell, checkMissing, checkTransits } from './vehicle-checks.js';
-
-/** OperationContext is an operation with the indexes reconciliation needs, built once. */
-export interface OperationContext {
-  readonly operation: Operation;
-  readonly points: readonly RoutePoint[];
-  readonly pointIndex: ReadonlyMap<string, number>;
-  readonly thresholds: Thresholds;
-  /** When vehicles must have arrived: completion or deadline, whichever is first (epoch ms). */
-  readonly endMs: number | null;
-  readonly timeline: MovingTimeline;
-}
-
-/** TrackedObservation is an observation with its device time parsed once. */
-export interface TrackedObservation {
-  readonly obs: Observation;
-  readonly deviceMs: number;
-}
 
 /** compareTracked orders observations by device time, then client id (a total order). */
 export function compareTracked(a: TrackedObservation, b: TrackedObservation): number {
@@ -44,51 +25,9 @@ export function compareTracked(a: TrackedObservation, b: TrackedObservation): nu
   );
 }
 
-/** Visit is a vehicle at one route point on one leg: its sightings and the accepted count. */
-export interface Visit {
-  readonly pointId: string;
-  readonly index: number;
-  first: number;
-  last: number;
-  readonly observations: TrackedObservation[];
-  count: number | null;
-  /** Support is how many monitors gave the accepted count. */
-  support: number;
-  categories: CategoryCounts | null;
-  conflict: { values: Record<string, number>; raisedAtMs: number; observationIds: string[] } | null;
-}
-
 interface Leg {
   readonly visits: Map<string, Visit>;
   turnedBack: TrackedObservation | null;
-}
-
-/** VehicleDerivation is everything reconciliation keeps about one vehicle. */
-export interface VehicleDerivation {
-  readonly legCount: number;
-  /** Accepted headcount per point on the final leg (null: seen only in group observations). */
-  readonly finalCounts: ReadonlyArray<{
-    readonly pointId: string;
-    readonly count: number | null;
-    readonly atMs: number;
-  }>;
-  readonly arrival: {
-    readonly count: number | null;
-    readonly medical: number;
-    readonly atMs: number;
-    /** Monitors is how many monitors gave the accepted arrival count (1 = single-source). */
-    readonly monitors: number;
-  } | null;
-  /** Open says the vehicle left and has not arrived or turned back on its final leg. */
-  readonly open: boolean;
-  readonly turnedBack: ReadonlyArray<{
-    readonly pointId: string;
-    readonly atMs: number;
-    readonly observationId: string;
-  }>;
-  readonly unmonitored: ReadonlyArray<{ readonly pointId: string; readonly day: string }>;
-  readonly alerts: readonly Alert[];
-  readonly nextWakeAt: number | null;
 }
 
 /** deriveVehicle derives a vehicle's state from its observations sorted by `compareTracked`. */

@@ -1,51 +1,44 @@
 /**
- * repo.ts — evacuation operations in the database: rows to the plain model (model.ts) and back.
- * No rules live here beyond the mapping; the service decides what may be written.
+ * operations.ts — the plan in the database: mandates, operations (route, mandates, status
+ * history), convoys, vehicles and manifests, rows to the plain model (model.ts) and back, and the
+ * registry counter that tells the engine the plan changed. No rules live here beyond the mapping;
+ * plan/service.ts decides what may be written.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { nextValues } from '../../store/counters.js';
 import type {
-  Alert,
-  AlertEvidence,
-  AlertKind,
-  AlertSeverity,
-  AlertState,
-  AlertSubject,
-  CategoryCounts,
   Convoy,
   Mandate,
   MandateBody,
   Manifest,
-  Observation,
-  ObservationKind,
-  Operation,
   OperationLink,
   OperationStatus,
   PlaceRef,
+  Registry,
   RoutePointKind,
+  StoredOperation,
   Thresholds,
   Vehicle,
   VehicleKind,
-} from './model.js';
-import type { AlertTable, ObservationTable } from './tables.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-/** StoredOperation is an operation with what only the store knows: its compartment. */
-export interface StoredOperation extends Operation {
-  readonly compartment: string;
-}
-
-/** Registry is everything reconciliation needs besides observations. */
-export interface Registry {
-  readonly mandates: readonly Mandate[];
-  readonly operations: readonly StoredOperation[];
-  readonly convoys: readonly Convoy[];
-  readonly vehicles: readonly Vehicle[];
-}
+} from '../model.js';
+import type { Db } from './db.js';
 
 /** REGISTRY_COUNTER is bumped by every change to operations, statuses, convoys or vehicles. */
 export const REGISTRY_COUNTER = 'ops-registry';
+
+/** bumpRegistry tells every engine (this process or another) that the plan changed. */
+export async function bumpRegistry(db: Db): Promise<void> {
+  await nextValues(db, REGISTRY_COUNTER);
+}
+
+/** registryVersion is the registry counter's value (0 before any plan). */
+export async function registryVersion(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('counter')
+    .select('value')
+    .where('name', '=', REGISTRY_COUNTER)
+    .executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
 
 // ── Mandates ────────────────────────────────────────────────────────────────────────────────────
 
@@ -284,89 +277,41 @@ export async function selectRegistry(db: Db): Promise<Registry> {
   return { mandates, operations, convoys, vehicles };
 }
 
-// ── Observations ────────────────────────────────────────────────────────────────────────────────
+// ── Checks the plan service makes before writing ────────────────────────────────────────────────
 
-export function observationRow(
-  obs: Observation,
-  seq: number,
-  signedText: string,
-  signature: string,
-): Selectable<ObservationTable> {
-  return {
-    client_id: obs.clientId,
-    seq,
-    operation_id: obs.operationId,
-    route_point_id: obs.routePointId,
-    kind: obs.kind,
-    device_time: obs.deviceTime,
-    received_time: obs.receivedTime,
-    monitor_id: obs.monitorId,
-    device_key_id: obs.deviceKeyId,
-    source: obs.source,
-    vehicle_ids: JSON.stringify(obs.vehicleIds),
-    headcount: obs.headcount,
-    categories: JSON.stringify(obs.categories),
-    note: obs.note,
-    photo_sha256: JSON.stringify(obs.photoSha256),
-    signed_text: signedText,
-    signature,
-  };
+/** selectMandateIds lists the stored mandates' ids. */
+export async function selectMandateIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('mandate').select('id').execute()).map((r) => r.id);
 }
 
-export function observationFromRow(r: Selectable<ObservationTable>): Observation {
-  return {
-    clientId: r.client_id,
-    operationId: r.operation_id,
-    routePointId: r.route_point_id,
-    kind: r.kind as ObservationKind,
-    deviceTime: r.device_time,
-    receivedTime: r.received_time,
-    monitorId: r.monitor_id,
-    deviceKeyId: r.device_key_id,
-    source: r.source,
-    vehicleIds: JSON.parse(r.vehicle_ids) as string[],
-    headcount: r.headcount === null ? null : Number(r.headcount),
-    categories: JSON.parse(r.categories) as CategoryCounts,
-    note: r.note,
-    photoSha256: JSON.parse(r.photo_sha256) as string[],
-  };
+/** firstTakenId returns one of `ids` that `table` already holds, if any. */
+export async function firstTakenId(
+  db: Db,
+  table: 'vehicle' | 'convoy' | 'manifest',
+  ids: readonly string[],
+): Promise<string | undefined> {
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const row = await db
+      .selectFrom(table)
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + BATCH))
+      .executeTakeFirst();
+    if (row) return row.id;
+  }
+  return undefined;
 }
 
-// ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
-
-export function alertFromRow(
-  r: Selectable<AlertTable>,
-): Alert & { readonly id: string; readonly updatedAt: string } {
-  return {
-    id: r.id,
-    key: r.key,
-    kind: r.kind as AlertKind,
-    severity: r.severity as AlertSeverity,
-    operationId: r.operation_id,
-    subject: { type: r.subject_type as AlertSubject['type'], id: r.subject_id },
-    evidence: JSON.parse(r.evidence) as AlertEvidence,
-    state: r.state as AlertState,
-    note: r.note,
-    raisedAt: r.raised_at,
-    stateChangedAt: r.state_changed_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-export function alertRow(id: string, a: Alert, updatedAt: string): Selectable<AlertTable> {
-  return {
-    id,
-    key: a.key,
-    operation_id: a.operationId,
-    kind: a.kind,
-    severity: a.severity,
-    state: a.state,
-    subject_type: a.subject.type,
-    subject_id: a.subject.id,
-    evidence: JSON.stringify(a.evidence),
-    note: a.note,
-    raised_at: a.raisedAt,
-    state_changed_at: a.stateChangedAt,
-    updated_at: updatedAt,
-  };
+/** updateExpectedMinutes sets a route point's expected transit time to the next point. */
+export async function updateExpectedMinutes(
+  db: Db,
+  operationId: string,
+  pointId: string,
+  minutes: number,
+): Promise<void> {
+  await db
+    .updateTable('route_point')
+    .set({ expected_minutes_to_next: minutes })
+    .where('operation_id', '=', operationId)
+    .where('id', '=', pointId)
+    .execute();
 }

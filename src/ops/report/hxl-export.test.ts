@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateAleppo2016 } from '../demo/aleppo-2016.js';
-import { EAST_ID } from '../demo/aleppo-2016-operations.js';
-import { parseHxl } from '../lib/hxl.js';
+import { generateAleppo2016 } from '../../demo/aleppo-2016.js';
+import { EAST_ID } from '../../demo/aleppo-2016-operations.js';
+import { parseHxl } from '../../lib/hxl.js';
+import { reconcileAll } from '../reconcile/reconcile.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';
-import { reconcileAll } from './reconcile.js';
 
 const scenario = generateAleppo2016({ sign: false });
 const state = reconcileAll(scenario, scenario.observations, Date.parse(scenario.now));

@@ -3,9 +3,9 @@
  * UTC day and route point with the vehicles and people counted there, and one row of totals as in
  * the situation report. Tested by parsing the output back (hxl-export.test.ts).
  */
-import { type HxlCell, type HxlColumn, writeHxl } from '../lib/hxl.js';
-import type { PlaceRef } from './model.js';
-import type { ReconcileState } from './reconcile-state.js';
+import { type HxlCell, type HxlColumn, writeHxl } from '../../lib/hxl.js';
+import type { PlaceRef } from '../model.js';
+import type { ReconcileState } from '../reconcile/reconcile-state.js';
 import { buildSitrep } from './sitrep.js';
 
 export const MOVEMENT_COLUMNS: readonly HxlColumn[] = [

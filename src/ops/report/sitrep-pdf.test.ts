@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { iso, reportedTotal, sighting, testOperation, testVehicle } from './fixtures.js';
-import type { Observation } from './model.js';
-import { reconcileAll } from './reconcile.js';
+import { iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
+import type { Observation } from '../model.js';
+import { reconcileAll } from '../reconcile/reconcile.js';
 import { buildSitrep, type Sitrep, type SitrepAlert } from './sitrep.js';
 import { pdfText, renderSitrepPdf } from './sitrep-pdf.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iso, reportedTotal, sighting, testOperation, testVehicle } from './fixtures.js';
-import type { Observation } from './model.js';
-import { reconcileAll } from './reconcile.js';
+import { iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
+import type { Observation } from '../model.js';
+import { reconcileAll } from '../reconcile/reconcile.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 

@@ -13,9 +13,9 @@ import type {
   Mandate,
   OperationStatus,
   PlaceRef,
-} from './model.js';
-import { statusAt } from './operation-status.js';
-import type { ReconcileState } from './reconcile-state.js';
+} from '../model.js';
+import { statusAt } from '../operation-status.js';
+import type { ReconcileState } from '../reconcile/reconcile-state.js';
 
 export interface SitrepTotals {
   readonly people: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALERT_KINDS } from './model.js';
+import { ALERT_KINDS } from '../model.js';
 import { alertSummary } from './views.js';
 
 describe('alertSummary', () => {

@@ -3,11 +3,9 @@
  * and the stored alerts: the list with totals, one operation's dashboard view (route points with
  * counts, vehicles by state, alerts, linked operations) and a monitor's assignment. Pure functions.
  */
-import type { StoredAlert } from './engine.js';
-import type { Mandate, PlaceRef, StatusChange } from './model.js';
-import { statusAt } from './operation-status.js';
-import type { ReconcileState } from './reconcile-state.js';
-import type { Registry, StoredOperation } from './repo.js';
+import type { Mandate, PlaceRef, Registry, StatusChange, StoredAlert, StoredOperation } from '../model.js';
+import { statusAt } from '../operation-status.js';
+import type { ReconcileState } from '../reconcile/reconcile-state.js';
 import { buildSitrep, type SitrepTotals } from './sitrep.js';
 
 export interface ApiTotals {
@@ -112,6 +110,7 @@ export function apiAlert(a: StoredAlert, names?: Names) {
     raisedAt: a.raisedAt,
     updatedAt: a.updatedAt,
     stateChangedAt: a.stateChangedAt,
+    stateChangedBy: a.stateChangedBy,
     note: a.note,
   };
 }

@@ -5,7 +5,7 @@
  * and missing-at-arrival alerts.
  */
 import { OpsError } from './errors.js';
-import type { Operation, OperationStatus, StatusChange } from './model.js';
+import type { MovingTimeline, Operation, OperationStatus, StatusChange } from './model.js';
 
 const ALLOWED: Readonly<Record<OperationStatus, readonly OperationStatus[]>> = {
   planned: ['active', 'completed'],
@@ -68,9 +68,6 @@ export function completedAtMs(operation: Operation): number | null {
   const done = operation.statusHistory.find((c) => c.status === 'completed');
   return done ? Date.parse(done.at) : null;
 }
-
-/** MovingTimeline is the sorted list of [start, end) intervals in which an operation was moving. */
-export type MovingTimeline = ReadonlyArray<readonly [number, number]>;
 
 /** movingTimeline returns the intervals of `history` with status active or resumed. */
 export function movingTimeline(history: readonly StatusChange[]): MovingTimeline {

@@ -1,0 +1,107 @@
+/**
+ * schemas.ts — request and response schemas of the monitor's routes: device keys, signed
+ * observations and their photos. An observation's schema is strict (no coercion, no stripping):
+ * the server must check the very object the device signed.
+ */
+import { Type } from '@sinclair/typebox';
+import { Id } from '../schema-parts.js';
+import { LIMITS } from './validation.js';
+
+export const DeviceBody = Type.Object(
+  {
+    publicKey: Type.String({
+      minLength: 40,
+      maxLength: 64,
+      description: 'raw 32-byte Ed25519 public key, base64',
+    }),
+    label: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const DeviceResult = Type.Object({ deviceKeyId: Type.String() });
+
+export const DeviceParam = Type.Object(
+  { id: Type.String({ pattern: '^dk-[0-9a-f-]{36}$' }) },
+  { additionalProperties: false },
+);
+
+export const DeviceListSchema = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      createdAt: Type.String(),
+      revokedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const ObservationWireSchema = Type.Object(
+  {
+    clientId: Id,
+    operationId: Id,
+    routePointId: Id,
+    deviceTime: Type.String({ maxLength: 30 }),
+    kind: Type.Union([
+      Type.Literal('departure'),
+      Type.Literal('checkpoint'),
+      Type.Literal('arrival'),
+      Type.Literal('turned-back'),
+      Type.Literal('reported-total'),
+    ]),
+    vehicleIds: Type.Array(Id, { maxItems: LIMITS.vehicles }),
+    // Negative counts pass the schema on purpose: the domain names them (negative-count).
+    headcount: Type.Union([
+      Type.Integer({ minimum: -LIMITS.reportedTotal, maximum: LIMITS.reportedTotal }),
+      Type.Null(),
+    ]),
+    categories: Type.Object(
+      {
+        adults: Type.Optional(Type.Integer({ minimum: -LIMITS.headcount, maximum: LIMITS.reportedTotal })),
+        children: Type.Optional(Type.Integer({ minimum: -LIMITS.headcount, maximum: LIMITS.reportedTotal })),
+        medical: Type.Optional(Type.Integer({ minimum: -LIMITS.headcount, maximum: LIMITS.reportedTotal })),
+        unaccompaniedMinors: Type.Optional(
+          Type.Integer({ minimum: -LIMITS.headcount, maximum: LIMITS.reportedTotal }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    note: Type.Optional(Type.String({ maxLength: LIMITS.noteLength })),
+    // Photos are signed by their SHA-256 (known offline); the bytes follow once it is accepted.
+    photoSha256: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { minItems: 1, maxItems: LIMITS.photos }),
+    ),
+    source: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const SubmissionBody = Type.Object(
+  {
+    deviceKeyId: Type.String({ minLength: 1, maxLength: 100 }),
+    signature: Type.String({ minLength: 1, maxLength: 200 }),
+    observation: ObservationWireSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const SubmitResultSchema = Type.Object({
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
+  id: Type.String(),
+  seq: Type.Integer(),
+  receivedTime: Type.String(),
+});
+
+export const PhotoParams = Type.Object(
+  {
+    clientId: Id,
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PhotoResult = Type.Object({
+  ern: Type.String(),
+  status: Type.Union([Type.Literal('added'), Type.Literal('duplicate')]),
+});
