@@ -184,6 +184,19 @@ const SAMPLES: Record<string, Sample> = {
     },
   },
   'GET /api/items/:ern': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  // search and the gazetteer
+  'GET /api/search': {
+    query: () => ({ q: 'witness statement' }),
+    check: (res, fx, c) => {
+      const body = JSON.parse(res.body) as { results: { ern: string }[]; total: number };
+      const sees = body.results.some((r) => r.ern === fx.ern);
+      assert.equal(sees, c.compartment === WITNESS, `${c.role}@${c.compartment} finds ${fx.ern}`);
+      assert.equal(body.total, sees ? 1 : 0, 'the total counts only what the caller may see');
+    },
+  },
+  'GET /api/places': { query: () => ({ q: 'Foua' }) },
+  'GET /api/places/:pcode': { params: () => ({ pcode: 'C3905' }) },
+  'GET /api/items/:ern/places': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'GET /api/items/:ern/content': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'GET /api/items/:ern/custody': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'POST /api/items': {

@@ -74,6 +74,10 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   'redaction-tool-missing': { status: 503, title: 'A tool the redaction needs is not installed' },
   'package-not-ready': { status: 409, title: 'The package is not ready' },
   'output-exists': { status: 409, title: 'The export output already exists' },
+  'invalid-query': { status: 400, title: 'The search query is not valid' },
+  'query-too-complex': { status: 400, title: 'The search query is too long or too complex' },
+  'invalid-cursor': { status: 400, title: 'The cursor does not belong to this query' },
+  'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
   internal: { status: 500, title: 'Internal error' },
 };
 
@@ -139,6 +143,11 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   REDACTION_TOOL_MISSING: 'redaction-tool-missing',
   PACKAGE_NOT_READY: 'package-not-ready',
   OUTPUT_EXISTS: 'output-exists',
+  // search (src/search/errors.ts)
+  INVALID_QUERY: 'invalid-query',
+  QUERY_TOO_COMPLEX: 'query-too-complex',
+  INVALID_CURSOR: 'invalid-cursor',
+  UNKNOWN_PLACE: 'unknown-place',
 };
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */

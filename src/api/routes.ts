@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
 import { opsRoutes } from '../ops/index.js';
+import { searchRoutes } from '../search/routes.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { uploadRoutes } from '../vault/upload-routes.js';
 
@@ -16,4 +17,10 @@ export interface DomainPluginOptions {
 
 export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
 
-export const DOMAIN_ROUTES: DomainPlugin[] = [custodyRoutes, vaultRoutes, uploadRoutes, opsRoutes];
+export const DOMAIN_ROUTES: DomainPlugin[] = [
+  custodyRoutes,
+  vaultRoutes,
+  uploadRoutes,
+  opsRoutes,
+  searchRoutes as DomainPlugin,
+];

@@ -4,6 +4,7 @@ import { registerCases } from '../cases/cli.js';
 import { registerLog } from '../custody/cli.js';
 import { registerDemo } from '../demo/cli.js';
 import { registerOps } from '../ops/cli.js';
+import { registerSearch } from '../search/cli.js';
 import type { Register } from './main.js';
 
 export const registerExtraCommands: Register[] = [
@@ -12,4 +13,5 @@ export const registerExtraCommands: Register[] = [
   registerOps,
   registerCases,
   registerDemo,
+  registerSearch,
 ];

@@ -5,6 +5,7 @@ import type { AccessTables } from '../access/tables.js';
 import type { CasesTables } from '../cases/tables.js';
 import type { CustodyTables } from '../custody/tables.js';
 import type { OpsTables } from '../ops/tables.js';
+import type { SearchTables } from '../search/tables.js';
 import type { VaultTables } from '../vault/tables.js';
 import type { StoreTables } from './tables.js';
 
@@ -14,4 +15,5 @@ export interface Database
     CustodyTables,
     AccessTables,
     OpsTables,
-    CasesTables {}
+    CasesTables,
+    SearchTables {}

@@ -7,6 +7,7 @@ import * as m0004 from './0004-ops.js';
 import * as m0005 from './0005-uploads.js';
 import * as m0006 from './0006-cases.js';
 import * as m0009 from './0009-ops-alert-actor.js';
+import * as m0010 from './0010-search.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-uploads': m0005,
   '0006-cases': m0006,
   '0009-ops-alert-actor': m0009,
+  '0010-search': m0010,
 };

@@ -1,0 +1,44 @@
+/**
+ * backend.ts — what the search service needs from a database's full-text engine: store a
+ * document's terms, and say how to find and score the documents that match a query. Both
+ * backends receive terms already analysed (src/lib/search-tokens.ts), so they agree on what
+ * matches; only the score differs (BM25 in FTS5, ts_rank in PostgreSQL), and every score is an
+ * integer (× 10⁶) so a cursor compares it exactly.
+ */
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { DialectName } from '../../store/db.js';
+import type { Database } from '../../store/schema.js';
+import type { Match } from '../query/compile.js';
+import { postgresBackend } from './postgres-backend.js';
+import { sqliteBackend } from './sqlite-backend.js';
+
+export interface DocTerms {
+  readonly docId: number;
+  readonly itemId: string;
+  readonly title: readonly string[];
+  readonly body: readonly string[];
+  readonly tags: readonly string[];
+}
+
+/** TextPlan is the FROM clause, the text condition and the score of one query. */
+export interface TextPlan {
+  /** A FROM clause that names search_doc as `d`. */
+  readonly from: RawBuilder<unknown>;
+  readonly where: RawBuilder<unknown>;
+  /** An integer expression; 0 when the query has no positive text. */
+  readonly score: RawBuilder<unknown>;
+}
+
+export interface SearchBackend {
+  /** writeTerms replaces the indexed terms of one document, inside the caller's transaction. */
+  writeTerms(trx: Transaction<Database> | Kysely<Database>, doc: DocTerms): Promise<void>;
+  /** removeTerms drops a document from the full-text index. */
+  removeTerms(trx: Transaction<Database> | Kysely<Database>, docId: number, itemId: string): Promise<void>;
+  /** plan: documents matching `match` (positive), or not matching any of `exclude` alone. */
+  plan(match: Match | null, excludeOnly: Match | null): TextPlan;
+}
+
+/** backendFor chooses the full-text engine of the deployment's database. */
+export function backendFor(dialect: DialectName): SearchBackend {
+  return dialect === 'postgres' ? postgresBackend : sqliteBackend;
+}

@@ -1,0 +1,16 @@
+import { AttestError } from '../lib/errors.js';
+
+export type SearchErrorCode =
+  /** The query does not parse: unbalanced quotes or parentheses, an unknown filter, a bad value. */
+  | 'INVALID_QUERY'
+  /** The query is longer, has more terms or nests deeper than the limits in query/parse.ts. */
+  | 'QUERY_TOO_COMPLEX'
+  /** The cursor was not made by this server for this query. */
+  | 'INVALID_CURSOR'
+  /** place: names no gazetteer place. */
+  | 'UNKNOWN_PLACE'
+  /** No item with this ERN is visible to the caller. */
+  | 'NOT_FOUND';
+
+/** SearchError is raised by search and the gazetteer; `code` says which rule the input broke. */
+export class SearchError extends AttestError<SearchErrorCode> {}

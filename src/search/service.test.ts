@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { itemEntries } from '../custody/service.js';
+import { addContent } from '../vault/service.js';
+import { SearchError } from './errors.js';
+import { indexItem } from './indexer.js';
+import { itemMentions } from './mentions.js';
+import { search } from './service.js';
+
+const add = (s: TestStore, text: string, extra: Record<string, unknown> = {}) =>
+  addContent(s.ctx, Readable.from([Buffer.from(text)]), {
+    originalName: 'note.txt',
+    title: (extra.title as string) ?? text.slice(0, 30),
+    provenance: {
+      source: (extra.source as string) ?? 'field team 3',
+      collectedAt: (extra.collectedAt as string) ?? '2016-12-18',
+      collectedBy: 'monitor-07',
+    },
+    compartment: (extra.compartment as string) ?? 'general',
+    actor: 'user-test',
+    ...(extra.parentItemId ? { parentItemId: extra.parentItemId as string } : {}),
+    ...(extra.metadata ? { metadata: extra.metadata as Record<string, unknown> } : {}),
+  }).then((o) => o.item);
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: search`, () => {
+    let s: TestStore;
+    before(async () => {
+      s = await openTestStore(dialect);
+      for (let i = 1; i <= 25; i++) {
+        await add(s, `Convoy report ${i}: buses counted at the crossing near Foua, checkpoint number ${i}.`, {
+          collectedAt: `2016-12-${String((i % 20) + 1).padStart(2, '0')}`,
+          source: i % 2 ? 'field team 3' : 'news wire',
+        });
+      }
+      await add(s, 'Witness W-17 saw the convoy stopped at the checkpoint near Foua for hours.', {
+        compartment: 'witness',
+        source: 'protected source',
+        collectedAt: '2017-01-05',
+      });
+    });
+    after(async () => s.close());
+
+    describe('when the caller may read only some compartments', () => {
+      it('counts, facets and pages only what they may see (DESIGN rule 7)', async () => {
+        const general = await search(s.ctx, { q: 'convoy', compartments: ['general'], limit: 100 });
+        const all = await search(s.ctx, { q: 'convoy', compartments: 'all', limit: 100 });
+        assert.equal(general.total, 25);
+        assert.equal(all.total, 26);
+        assert.equal(general.results.length, 25);
+        const sources = general.facets.source.map((f) => f.value);
+        assert.ok(!sources.includes('protected source'), sources.join());
+        assert.ok(!general.facets.year.some((y) => y.value === '2017'));
+        assert.equal(
+          general.facets.kind.reduce((n, f) => n + f.count, 0),
+          25,
+        );
+        const witnessOnly = await search(s.ctx, {
+          q: '"protected source" OR W-17',
+          compartments: ['general'],
+        });
+        assert.equal(witnessOnly.total, 0);
+        assert.deepEqual(witnessOnly.facets.admin1, []);
+      });
+      it('answers an empty result for a caller with no compartment', async () => {
+        const none = await search(s.ctx, { q: 'convoy', compartments: [] });
+        assert.deepEqual([none.total, none.results.length, none.next], [0, 0, null]);
+      });
+    });
+
+    describe('paging with the cursor', () => {
+      it('walks every hit once, by relevance and by date', async () => {
+        for (const sort of ['relevance', 'date'] as const) {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let page = 0; page < 10; page++) {
+            const res = await search(s.ctx, {
+              q: 'checkpoint',
+              compartments: ['general'],
+              limit: 7,
+              sort,
+              ...(cursor ? { cursor } : {}),
+            });
+            seen.push(...res.results.map((r) => r.ern));
+            if (!res.next) break;
+            cursor = res.next;
+          }
+          assert.equal(seen.length, 25, sort);
+          assert.equal(new Set(seen).size, 25, `${sort}: no hit twice`);
+        }
+      });
+      it('sorts by date newest first', async () => {
+        const res = await search(s.ctx, { q: 'convoy sort:date', compartments: ['general'], limit: 25 });
+        const dates = res.results.map((r) => r.date);
+        assert.deepEqual(dates, [...dates].sort().reverse());
+      });
+      it('refuses a cursor from another query or a forged one', async () => {
+        const res = await search(s.ctx, { q: 'checkpoint', compartments: ['general'], limit: 5 });
+        assert.ok(res.next);
+        for (const cursor of [res.next, 'abc', 'eyJ4Ijox', `${res.next}x`]) {
+          await assert.rejects(
+            search(s.ctx, { q: 'checkpoint OR convoy', compartments: ['general'], cursor }),
+            (e: unknown) => e instanceof SearchError && e.code === 'INVALID_CURSOR',
+          );
+        }
+      });
+    });
+
+    describe('filters', () => {
+      it('narrows by source, date, ERN and place (everything inside an admin area)', async () => {
+        const bySource = await search(s.ctx, { q: 'convoy source:"news wire"', compartments: 'all' });
+        assert.equal(bySource.total, 12);
+        const byDate = await search(s.ctx, {
+          q: 'convoy after:2016-12-10 before:2016-12-12',
+          compartments: 'all',
+        });
+        assert.ok(byDate.results.every((r) => r.date >= '2016-12-10' && r.date < '2016-12-12'));
+        assert.equal(byDate.total, 2);
+        const byErn = await search(s.ctx, { q: 'ern:ATT-000003', compartments: 'all' });
+        assert.deepEqual(
+          byErn.results.map((r) => r.ern),
+          ['ATT-000003'],
+        );
+        // Foua (C3905) lies in Idleb governorate SY07, district SY0700, sub-district SY070002.
+        for (const place of ['SY07', 'SY0700', 'SY070002', 'C3905', 'Foah']) {
+          const res = await search(s.ctx, { q: `convoy place:${place}`, compartments: ['general'] });
+          assert.equal(res.total, 25, place);
+        }
+        assert.equal((await search(s.ctx, { q: 'convoy place:SY02', compartments: 'all' })).total, 0);
+        assert.equal((await search(s.ctx, { q: 'convoy -place:SY07', compartments: 'all' })).total, 0);
+        const facet = (await search(s.ctx, { q: 'convoy', compartments: ['general'] })).facets;
+        assert.deepEqual(facet.admin1, [{ value: 'SY07', count: 25, name: 'Idleb', nameAr: 'إدلب' }]);
+      });
+      it('refuses a place that the gazetteer does not know', async () => {
+        await assert.rejects(
+          search(s.ctx, { q: 'convoy place:Atlantis', compartments: 'all' }),
+          (e: unknown) => e instanceof SearchError && e.code === 'UNKNOWN_PLACE',
+        );
+      });
+      it('finds by exclusion alone', async () => {
+        const res = await search(s.ctx, { q: '-convoy', compartments: 'all' });
+        assert.equal(res.total, 0);
+      });
+    });
+
+    describe('indexing', () => {
+      it('finds an item by the text of an item derived from it, under the original ERN', async () => {
+        const photo = await add(s, 'image placeholder bytes 7f3a', { title: 'Photo of a burned bus' });
+        await add(s, 'OCR: لافتة مكتوب عليها مستشفى الرحمة في سراقب', {
+          parentItemId: photo.id,
+          title: 'OCR text',
+        });
+        const res = await search(s.ctx, { q: 'مستشفى', compartments: 'all' });
+        assert.deepEqual(
+          res.results.map((r) => r.ern),
+          [photo.ern],
+        );
+        assert.match(res.results[0]!.snippet, /<mark>مستشفى<\/mark>/);
+        const mentions = await itemMentions(s.ctx, photo.ern, 'all');
+        assert.ok(
+          mentions.mentions.some((m) => m.pcode === 'C3916' && m.text === 'سراقب'),
+          JSON.stringify(mentions),
+        );
+      });
+      it('records place mentions in the custody log once, by hash', async () => {
+        const item = await add(s, 'Shelling reported in Khan Sheikhoun and Saraqib.');
+        await search(s.ctx, { q: 'shelling', compartments: 'all' });
+        assert.equal(await indexItem(s.ctx, item.id), 'unchanged');
+        const entries = (await itemEntries(s.ctx, item.id)).filter((e) => e.kind === 'annotate');
+        assert.equal(entries.length, 1);
+        assert.equal(entries[0]!.data?.annotation, 'place-mentions');
+        assert.match(String(entries[0]!.data?.sha256), /^[0-9a-f]{64}$/);
+      });
+      it('indexes metadata values and places given by P-code', async () => {
+        await add(s, 'short note', { metadata: { note: 'Ramouseh crossing log', place: 'C1007' } });
+        const res = await search(s.ctx, { q: 'ramouseh place:SY02', compartments: 'all' });
+        assert.equal(res.total, 1);
+      });
+    });
+
+    describe('hostile queries', () => {
+      it('fail with a SearchError, never a database error', async () => {
+        for (const q of ['"unclosed', '((((((a))))))', 'a'.repeat(600), 'title:x', 'NEAR(', '*', '']) {
+          await assert.rejects(
+            search(s.ctx, { q, compartments: 'all' }),
+            (e: unknown) => e instanceof SearchError,
+            JSON.stringify(q.slice(0, 20)),
+          );
+        }
+      });
+      it('treats engine syntax as words', async () => {
+        for (const q of [
+          'NEAR(convoy buses, 2)',
+          'convoy AND NOT buses',
+          "convoy' OR 1=1 --",
+          'convoy:* | !x',
+        ]) {
+          const res = await search(s.ctx, { q: q.replace('convoy:*', 'convoy*'), compartments: ['general'] });
+          assert.ok(res.total >= 0);
+        }
+      });
+    });
+  });
+}

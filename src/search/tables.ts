@@ -1,0 +1,42 @@
+// Search tables (migration 0010-search). search_fts (SQLite FTS5) and search_doc.tsv
+// (PostgreSQL) are reached only through sql`` in the backends, so they are not declared here.
+export interface SearchDocTable {
+  item_id: string;
+  doc_id: number;
+  ern: string;
+  title: string;
+  kind: string;
+  source: string;
+  compartment: string;
+  /** collected_at when it is a date, else the time the item was added (ISO 8601). */
+  date: string;
+  year: number | null;
+  /** The text that snippets are cut from (metadata values, the item's and derived texts). */
+  body: string;
+  text_sha256: string;
+  indexed_at: string;
+}
+
+export interface SearchPlaceTable {
+  item_id: string;
+  pcode: string;
+  level: number;
+}
+
+export interface PlaceMentionTable {
+  item_id: string;
+  n: number;
+  text_item_id: string;
+  start_offset: number;
+  end_offset: number;
+  surface: string;
+  pcode: string;
+  /** JSON array of P-codes, best first. */
+  candidates: string;
+}
+
+export interface SearchTables {
+  search_doc: SearchDocTable;
+  search_place: SearchPlaceTable;
+  place_mention: PlaceMentionTable;
+}
