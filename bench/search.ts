@@ -1,0 +1,282 @@
+/**
+ * search.ts — `npm run bench -- search [DOCS] [--only sqlite|postgres]`: synthetic documents
+ * (Arabic, English and mixed; lengths drawn from a long-tailed distribution; places from the
+ * gazetteer in both scripts and several spellings), indexed through the real indexer (tagging,
+ * analysis, terms, places) on SQLite FTS5 and PostgreSQL, then a fixed mix of 30 queries
+ * (single words, phrases, OR and exclusions, prefixes, filters, place-area filters, place names
+ * in other spellings) timed through the search service (results, total and facets), against a
+ * `LIKE '%…%'` scan of the same text for the query's first word (results and count) in the
+ * same run. DOCS defaults to 1,000,000.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import type { Ctx } from '../src/ctx.js';
+import { formatErn } from '../src/lib/ern.js';
+import { loadGazetteer } from '../src/search/gazetteer/places.js';
+import { indexItems } from '../src/search/indexer.js';
+import { search } from '../src/search/service.js';
+import { openStore } from '../src/store/open.js';
+import { fmt, machineLine, percentile, startBenchPostgres, time } from './_support.js';
+
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const BATCH = 1000;
+
+// A deterministic generator (mulberry32), so every run indexes the same corpus.
+let seed = 0x5eed;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+const EN = (
+  'convoy buses ambulance checkpoint crossing civilians evacuated wounded detained released shelling airstrike ' +
+  'hospital school market bakery bread water electricity families displaced camp monitors counted manifest ' +
+  'passengers waited hours night morning arrived departed route road village town district governorate report ' +
+  'witness statement injured killed missing children women men elderly medical aid flour medicine trucks'
+).split(' ');
+const AR = (
+  'قافلة حافلات سيارة إسعاف حاجز معبر مدنيين إجلاء جرحى اعتقال إفراج قصف غارة مشفى مدرسة سوق فرن خبز مياه ' +
+  'كهرباء عائلات نازحة مخيم مراقبين قائمة ركاب انتظار ساعات ليلة صباح وصول مغادرة طريق قرية مدينة منطقة محافظة ' +
+  'تقرير شاهد شهادة مصابين قتلى مفقودين أطفال نساء رجال مسنين طبي مساعدات طحين أدوية شاحنات'
+).split(' ');
+const SOURCES = [
+  'field team 1',
+  'field team 2',
+  'field team 3',
+  'news wire',
+  'medical report',
+  'monitor log',
+  'فريق الرصد 1',
+  'وكالة أنباء',
+];
+const KINDS = ['text', 'document', 'image', 'email'];
+
+const places = [...loadGazetteer().places.values()].filter((p) => p.level === 4);
+const variants = loadGazetteer().variants;
+
+function placeName(): string {
+  const r = rand();
+  if (r < 0.15) return pick(variants).variant;
+  const p = pick(places);
+  return r < 0.55 ? p.nameAr : p.nameEn;
+}
+
+/** A document of 5–600 words (log-normal-ish: most are short, a few are long). */
+function makeDoc(i: number): { title: string; text: string; source: string; kind: string; date: string } {
+  const arabic = rand() < 0.45;
+  const mixed = rand() < 0.15;
+  const words = Math.min(600, Math.max(5, Math.round(Math.exp(3 + rand() * 2.2 + rand() * 0.8))));
+  const out: string[] = [];
+  for (let w = 0; w < words; w++) {
+    if (rand() < 0.04) out.push(placeName());
+    else out.push(arabic || (mixed && rand() < 0.5) ? pick(AR) : pick(EN));
+  }
+  const day = new Date(Date.UTC(2012, 0, 1) + Math.floor(rand() * 12 * 365) * 86_400_000);
+  return {
+    title: `${arabic ? pick(AR) : pick(EN)} ${placeName()} ${i}`,
+    text: out.join(' '),
+    source: pick(SOURCES),
+    kind: pick(KINDS),
+    date: day.toISOString().slice(0, 10),
+  };
+}
+
+const QUERIES = [
+  'convoy',
+  'hospital',
+  'قصف',
+  'مشفى',
+  'checkpoint detained',
+  'الحافلات حاجز',
+  '"wounded civilians"',
+  '"سيارة إسعاف"',
+  'bakery OR bread',
+  'مياه OR كهرباء',
+  'convoy -ambulance',
+  'evac*',
+  'مساعد*',
+  'Foua',
+  'الفوعة',
+  "al-Fu'ah",
+  'Kefraya',
+  'Khan Sheikhoun',
+  'معرة النعمان',
+  'Idlib market',
+  'shelling place:SY07',
+  'hospital place:SY02',
+  'قصف place:SY0200',
+  'convoy kind:image',
+  'witness source:"news wire"',
+  'families after:2016 before:2017',
+  'market sort:date',
+  'children missing after:2020',
+  'airstrike place:C3905',
+  'medical aid Saraqib',
+];
+
+const firstWord = (q: string) =>
+  (q.replace(/^[^\p{L}]+/u, '').match(/[\p{L}']+/u)?.[0] ?? q).replace(/\*$/, '');
+
+async function fill(ctx: Ctx): Promise<{ seconds: number }> {
+  seed = 0x5eed;
+  const now = '2026-01-01T00:00:00.000Z';
+  await ctx.db
+    .insertInto('blob')
+    .values({ sha256: '0'.repeat(64), size: 0, media_type: 'application/octet-stream', stored_at: now })
+    .execute();
+  let indexing = 0;
+  for (let start = 1; start <= N; start += BATCH) {
+    const rows: Array<import('kysely').Insertable<import('../src/vault/tables.js').ItemTable>> = [];
+    for (let i = start; i < Math.min(N + 1, start + BATCH); i++) {
+      const d = makeDoc(i);
+      rows.push({
+        id: randomUUID(),
+        ern: formatErn(i),
+        ern_seq: i,
+        blob_sha256: '0'.repeat(64),
+        title: d.title,
+        kind: d.kind,
+        media_type: 'application/octet-stream',
+        original_name: `doc-${i}`,
+        original_name_hex: null,
+        size: 0,
+        source: d.source,
+        collected_at: `${d.date}T00:00:00.000Z`,
+        collected_by: 'bench',
+        compartment: i % 10 === 0 ? 'witness' : 'general',
+        parent_item_id: null,
+        metadata: JSON.stringify({ text: d.text }),
+        created_at: now,
+        created_by: 'bench',
+      });
+    }
+    for (let k = 0; k < rows.length; k += 100)
+      await ctx.db
+        .insertInto('item')
+        .values(rows.slice(k, k + 100))
+        .execute();
+    const t = await time(() =>
+      indexItems(
+        ctx,
+        rows.map((r) => r.id),
+      ),
+    );
+    indexing += t.ms;
+    if ((start - 1) % 50_000 === 0)
+      process.stderr.write(
+        `  ${ctx.dialect}: ${start - 1 + rows.length} docs, ${fmt(((start - 1 + rows.length) / indexing) * 1000, 0)} docs/s\n`,
+      );
+  }
+  await ctx.db
+    .insertInto('counter')
+    .values({ name: 'search-indexed-seq', value: N })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: N }))
+    .execute();
+  return { seconds: indexing / 1000 };
+}
+
+async function indexSize(ctx: Ctx, dir: string): Promise<string> {
+  if (ctx.dialect === 'sqlite') {
+    const r = await sql<{ b: number }>`SELECT sum(pgsize) AS b FROM dbstat WHERE name LIKE 'search_fts%'`
+      .execute(ctx.db)
+      .catch(() => undefined);
+    const text = await sql<{ b: number }>`SELECT sum(pgsize) AS b FROM dbstat WHERE name = 'search_doc'`
+      .execute(ctx.db)
+      .catch(() => undefined);
+    const file = statSync(join(dir, 'attest.sqlite')).size;
+    return `FTS5 ${fmt(Number(r?.rows[0]?.b ?? 0) / 1024 ** 2, 0)} MiB; search_doc (text for snippets) ${fmt(Number(text?.rows[0]?.b ?? 0) / 1024 ** 2, 0)} MiB; file ${fmt(file / 1024 ** 2, 0)} MiB`;
+  }
+  const r = await sql<{
+    idx: number;
+    tbl: number;
+  }>`SELECT pg_relation_size('search_doc_tsv_idx') AS idx, pg_total_relation_size('search_doc') AS tbl`.execute(
+    ctx.db,
+  );
+  return `GIN ${fmt(Number(r.rows[0]!.idx) / 1024 ** 2, 0)} MiB; search_doc with tsvector and indexes ${fmt(Number(r.rows[0]!.tbl) / 1024 ** 2, 0)} MiB`;
+}
+
+async function measure(ctx: Ctx) {
+  const compartments = ['general'];
+  // One warm-up pass, then three timed passes of the whole mix.
+  for (const q of QUERIES) await search(ctx, { q, compartments, limit: 20 });
+  const ours: number[] = [];
+  const bare: number[] = [];
+  const like: number[] = [];
+  let slowest = { q: '', ms: 0 };
+  for (let pass = 0; pass < 3; pass++) {
+    for (const q of QUERIES) {
+      const t = await time(() => search(ctx, { q, compartments, limit: 20 }));
+      ours.push(t.ms);
+      if (t.ms > slowest.ms) slowest = { q, ms: t.ms };
+      bare.push((await time(() => search(ctx, { q, compartments, limit: 20, facets: false }))).ms);
+      const pattern = `%${firstWord(q)}%`;
+      like.push(
+        (
+          await time(async () => {
+            await sql`SELECT item_id, ern, title FROM search_doc WHERE compartment IN ('general') AND (title LIKE ${pattern} OR body LIKE ${pattern}) ORDER BY doc_id LIMIT 20`.execute(
+              ctx.db,
+            );
+            await sql`SELECT count(*) FROM search_doc WHERE compartment IN ('general') AND (title LIKE ${pattern} OR body LIKE ${pattern})`.execute(
+              ctx.db,
+            );
+          })
+        ).ms,
+      );
+    }
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+  };
+  return { ours: stats(ours), bare: stats(bare), like: stats(like), slowest };
+}
+
+console.log(`search benchmark · ${fmt(N, 0)} documents · ${machineLine()}`);
+const pg = only === 'sqlite' ? undefined : await startBenchPostgres();
+try {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    if (only && only !== dialect) continue;
+    const dir = mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
+    const config = loadConfig({
+      ATTEST_DATA: dir,
+      DATABASE_URL: dialect === 'postgres' ? await pg!.newDatabase(`bench_search_${Date.now()}`) : '',
+    });
+    const store = await openStore(config);
+    try {
+      const { seconds } = await fill(store.ctx);
+      if (dialect === 'postgres') await sql`VACUUM ANALYZE search_doc`.execute(store.ctx.db);
+      else await sql`ANALYZE`.execute(store.ctx.db);
+      const size = await indexSize(store.ctx, dir);
+      const m = await measure(store.ctx);
+      console.log(
+        `\n${dialect}: indexed ${fmt(N, 0)} docs in ${fmt(seconds, 1)} s = ${fmt(N / seconds, 0)} docs/s; ${size}`,
+      );
+      console.log(
+        `  search (results + total + facets): p50 ${fmt(m.ours.p50, 2)} ms · p95 ${fmt(m.ours.p95, 2)} ms · p99 ${fmt(m.ours.p99, 2)} ms (slowest: ${m.slowest.q} ${fmt(m.slowest.ms, 1)} ms)`,
+      );
+      console.log(
+        `  search without facets:              p50 ${fmt(m.bare.p50, 2)} ms · p95 ${fmt(m.bare.p95, 2)} ms · p99 ${fmt(m.bare.p99, 2)} ms`,
+      );
+      console.log(
+        `  baseline LIKE '%word%' (page + count): p50 ${fmt(m.like.p50, 2)} ms · p95 ${fmt(m.like.p95, 2)} ms · p99 ${fmt(m.like.p99, 2)} ms`,
+      );
+      console.log(
+        `  p95 ratio search / LIKE: ${fmt(m.ours.p95 / m.like.p95, 3)} (target p95 ≤ 50 ms: ${m.ours.p95 <= 50 ? 'met' : 'NOT met'})`,
+      );
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await pg?.stop();
+}
