@@ -298,6 +298,9 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/ops/devices': {
     body: () => ({ publicKey: deviceKeyFromSeed(randomBytes(32)).publicKeyRawB64, label: 'matrix phone' }),
   },
+  'POST /api/ops/observation-conflicts/resolve': {
+    body: () => ({ deviceKeyId: 'dk-none', clientId: 'none', chosenSha256: null, reason: 'matrix' }),
+  },
   'POST /api/ops/observations': {
     body: async (fx, c) => {
       const device = await deviceFor(fx.ctx, c?.userId ?? 'nobody');

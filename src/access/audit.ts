@@ -26,8 +26,14 @@ export type AccessEventKind =
   | 'token-revoke'
   | 'token-failed'
   | 'denied'
-  /** An observation whose device signature did not verify (src/ops/service.ts). */
+  /** An observation whose device signature did not verify (src/ops/observations/service.ts). */
   | 'signature-rejected'
+  /** An observation signed by a revoked device key (a lost or seized phone still in use). */
+  | 'device-key-revoked'
+  /** A device sent a different signed body under a client id it had used (both kept). */
+  | 'observation-conflict'
+  /** A coordinator chose which body of a conflict stands, with a reason. */
+  | 'observation-conflict-resolved'
   /** A legal officer released an item to an RFA despite its consent conditions (src/cases). */
   | 'consent-override';
 

@@ -129,6 +129,8 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   INVALID_ALERT_TRANSITION: 'invalid-alert-transition',
   UNKNOWN_ALERT: 'not-found',
   UNKNOWN_OBSERVATION: 'not-found',
+  UNKNOWN_CONFLICT: 'not-found',
+  INVALID_CONFLICT_CHOICE: 'invalid-request',
   PHOTO_NOT_IN_OBSERVATION: 'photo-not-in-observation',
   PHOTO_HASH_MISMATCH: 'photo-hash-mismatch',
   PHOTO_NOT_IMAGE: 'unsupported-media-type',

@@ -18,6 +18,7 @@ export const ENTRY_KINDS = [
   'key-rotation',
   'delete-request',
   'observation',
+  'observation-conflict-resolved',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

@@ -31,6 +31,9 @@ export type OpsErrorCode =
   | 'NO_SUCH_DEVICE_KEY'
   | 'DEVICE_KEY_REVOKED'
   | 'UNKNOWN_OBSERVATION'
+  /** No unresolved conflict with this device key and client id that the caller may manage. */
+  | 'UNKNOWN_CONFLICT'
+  | 'INVALID_CONFLICT_CHOICE'
   | 'PHOTO_NOT_IN_OBSERVATION'
   | 'PHOTO_HASH_MISMATCH'
   | 'PHOTO_NOT_IMAGE'

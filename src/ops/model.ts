@@ -154,7 +154,10 @@ export interface Thresholds {
   readonly maxDwellMinutes: number;
   /** Time after completion (or the deadline) before a vehicle is `missing-at-arrival`. */
   readonly arrivalGraceMinutes: number;
-  /** Vehicles per UTC day passing a monitored point unseen before `route-point-unmonitored`. */
+  /**
+   * Vehicles per UTC day passing a monitored point unseen before `route-point-unmonitored`; one
+   * ambulance or vehicle carrying medical cases is always enough.
+   */
   readonly unmonitoredMinVehicles: number;
   /** Allowed spread of sources' totals, in percent of the largest, before `source-totals-diverge`. */
   readonly sourceTolerancePercent: number;
@@ -184,6 +187,8 @@ export interface Operation {
   /** Deadline after which vehicles not arrived are missing even if not completed (ISO time). */
   readonly deadline?: string;
   readonly thresholds?: Partial<Thresholds>;
+  /** Exercise marks a training operation (replayed scenario): shown as such, kept out of real reports. */
+  readonly exercise?: boolean;
 }
 
 // ── Convoys, vehicles, manifests ────────────────────────────────────────────────────────────────
@@ -258,6 +263,29 @@ export interface Observation {
   readonly photoSha256: readonly string[];
 }
 
+/**
+ * observationKey is an observation's identity: the device key that signed it and the client id the
+ * device gave it. Two phones may pick the same client id; neither can silence the other (issue 13.1).
+ */
+export function observationKey(o: Pick<Observation, 'deviceKeyId' | 'clientId'>): string {
+  return `${o.deviceKeyId}\n${o.clientId}`;
+}
+
+/**
+ * ObservationConflict is two or more different signed bodies one device sent under one client id.
+ * Every body is kept as evidence; none counts until a coordinator chooses (or sets all aside).
+ */
+export interface ObservationConflict {
+  readonly operationId: string;
+  readonly deviceKeyId: string;
+  readonly clientId: string;
+  readonly monitorId: string;
+  /** SHA-256 of each body's signed text, sorted. */
+  readonly bodySha256: readonly string[];
+  /** The earliest device time among the bodies (when the conflict began, whatever the arrival order). */
+  readonly deviceTime: string;
+}
+
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
 
 export const ALERT_KINDS = [
@@ -271,6 +299,8 @@ export const ALERT_KINDS = [
   'conflicting-observations',
   'route-point-unmonitored',
   'source-totals-diverge',
+  'conflicting-reports',
+  'point-not-reporting',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -287,6 +317,13 @@ export interface AlertEvidence {
   readonly figures: Readonly<Record<string, number | string | boolean | null>>;
 }
 
+/** AlertStep is one condition an alert went through: its kind and severity, and since when. */
+export interface AlertStep {
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly since: string;
+}
+
 /** Alert is a condition found by reconciliation; `key` is stable so a re-raise updates it. */
 export interface Alert {
   readonly key: string;
@@ -301,6 +338,12 @@ export interface Alert {
   readonly raisedAt: string;
   /** StateChangedAt is when a person last acknowledged or resolved it (null while open). */
   readonly stateChangedAt: string | null;
+  /**
+   * History lists the conditions of the same subject that this one alert stands for, oldest first
+   * (a vehicle overdue, then held, then missing is one alert whose kind escalates). Empty for alerts
+   * that stand for one condition.
+   */
+  readonly history: readonly AlertStep[];
 }
 
 // ── Reconciliation (shared by the derivation and its checks) ───────────────────────────────────
@@ -333,10 +376,30 @@ export interface Visit {
   last: number;
   readonly observations: TrackedObservation[];
   count: number | null;
+  /**
+   * Low and high bound the monitors' figures (equal to `count` when they agree): a disputed count
+   * carries its range, and rules that compare counts use the figure most favourable to "no loss".
+   */
+  low: number | null;
+  high: number | null;
   /** Support is how many monitors gave the accepted count. */
   support: number;
   categories: CategoryCounts | null;
-  conflict: { values: Record<string, number>; raisedAtMs: number; observationIds: string[] } | null;
+  conflict: {
+    values: Record<string, number>;
+    raisedAtMs: number;
+    observationIds: string[];
+    /** Basis says why `count` is used: most monitors gave it, or a tie (the lower figure). */
+    basis: 'majority' | 'tie';
+  } | null;
+}
+
+/** PointReports is what a route point's monitors have reported so far (no news vs bad news). */
+export interface PointReports {
+  /** The latest device time received from this point (epoch ms). */
+  upToMs: number;
+  /** Each monitor who reported here, with their latest device time. */
+  readonly monitors: Map<string, number>;
 }
 
 /** VehicleDerivation is everything reconciliation keeps about one vehicle. */
@@ -362,7 +425,16 @@ export interface VehicleDerivation {
     readonly atMs: number;
     readonly observationId: string;
   }>;
-  readonly unmonitored: ReadonlyArray<{ readonly pointId: string; readonly day: string }>;
+  readonly unmonitored: ReadonlyArray<{
+    readonly pointId: string;
+    readonly day: string;
+    readonly medical: boolean;
+  }>;
+  /**
+   * Awaiting is set while the vehicle is due at `pointId` since `sinceMs` but that point has not
+   * reported past that time: no news, not bad news (it feeds `point-not-reporting`).
+   */
+  readonly awaiting: { readonly pointId: string; readonly sinceMs: number } | null;
   readonly alerts: readonly Alert[];
   readonly nextWakeAt: number | null;
 }

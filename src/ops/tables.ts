@@ -25,6 +25,8 @@ export interface OperationTable {
   /** OperationLink[] JSON. */
   links: string;
   deadline: string | null;
+  /** 1 for an exercise (training) operation (migration 0011). */
+  exercise: number;
   /** Partial<Thresholds> JSON. */
   thresholds: string;
   created_at: string;
@@ -101,6 +103,10 @@ export interface ObservationTable {
   received_time: string;
   monitor_id: string;
   device_key_id: string;
+  /** SHA-256 of `signed_text`: a re-send has the same, a conflicting body another (migration 0011). */
+  body_sha256: string;
+  /** accepted | held (a conflict waits for a coordinator) | chosen | set-aside. */
+  status: string;
   source: string;
   vehicle_ids: string;
   headcount: number | null;
@@ -127,7 +133,20 @@ export interface AlertTable {
   state_changed_at: string | null;
   /** Who last acknowledged or resolved it (migration 0009); null for the engine's own changes. */
   state_changed_by: string | null;
+  /** JSON array of AlertStep (migration 0011). */
+  history: string;
   updated_at: string;
+}
+
+/** ObservationConflictTable holds a coordinator's choice between conflicting bodies (migration 0011). */
+export interface ObservationConflictTable {
+  device_key_id: string;
+  client_id: string;
+  operation_id: string;
+  chosen_sha256: string | null;
+  reason: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
 }
 
 export interface OpsEventTable {
@@ -149,6 +168,7 @@ export interface OpsTables {
   manifest: ManifestTable;
   device_key: DeviceKeyTable;
   observation: ObservationTable;
+  observation_conflict: ObservationConflictTable;
   alert: AlertTable;
   ops_event: OpsEventTable;
 }

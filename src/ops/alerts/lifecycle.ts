@@ -4,7 +4,15 @@
  * note. `mergeDerivedAlert` re-raises an existing key by updating its evidence, never duplicating.
  */
 import { OpsError } from '../errors.js';
-import type { Alert, AlertEvidence, AlertKind, AlertSeverity, AlertState, AlertSubject } from '../model.js';
+import type {
+  Alert,
+  AlertEvidence,
+  AlertKind,
+  AlertSeverity,
+  AlertState,
+  AlertStep,
+  AlertSubject,
+} from '../model.js';
 
 /** alertKey returns the stable dedup key of an alert: its kind and the parts naming its subject. */
 export function alertKey(kind: AlertKind, ...parts: Array<string | number>): string {
@@ -20,6 +28,7 @@ export function derivedAlert(fields: {
   subject: AlertSubject;
   evidence: AlertEvidence;
   raisedAtMs: number;
+  history?: readonly AlertStep[];
 }): Alert {
   return {
     key: fields.key,
@@ -32,6 +41,7 @@ export function derivedAlert(fields: {
     note: null,
     raisedAt: new Date(fields.raisedAtMs).toISOString(),
     stateChangedAt: null,
+    history: fields.history ?? [],
   };
 }
 
@@ -40,8 +50,10 @@ export function sameDerivation(a: Alert, b: Alert): boolean {
   return (
     a.key === b.key &&
     a.severity === b.severity &&
+    a.kind === b.kind &&
     a.raisedAt === b.raisedAt &&
-    JSON.stringify(a.evidence) === JSON.stringify(b.evidence)
+    JSON.stringify(a.evidence) === JSON.stringify(b.evidence) &&
+    JSON.stringify(a.history) === JSON.stringify(b.history)
   );
 }
 

@@ -55,6 +55,8 @@ export const ApiAlertSchema = Type.Object({
   updatedAt: Type.String(),
   stateChangedAt: Type.Union([Type.String(), Type.Null()]),
   stateChangedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The conditions this one alert stands for, oldest first (a vehicle overdue, then missing). */
+  history: Type.Array(Type.Object({ kind: Type.String(), severity: Type.String(), since: Type.String() })),
   note: Type.Union([Type.String(), Type.Null()]),
 });
 

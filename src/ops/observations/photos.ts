@@ -10,7 +10,7 @@ import type { Ctx } from '../../ctx.js';
 import { recordItems, stageContent } from '../../vault/service.js';
 import { OpsError } from '../errors.js';
 import { opsEngine } from '../reconcile/engine.js';
-import { selectByClientId } from '../repo/observations.js';
+import { selectMonitorObservations } from '../repo/observations.js';
 import type { Submitter } from './service.js';
 
 export interface PhotoOutcome {
@@ -33,7 +33,9 @@ export async function attachPhoto(
   sha256: string,
   bytes: Readable,
 ): Promise<PhotoOutcome> {
-  const row = await selectByClientId(ctx.db, clientId);
+  // The caller's own observation with this client id that signed this photo (any of their devices).
+  const rows = await selectMonitorObservations(ctx.db, who.userId, clientId);
+  const row = rows.find((r) => (JSON.parse(r.photo_sha256) as string[]).includes(sha256)) ?? rows[0];
   const operation = row
     ? await opsEngine(ctx).read((_, registry) => registry.operations.find((o) => o.id === row.operation_id))
     : undefined;

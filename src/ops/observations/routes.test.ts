@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { loginAs, type TestCaller } from '../../../test/support/access.js';
-import { deviceFor, PNG_1PX, sighting } from '../../../test/support/ops.js';
+import { deviceFor, PNG_1PX, SMALL_OP, sighting } from '../../../test/support/ops.js';
 import { OPS_COMPARTMENT as COMPARTMENT, opsApp } from '../../../test/support/ops-http.js';
 import { DIALECTS } from '../../../test/support/stores.js';
 
@@ -211,13 +211,123 @@ for (const dialect of DIALECTS) {
       assert.match(item.source, new RegExp(wire.clientId));
     });
 
-    it('answers a different observation under a used client id with client-id-reused', async () => {
-      const { monitor, device, post } = t;
+    it('keeps both bodies of a conflict, holds them, raises conflicting-reports, audits it; a coordinator chooses (issue 13.1)', async () => {
+      const { s, monitor, coordinator, device, post, get } = t;
       const wire = sighting('veh-car-102', 'pt-origin', 'departure', 5, 12);
       assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 201);
+      const entriesBefore = (await t.counts()).entries;
       const res = await post('/api/ops/observations', monitor, device.submission({ ...wire, headcount: 6 }));
-      assert.equal(res.statusCode, 409, res.body);
-      assert.equal(res.json().type, 'https://attest.example/problems/client-id-reused');
+      assert.equal(res.statusCode, 202, res.body);
+      assert.equal(res.json().status, 'held');
+      assert.equal((await t.counts()).entries, entriesBefore + 1, 'the second body is in the custody log');
+      const rows = await s.ctx.db
+        .selectFrom('observation')
+        .select(['status', 'body_sha256', 'headcount'])
+        .where('client_id', '=', wire.clientId)
+        .execute();
+      assert.deepEqual(rows.map((r) => r.status).sort(), ['held', 'held']);
+      const audit = await s.ctx.db
+        .selectFrom('access_event')
+        .selectAll()
+        .where('kind', '=', 'observation-conflict')
+        .execute();
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.target_id, device.deviceKeyId);
+      const alerts = (await get(`/api/ops/operations/${SMALL_OP}/alerts`, coordinator)).json().alerts;
+      const conflict = alerts.find((a: { kind: string }) => a.kind === 'conflicting-reports');
+      assert.ok(conflict, JSON.stringify(alerts.map((a: { kind: string }) => a.kind)));
+      assert.equal(conflict.evidence.figures.bodies, 2);
+      // A re-send of either body is a duplicate, not a third body.
+      assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 200);
+      const six = rows.find((r) => Number(r.headcount) === 6)!.body_sha256;
+      const choose = (caller: typeof coordinator, body: object) =>
+        post('/api/ops/observation-conflicts/resolve', caller, body);
+      const choice = {
+        deviceKeyId: device.deviceKeyId,
+        clientId: wire.clientId,
+        chosenSha256: six,
+        reason: 'the monitor corrected the count on the phone',
+      };
+      assert.equal((await choose(monitor, choice)).statusCode, 403);
+      const outsider = await loginAs(t.app, s.ctx, 'coordinator', ['elsewhere']);
+      assert.equal(
+        (await choose(outsider, choice)).statusCode,
+        404,
+        'outside the compartment: no such conflict',
+      );
+      assert.equal((await choose(coordinator, { ...choice, chosenSha256: 'f'.repeat(64) })).statusCode, 400);
+      const ok = await choose(coordinator, choice);
+      assert.equal(ok.statusCode, 200, ok.body);
+      const after = await s.ctx.db
+        .selectFrom('observation')
+        .select(['status', 'headcount'])
+        .where('client_id', '=', wire.clientId)
+        .execute();
+      assert.deepEqual(after.map((r) => [Number(r.headcount), r.status]).sort(), [
+        [5, 'set-aside'],
+        [6, 'chosen'],
+      ]);
+      const resolved = await s.ctx.db
+        .selectFrom('observation_conflict')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      assert.equal(resolved.resolved_by, coordinator.userId);
+      assert.equal(resolved.reason, choice.reason);
+      const open = (await get(`/api/ops/operations/${SMALL_OP}/alerts?state=open`, coordinator)).json()
+        .alerts;
+      assert.ok(
+        !open.some((a: { kind: string }) => a.kind === 'conflicting-reports'),
+        'the alert is cleared',
+      );
+    });
+
+    it('lets another device use the same client id without silencing the first (issue 13.1)', async () => {
+      const { s, monitor, device, post } = t;
+      const other = await deviceFor(s.ctx, monitor.userId);
+      const wire = sighting('veh-bus-018', 'pt-origin', 'departure', 30, 20, {
+        clientId: 'shared-client-id',
+      });
+      assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 201);
+      const second = await post(
+        '/api/ops/observations',
+        monitor,
+        other.submission({ ...wire, headcount: 31 }),
+      );
+      assert.equal(second.statusCode, 201, second.body);
+      const rows = await s.ctx.db
+        .selectFrom('observation')
+        .select(['status'])
+        .where('client_id', '=', 'shared-client-id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['accepted', 'accepted'],
+      );
+    });
+
+    it('audits the use of a revoked device key (issue 13.9, 12.17)', async () => {
+      const { s, app, monitor, post } = t;
+      const lost = await deviceFor(s.ctx, monitor.userId);
+      await app.inject({
+        method: 'DELETE',
+        url: `/api/ops/devices/${lost.deviceKeyId}`,
+        headers: monitor.headers,
+      });
+      const res = await post(
+        '/api/ops/observations',
+        monitor,
+        lost.submission(sighting('veh-bus-018', 'pt-origin', 'departure', 30, 21)),
+      );
+      assert.equal(res.json().type, 'https://attest.example/problems/unknown-device-key');
+      const audit = await s.ctx.db
+        .selectFrom('access_event')
+        .selectAll()
+        .where('kind', '=', 'device-key-revoked')
+        .where('target_id', '=', lost.deviceKeyId)
+        .execute();
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.target_id, lost.deviceKeyId);
+      assert.equal(audit[0]!.actor_id, monitor.userId);
     });
   });
 }

@@ -12,6 +12,8 @@ import { OpsError } from '../errors.js';
 import { listDeviceKeys, registerDeviceKey, revokeDeviceKey } from './devices.js';
 import { attachPhoto, MAX_PHOTO_BYTES } from './photos.js';
 import {
+  ConflictChoiceBody,
+  ConflictChoiceResult,
   DeviceBody,
   DeviceListSchema,
   DeviceParam,
@@ -21,7 +23,7 @@ import {
   SubmissionBody,
   SubmitResultSchema,
 } from './schemas.js';
-import { submitObservation } from './service.js';
+import { resolveConflict, submitObservation } from './service.js';
 
 const tags = ['operations'];
 
@@ -92,9 +94,10 @@ export const observationRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
       schema: {
         operationId: 'submitObservation',
         tags,
-        summary: 'Submit a signed observation (201 accepted, 200 duplicate, 422 invalid-signature)',
+        summary:
+          'Submit a signed observation (201 accepted, 200 duplicate, 202 held: a different body under a used client id)',
         body: SubmissionBody,
-        response: { 200: SubmitResultSchema, 201: SubmitResultSchema },
+        response: { 200: SubmitResultSchema, 201: SubmitResultSchema, 202: SubmitResultSchema },
       },
     },
     async (req, reply) => {
@@ -109,9 +112,33 @@ export const observationRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
         req.body,
       );
       if (result.status === 'duplicate') return reply.status(200).send(result);
+      if (result.status === 'held') return reply.status(202).send(result);
       req.log.info({ clientId: result.id, seq: result.seq }, 'observation accepted');
       return reply.status(201).send(result);
     },
+  );
+
+  app.post(
+    '/api/ops/observation-conflicts/resolve',
+    {
+      config: { policy: { permission: 'alerts:manage' } },
+      schema: {
+        operationId: 'resolveObservationConflict',
+        tags,
+        summary:
+          'Choose which of the bodies a device sent under one client id stands (or none), with a reason',
+        body: ConflictChoiceBody,
+        response: { 200: ConflictChoiceResult },
+      },
+    },
+    (req) =>
+      resolveConflict(
+        ctx,
+        req.body,
+        req.access.userId ?? 'anonymous',
+        (c) => req.access.can('alerts:manage', c),
+        { ip: req.ip, requestId: req.id },
+      ),
   );
 
   await app.register(async (plain) => {

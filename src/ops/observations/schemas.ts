@@ -87,7 +87,7 @@ export const SubmissionBody = Type.Object(
 );
 
 export const SubmitResultSchema = Type.Object({
-  status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate'), Type.Literal('held')]),
   id: Type.String(),
   seq: Type.Integer(),
   receivedTime: Type.String(),
@@ -104,4 +104,21 @@ export const PhotoParams = Type.Object(
 export const PhotoResult = Type.Object({
   ern: Type.String(),
   status: Type.Union([Type.Literal('added'), Type.Literal('duplicate')]),
+});
+
+export const ConflictChoiceBody = Type.Object(
+  {
+    deviceKeyId: Type.String({ minLength: 1, maxLength: 100 }),
+    clientId: Id,
+    chosenSha256: Type.Union([Type.String({ pattern: '^[0-9a-f]{64}$' }), Type.Null()], {
+      description: 'the SHA-256 of the signed text that stands, or null to set every body aside',
+    }),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConflictChoiceResult = Type.Object({
+  chosenSha256: Type.Union([Type.String(), Type.Null()]),
+  bodies: Type.Integer(),
 });

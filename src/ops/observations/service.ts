@@ -18,7 +18,14 @@ import { publishEvents } from '../events/publish.js';
 import type { Observation } from '../model.js';
 import { opsEngine } from '../reconcile/engine.js';
 import { selectDeviceKey } from '../repo/devices.js';
-import { insertObservations, selectByClientId } from '../repo/observations.js';
+import {
+  bodySha256,
+  insertObservations,
+  selectBodies,
+  setBodiesStatus,
+  upsertConflictResolution,
+} from '../repo/observations.js';
+import { bumpRegistry } from '../repo/operations.js';
 import { type ObservationWire, observationFromWire, verifySignedText, wireSigningText } from './signing.js';
 import { validateObservation } from './validation.js';
 
@@ -37,7 +44,12 @@ export interface Submitter {
 }
 
 export interface SubmitResult {
-  readonly status: 'accepted' | 'duplicate';
+  /**
+   * accepted: new and counted; duplicate: the same signed body again (nothing changes); held: a
+   * different body under a client id this device used before — both are kept as evidence and
+   * neither counts until a coordinator chooses.
+   */
+  readonly status: 'accepted' | 'duplicate' | 'held';
   readonly id: string;
   readonly seq: number;
   readonly receivedTime: string;
@@ -53,6 +65,19 @@ export interface SubmitResult {
 export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submission): Promise<SubmitResult> {
   const key = await selectDeviceKey(ctx.db, sub.deviceKeyId);
   if (!key || key.user_id !== who.userId || key.revoked_at !== null) {
+    // A revoked key still in use is a lost or seized phone: the access audit records the attempt.
+    if (key?.revoked_at) {
+      await recordAccessEvent(ctx, {
+        kind: 'device-key-revoked',
+        outcome: 'refused',
+        actorId: who.userId,
+        targetId: key.id,
+        ip: who.ip ?? null,
+        route: 'POST /api/ops/observations',
+        status: 422,
+        requestId: who.requestId ?? null,
+      });
+    }
     throw new OpsError('UNKNOWN_DEVICE_KEY', 'this device key is not registered to you; register it again');
   }
   const engine = opsEngine(ctx);
@@ -82,8 +107,16 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
       clientId: String(wire.clientId).slice(0, 64),
     });
   }
-  const previous = await existingSubmission(ctx, wire.clientId, signedText);
-  if (previous) return previous;
+  const bodies = await selectBodies(ctx.db, key.id, wire.clientId);
+  const sha = bodySha256(signedText);
+  const same = bodies.find((b) => b.body_sha256 === sha);
+  if (same)
+    return {
+      status: 'duplicate',
+      id: wire.clientId,
+      seq: Number(same.seq),
+      receivedTime: same.received_time,
+    };
 
   const receivedTime = nowIso(ctx);
   const obs = observationFromWire(wire, { monitorId: who.userId, deviceKeyId: key.id, receivedTime });
@@ -99,13 +132,34 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
       errors: errors.map((e) => ({ code: e.code, message: e.message })),
     });
   }
+  if (bodies.length > 0)
+    return holdConflict(ctx, who, {
+      observation: obs,
+      signedText,
+      signature: sub.signature,
+      actorId: who.userId,
+    });
   let seq: number;
   try {
     seq = await storeObservation(ctx, obs, signedText, sub.signature, who.userId);
   } catch (err) {
-    // A concurrent request stored the same client id first: answer as for a re-send.
-    const raced = await existingSubmission(ctx, wire.clientId, signedText).catch(() => undefined);
-    if (raced) return raced;
+    // A concurrent request stored a body under this client id first: a re-send, or a conflict.
+    const raced = await selectBodies(ctx.db, key.id, wire.clientId).catch(() => []);
+    const twin = raced.find((b) => b.body_sha256 === sha);
+    if (twin)
+      return {
+        status: 'duplicate',
+        id: wire.clientId,
+        seq: Number(twin.seq),
+        receivedTime: twin.received_time,
+      };
+    if (raced.length > 0)
+      return holdConflict(ctx, who, {
+        observation: obs,
+        signedText,
+        signature: sub.signature,
+        actorId: who.userId,
+      });
     throw err;
   }
   await maybeCheckpoint(ctx);
@@ -115,6 +169,122 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
     { operationId: obs.operationId, type: 'totals', data: { seq } },
   ]);
   return { status: 'accepted', id: obs.clientId, seq, receivedTime };
+}
+
+/**
+ * holdConflict stores a different signed body under a client id the same device used before: the
+ * body and its custody entry are written, every body of that client id is held (none counts, so the
+ * record no longer depends on which arrived first), the access audit records the conflict, and the
+ * engine rebuilds and raises `conflicting-reports`. A coordinator then chooses (resolveConflict).
+ */
+async function holdConflict(ctx: Ctx, who: Submitter, row: ObservationToStore): Promise<SubmitResult> {
+  const obs = row.observation;
+  const seq = await ctx.db.transaction().execute(async (trx) => {
+    await setBodiesStatus(trx, obs.deviceKeyId, obs.clientId, 'held');
+    const [stored] = await insertObservations(trx, [{ ...row, status: 'held' }]);
+    await appendEntries(trx, [{ ...observationEntry(row, 'held'), at: obs.receivedTime }], obs.receivedTime);
+    await bumpRegistry(trx);
+    return stored!;
+  });
+  await recordAccessEvent(ctx, {
+    kind: 'observation-conflict',
+    outcome: 'held',
+    actorId: who.userId,
+    targetId: obs.deviceKeyId,
+    ip: who.ip ?? null,
+    route: 'POST /api/ops/observations',
+    status: 202,
+    requestId: who.requestId ?? null,
+  });
+  await maybeCheckpoint(ctx);
+  await opsEngine(ctx).sync();
+  await publishEvents(ctx, [{ operationId: obs.operationId, type: 'totals', data: { seq } }]);
+  return { status: 'held', id: obs.clientId, seq, receivedTime: obs.receivedTime };
+}
+
+/** ConflictChoice is a coordinator's decision on a conflict: one body stands (by SHA-256), or none. */
+export interface ConflictChoice {
+  readonly deviceKeyId: string;
+  readonly clientId: string;
+  /** The SHA-256 of the signed text that stands; null sets every body aside. */
+  readonly chosenSha256: string | null;
+  readonly reason: string;
+}
+
+/**
+ * resolveConflict records which body of a conflict stands (or that none does), with the reason and
+ * the coordinator, in one transaction with a custody entry; the engine then counts the chosen body.
+ * A conflict outside `mayManage`'s compartments is "no such conflict", as is a missing one.
+ */
+export async function resolveConflict(
+  ctx: Ctx,
+  choice: ConflictChoice,
+  actorId: string,
+  mayManage: (compartment: string) => boolean,
+  audit: { ip?: string | null; requestId?: string | null } = {},
+): Promise<{ readonly chosenSha256: string | null; readonly bodies: number }> {
+  const bodies = await selectBodies(ctx.db, choice.deviceKeyId, choice.clientId);
+  const unknown = () =>
+    new OpsError('UNKNOWN_CONFLICT', 'no such conflict', { clientId: choice.clientId.slice(0, 64) });
+  if (bodies.length < 2) throw unknown();
+  const operationId = bodies[0]!.operation_id;
+  const compartment = await opsEngine(ctx).read(
+    (_, registry) => registry.operations.find((o) => o.id === operationId)?.compartment,
+  );
+  if (compartment === undefined || !mayManage(compartment)) throw unknown();
+  if (choice.chosenSha256 !== null && !bodies.some((b) => b.body_sha256 === choice.chosenSha256)) {
+    throw new OpsError('INVALID_CONFLICT_CHOICE', 'the chosen SHA-256 is not one of the bodies in conflict');
+  }
+  if (choice.reason.trim() === '') throw new OpsError('INVALID_CONFLICT_CHOICE', 'a choice needs a reason');
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    await setBodiesStatus(trx, choice.deviceKeyId, choice.clientId, 'set-aside');
+    if (choice.chosenSha256 !== null)
+      await setBodiesStatus(trx, choice.deviceKeyId, choice.clientId, 'chosen', choice.chosenSha256);
+    await upsertConflictResolution(trx, {
+      deviceKeyId: choice.deviceKeyId,
+      clientId: choice.clientId,
+      operationId,
+      chosenSha256: choice.chosenSha256,
+      reason: choice.reason,
+      resolvedBy: actorId,
+      resolvedAt: at,
+    });
+    // Ids and hashes only: the reason is free text and stays in the ops tables.
+    await appendEntries(
+      trx,
+      [
+        {
+          kind: 'observation-conflict-resolved',
+          actor: actorId,
+          data: {
+            clientId: choice.clientId,
+            operationId,
+            deviceKeyId: choice.deviceKeyId,
+            chosenSha256: choice.chosenSha256 ?? 'none',
+            reasonSha256: createHash('sha256').update(choice.reason, 'utf8').digest('hex'),
+          },
+          at,
+        },
+      ],
+      at,
+    );
+    await bumpRegistry(trx);
+  });
+  await recordAccessEvent(ctx, {
+    kind: 'observation-conflict-resolved',
+    outcome: choice.chosenSha256 === null ? 'set-aside' : 'chosen',
+    actorId,
+    targetId: choice.deviceKeyId,
+    ip: audit.ip ?? null,
+    route: 'POST /api/ops/observation-conflicts/resolve',
+    status: 200,
+    requestId: audit.requestId ?? null,
+  });
+  await maybeCheckpoint(ctx);
+  await opsEngine(ctx).sync();
+  await publishEvents(ctx, [{ operationId, type: 'totals', data: { conflict: choice.clientId } }]);
+  return { chosenSha256: choice.chosenSha256, bodies: bodies.length };
 }
 
 /** ObservationToStore is one already-checked observation with its signed text and signature. */
@@ -155,7 +325,7 @@ export async function storeObservations(ctx: Ctx, rows: readonly ObservationToSt
   });
 }
 
-function observationEntry(r: ObservationToStore): NewEntry {
+function observationEntry(r: ObservationToStore, status?: 'held'): NewEntry {
   return {
     kind: 'observation',
     actor: r.actorId,
@@ -163,25 +333,11 @@ function observationEntry(r: ObservationToStore): NewEntry {
       clientId: r.observation.clientId,
       operationId: r.observation.operationId,
       deviceKeyId: r.observation.deviceKeyId,
-      signedSha256: createHash('sha256').update(r.signedText, 'utf8').digest('hex'),
+      signedSha256: bodySha256(r.signedText),
       signatureSha256: createHash('sha256').update(r.signature, 'utf8').digest('hex'),
+      ...(status ? { status } : {}),
     },
   };
-}
-
-async function existingSubmission(
-  ctx: Ctx,
-  clientId: string,
-  signedText: string,
-): Promise<SubmitResult | undefined> {
-  const row = await selectByClientId(ctx.db, clientId);
-  if (!row) return undefined;
-  if (row.signed_text !== signedText) {
-    throw new OpsError('CLIENT_ID_REUSED', 'a different observation already has this client id', {
-      clientId: clientId.slice(0, 64),
-    });
-  }
-  return { status: 'duplicate', id: clientId, seq: Number(row.seq), receivedTime: row.received_time };
 }
 
 function observationEvent(obs: Observation, seq: number) {

@@ -11,6 +11,55 @@ import { type AlertChange, type ReconcileState, scheduleWake, setAlert, utcDay }
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** Vehicles named in one alert's figures (the count says how many there are in all). */
+const MAX_NAMED = 20;
+
+/**
+ * evaluatePointSilence re-derives `point-not-reporting` for one route point: vehicles are due there
+ * but its monitors have not reported past their due time. It names the point's monitors, their last
+ * report time and the vehicles awaited — one alert for the point instead of one per vehicle.
+ */
+export function evaluatePointSilence(
+  state: ReconcileState,
+  operationId: string,
+  pointId: string,
+  changes: AlertChange[],
+): void {
+  const key = alertKey('point-not-reporting', operationId, pointId);
+  const slot = `${operationId}|${pointId}`;
+  const awaited = state.silent.get(slot);
+  if (!awaited || awaited.size === 0) {
+    setAlert(state, key, null, changes);
+    return;
+  }
+  const reports = state.pointReports.get(slot);
+  const since = Math.min(...awaited.values());
+  const markings = [...awaited.keys()].map((id) => state.vehicles.get(id)?.marking ?? id).sort();
+  const monitors = [...(reports?.monitors.keys() ?? [])].sort();
+  setAlert(
+    state,
+    key,
+    derivedAlert({
+      key,
+      kind: 'point-not-reporting',
+      severity: 'warning',
+      operationId,
+      subject: { type: 'route-point', id: pointId },
+      evidence: {
+        observationIds: [],
+        figures: {
+          pointId,
+          vehiclesAwaited: awaited.size,
+          vehicles: markings.slice(0, MAX_NAMED).join(', ') + (markings.length > MAX_NAMED ? ', …' : ''),
+          monitors: monitors.join(','),
+          lastReportAt: reports ? new Date(reports.upToMs).toISOString() : null,
+        },
+      },
+      raisedAtMs: since,
+    }),
+    changes,
+  );
+}
 
 /** turnBackGroup names the convoy a vehicle's turn-backs count under (itself without a convoy). */
 export function turnBackGroup(state: ReconcileState, vehicleId: string): string {
@@ -60,12 +109,16 @@ export function evaluateUnmonitored(
   changes: AlertChange[],
 ): void {
   const key = alertKey('route-point-unmonitored', operationId, pointId, day);
-  const unseen = state.unmonitored.get(`${operationId}|${pointId}|${day}`) ?? 0;
+  const vehicles = state.unmonitored.get(`${operationId}|${pointId}|${day}`);
+  const unseen = vehicles?.size ?? 0;
+  const medical = [...(vehicles?.values() ?? [])].filter(Boolean).length;
   const op = state.operations.get(operationId)!;
-  if (unseen < op.thresholds.unmonitoredMinVehicles) {
+  // One ambulance or medical case passing unseen matters (issue 13.4); other vehicles by the threshold.
+  if (unseen === 0 || (medical === 0 && unseen < op.thresholds.unmonitoredMinVehicles)) {
     setAlert(state, key, null, changes);
     return;
   }
+  const markings = [...vehicles!.keys()].map((id) => state.vehicles.get(id)?.marking ?? id).sort();
   setAlert(
     state,
     key,
@@ -75,7 +128,16 @@ export function evaluateUnmonitored(
       severity: 'warning',
       operationId,
       subject: { type: 'route-point', id: pointId },
-      evidence: { observationIds: [], figures: { pointId, day, vehiclesUnseen: unseen } },
+      evidence: {
+        observationIds: [],
+        figures: {
+          pointId,
+          day,
+          vehiclesUnseen: unseen,
+          medicalUnseen: medical,
+          vehicles: markings.slice(0, MAX_NAMED).join(', ') + (markings.length > MAX_NAMED ? ', …' : ''),
+        },
+      },
       raisedAtMs: Date.parse(`${day}T00:00:00Z`),
     }),
     changes,
@@ -205,13 +267,15 @@ export function evaluateLinks(state: ReconcileState, operationId: string, change
         t += DAY
       ) {
         const day = utcDay(t);
+        if (t > state.now) break;
+        // The current day is judged on the arrivals so far (issue 13.5), not only at its end.
+        const mine = progressPercent(state, operationId, day);
+        const theirs = progressPercent(state, link.other, day);
+        if (mine - theirs > link.maxLeadPercent) outOfStep.push({ day, lead: mine - theirs, mine, theirs });
         if (t + DAY > state.now) {
           wake = t + DAY;
           break;
         }
-        const mine = progressPercent(state, operationId, day);
-        const theirs = progressPercent(state, link.other, day);
-        if (mine - theirs > link.maxLeadPercent) outOfStep.push({ day, lead: mine - theirs, mine, theirs });
       }
     }
     scheduleWake(state, `links:${operationId}`, wake);
@@ -242,7 +306,7 @@ export function evaluateLinks(state: ReconcileState, operationId: string, change
             otherProgressPercent: worst.theirs,
           },
         },
-        raisedAtMs: Date.parse(`${outOfStep[0]!.day}T00:00:00Z`) + DAY,
+        raisedAtMs: Date.parse(`${outOfStep[0]!.day}T00:00:00Z`),
       }),
       changes,
     );

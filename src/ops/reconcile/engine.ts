@@ -16,7 +16,7 @@ import { mergeDerivedAlert, withdrawnAlertResolution } from '../alerts/lifecycle
 import { publishEvents } from '../events/publish.js';
 import type { Alert, Registry, StoredAlert } from '../model.js';
 import { alertFromRow, alertRow, selectAlertsByKey, selectAllAlerts, upsertAlerts } from '../repo/alerts.js';
-import { observationsAfter } from '../repo/observations.js';
+import { observationsAfter, selectUnresolvedConflicts } from '../repo/observations.js';
 import { registryVersion, selectRegistry } from '../repo/operations.js';
 import {
   type AlertChange,
@@ -39,7 +39,15 @@ export class OpsEngine {
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly ctx: Ctx) {}
+  /** The engine's clock: the context's unless given (tests and exercises step it). */
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly ctx: Ctx,
+    options: { readonly clock?: () => Date } = {},
+  ) {
+    this.clock = options.clock ?? ctx.clock;
+  }
 
   /**
    * read syncs with the store, then runs `fn` on the state (no await inside `fn`: the state may
@@ -64,7 +72,7 @@ export class OpsEngine {
   }
 
   private async syncNow(): Promise<StoredAlert[]> {
-    const now = this.ctx.clock().getTime();
+    const now = this.clock().getTime();
     const version = await registryVersion(this.ctx.db);
     if (this.state === null || version !== this.registryVersion) {
       await this.rebuild(version, now);
@@ -85,6 +93,7 @@ export class OpsEngine {
       operations: this.registryData.operations,
       convoys: this.registryData.convoys,
       vehicles: this.registryData.vehicles,
+      conflicts: await selectUnresolvedConflicts(this.ctx.db),
     };
     const observations = [];
     let lastSeq = 0;

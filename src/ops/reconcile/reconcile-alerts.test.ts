@@ -173,16 +173,19 @@ describe('reconciliation alerts', () => {
   );
 });
 
-describe('when a late observation shows the vehicle was on time', () => {
-  it('withdraws the overdue alert raised while it was unseen', () => {
+describe('when a late observation shows the vehicle was on time (issue 13.2: no news is not bad news)', () => {
+  it('raises point-not-reporting for the silent point, never vehicle-overdue, and withdraws it', () => {
     const input = { operations: [testOperation()], convoys: [], vehicles: [testVehicle('v1')] };
     const state = createReconcileState(input, at(0));
     applyObservation(state, sighting('a', 'v1', 'o', 0, 50), at(0));
     const raised = tick(state, at(61));
     assert.deepEqual(
       raised.map((c) => [c.type, c.alert.kind]),
-      [['raised', 'vehicle-overdue']],
+      [['raised', 'point-not-reporting']],
     );
+    const silent = raised[0]!.alert;
+    assert.equal(silent.subject.id, 'op-c1');
+    assert.equal(silent.evidence.figures.vehicles, 'V1');
     const late = applyObservation(
       state,
       { ...sighting('b', 'v1', 'c1', 40, 50), receivedTime: '2016-12-15T07:05:00.000Z' },
@@ -190,8 +193,105 @@ describe('when a late observation shows the vehicle was on time', () => {
     );
     assert.deepEqual(
       late.changes.map((c) => [c.type, c.alert.kind]),
-      [['withdrawn', 'vehicle-overdue']],
+      [['withdrawn', 'point-not-reporting']],
     );
+  });
+
+  it('raises vehicle-overdue once the point has reported past the due time without the vehicle', () => {
+    const input = {
+      operations: [testOperation()],
+      convoys: [],
+      vehicles: [testVehicle('v1'), testVehicle('v2')],
+    };
+    const state = createReconcileState(input, at(0));
+    applyObservation(state, sighting('a', 'v1', 'o', 0, 50), at(0));
+    tick(state, at(61));
+    // Another vehicle seen at c1 at 70 min: c1 reports, and v1 (due by 60) was not there.
+    const news = applyObservation(state, sighting('b', 'v2', 'c1', 70, 40), at(71));
+    const kinds = news.changes.map((c) => [c.type, c.alert.kind]);
+    assert.ok(
+      kinds.some(([t, k]) => t === 'raised' && k === 'vehicle-overdue'),
+      JSON.stringify(kinds),
+    );
+    assert.ok(
+      kinds.some(([t, k]) => t === 'withdrawn' && k === 'point-not-reporting'),
+      JSON.stringify(kinds),
+    );
+    const full = reconcileAll(input, [...state.observations.values()], at(71));
+    assert.deepEqual([...full.alerts.keys()].sort(), [...state.alerts.keys()].sort());
+  });
+});
+
+describe("a vehicle's time-based conditions (issue 13.2: one alert per subject)", () => {
+  it('are one alert whose kind and severity escalate, with its history', () => {
+    const op = testOperation('op', { completedAt: 120, thresholds: { arrivalGraceMinutes: 60 } });
+    const input = { operations: [op], convoys: [], vehicles: [testVehicle('v1'), testVehicle('v2')] };
+    const observations = [
+      sighting('a', 'v1', 'o', 0, 50),
+      sighting('b', 'v2', 'c1', 70, 40), // c1 reports past v1's due time (60): v1 is overdue
+    ];
+    const state = reconcileAll(input, observations, at(300)); // after completion + grace: missing
+    const mine = [...state.alerts.values()].filter((a) => a.subject.id === 'v1');
+    assert.equal(mine.length, 1, mine.map((a) => a.kind).join(','));
+    assert.equal(mine[0]!.kind, 'vehicle-missing-at-arrival');
+    assert.equal(mine[0]!.severity, 'critical');
+    assert.deepEqual(
+      mine[0]!.history.map((h) => h.kind),
+      ['vehicle-overdue', 'vehicle-missing-at-arrival'],
+    );
+    assert.equal(mine[0]!.raisedAt, mine[0]!.history[0]!.since);
+  });
+});
+
+describe('when two monitors give different counts and neither has a majority (issue 13.3)', () => {
+  it('uses the lower figure, carries the range, and raises no people-unaccounted', () => {
+    const input = { operations: [testOperation()], convoys: [], vehicles: [testVehicle('v1')] };
+    const state = reconcileAll(
+      input,
+      [
+        sighting('a', 'v1', 'o', 0, 50),
+        sighting('b', 'v1', 'c1', 30, 50),
+        sighting('c', 'v1', 'c1', 31, 47, { monitorId: 'monitor-02' }),
+      ],
+      at(40),
+    );
+    const kinds = [...state.alerts.values()].map((a) => a.kind);
+    assert.ok(!kinds.includes('people-unaccounted'), kinds.join(','));
+    const dispute = [...state.alerts.values()].find((a) => a.kind === 'conflicting-observations')!;
+    assert.equal(dispute.evidence.figures.basis, 'tie');
+    assert.equal(dispute.evidence.figures.accepted, 47);
+    assert.equal(dispute.evidence.figures.min, 47);
+    assert.equal(dispute.evidence.figures.max, 50);
+  });
+
+  it('still raises people-unaccounted when even the most favourable figure shows a loss', () => {
+    const input = { operations: [testOperation()], convoys: [], vehicles: [testVehicle('v1')] };
+    const state = reconcileAll(
+      input,
+      [
+        sighting('a', 'v1', 'o', 0, 50),
+        sighting('b', 'v1', 'c1', 30, 44),
+        sighting('c', 'v1', 'c1', 31, 45, { monitorId: 'monitor-02' }),
+      ],
+      at(40),
+    );
+    const drop = [...state.alerts.values()].find((a) => a.kind === 'people-unaccounted')!;
+    assert.equal(drop.evidence.figures.missing, 5);
+  });
+});
+
+describe('a vehicle passing a monitored point unseen (issue 13.4)', () => {
+  it('names the vehicles, and one ambulance is enough', () => {
+    const amb = { ...testVehicle('amb', 'op', 'ambulance'), marking: 'AMB-1' };
+    const op = testOperation('op', { thresholds: { unmonitoredMinVehicles: 3 } });
+    const input = { operations: [op], convoys: [], vehicles: [amb, testVehicle('v1')] };
+    const skip = (id: string) => [sighting(`${id}-o`, id, 'o', 0, 3), sighting(`${id}-c2`, id, 'c2', 50, 3)];
+    const withAmbulance = reconcileAll(input, skip('amb'), at(60));
+    const alert = [...withAmbulance.alerts.values()].find((a) => a.kind === 'route-point-unmonitored');
+    assert.ok(alert, 'one ambulance passing unseen raises the alert');
+    assert.equal(alert.evidence.figures.vehicles, 'AMB-1');
+    const busOnly = reconcileAll(input, skip('v1'), at(60));
+    assert.ok(![...busOnly.alerts.values()].some((a) => a.kind === 'route-point-unmonitored'));
   });
 });
 

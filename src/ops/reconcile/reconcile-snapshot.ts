@@ -15,7 +15,12 @@ export interface ReconcileSnapshot {
     { readonly operationId: string; readonly kind: VehicleKind } & Tally
   >;
   readonly convoyTallies: ReadonlyArray<{ readonly convoyId: string; readonly pointId: string } & Tally>;
-  readonly unmonitored: ReadonlyArray<readonly [string, number]>;
+  /** Unseen passages per `op|point|day`: the vehicles, sorted, with their medical flag. */
+  readonly unmonitored: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, boolean]>]>;
+  /** What each `op|point` reported: latest device time and per-monitor times. */
+  readonly pointReports: ReadonlyArray<readonly [string, number, ReadonlyArray<readonly [string, number]>]>;
+  /** Vehicles awaited per silent `op|point`, with since when. */
+  readonly silent: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, number]>]>;
   readonly arrivalsByDay: ReadonlyArray<readonly [string, string, number]>;
   readonly movement: ReadonlyArray<readonly [string, readonly number[]]>;
   readonly alerts: readonly Alert[];
@@ -53,7 +58,15 @@ export function snapshotState(state: ReconcileState): ReconcileSnapshot {
       pointId: t.inner,
       ...t.tally,
     })),
-    unmonitored: byKey(state.unmonitored.entries()).filter(([, n]) => n !== 0),
+    unmonitored: byKey(state.unmonitored.entries())
+      .filter(([, vehicles]) => vehicles.size > 0)
+      .map(([slot, vehicles]) => [slot, byKey(vehicles.entries())] as const),
+    pointReports: byKey(state.pointReports.entries()).map(
+      ([slot, r]) => [slot, r.upToMs, byKey(r.monitors.entries())] as const,
+    ),
+    silent: byKey(state.silent.entries())
+      .filter(([, vehicles]) => vehicles.size > 0)
+      .map(([slot, vehicles]) => [slot, byKey(vehicles.entries())] as const),
     arrivalsByDay: byKey(state.arrivalsByDay.entries()).flatMap(([op, days]) =>
       byKey(days.entries()).map(([day, n]) => [op, day, n] as const),
     ),

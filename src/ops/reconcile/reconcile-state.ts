@@ -6,7 +6,7 @@
  * Every tally is a sum of per-vehicle contributions that are subtracted and re-added when a vehicle
  * is re-derived, so the order in which observations arrive cannot change the result.
  */
-import { sameDerivation } from '../alerts/lifecycle.js';
+import { alertKey, derivedAlert, sameDerivation } from '../alerts/lifecycle.js';
 import { OpsError } from '../errors.js';
 import type { OperationContext, TrackedObservation, VehicleDerivation } from '../model.js';
 import {
@@ -14,7 +14,9 @@ import {
   type Convoy,
   DEFAULT_THRESHOLDS,
   type Observation,
+  type ObservationConflict,
   type Operation,
+  type PointReports,
   type Vehicle,
   type VehicleKind,
 } from '../model.js';
@@ -26,6 +28,8 @@ export interface ReconcileInput {
   readonly operations: readonly Operation[];
   readonly convoys: readonly Convoy[];
   readonly vehicles: readonly Vehicle[];
+  /** Unresolved conflicts: different bodies one device sent under one client id (none counts). */
+  readonly conflicts?: readonly ObservationConflict[];
 }
 
 /** Tally counts vehicles and the people and medical cases in them. */
@@ -68,8 +72,12 @@ export interface ReconcileState {
   readonly convoyTallies: Map<string, Map<string, Tally>>;
   /** Turn-backs per convoy (or `vehicle:<id>` without one) → vehicle → sightings. */
   readonly turnedBack: Map<string, Map<string, VehicleDerivation['turnedBack']>>;
-  /** Unseen passages per `op|point|day`. */
-  readonly unmonitored: Map<string, number>;
+  /** Unseen passages per `op|point|day`: vehicle → whether it is an ambulance or carries medical cases. */
+  readonly unmonitored: Map<string, Map<string, boolean>>;
+  /** What each `op|point` has reported so far (latest device time, per monitor). */
+  readonly pointReports: Map<string, PointReports>;
+  /** Vehicles awaited at `op|point` that has not reported past their due time: vehicle → since. */
+  readonly silent: Map<string, Map<string, number>>;
   /** People arrived per operation → UTC day. */
   readonly arrivalsByDay: Map<string, Map<string, number>>;
   /** Distinct movement instants per operation, sorted ascending (stall gaps). */
@@ -126,6 +134,8 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     convoyTallies: new Map(),
     turnedBack: new Map(),
     unmonitored: new Map(),
+    pointReports: new Map(),
+    silent: new Map(),
     arrivalsByDay: new Map(),
     movement: new Map(),
     reports: new Map(),
@@ -134,6 +144,11 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     heap: new MinHeap(),
     now,
   };
+  for (const c of input.conflicts ?? []) {
+    if (!state.operations.has(c.operationId)) continue;
+    const alert = conflictAlert(c);
+    state.alerts.set(alert.key, alert);
+  }
   for (const op of state.operations.values()) {
     const anchors = op.operation.statusHistory
       .filter((c) => c.status === 'active' || c.status === 'resumed')
@@ -144,6 +159,32 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     );
   }
   return state;
+}
+
+/**
+ * conflictAlert is the `conflicting-reports` alert of one unresolved conflict: a device sent two
+ * different signed bodies under one client id. Both are kept; neither counts until a coordinator
+ * chooses (POST /api/ops/observation-conflicts/resolve).
+ */
+export function conflictAlert(c: ObservationConflict): Alert {
+  return derivedAlert({
+    key: alertKey('conflicting-reports', c.deviceKeyId, c.clientId),
+    kind: 'conflicting-reports',
+    severity: 'critical',
+    operationId: c.operationId,
+    subject: { type: 'operation', id: c.operationId },
+    evidence: {
+      observationIds: [c.clientId],
+      figures: {
+        deviceKeyId: c.deviceKeyId,
+        clientId: c.clientId,
+        monitorId: c.monitorId,
+        bodies: c.bodySha256.length,
+        bodySha256: c.bodySha256.join(','),
+      },
+    },
+    raisedAtMs: Date.parse(c.deviceTime),
+  });
 }
 
 /** emptyTally returns a zero tally. */

@@ -9,7 +9,13 @@
  */
 
 import { OpsError } from '../errors.js';
-import type { Observation, StatusChange, TrackedObservation, VehicleDerivation } from '../model.js';
+import {
+  type Observation,
+  observationKey,
+  type StatusChange,
+  type TrackedObservation,
+  type VehicleDerivation,
+} from '../model.js';
 import { observationSigningText } from '../observations/signing.js';
 import { appendStatusChange } from '../operation-status.js';
 import {
@@ -17,6 +23,7 @@ import {
   evaluateConvoyTurnedBack,
   evaluateLinks,
   evaluateOpenStall,
+  evaluatePointSilence,
   evaluateSources,
   evaluateUnmonitored,
   recordMovement,
@@ -56,6 +63,7 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
   state.now = Math.max(state.now, now);
   if (!admit(state, obs)) return { status: 'duplicate', changes };
   const deviceMs = Date.parse(obs.deviceTime);
+  const reportedFurther = notePointReport(state, obs, deviceMs);
   if (obs.kind === 'reported-total') {
     recordReport(state, obs, deviceMs, changes);
   } else {
@@ -66,6 +74,14 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
     }
     recordMovement(state, obs.operationId, deviceMs, changes);
   }
+  const slot = `${obs.operationId}|${obs.routePointId}`;
+  if (reportedFurther) {
+    // The point reported further: vehicles awaited there are now judged on what it said.
+    for (const vehicleId of [...(state.silent.get(slot)?.keys() ?? [])].sort())
+      rederiveVehicle(state, vehicleId, changes);
+  }
+  if (state.silent.has(slot) || state.alerts.has(`point-not-reporting:${slot.replace('|', ':')}`))
+    evaluatePointSilence(state, obs.operationId, obs.routePointId, changes);
   return { status: 'accepted', changes };
 }
 
@@ -104,6 +120,7 @@ export function reconcileAll(
   for (const obs of observations) {
     if (!admit(state, obs)) continue;
     const deviceMs = Date.parse(obs.deviceTime);
+    notePointReport(state, obs, deviceMs);
     if (obs.kind === 'reported-total') {
       recordReport(state, obs, deviceMs, changes);
       continue;
@@ -127,6 +144,10 @@ export function reconcileAll(
   for (const operationId of state.operations.keys()) {
     evaluateAllStalls(state, operationId, changes);
     evaluateLinks(state, operationId, changes);
+  }
+  for (const slot of [...state.pointReports.keys()].sort()) {
+    const [operationId, pointId] = slot.split('|') as [string, string];
+    evaluatePointSilence(state, operationId, pointId, changes);
   }
   return state;
 }
@@ -172,7 +193,8 @@ function splitSubject(subject: string): [string, string] {
 
 /** admit stores a new observation and says whether it was new (see applyObservation). */
 function admit(state: ReconcileState, obs: Observation): boolean {
-  const previous = state.observations.get(obs.clientId);
+  const key = observationKey(obs);
+  const previous = state.observations.get(key);
   if (!previous) {
     if (!state.operations.has(obs.operationId)) {
       throw new OpsError('UNKNOWN_OPERATION', 'observation for an unknown operation', {
@@ -186,7 +208,7 @@ function admit(state: ReconcileState, obs: Observation): boolean {
         });
       }
     }
-    state.observations.set(obs.clientId, obs);
+    state.observations.set(key, obs);
     return true;
   }
   if (observationSigningText(previous) !== observationSigningText(obs)) {
@@ -194,7 +216,7 @@ function admit(state: ReconcileState, obs: Observation): boolean {
       clientId: obs.clientId,
     });
   }
-  if (obs.receivedTime < previous.receivedTime) state.observations.set(obs.clientId, obs);
+  if (obs.receivedTime < previous.receivedTime) state.observations.set(key, obs);
   return false;
 }
 
@@ -213,6 +235,25 @@ function insertSorted(
   let i = track.length;
   while (i > 0 && compareTracked(track[i - 1]!, t) > 0) i--;
   track.splice(i, 0, t);
+}
+
+/**
+ * notePointReport records that the observation's route point reported up to its device time (per
+ * monitor too) and says whether the point's reported-up-to time moved forward.
+ */
+function notePointReport(state: ReconcileState, obs: Observation, deviceMs: number): boolean {
+  const slot = `${obs.operationId}|${obs.routePointId}`;
+  const reports = getOrCreate(state.pointReports, slot, () => ({
+    upToMs: Number.NEGATIVE_INFINITY,
+    monitors: new Map(),
+  }));
+  reports.monitors.set(
+    obs.monitorId,
+    Math.max(reports.monitors.get(obs.monitorId) ?? Number.NEGATIVE_INFINITY, deviceMs),
+  );
+  if (deviceMs <= reports.upToMs) return false;
+  reports.upToMs = deviceMs;
+  return true;
 }
 
 function recordReport(
@@ -245,9 +286,28 @@ function rederiveVehicle(
   const vehicle = state.vehicles.get(vehicleId)!;
   const op = state.operations.get(vehicle.operationId)!;
   const previous = state.derived.get(vehicleId);
-  const next = deriveVehicle(vehicle, state.tracks.get(vehicleId) ?? [], op, state.now);
+  const reportedAt = (pointId: string) =>
+    state.pointReports.get(`${vehicle.operationId}|${pointId}`)?.upToMs ?? Number.NEGATIVE_INFINITY;
+  const next = deriveVehicle(vehicle, state.tracks.get(vehicleId) ?? [], op, state.now, reportedAt);
   state.derived.set(vehicleId, next);
   const touched = { unmonitored: new Set<string>(), links: false, turnedBack: false };
+  const before = previous?.awaiting ?? null;
+  const after = next.awaiting;
+  if (before?.pointId !== after?.pointId || before?.sinceMs !== after?.sinceMs) {
+    if (before) {
+      const slot = `${vehicle.operationId}|${before.pointId}`;
+      state.silent.get(slot)?.delete(vehicleId);
+      if (state.silent.get(slot)?.size === 0) state.silent.delete(slot);
+    }
+    if (after)
+      getOrCreate(state.silent, `${vehicle.operationId}|${after.pointId}`, () => new Map()).set(
+        vehicleId,
+        after.sinceMs,
+      );
+    if (before) evaluatePointSilence(state, vehicle.operationId, before.pointId, changes);
+    if (after && after.pointId !== before?.pointId)
+      evaluatePointSilence(state, vehicle.operationId, after.pointId, changes);
+  }
   if (previous) contribute(state, vehicleId, previous, -1, touched);
   contribute(state, vehicleId, next, 1, touched);
   const keep = new Set(next.alerts.map((a) => a.key));
@@ -310,9 +370,13 @@ function contribute(
     );
     touched.links = true;
   }
-  for (const { pointId, day } of d.unmonitored) {
+  for (const { pointId, day, medical } of d.unmonitored) {
     const slot = `${operationId}|${pointId}|${day}`;
-    bump(state.unmonitored, slot, sign);
+    if (sign === 1) getOrCreate(state.unmonitored, slot, () => new Map()).set(vehicleId, medical);
+    else {
+      state.unmonitored.get(slot)?.delete(vehicleId);
+      if (state.unmonitored.get(slot)?.size === 0) state.unmonitored.delete(slot);
+    }
     touched.unmonitored.add(slot);
   }
   const group = turnBackGroup(state, vehicleId);

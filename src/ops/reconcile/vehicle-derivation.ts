@@ -15,13 +15,22 @@ import type {
   VehicleDerivation,
   Visit,
 } from '../model.js';
-import { checkConflicts, checkDrops, checkDwell, checkMissing, checkTransits } from './vehicle-checks.js';
+import {
+  checkConflicts,
+  checkDrops,
+  checkDwell,
+  checkMissing,
+  checkTransits,
+  type TimingStep,
+  vehicleTimingAlert,
+} from './vehicle-checks.js';
 
-/** compareTracked orders observations by device time, then client id (a total order). */
+/** compareTracked orders observations by device time, then client id, then device key (a total order). */
 export function compareTracked(a: TrackedObservation, b: TrackedObservation): number {
   return (
     a.deviceMs - b.deviceMs ||
-    (a.obs.clientId < b.obs.clientId ? -1 : a.obs.clientId > b.obs.clientId ? 1 : 0)
+    (a.obs.clientId < b.obs.clientId ? -1 : a.obs.clientId > b.obs.clientId ? 1 : 0) ||
+    (a.obs.deviceKeyId < b.obs.deviceKeyId ? -1 : a.obs.deviceKeyId > b.obs.deviceKeyId ? 1 : 0)
   );
 }
 
@@ -36,13 +45,16 @@ export function deriveVehicle(
   sorted: readonly TrackedObservation[],
   op: OperationContext,
   now: number,
+  reportedAt: (pointId: string) => number = () => Number.POSITIVE_INFINITY,
 ): VehicleDerivation {
   const legs = splitLegs(sorted, op);
   const alerts: Alert[] = [];
   const wakes: number[] = [];
+  const timing: TimingStep[] = [];
+  const awaiting: Array<{ pointId: string; sinceMs: number }> = [];
   const turnedBack: Array<{ pointId: string; atMs: number; observationId: string }> = [];
-  const unmonitored: Array<{ pointId: string; day: string }> = [];
-  const base = { vehicle, op, alerts, wakes, now };
+  const unmonitored: Array<{ pointId: string; day: string; medical: boolean }> = [];
+  const base = { vehicle, op, alerts, wakes, now, reportedAt, timing, awaiting };
   legs.forEach((leg, legIndex) => {
     const visits = [...leg.visits.values()].sort((a, b) => a.index - b.index);
     for (const v of visits) settleVisit(v);
@@ -58,13 +70,19 @@ export function deriveVehicle(
       const t = leg.turnedBack;
       turnedBack.push({ pointId: t.obs.routePointId, atMs: t.deviceMs, observationId: t.obs.clientId });
     }
-    unmonitored.push(...unmonitoredPoints(visits, op));
+    const medical = vehicle.kind === 'ambulance' || visits.some((v) => (v.categories?.medical ?? 0) > 0);
+    unmonitored.push(...unmonitoredPoints(visits, op, medical));
   });
   const final = legs.at(-1);
   const finalVisits = final ? [...final.visits.values()].sort((a, b) => a.index - b.index) : [];
   const arrivedVisit = finalVisits.find((v) => op.points[v.index]?.kind === 'destination') ?? null;
   const open = finalVisits.length > 0 && !arrivedVisit && !final?.turnedBack;
-  if (open) checkMissing({ ...base, leg: legs.length - 1, visits: finalVisits, arrived: null, open });
+  const missing =
+    open && checkMissing({ ...base, leg: legs.length - 1, visits: finalVisits, arrived: null, open });
+  const timingAlert = vehicleTimingAlert(vehicle, op, timing);
+  if (timingAlert) alerts.push(timingAlert);
+  // Once missing (the operation is over), a silent point no longer explains the vehicle's absence.
+  const waitingFor = missing ? null : (awaiting.sort((a, b) => a.sinceMs - b.sinceMs)[0] ?? null);
   const future = wakes.filter((w) => w > now);
   return {
     legCount: legs.length,
@@ -82,6 +100,7 @@ export function deriveVehicle(
     open,
     turnedBack,
     unmonitored,
+    awaiting: waitingFor,
     alerts,
     nextWakeAt: future.length > 0 ? Math.min(...future) : null,
   };
@@ -110,6 +129,8 @@ function splitLegs(sorted: readonly TrackedObservation[], op: OperationContext):
         last: t.deviceMs,
         observations: [],
         count: null,
+        low: null,
+        high: null,
         support: 0,
         categories: null,
         conflict: null,
@@ -125,8 +146,10 @@ function splitLegs(sorted: readonly TrackedObservation[], op: OperationContext):
 
 /**
  * settleVisit picks the accepted headcount at a point: each monitor's latest single-vehicle figure
- * counts once; the figure most monitors gave wins, and a tie goes to the earliest observation.
- * Different figures from different monitors are a conflict; both are kept as evidence.
+ * counts once; the figure most monitors gave wins. With no majority (a tie) the lower of the tied
+ * figures is used, so totals never count people that a monitor did not see. Different figures from
+ * different monitors are a conflict; all are kept as evidence and the count carries its range
+ * (`low`–`high`) for the rules that compare counts (issue 13.3).
  */
 function settleVisit(visit: Visit): void {
   const byMonitor = new Map<string, TrackedObservation>();
@@ -142,19 +165,15 @@ function settleVisit(visit: Visit): void {
     if (entry) entry.votes += 1;
     else tally.set(n, { votes: 1, earliest: t });
   }
-  let best: { votes: number; earliest: TrackedObservation } | null = null;
-  for (const entry of tally.values()) {
-    if (
-      !best ||
-      entry.votes > best.votes ||
-      (entry.votes === best.votes && compareTracked(entry.earliest, best.earliest) < 0)
-    ) {
-      best = entry;
-    }
-  }
-  visit.count = best!.earliest.obs.headcount;
-  visit.support = best!.votes;
-  visit.categories = best!.earliest.obs.categories;
+  const most = Math.max(...[...tally.values()].map((e) => e.votes));
+  const leaders = [...tally.entries()].filter(([, e]) => e.votes === most).sort(([a], [b]) => a - b);
+  const [count, best] = leaders[0]!;
+  const figures = [...tally.keys()];
+  visit.count = count;
+  visit.low = Math.min(...figures);
+  visit.high = Math.max(...figures);
+  visit.support = best.votes;
+  visit.categories = best.earliest.obs.categories;
   if (tally.size > 1) {
     const ordered = [...byMonitor.values()].sort(compareTracked);
     const seen = new Set<number>();
@@ -170,7 +189,12 @@ function settleVisit(visit: Visit): void {
     for (const [monitor, t] of [...byMonitor.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       values[`monitor:${monitor}`] = t.obs.headcount!;
     }
-    visit.conflict = { values, raisedAtMs, observationIds: ordered.map((t) => t.obs.clientId) };
+    visit.conflict = {
+      values,
+      raisedAtMs,
+      observationIds: ordered.map((t) => t.obs.clientId),
+      basis: leaders.length > 1 ? 'tie' : 'majority',
+    };
   }
 }
 
@@ -181,8 +205,9 @@ function settleVisit(visit: Visit): void {
 function unmonitoredPoints(
   visits: readonly Visit[],
   op: OperationContext,
-): Array<{ pointId: string; day: string }> {
-  const out: Array<{ pointId: string; day: string }> = [];
+  medical: boolean,
+): Array<{ pointId: string; day: string; medical: boolean }> {
+  const out: Array<{ pointId: string; day: string; medical: boolean }> = [];
   let next = 0;
   const furthest = visits.at(-1)?.index ?? -1;
   for (let i = 0; i < furthest; i++) {
@@ -191,7 +216,7 @@ function unmonitoredPoints(
     if (!visit || visit.index === i) continue;
     const point = op.points[i]!;
     if (point.monitored === false) continue;
-    out.push({ pointId: point.id, day: new Date(visit.first).toISOString().slice(0, 10) });
+    out.push({ pointId: point.id, day: new Date(visit.first).toISOString().slice(0, 10), medical });
   }
   return out;
 }

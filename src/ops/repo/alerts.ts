@@ -9,6 +9,7 @@ import type {
   AlertKind,
   AlertSeverity,
   AlertState,
+  AlertStep,
   AlertSubject,
   StoredAlert,
 } from '../model.js';
@@ -34,6 +35,7 @@ export function alertFromRow(r: Selectable<AlertTable>): StoredAlert {
     raisedAt: r.raised_at,
     stateChangedAt: r.state_changed_at,
     stateChangedBy: r.state_changed_by,
+    history: JSON.parse(r.history) as AlertStep[],
     updatedAt: r.updated_at,
   };
 }
@@ -59,6 +61,7 @@ export function alertRow(
     raised_at: a.raisedAt,
     state_changed_at: a.stateChangedAt,
     state_changed_by: stateChangedBy,
+    history: JSON.stringify(a.history),
     updated_at: updatedAt,
   };
 }
@@ -112,7 +115,9 @@ export async function upsertAlerts(db: Db, rows: ReadonlyArray<Selectable<AlertT
       .values(rows.slice(i, i + UPSERT_BATCH))
       .onConflict((oc) =>
         oc.column('key').doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
           severity: eb.ref('excluded.severity'),
+          history: eb.ref('excluded.history'),
           state: eb.ref('excluded.state'),
           evidence: eb.ref('excluded.evidence'),
           note: eb.ref('excluded.note'),

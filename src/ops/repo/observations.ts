@@ -2,9 +2,10 @@
  * observations.ts — signed observations in the database: rows to the model and back, the batch
  * insert, the look-up by client id (duplicates, photos) and the catch-up read in `seq` order.
  */
+import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { nextValues } from '../../store/counters.js';
-import type { CategoryCounts, Observation, ObservationKind } from '../model.js';
+import type { CategoryCounts, Observation, ObservationConflict, ObservationKind } from '../model.js';
 import type { ObservationTable } from '../tables.js';
 import type { Db } from './db.js';
 
@@ -13,11 +14,27 @@ const OBSERVATION_BATCH = 500;
 /** Rows per page of the engine's catch-up read. */
 const LOAD_BATCH = 5_000;
 
-/** StoredObservationRow is an observation with its signed text and signature, ready to insert. */
+/**
+ * ObservationStatus says whether a stored body counts: `accepted` (the normal case), `held` (one of
+ * several different bodies a device sent under one client id, awaiting a coordinator), then
+ * `chosen` or `set-aside` once a coordinator decided.
+ */
+export type ObservationStatus = 'accepted' | 'held' | 'chosen' | 'set-aside';
+
+/** Statuses whose bodies the engine reconciles. */
+export const COUNTED: readonly ObservationStatus[] = ['accepted', 'chosen'];
+
+/** ObservationInsert is an observation with its signed text and signature, ready to insert. */
 export interface ObservationInsert {
   readonly observation: Observation;
   readonly signedText: string;
   readonly signature: string;
+  readonly status?: ObservationStatus;
+}
+
+/** bodySha256 is the SHA-256 (hex) of a signed text: one body, one hash. */
+export function bodySha256(signedText: string): string {
+  return createHash('sha256').update(signedText, 'utf8').digest('hex');
 }
 
 /** insertObservations writes observations in the order given and returns their seqs. */
@@ -29,28 +46,126 @@ export async function insertObservations(db: Db, rows: readonly ObservationInser
       .values(
         rows
           .slice(i, i + OBSERVATION_BATCH)
-          .map((r, j) => observationRow(r.observation, first + i + j, r.signedText, r.signature)),
+          .map((r, j) =>
+            observationRow(r.observation, first + i + j, r.signedText, r.signature, r.status ?? 'accepted'),
+          ),
       )
       .execute();
   }
   return rows.map((_, i) => first + i);
 }
 
-/** selectByClientId returns the stored observation with this client id, if any. */
-export async function selectByClientId(db: Db, clientId: string) {
+/** selectBodies returns every stored body of one device's client id (one, unless in conflict). */
+export async function selectBodies(db: Db, deviceKeyId: string, clientId: string) {
   return db
     .selectFrom('observation')
-    .select([
-      'seq',
-      'signed_text',
-      'received_time',
-      'monitor_id',
-      'operation_id',
-      'device_time',
-      'photo_sha256',
-    ])
+    .select(['seq', 'body_sha256', 'status', 'received_time', 'operation_id', 'monitor_id', 'device_time'])
+    .where('device_key_id', '=', deviceKeyId)
     .where('client_id', '=', clientId)
-    .executeTakeFirst();
+    .orderBy('seq')
+    .execute();
+}
+
+/** setBodiesStatus sets the status of one device's client id's bodies (all, or those with `sha`). */
+export async function setBodiesStatus(
+  db: Db,
+  deviceKeyId: string,
+  clientId: string,
+  status: ObservationStatus,
+  sha?: string,
+): Promise<void> {
+  let q = db
+    .updateTable('observation')
+    .set({ status })
+    .where('device_key_id', '=', deviceKeyId)
+    .where('client_id', '=', clientId);
+  if (sha !== undefined) q = q.where('body_sha256', '=', sha);
+  await q.execute();
+}
+
+/** selectMonitorObservations returns a monitor's stored bodies with this client id (photos). */
+export async function selectMonitorObservations(db: Db, monitorId: string, clientId: string) {
+  return db
+    .selectFrom('observation')
+    .select(['monitor_id', 'operation_id', 'device_time', 'photo_sha256'])
+    .where('monitor_id', '=', monitorId)
+    .where('client_id', '=', clientId)
+    .orderBy('seq')
+    .execute();
+}
+
+/** selectUnresolvedConflicts returns every (device key, client id) whose bodies are held. */
+export async function selectUnresolvedConflicts(db: Db): Promise<ObservationConflict[]> {
+  const rows = await db
+    .selectFrom('observation')
+    .select(['device_key_id', 'client_id', 'operation_id', 'monitor_id', 'body_sha256', 'device_time'])
+    .where('status', '=', 'held')
+    .orderBy('device_key_id')
+    .orderBy('client_id')
+    .execute();
+  const out = new Map<
+    string,
+    { c: Omit<ObservationConflict, 'bodySha256' | 'deviceTime'>; shas: string[]; times: number[] }
+  >();
+  for (const r of rows) {
+    const key = `${r.device_key_id}\n${r.client_id}`;
+    let entry = out.get(key);
+    if (!entry) {
+      entry = {
+        c: {
+          operationId: r.operation_id,
+          deviceKeyId: r.device_key_id,
+          clientId: r.client_id,
+          monitorId: r.monitor_id,
+        },
+        shas: [],
+        times: [],
+      };
+      out.set(key, entry);
+    }
+    entry.shas.push(r.body_sha256);
+    entry.times.push(Date.parse(r.device_time));
+  }
+  return [...out.values()].map(({ c, shas, times }) => ({
+    ...c,
+    bodySha256: [...shas].sort(),
+    deviceTime: new Date(Math.min(...times)).toISOString(),
+  }));
+}
+
+/** upsertConflictResolution records a coordinator's choice (null: every body set aside). */
+export async function upsertConflictResolution(
+  db: Db,
+  row: {
+    deviceKeyId: string;
+    clientId: string;
+    operationId: string;
+    chosenSha256: string | null;
+    reason: string;
+    resolvedBy: string;
+    resolvedAt: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('observation_conflict')
+    .values({
+      device_key_id: row.deviceKeyId,
+      client_id: row.clientId,
+      operation_id: row.operationId,
+      chosen_sha256: row.chosenSha256,
+      reason: row.reason,
+      resolved_by: row.resolvedBy,
+      resolved_at: row.resolvedAt,
+    })
+    .onConflict((oc) =>
+      oc.columns(['device_key_id', 'client_id']).doUpdateSet({
+        chosen_sha256: row.chosenSha256,
+        reason: row.reason,
+        resolved_by: row.resolvedBy,
+        resolved_at: row.resolvedAt,
+      }),
+    )
+    .execute();
 }
 
 /** observationsAfter yields the stored observations with seq > `after`, in seq order, a page at a time. */
@@ -63,6 +178,7 @@ export async function* observationsAfter(
       .selectFrom('observation')
       .selectAll()
       .where('seq', '>', from)
+      .where('status', 'in', COUNTED)
       .orderBy('seq')
       .limit(LOAD_BATCH)
       .execute();
@@ -77,9 +193,12 @@ export function observationRow(
   seq: number,
   signedText: string,
   signature: string,
+  status: ObservationStatus = 'accepted',
 ): Selectable<ObservationTable> {
   return {
     client_id: obs.clientId,
+    body_sha256: bodySha256(signedText),
+    status,
     seq,
     operation_id: obs.operationId,
     route_point_id: obs.routePointId,

@@ -105,6 +105,7 @@ export async function insertOperation(
       links: JSON.stringify(op.links),
       deadline: op.deadline ?? null,
       thresholds: JSON.stringify(op.thresholds ?? {}),
+      exercise: op.exercise === true ? 1 : 0,
       created_at: createdAt,
     })
     .execute();
@@ -176,6 +177,7 @@ export async function selectOperations(db: Db, ids?: readonly string[]): Promise
     links: JSON.parse(r.links) as OperationLink[],
     ...(r.deadline !== null ? { deadline: r.deadline } : {}),
     thresholds: JSON.parse(r.thresholds) as Partial<Thresholds>,
+    ...(Number(r.exercise) === 1 ? { exercise: true } : {}),
     route: points
       .filter((p) => p.operation_id === r.id)
       .map((p) => ({

@@ -102,7 +102,7 @@ for (const dialect of DIALECTS) {
       const ops = Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>)
         .filter(([path]) => path.startsWith('/api/ops/'))
         .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-      assert.equal(ops.length, 17);
+      assert.equal(ops.length, 18);
       for (const { path, method, op } of ops) {
         const name = `${method.toUpperCase()} ${path}`;
         assert.match(String(op.operationId), /^[a-z][A-Za-z]+$/, name);

@@ -149,10 +149,24 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
       `${n(singleSource)} of ${n(arrivals)} arrival counts rest on a single monitor and are not corroborated.`,
     );
   }
-  const conflicts = alerts.filter((a) => a.kind === 'conflicting-observations').length;
-  if (conflicts > 0) {
+  const disputes = [...state.alerts.values()].filter(
+    (a) => a.operationId === op.operation.id && a.kind === 'conflicting-observations',
+  );
+  const ties = disputes.filter((a) => a.evidence.figures.basis === 'tie').length;
+  if (disputes.length > ties) {
     caveats.push(
-      `${n(conflicts)} counts had conflicting observations; the figure most monitors gave is used.`,
+      `${n(disputes.length - ties)} counts had conflicting observations; the figure most monitors gave is used.`,
+    );
+  }
+  if (ties > 0) {
+    caveats.push(
+      `${n(ties)} counts are a tie between monitors (no majority); the lower figure is used and the range is in the alerts.`,
+    );
+  }
+  const held = alerts.filter((a) => a.kind === 'conflicting-reports').length;
+  if (held > 0) {
+    caveats.push(
+      `${n(held)} observations are held: a device sent different reports under one id; they count once a coordinator chooses.`,
     );
   }
   if (uncountedArrivals > 0) {

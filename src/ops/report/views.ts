@@ -111,6 +111,7 @@ export function apiAlert(a: StoredAlert, names?: Names) {
     updatedAt: a.updatedAt,
     stateChangedAt: a.stateChangedAt,
     stateChangedBy: a.stateChangedBy,
+    history: a.history,
     note: a.note,
   };
 }

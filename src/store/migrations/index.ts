@@ -8,6 +8,7 @@ import * as m0005 from './0005-uploads.js';
 import * as m0006 from './0006-cases.js';
 import * as m0009 from './0009-ops-alert-actor.js';
 import * as m0010 from './0010-search.js';
+import * as m0011 from './0011-ops-field.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-cases': m0006,
   '0009-ops-alert-actor': m0009,
   '0010-search': m0010,
+  '0011-ops-field': m0011,
 };
