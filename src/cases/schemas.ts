@@ -6,7 +6,7 @@ const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
   Type.Object(props, { additionalProperties: false });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Ern = Type.String({ pattern: '^ATT-[0-9]{6,}$', maxLength: 20 });
-const Date = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CaseParam = strict({ ref: Type.String({ pattern: '^CASE-[0-9]{4,}$', maxLength: 20 }) });
@@ -32,9 +32,15 @@ export const EntityBody = strict({
   entityRef: Type.Optional(Text(128)),
   itemErns: Type.Optional(Type.Array(Ern, { maxItems: 1000 })),
 });
-export const IncidentBody = strict({ title: Text(500), incidentRef: Type.Optional(Text(128)), occurredOn: Type.Optional(Date) });
+export const IncidentBody = strict({
+  title: Text(500),
+  incidentRef: Type.Optional(Text(128)),
+  occurredOn: Type.Optional(IsoDate),
+});
 export const NoteBody = strict({ body: Text(20_000) });
-export const MemberBody = strict({ role: Type.Union(['lead', 'member', 'reviewer'].map((r) => Type.Literal(r))) });
+export const MemberBody = strict({
+  role: Type.Union(['lead', 'member', 'reviewer'].map((r) => Type.Literal(r))),
+});
 export const CrimeBody = strict({ crime: Text(64) });
 export const LinkBody = strict({
   elementId: Text(64),
@@ -50,8 +56,8 @@ export const RfaBody = strict({
   jurisdiction: JurisdictionParam.properties.code,
   purpose: Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' }),
   scope: Text(4000),
-  receivedOn: Date,
-  dueOn: Type.Optional(Date),
+  receivedOn: IsoDate,
+  dueOn: Type.Optional(IsoDate),
 });
 export const StatusBody = strict({ status: Text(20) });
 export const OverrideBody = strict({ ern: Ern, reason: Type.String({ minLength: 10, maxLength: 4000 }) });
@@ -73,7 +79,11 @@ const Region = strict({
   page: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export const RedactionBody = strict({
-  spans: Type.Optional(Type.Array(strict({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }), { maxItems: 10_000 })),
+  spans: Type.Optional(
+    Type.Array(strict({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }), {
+      maxItems: 10_000,
+    }),
+  ),
   regions: Type.Optional(Type.Array(Region, { maxItems: 10_000 })),
   pseudonymsFrom: Type.Optional(CaseParam.properties.ref),
 });
@@ -120,13 +130,23 @@ export const CaseDetailSchema = Type.Object({
     }),
   ),
   incidents: Type.Array(
-    Type.Object({ id: Type.String(), incidentRef: Nullable(Type.String()), title: Type.String(), occurredOn: Nullable(Type.String()) }),
+    Type.Object({
+      id: Type.String(),
+      incidentRef: Nullable(Type.String()),
+      title: Type.String(),
+      occurredOn: Nullable(Type.String()),
+    }),
   ),
-  notes: Type.Array(Type.Object({ id: Type.String(), body: Type.String(), at: Type.String(), author: Type.String() })),
+  notes: Type.Array(
+    Type.Object({ id: Type.String(), body: Type.String(), at: Type.String(), author: Type.String() }),
+  ),
   team: Type.Array(Type.Object({ userId: Type.String(), role: Type.String(), addedAt: Type.String() })),
   checklists: Type.Array(Type.String()),
 });
-export const AddItemsResult = Type.Object({ added: Type.Array(Type.String()), already: Type.Array(Type.String()) });
+export const AddItemsResult = Type.Object({
+  added: Type.Array(Type.String()),
+  already: Type.Array(Type.String()),
+});
 const EvidenceSchema = Type.Object({
   linkId: Type.String(),
   kind: Type.String(),
@@ -189,7 +209,11 @@ export const ChecklistsSchema = Type.Object({
     }),
   ),
 });
-const JurisdictionSchema = Type.Object({ code: Type.String(), name: Type.String(), deathPenalty: Type.Boolean() });
+const JurisdictionSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  deathPenalty: Type.Boolean(),
+});
 export const JurisdictionListSchema = Type.Object({ jurisdictions: Type.Array(JurisdictionSchema) });
 export { JurisdictionSchema };
 export const RfaSchema = Type.Object({
@@ -210,7 +234,12 @@ export const RfaListSchema = Type.Object({ rfas: Type.Array(RfaSchema) });
 export const RfaDetailSchema = Type.Object({
   rfa: RfaSchema,
   decisions: Type.Array(
-    Type.Object({ ern: Type.String(), allowed: Type.Boolean(), reasons: Type.Array(Type.String()), overrideId: Nullable(Type.String()) }),
+    Type.Object({
+      ern: Type.String(),
+      allowed: Type.Boolean(),
+      reasons: Type.Array(Type.String()),
+      overrideId: Nullable(Type.String()),
+    }),
   ),
 });
 const ConditionSchema = Type.Object({
@@ -226,7 +255,12 @@ const ConditionSchema = Type.Object({
 });
 export const ConditionListSchema = Type.Object({ conditions: Type.Array(ConditionSchema) });
 export { ConditionSchema };
-export const RedactionResultSchema = Type.Object({ ern: Type.String(), sha256: Type.String(), of: Type.String(), method: Type.String() });
+export const RedactionResultSchema = Type.Object({
+  ern: Type.String(),
+  sha256: Type.String(),
+  of: Type.String(),
+  method: Type.String(),
+});
 export const ExportSchema = Type.Object({
   id: Type.String(),
   target: Type.String(),

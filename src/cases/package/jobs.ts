@@ -86,11 +86,14 @@ async function visibleRow(ctx: Ctx, viewer: Viewer, id: string) {
     .select(['legal_case.ref as case_ref', 'legal_case.compartment', 'rfa.ref as rfa_ref'])
     .where('export_package.id', '=', id)
     .executeTakeFirst();
-  if (!row || !allows(viewer.write, row.compartment)) throw new CaseError('CASE_NOT_FOUND', `no export ${id}`);
+  if (!row || !allows(viewer.write, row.compartment))
+    throw new CaseError('CASE_NOT_FOUND', `no export ${id}`);
   return row;
 }
 
-function statusOf(row: Selectable<ExportPackageTable> & { case_ref: string; rfa_ref: string | null }): ExportStatus {
+function statusOf(
+  row: Selectable<ExportPackageTable> & { case_ref: string; rfa_ref: string | null },
+): ExportStatus {
   return {
     id: row.id,
     target: row.rfa_ref ?? row.case_ref,
@@ -111,7 +114,8 @@ function statusOf(row: Selectable<ExportPackageTable> & { case_ref: string; rfa_
 export async function getExport(ctx: Ctx, viewer: Viewer, id: string): Promise<ExportStatus> {
   const row = await visibleRow(ctx, viewer, id);
   // "done" is only final once the archive's hash is recorded.
-  const unfinished = row.status === 'queued' || row.status === 'running' || (row.status === 'done' && !row.sha256);
+  const unfinished =
+    row.status === 'queued' || row.status === 'running' || (row.status === 'done' && !row.sha256);
   if (unfinished && !running.has(id)) {
     const error = 'interrupted (the server restarted); request a new export';
     await ctx.db
