@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
-import type { LogKey } from './custody/log-key.js';
+import type { LogKey } from './lib/log-key.js';
 import type { BlobStore } from './store/blobs.js';
 import type { DialectName } from './store/db.js';
 import type { Database } from './store/schema.js';

@@ -7,9 +7,10 @@
  *   attest user grant amal legal '*'
  *   attest user disable amal
  */
+
+import type { Register } from '../cli/command.js';
 import { withStore } from '../cli/context.js';
 import { CliExit, EXIT, printJson, println } from '../cli/io.js';
-import type { Register } from '../cli/main.js';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import { recordAccessEvent } from './audit.js';

@@ -1,7 +1,6 @@
 // What other domains may import from the access layer.
 export { type Access, accessFor, compartmentFilter, type Grant } from './access.js';
 export { recordAccessEvent } from './audit.js';
-export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
 export { AccessError, type AccessErrorCode } from './errors.js';
 export {
   ALL_COMPARTMENTS,

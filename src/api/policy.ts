@@ -15,7 +15,7 @@
  * - `csrf: false` exempts an unsafe method from the CSRF check (public routes are never checked
  *   for a token; a foreign Origin on them is still refused).
  */
-import type { Permission } from '../access/permissions.js';
+import type { Permission } from '../access/index.js';
 
 export type RoutePolicy =
   | { readonly public: true }

@@ -1,11 +1,24 @@
 /**
  * problems.ts — the one place where error codes become RFC 9457 problem details
- * (`application/problem+json`). Each code has a stable `type` URI, a status and a title;
- * docs/errors.md mirrors this table row by row. Unknown errors become a plain 500 carrying only
- * the request id: no message, stack, SQL or personal data reaches the client.
+ * (`application/problem+json`). Each problem code has a stable `type` URI, a status and a title;
+ * docs/errors.md mirrors PROBLEMS row by row (problems.test.ts holds them together). Every
+ * domain error code maps to exactly one problem in FROM_DOMAIN, which is keyed by the union of
+ * all domains' codes: a new code without a row, or a row for a code that does not exist, fails
+ * the typecheck. Unknown errors become a plain 500 carrying only the request id: no message,
+ * stack, SQL or personal data reaches the client.
+ *
+ * Adding a domain: import its code union from its index.ts below, add it to DomainErrorCode,
+ * and give each code a row in FROM_DOMAIN (tsc lists the missing ones).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessErrorCode } from '../access/index.js';
+import type { CaseErrorCode } from '../cases/index.js';
+import type { CustodyErrorCode } from '../custody/index.js';
 import { AttestError } from '../lib/errors.js';
+import type { OpsErrorCode } from '../ops/index.js';
+import type { SearchErrorCode } from '../search/index.js';
+import type { StoreErrorCode } from '../store/errors.js';
+import type { VaultErrorCode } from '../vault/index.js';
 
 export const PROBLEM_BASE = 'https://attest.example/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -16,7 +29,7 @@ interface ProblemSpec {
 }
 
 /** PROBLEMS maps each stable code (the last segment of `type`) to its status and title. */
-export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
+export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found' },
   'invalid-request': { status: 400, title: 'The request is not valid' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON' },
@@ -79,18 +92,51 @@ export const PROBLEMS: Readonly<Record<string, ProblemSpec>> = {
   'invalid-cursor': { status: 400, title: 'The cursor does not belong to this query' },
   'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
   internal: { status: 500, title: 'Internal error' },
-};
+} as const satisfies Record<string, ProblemSpec>;
 
-/** Domain error codes → problem codes. */
-const FROM_DOMAIN: Readonly<Record<string, string>> = {
+/** ProblemCode is the union of the stable problem codes (the last segment of `type`). */
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** DomainErrorCode is every code a domain or the store can throw (AttestError subclasses). */
+export type DomainErrorCode =
+  | StoreErrorCode
+  | VaultErrorCode
+  | CustodyErrorCode
+  | AccessErrorCode
+  | OpsErrorCode
+  | CaseErrorCode
+  | SearchErrorCode;
+
+/**
+ * FROM_DOMAIN maps each domain error code to its problem. Codes shared by several domains
+ * (NOT_FOUND, INVALID_INPUT) mean the same thing everywhere and have one row. Codes that only
+ * the server's own faults raise (a corrupted blob, a bad log entry, an unreadable key) are
+ * `internal`: logged with the request id, never described to the caller.
+ */
+export const FROM_DOMAIN = {
+  // store (src/store/errors.ts)
+  BLOB_TOO_LARGE: 'payload-too-large',
+  KEY_INVALID: 'internal',
+  // vault (src/vault/errors.ts) and shared codes
   NOT_FOUND: 'not-found',
   INVALID_ERN: 'invalid-ern',
   INVALID_PROVENANCE: 'invalid-provenance',
   INVALID_INPUT: 'invalid-request',
   TOO_LARGE: 'payload-too-large',
-  BLOB_TOO_LARGE: 'payload-too-large',
-  INVALID_RANGE: 'invalid-request',
+  NOT_A_FILE: 'internal',
+  UNREADABLE: 'internal',
+  FILE_CHANGED: 'internal',
+  DIRECTORY_LOOP: 'internal',
+  INTEGRITY: 'internal',
   OFFSET_MISMATCH: 'conflict',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported-media-type',
+  RANGE_NOT_SATISFIABLE: 'range-not-satisfiable',
+  TUS_VERSION: 'tus-version',
+  // custody (src/custody/errors.ts)
+  INVALID_ENTRY: 'internal',
+  INVALID_PROOF: 'internal',
+  INVALID_RANGE: 'invalid-request',
+  NO_CHECKPOINT: 'not-found',
   // access (src/access/errors.ts)
   INVALID_CREDENTIALS: 'invalid-credentials',
   WRONG_PASSWORD: 'wrong-password',
@@ -150,10 +196,10 @@ const FROM_DOMAIN: Readonly<Record<string, string>> = {
   QUERY_TOO_COMPLEX: 'query-too-complex',
   INVALID_CURSOR: 'invalid-cursor',
   UNKNOWN_PLACE: 'unknown-place',
-};
+} as const satisfies Record<DomainErrorCode, ProblemCode>;
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */
-const DETAILS_SAFE: ReadonlySet<string> = new Set([
+const DETAILS_SAFE: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
   'INVALID_OBSERVATION',
   'INVALID_SIGNATURE',
   'INVALID_OPERATION',
@@ -168,9 +214,13 @@ const DETAILS_SAFE: ReadonlySet<string> = new Set([
   'CLIENT_ID_REUSED',
 ]);
 
+/**
+ * HttpProblem is for the HTTP layer's own refusals (no route, no credentials, a CSRF failure):
+ * things no domain decides. Domains throw their own AttestError subclasses instead.
+ */
 export class HttpProblem extends Error {
   constructor(
-    readonly problem: keyof typeof PROBLEMS,
+    readonly problem: ProblemCode,
     readonly detail?: string,
     readonly extra: Record<string, unknown> = {},
   ) {
@@ -190,8 +240,11 @@ export interface ProblemBody {
 
 /** problemFor turns any thrown value into a problem body that is safe to send. */
 export function problemFor(err: unknown, requestId: string): ProblemBody {
-  const { code, detail, extra } = classify(err);
-  const spec = PROBLEMS[code] ?? PROBLEMS.internal!;
+  const classified = classify(err);
+  const { code, extra } = classified;
+  const spec: ProblemSpec = PROBLEMS[code];
+  // A server fault is not described to the caller, whatever its message says.
+  const detail = spec.status >= 500 ? undefined : classified.detail;
   return {
     type: `${PROBLEM_BASE}${code}`,
     title: spec.title,
@@ -202,12 +255,16 @@ export function problemFor(err: unknown, requestId: string): ProblemBody {
   };
 }
 
-function classify(err: unknown): { code: string; detail?: string; extra: Record<string, unknown> } {
+function classify(err: unknown): { code: ProblemCode; detail?: string; extra: Record<string, unknown> } {
   if (err instanceof HttpProblem)
     return { code: err.problem, ...(err.detail ? { detail: err.detail } : {}), extra: err.extra };
   if (err instanceof AttestError) {
-    const code = FROM_DOMAIN[err.code] ?? 'invalid-request';
-    const extra = DETAILS_SAFE.has(err.code) ? { details: err.details } : {};
+    // The typecheck makes the map total; a code it cannot know (a plain string) is a server fault.
+    const code: ProblemCode | undefined = Object.hasOwn(FROM_DOMAIN, err.code)
+      ? FROM_DOMAIN[err.code as DomainErrorCode]
+      : undefined;
+    if (code === undefined) return { code: 'internal', extra: {} };
+    const extra = DETAILS_SAFE.has(err.code as DomainErrorCode) ? { details: err.details } : {};
     return { code, detail: err.message, extra };
   }
   const fe = err as Partial<FastifyError>;

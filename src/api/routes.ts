@@ -1,26 +1,18 @@
 /**
- * routes.ts — the domain route plugins mounted by buildApp, in order. Each is a Fastify plugin
- * (`src/<domain>/routes.ts`) receiving the service context; every route it adds declares a
- * `config.policy` (see policy.ts).
+ * routes.ts — the domain route plugins mounted by buildApp, in order. Each is an
+ * `AttestPlugin<{ ctx: Ctx }>` (type-provider.ts) from its domain's routes entry; every route it
+ * adds declares a `config.policy` (policy.ts) and operationId, summary, tags and schemas.
  */
-import type { FastifyPluginAsync } from 'fastify';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
 import { opsRoutes } from '../ops/index.js';
-import { searchRoutes } from '../search/routes.js';
-import { vaultRoutes } from '../vault/routes.js';
-import { uploadRoutes } from '../vault/upload-routes.js';
+import { searchRoutes } from '../search/index.js';
+import { VAULT_ROUTES } from '../vault/routes.js';
+import type { AttestPlugin } from './type-provider.js';
 
-export interface DomainPluginOptions {
-  readonly ctx: Ctx;
-}
-
-export type DomainPlugin = FastifyPluginAsync<DomainPluginOptions>;
-
-export const DOMAIN_ROUTES: DomainPlugin[] = [
+export const DOMAIN_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [
   custodyRoutes,
-  vaultRoutes,
-  uploadRoutes,
+  ...VAULT_ROUTES,
   opsRoutes,
-  searchRoutes as DomainPlugin,
+  searchRoutes,
 ];

@@ -20,9 +20,10 @@ import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
 import type { RoutePolicy } from './policy.js';
 import { HttpProblem, sendProblem } from './problems.js';
-import { DOMAIN_ROUTES, type DomainPlugin } from './routes.js';
+import { DOMAIN_ROUTES } from './routes.js';
 import { registerWebApp } from './static.js';
-import type { TypeBoxTypeProvider } from './type-provider.js';
+import type { AttestPlugin, TypeBoxTypeProvider } from './type-provider.js';
+import { formatSchemaErrors, validatorCompiler } from './validation.js';
 
 export interface AppOptions {
   /** Fastify logger setting (false in tests). */
@@ -30,7 +31,7 @@ export interface AppOptions {
   /** Largest JSON body any route accepts by default (bytes; default 1 MiB). */
   readonly bodyLimit?: number;
   /** Further route plugins, registered after the domain routes (tests, embedding). */
-  readonly plugins?: readonly DomainPlugin[];
+  readonly plugins?: readonly AttestPlugin<{ ctx: Ctx }>[];
   /** Directory of the built web app (default web/dist); false serves the API only. */
   readonly webDist?: string | false;
 }
@@ -68,6 +69,9 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Strict parsing (validation.ts): unknown fields are refused, bodies are not coerced.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new HttpProblem('not-found'), request, reply));
   // JSON only: text/plain (Fastify's other default) is refused with 415.
@@ -125,7 +129,9 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
     {
       config: { policy: { public: true } },
       schema: {
+        operationId: 'getVersion',
         tags: ['meta'],
+        summary: 'The server: name, version and database dialect',
         response: {
           200: {
             type: 'object',

@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { recordAccessEvent } from '../access/index.js';
 import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries, maybeCheckpoint } from '../custody/service.js';
+import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { CaseError } from './errors.js';
 import { JURISDICTION_CODE, PURPOSE, type Rfa } from './rfa.js';
 import { findCase, text, visibleItemIds } from './service.js';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries } from '../custody/service.js';
+import { appendEntries } from '../custody/index.js';
 import { CHECKLISTS, type CrimeDef, crimeById, elementById } from './checklists/checklists.js';
 import { CaseError } from './errors.js';
 import { findCase, text, visibleItemIds } from './service.js';

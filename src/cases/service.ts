@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries, maybeCheckpoint } from '../custody/service.js';
+import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { parseErn } from '../lib/ern.js';
 import { nextValues } from '../store/counters.js';
-import { COMPARTMENT_NAME, DEFAULT_COMPARTMENT } from '../vault/service.js';
+import { COMPARTMENT_NAME, DEFAULT_COMPARTMENT } from '../vault/index.js';
 import {
   type CaseDetail,
   type CaseSummary,

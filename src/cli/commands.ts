@@ -1,14 +1,27 @@
-// Commands added by later domains (custody log, users, operations, demo) register here.
+/**
+ * commands.ts — every command of `attest`, in the order `--help` lists them: the app-level ones
+ * that live here (init, serve) and each domain's, from its cli entry. This is the one registry;
+ * it is also where commands that need two domains get them (the log's `item` lookup and
+ * `attest verify`'s vault check come from the vault, so custody never imports the vault).
+ */
 import { registerUser } from '../access/cli.js';
 import { registerCases } from '../cases/cli.js';
-import { registerLog } from '../custody/cli.js';
+import { logCommands, verifyCommand } from '../custody/cli/index.js';
 import { registerDemo } from '../demo/cli.js';
 import { registerOps } from '../ops/cli.js';
-import { registerSearch } from '../search/cli.js';
-import type { Register } from './main.js';
+import { registerSearch } from '../search/index.js';
+import { VAULT_COMMANDS } from '../vault/cli/index.js';
+import { getItem, verifyVault } from '../vault/index.js';
+import type { Register } from './command.js';
+import { registerInit } from './commands/init.js';
+import { registerServe } from './commands/serve.js';
 
-export const registerExtraCommands: Register[] = [
-  registerLog,
+export const COMMANDS: readonly Register[] = [
+  registerInit,
+  ...VAULT_COMMANDS,
+  verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }]),
+  registerServe,
+  logCommands(getItem),
   registerUser,
   registerOps,
   registerCases,

@@ -1,38 +1,16 @@
 /**
- * main.ts — the `attest` command. Each subcommand lives in ./commands and is registered here;
- * `run(args, io)` returns the exit code, so tests drive the CLI without a process.
+ * main.ts — the `attest` program: global options, error handling and exit codes around the
+ * commands listed in commands.ts. `run(args, io)` returns the exit code, so tests drive the CLI
+ * without a process.
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { registerAdd } from './commands/add.js';
-import { registerGet } from './commands/get.js';
-import { registerInit } from './commands/init.js';
-import { registerList } from './commands/list.js';
-import { registerServe } from './commands/serve.js';
-import { registerShow } from './commands/show.js';
-import { registerVerify } from './commands/verify.js';
+import type { CommandEnv, Register } from './command.js';
+import { COMMANDS } from './commands.js';
 import { CliExit, type CliIo, EXIT } from './io.js';
 
-export interface CommandEnv {
-  readonly io: CliIo;
-  /** Records the exit code a command ends with (the highest one wins). */
-  exit(code: number): void;
-}
-
-export type Register = (program: Command, env: CommandEnv) => void;
-
-const COMMANDS: Register[] = [
-  registerInit,
-  registerAdd,
-  registerShow,
-  registerList,
-  registerGet,
-  registerVerify,
-  registerServe,
-];
-
 /** buildProgram assembles the command tree (exported for --help tests). */
-export function buildProgram(env: CommandEnv, extra: Register[] = []): Command {
+export function buildProgram(env: CommandEnv, extra: readonly Register[] = []): Command {
   const program = new Command('attest')
     .description(
       'Attest: evacuation monitoring and a tamper-evident evidence vault, from checkpoint to courtroom.',
@@ -51,7 +29,7 @@ export function buildProgram(env: CommandEnv, extra: Register[] = []): Command {
 }
 
 /** run parses `args` and runs the command; it returns the process exit code. */
-export async function run(args: string[], io: CliIo, extra: Register[] = []): Promise<number> {
+export async function run(args: string[], io: CliIo, extra: readonly Register[] = []): Promise<number> {
   let code: number = EXIT.ok;
   const env: CommandEnv = {
     io,
@@ -78,15 +56,10 @@ export async function run(args: string[], io: CliIo, extra: Register[] = []): Pr
 
 /** main is what bin/attest.js calls with the real process. */
 export async function main(args: string[]): Promise<number> {
-  const { registerExtraCommands } = await import('./extra-commands.js');
-  return run(
-    args,
-    {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      isTTY: Boolean(process.stderr.isTTY),
-    },
-    registerExtraCommands,
-  );
+  return run(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: Boolean(process.stderr.isTTY),
+  });
 }

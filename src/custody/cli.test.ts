@@ -3,11 +3,11 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCheckpoint } from '../src/lib/checkpoint.js';
-import { verifyConsistency, verifyInclusion } from '../src/lib/merkle.js';
-import { openNote, parseVerifierKey } from '../src/lib/note.js';
-import { runCli, spawnCli } from './support/cli.js';
-import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
+import { runCli, spawnCli } from '../../test/support/cli.js';
+import { createPgDatabase, DIALECTS, scratchDir } from '../../test/support/stores.js';
+import { parseCheckpoint } from '../lib/checkpoint.js';
+import { verifyConsistency, verifyInclusion } from '../lib/merkle.js';
+import { openNote, parseVerifierKey } from '../lib/note.js';
 
 const PROV = ['--unknown-provenance'];
 const hex = (s: string) => Buffer.from(s, 'hex');

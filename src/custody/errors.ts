@@ -5,9 +5,7 @@ export type CustodyErrorCode =
   | 'INVALID_PROOF'
   | 'NOT_FOUND'
   | 'INVALID_RANGE'
-  | 'NO_CHECKPOINT'
-  | 'KEY_MISSING'
-  | 'KEY_INVALID';
+  | 'NO_CHECKPOINT';
 
 /** CustodyError is raised by the custody log; `code` says what failed. */
 export class CustodyError extends AttestError<CustodyErrorCode> {}

@@ -3,8 +3,9 @@
  * entries and proofs. Everything but the key needs `log:read`.
  */
 import { Type } from '@sinclair/typebox';
-import { HttpProblem } from '../api/problems.js';
-import type { DomainPlugin } from '../api/routes.js';
+import type { AttestPlugin } from '../api/type-provider.js';
+import type { Ctx } from '../ctx.js';
+import { CustodyError } from './errors.js';
 import { logSize } from './repo.js';
 import {
   checkpointAt,
@@ -48,12 +49,13 @@ const EntrySchema = Type.Object({
 
 const readLog = { policy: { permission: 'log:read' as const } };
 
-export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
+export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
   app.get(
     '/api/log/key',
     {
       config: { policy: { public: true } },
       schema: {
+        operationId: 'getLogKey',
         tags: ['custody'],
         summary: "The log's public verifier key (C2SP signed-note)",
         response: { 200: Type.Object({ origin: Type.String(), key: Type.String(), size: Type.Integer() }) },
@@ -67,6 +69,7 @@ export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
     {
       config: readLog,
       schema: {
+        operationId: 'getLatestCheckpoint',
         tags: ['custody'],
         summary: 'The latest signed checkpoint (signing one if the log grew)',
         response: { 200: CheckpointSchema },
@@ -74,16 +77,17 @@ export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
     },
     async () => {
       const cp = (await signCheckpoint(ctx)) ?? (await latestCheckpoint(ctx));
-      if (!cp) throw new HttpProblem('not-found', 'the log is empty');
+      if (!cp) throw new CustodyError('NO_CHECKPOINT', 'the log is empty');
       return cp;
     },
   );
 
-  app.get<{ Params: { size: number } }>(
+  app.get(
     '/api/log/checkpoints/:size',
     {
       config: readLog,
       schema: {
+        operationId: 'getCheckpoint',
         tags: ['custody'],
         summary: 'A stored checkpoint by tree size',
         params: Type.Object({ size: Size }),
@@ -93,11 +97,12 @@ export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req) => checkpointAt(ctx, req.params.size),
   );
 
-  app.get<{ Params: { index: number } }>(
+  app.get(
     '/api/log/entries/:index',
     {
       config: readLog,
       schema: {
+        operationId: 'getLogEntry',
         tags: ['custody'],
         summary: 'One log entry (canonical fields) and its leaf hash',
         params: Type.Object({ index: Size }),
@@ -107,11 +112,12 @@ export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req) => getEntry(ctx, req.params.index),
   );
 
-  app.get<{ Querystring: { index: number; size: number } }>(
+  app.get(
     '/api/log/proofs/inclusion',
     {
       config: readLog,
       schema: {
+        operationId: 'proveInclusion',
         tags: ['custody'],
         summary: 'RFC 6962 §2.1.1 audit path of entry `index` in the tree of `size` entries',
         querystring: Type.Object({ index: Size, size: Size }),
@@ -121,11 +127,12 @@ export const custodyRoutes: DomainPlugin = async (app, { ctx }) => {
     async (req) => proveInclusion(ctx, req.query.index, req.query.size),
   );
 
-  app.get<{ Querystring: { old: number; new: number } }>(
+  app.get(
     '/api/log/proofs/consistency',
     {
       config: readLog,
       schema: {
+        operationId: 'proveConsistency',
         tags: ['custody'],
         summary: 'RFC 6962 §2.1.2 consistency proof between tree sizes `old` and `new`',
         querystring: Type.Object({ old: Size, new: Size }),

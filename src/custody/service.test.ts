@@ -3,11 +3,10 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { logKeyFrom } from '../lib/log-key.js';
 import { verifyConsistency, verifyInclusion } from '../lib/merkle.js';
 import { generateSignerKey, parseSignerKey } from '../lib/note.js';
-import { addContent } from '../vault/service.js';
-import { verifyVault } from '../vault/verify.js';
-import { logKeyFrom } from './log-key.js';
+import { addContent, verifyVault } from '../vault/index.js';
 import {
   appendEntry,
   latestCheckpoint,

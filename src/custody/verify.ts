@@ -15,10 +15,21 @@ import {
   planTreeHead,
   verifyConsistency,
 } from '../lib/merkle.js';
-import type { Problem } from '../vault/verify.js';
 import { parsePayload } from './entry.js';
 import { logSize } from './repo.js';
 import { leafHashOf } from './service.js';
+
+/**
+ * Problem is one finding of `attest verify`, in the vault's checks and the log's alike. It names
+ * what it is about (an ERN, a blob hash, a log index) and never carries payload contents.
+ */
+export interface Problem {
+  /** Stable machine-readable kind, e.g. blob-corrupt. */
+  readonly code: string;
+  /** What it is about: an ERN, a blob hash, a log index. */
+  readonly subject: string;
+  readonly message: string;
+}
 
 const PAGE = 20_000;
 

@@ -5,7 +5,7 @@
  * (each signature checked for real first), and the alerts that reconciliation derives.
  */
 import { type Ctx, nowIso } from '../ctx.js';
-import { maybeCheckpoint } from '../custody/service.js';
+import { maybeCheckpoint } from '../custody/index.js';
 import {
   type ObservationToStore,
   observationSigningText,

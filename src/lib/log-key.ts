@@ -1,22 +1,11 @@
 /**
- * log-key.ts — the deployment's custody-log key: an Ed25519 key in C2SP signed-note form,
- * created on first use under `<data>/keys/custody-log.key` (mode 0600, never logged). Its
- * public half, the verifier key `origin+keyhash+base64`, is what outsiders use to check
- * checkpoints and export packages.
+ * log-key.ts — the custody log's key as a capability: sign a checkpoint (C2SP tlog-checkpoint
+ * inside a C2SP signed note, Ed25519) and open one signed by it. Pure: the key file itself is
+ * read and created by src/store/keys.ts; the public half, the verifier key
+ * `origin+keyhash+base64`, is what outsiders use to check checkpoints and export packages.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { formatCheckpoint, parseCheckpoint } from '../lib/checkpoint.js';
-import {
-  generateSignerKey,
-  openNote,
-  parseSignerKey,
-  parseVerifierKey,
-  type Signer,
-  signNote,
-  type Verifier,
-} from '../lib/note.js';
-import { CustodyError } from './errors.js';
+import { formatCheckpoint, parseCheckpoint } from './checkpoint.js';
+import { openNote, parseVerifierKey, type Signer, signNote, type Verifier } from './note.js';
 
 export type OpenedCheckpoint =
   | { ok: true; size: number; root: Buffer; origin: string }
@@ -30,33 +19,6 @@ export interface LogKey {
   signCheckpoint(size: number, root: Buffer): string;
   /** openCheckpoint verifies a signed checkpoint note against this key and parses it. */
   openCheckpoint(note: string): OpenedCheckpoint;
-}
-
-/** keyPath is where a deployment keeps its log signing key. */
-export function keyPath(dataDir: string): string {
-  return join(dataDir, 'keys', 'custody-log.key');
-}
-
-/** loadOrCreateLogKey reads the key file, creating it (0600) when the deployment has none. */
-export function loadOrCreateLogKey(dataDir: string, origin: string): LogKey {
-  const file = keyPath(dataDir);
-  if (!existsSync(file)) {
-    mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${generateSignerKey(origin)}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  chmodSync(file, 0o600);
-  let signer: Signer;
-  try {
-    signer = parseSignerKey(readFileSync(file, 'utf8').trim());
-  } catch (err) {
-    throw new CustodyError(
-      'KEY_INVALID',
-      `the log key in ${file} is not a valid signer key`,
-      {},
-      { cause: err },
-    );
-  }
-  return logKeyFrom(signer);
 }
 
 /** logKeyFrom wraps a parsed signer key. */

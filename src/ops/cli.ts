@@ -10,9 +10,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { Register } from '../cli/command.js';
 import { withStore } from '../cli/context.js';
 import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
-import type { Register } from '../cli/main.js';
 import type { Ctx } from '../ctx.js';
 import { visible } from '../lib/display.js';
 import { listAlerts } from './alerts/service.js';

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isSha256Hex } from '../lib/hash.js';
+import { StoreError } from './errors.js';
 
 /** How many leading bytes `put` keeps for media-type sniffing. */
 export const SNIFF_BYTES = 4100;
@@ -69,11 +70,10 @@ export interface BlobStore {
   flush(): Promise<void>;
 }
 
-export class BlobTooLargeError extends Error {
-  readonly code = 'BLOB_TOO_LARGE';
+/** BlobTooLargeError: a put received more than its `maxBytes`; nothing was stored. */
+export class BlobTooLargeError extends StoreError {
   constructor(readonly maxBytes: number) {
-    super(`content exceeds the limit of ${maxBytes} bytes`);
-    this.name = 'BlobTooLargeError';
+    super('BLOB_TOO_LARGE', `content exceeds the limit of ${maxBytes} bytes`, { maxBytes });
   }
 }
 

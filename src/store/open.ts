@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
-import { loadOrCreateLogKey } from '../custody/log-key.js';
 import { LocalBlobStore } from './blobs.js';
 import { openDatabase } from './db.js';
+import { loadOrCreateLogKey } from './keys.js';
 
 export interface OpenStore {
   readonly ctx: Ctx;

@@ -9,6 +9,7 @@ import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Ctx } from '../ctx.js';
 import { decodeName } from '../lib/display.js';
+import { BlobTooLargeError } from '../store/blobs.js';
 import { VaultError, type VaultErrorCode } from './errors.js';
 import type { Item } from './item.js';
 import { type ItemInput, recordItems, type StagedItem, stageContent } from './service.js';
@@ -198,8 +199,7 @@ async function stageFile(
 
 function errorOf(err: unknown): NonNullable<FileResult['error']> {
   if (err instanceof VaultError) return { code: err.code, message: err.message };
-  if ((err as { code?: string }).code === 'BLOB_TOO_LARGE')
-    return { code: 'TOO_LARGE', message: (err as Error).message };
+  if (err instanceof BlobTooLargeError) return { code: 'TOO_LARGE', message: err.message };
   if ((err as NodeJS.ErrnoException).syscall) return { code: 'UNREADABLE', message: describeFsError(err) };
   return { code: 'INTERNAL', message: (err as Error).message ?? String(err) };
 }

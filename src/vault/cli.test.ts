@@ -13,8 +13,8 @@ import {
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli, spawnCli } from './support/cli.js';
-import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
+import { runCli, spawnCli } from '../../test/support/cli.js';
+import { createPgDatabase, DIALECTS, scratchDir } from '../../test/support/stores.js';
 
 const PROV = ['--source', 'synthetic test', '--collected-by', 'monitor-01', '--collected-at', '2016-12-18'];
 

@@ -11,7 +11,11 @@ export type VaultErrorCode =
   | 'FILE_CHANGED'
   | 'DIRECTORY_LOOP'
   | 'INTEGRITY'
-  | 'OFFSET_MISMATCH';
+  | 'OFFSET_MISMATCH'
+  | 'FORBIDDEN'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'TUS_VERSION';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

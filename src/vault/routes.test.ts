@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/api/server.js';
-import { verifyInclusion } from '../src/lib/merkle.js';
-import { type TestCaller, tokenAs } from './support/access.js';
-import { DIALECTS, openTestStore, type TestStore } from './support/stores.js';
+import { type TestCaller, tokenAs } from '../../test/support/access.js';
+import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { buildApp } from '../api/server.js';
+import { verifyInclusion } from '../lib/merkle.js';
 
 interface Res {
   status: number;

@@ -7,13 +7,11 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Access, compartmentFilter } from '../access/access.js';
-import type { Permission } from '../access/permissions.js';
-import { HttpProblem } from '../api/problems.js';
-import type { DomainPlugin } from '../api/routes.js';
+import { compartmentFilter } from '../access/index.js';
+import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
-import { appendEntry, itemEntries, proveInclusion, signCheckpoint } from '../custody/service.js';
 import { parseErn } from '../lib/ern.js';
+import { VaultError } from './errors.js';
 import type { Item } from './item.js';
 import { parseByteRange } from './range.js';
 import {
@@ -24,28 +22,16 @@ import {
   ItemListSchema,
   ItemSchema,
 } from './schemas.js';
-import { getItem, listItems } from './service.js';
+import { getItem, listItems, recordView } from './service.js';
+import { custodyTimeline } from './timeline.js';
 import { receiveUpload } from './upload.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    access: Access;
-  }
-}
-
-/** visibleItem returns the item if the caller holds `permission` in its compartment; else not found. */
-async function visibleItem(ctx: Ctx, access: Access, ern: string, permission: Permission): Promise<Item> {
-  const item = await getItem(ctx, ern);
-  // Not "forbidden": a protected compartment must not reveal even that the ERN exists.
-  if (!access.can(permission, item.compartment)) throw new HttpProblem('not-found', `no item ${ern}`);
-  return item;
-}
+import { uploadRoutes } from './upload-routes.js';
 
 function actorOf(req: FastifyRequest): string {
   return req.access.userId ?? 'anonymous';
 }
 
-export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
+export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
   // Registered here, so only the upload route's context parses multipart bodies.
   await app.register(multipart, {
     limits: {
@@ -57,11 +43,13 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
       headerPairs: 100,
     },
   });
-  app.get<{ Querystring: { after?: string; limit?: number; kind?: string } }>(
+
+  app.get(
     '/api/items',
     {
       config: { policy: { permission: 'items:read' } },
       schema: {
+        operationId: 'listItems',
         tags: ['evidence'],
         summary: 'List items in ERN order',
         querystring: ItemListQuery,
@@ -69,25 +57,26 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
       },
     },
     async (req) => {
-      const limit = req.query.limit ?? 100;
-      const afterSeq = req.query.after ? parseErn(req.query.after) : undefined;
-      if (req.query.after && afterSeq === undefined) throw new HttpProblem('invalid-ern');
-      const compartments = compartmentFilter(req.access, 'items:read');
+      const { after, limit = 100, kind } = req.query;
+      const afterSeq = after === undefined ? undefined : parseErn(after);
+      if (after !== undefined && afterSeq === undefined)
+        throw new VaultError('INVALID_ERN', 'after is not an ERN');
       const items = await listItems(ctx, {
         limit,
         ...(afterSeq !== undefined ? { afterSeq } : {}),
-        ...(req.query.kind ? { kind: req.query.kind } : {}),
-        ...(compartments ? { compartments } : {}),
+        ...(kind ? { kind } : {}),
+        compartments: compartmentFilter(req.access, 'items:read'),
       });
       return { items, next: items.length === limit ? items[items.length - 1]!.ern : null };
     },
   );
 
-  app.get<{ Params: { ern: string } }>(
+  app.get(
     '/api/items/:ern',
     {
       config: { policy: { permission: 'items:read' } },
       schema: {
+        operationId: 'getItem',
         tags: ['evidence'],
         summary: 'One item (logged as a view)',
         params: ErnParam,
@@ -95,49 +84,43 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
       },
     },
     async (req) => {
-      const item = await visibleItem(ctx, req.access, req.params.ern, 'items:read');
-      await appendEntry(ctx, {
-        kind: 'view',
-        actor: actorOf(req),
-        itemId: item.id,
-        data: { ern: item.ern, part: 'detail' },
-      });
+      const compartments = compartmentFilter(req.access, 'items:read');
+      const item = await getItem(ctx, req.params.ern, { compartments });
+      await recordView(ctx, item, actorOf(req), 'detail');
       return item;
     },
   );
 
-  app.get<{ Params: { ern: string } }>(
+  app.get(
     '/api/items/:ern/content',
     {
       config: { policy: { permission: 'items:content' } },
       schema: {
+        operationId: 'getItemContent',
         tags: ['evidence'],
         summary: "The item's bytes (HTTP Range supported; logged as a view)",
         params: ErnParam,
       },
     },
     async (req, reply) => {
-      const item = await visibleItem(ctx, req.access, req.params.ern, 'items:content');
+      const compartments = compartmentFilter(req.access, 'items:content');
+      const item = await getItem(ctx, req.params.ern, { compartments });
       const range = parseByteRange(req.headers.range, item.size);
       if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${item.size}`);
-        throw new HttpProblem('range-not-satisfiable');
+        throw new VaultError('RANGE_NOT_SATISFIABLE', `the item has ${item.size} bytes`);
       }
-      await appendEntry(ctx, {
-        kind: 'view',
-        actor: actorOf(req),
-        itemId: item.id,
-        data: { ern: item.ern, part: range ? 'content-range' : 'content' },
-      });
+      await recordView(ctx, item, actorOf(req), range ? 'content-range' : 'content');
       return sendContent(ctx, item, range ?? undefined, reply);
     },
   );
 
-  app.get<{ Params: { ern: string } }>(
+  app.get(
     '/api/items/:ern/custody',
     {
       config: { policy: { permission: 'log:read' } },
       schema: {
+        operationId: 'getItemCustody',
         tags: ['evidence', 'custody'],
         summary: "The item's custody timeline, each entry with its inclusion proof to the latest checkpoint",
         params: ErnParam,
@@ -145,24 +128,8 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
       },
     },
     async (req) => {
-      const item = await visibleItem(ctx, req.access, req.params.ern, 'log:read');
-      const cp = (await signCheckpoint(ctx)) ?? null;
-      const entries = await itemEntries(ctx, item.id);
-      return {
-        ern: item.ern,
-        checkpoint: cp,
-        key: ctx.logKey.verifierKey,
-        entries: await Promise.all(
-          entries.map(async (e) => ({
-            seq: e.seq,
-            at: e.at,
-            kind: e.kind,
-            actor: e.actor,
-            leafHash: e.leafHash,
-            proof: cp && e.seq < cp.size ? (await proveInclusion(ctx, e.seq, cp.size)).proof : null,
-          })),
-        ),
-      };
+      const compartments = compartmentFilter(req.access, 'log:read');
+      return custodyTimeline(ctx, await getItem(ctx, req.params.ern, { compartments }));
     },
   );
 
@@ -172,6 +139,7 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
       config: { policy: { permission: 'items:write' } },
       bodyLimit: ctx.config.maxItemBytes,
       schema: {
+        operationId: 'uploadItem',
         tags: ['evidence'],
         summary: 'Upload one file (multipart/form-data: provenance fields first, then the file part)',
         response: { 201: AddResultSchema, 200: AddResultSchema },
@@ -183,6 +151,9 @@ export const vaultRoutes: DomainPlugin = async (app, { ctx }) => {
     },
   );
 };
+
+/** The vault's route plugins: items (list, detail, bytes, timeline, multipart upload) and tus uploads. */
+export const VAULT_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [itemRoutes, uploadRoutes];
 
 /** sendContent streams bytes; a full download is re-hashed and cut off if it does not match. */
 function sendContent(

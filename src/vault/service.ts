@@ -6,8 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
-import type { NewEntry } from '../custody/entry.js';
-import { appendEntries, maybeCheckpoint } from '../custody/service.js';
+import { appendEntries, appendEntry, maybeCheckpoint, type NewEntry } from '../custody/index.js';
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
 import { nextValues } from '../store/counters.js';
@@ -234,13 +233,35 @@ function validateInput(input: ItemInput): void {
   }
 }
 
-/** getItem returns the item with `ern` or throws NOT_FOUND / INVALID_ERN. */
-export async function getItem(ctx: Ctx, ern: string): Promise<Item> {
+/**
+ * getItem returns the item with `ern` or throws NOT_FOUND / INVALID_ERN. With `compartments`
+ * (the caller's, from request.access.compartmentsFor) an item outside them is NOT_FOUND too:
+ * filtered in the query, so a protected compartment does not reveal that the ERN exists.
+ */
+export async function getItem(
+  ctx: Ctx,
+  ern: string,
+  options: { readonly compartments?: readonly string[] | undefined } = {},
+): Promise<Item> {
   const seq = parseErn(ern);
   if (seq === undefined) throw new VaultError('INVALID_ERN', 'not an evidence reference number (ATT-000123)');
-  const row = await ctx.db.selectFrom('item').selectAll().where('ern_seq', '=', seq).executeTakeFirst();
-  if (!row) throw new VaultError('NOT_FOUND', `no item ${ern}`, { ern });
+  const notFound = () => new VaultError('NOT_FOUND', `no item ${ern}`, { ern });
+  if (options.compartments?.length === 0) throw notFound();
+  let q = ctx.db.selectFrom('item').selectAll().where('ern_seq', '=', seq);
+  if (options.compartments !== undefined) q = q.where('compartment', 'in', [...options.compartments]);
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound();
   return itemFromRow(row);
+}
+
+/** recordView appends a `view` entry: who read which part of the item (ids only). */
+export async function recordView(
+  ctx: Ctx,
+  item: Item,
+  actor: string,
+  part: 'detail' | 'content' | 'content-range',
+): Promise<void> {
+  await appendEntry(ctx, { kind: 'view', actor, itemId: item.id, data: { ern: item.ern, part } });
 }
 
 export interface ListOptions {

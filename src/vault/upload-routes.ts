@@ -5,8 +5,9 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../api/problems.js';
-import type { DomainPlugin } from '../api/routes.js';
+import type { AttestPlugin } from '../api/type-provider.js';
+import type { Ctx } from '../ctx.js';
+import { VaultError } from './errors.js';
 import { appendChunk, createUpload, deleteUpload, getUpload, parseUploadMetadata } from './resumable.js';
 import { DEFAULT_COMPARTMENT } from './service.js';
 
@@ -19,22 +20,26 @@ function tusHeaders(reply: FastifyReply): FastifyReply {
 }
 
 function requireTus(req: FastifyRequest): void {
-  if (req.headers['tus-resumable'] !== TUS_VERSION) throw new HttpProblem('tus-version');
+  if (req.headers['tus-resumable'] !== TUS_VERSION)
+    throw new VaultError('TUS_VERSION', 'send Tus-Resumable: 1.0.0');
 }
 
 function wholeNumber(raw: string | string[] | undefined, name: string): number {
   if (typeof raw !== 'string' || !/^[0-9]{1,15}$/.test(raw))
-    throw new HttpProblem('invalid-request', `${name} must be a whole number`);
+    throw new VaultError('INVALID_INPUT', `${name} must be a whole number`);
   return Number(raw);
 }
 
-export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
+export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
   // PATCH bodies are raw bytes, streamed to disk; the upload's own length bounds them.
   app.addContentTypeParser('application/offset+octet-stream', (_req, payload, done) => done(null, payload));
 
   app.options(
     '/api/uploads',
-    { config: write, schema: { tags: ['evidence'], summary: 'tus 1.0 capabilities' } },
+    {
+      config: write,
+      schema: { operationId: 'getUploadCapabilities', tags: ['evidence'], summary: 'tus 1.0 capabilities' },
+    },
     async (_req, reply) =>
       tusHeaders(reply)
         .header('tus-version', TUS_VERSION)
@@ -49,6 +54,7 @@ export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
     {
       config: write,
       schema: {
+        operationId: 'createUpload',
         tags: ['evidence'],
         summary:
           'Create a resumable upload (Upload-Length; Upload-Metadata: filename, source, collectedAt, collectedBy, compartment, title)',
@@ -60,7 +66,7 @@ export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
       const metadata = parseUploadMetadata(req.headers['upload-metadata'] as string | undefined);
       const compartment = metadata.compartment || DEFAULT_COMPARTMENT;
       if (!req.access.can('items:write', compartment))
-        throw new HttpProblem('forbidden', `no permission to add items to ${compartment}`);
+        throw new VaultError('FORBIDDEN', `no permission to add items to ${compartment}`);
       const upload = await createUpload(ctx, { userId: req.access.userId!, length, metadata });
       return tusHeaders(reply)
         .header('location', `/api/uploads/${upload.id}`)
@@ -70,11 +76,16 @@ export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
     },
   );
 
-  app.head<{ Params: { id: string } }>(
+  app.head(
     '/api/uploads/:id',
     {
       config: write,
-      schema: { tags: ['evidence'], summary: 'Current offset of an upload', params: IdParam },
+      schema: {
+        operationId: 'getUploadOffset',
+        tags: ['evidence'],
+        summary: 'Current offset of an upload',
+        params: IdParam,
+      },
     },
     async (req, reply) => {
       requireTus(req);
@@ -87,16 +98,21 @@ export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
     },
   );
 
-  app.patch<{ Params: { id: string } }>(
+  app.patch(
     '/api/uploads/:id',
     {
       config: write,
-      schema: { tags: ['evidence'], summary: 'Append bytes at Upload-Offset', params: IdParam },
+      schema: {
+        operationId: 'appendToUpload',
+        tags: ['evidence'],
+        summary: 'Append bytes at Upload-Offset',
+        params: IdParam,
+      },
     },
     async (req, reply) => {
       requireTus(req);
       if (req.headers['content-type'] !== 'application/offset+octet-stream')
-        throw new HttpProblem('unsupported-media-type');
+        throw new VaultError('UNSUPPORTED_MEDIA_TYPE', 'send application/offset+octet-stream');
       const offset = wholeNumber(req.headers['upload-offset'], 'Upload-Offset');
       const upload = await getUpload(ctx, req.params.id, req.access.userId!);
       const result = await appendChunk(ctx, upload, offset, req.body as NodeJS.ReadableStream as never);
@@ -106,9 +122,17 @@ export const uploadRoutes: DomainPlugin = async (app, { ctx }) => {
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/api/uploads/:id',
-    { config: write, schema: { tags: ['evidence'], summary: 'Terminate an upload', params: IdParam } },
+    {
+      config: write,
+      schema: {
+        operationId: 'terminateUpload',
+        tags: ['evidence'],
+        summary: 'Terminate an upload',
+        params: IdParam,
+      },
+    },
     async (req, reply) => {
       requireTus(req);
       await deleteUpload(ctx, await getUpload(ctx, req.params.id, req.access.userId!));

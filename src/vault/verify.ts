@@ -3,14 +3,7 @@
  * must point at a stored blob of the recorded size and hash. Each problem names the ERN.
  */
 import type { Ctx } from '../ctx.js';
-
-export interface Problem {
-  /** Stable machine-readable kind, e.g. blob-corrupt. */
-  readonly code: string;
-  /** What it is about: an ERN, a blob hash, a log index. */
-  readonly subject: string;
-  readonly message: string;
-}
+import type { Problem } from '../custody/index.js';
 
 export type VerifyProgress = (done: number, total: number) => void;
 

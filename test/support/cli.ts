@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { registerExtraCommands } from '../../src/cli/extra-commands.js';
 import { run } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -24,7 +23,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await run(args, { stdout, stderr, env, isTTY: false }, registerExtraCommands);
+  const code = await run(args, { stdout, stderr, env, isTTY: false });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 

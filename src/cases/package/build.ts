@@ -16,7 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Ctx, nowIso } from '../../ctx.js';
-import { appendEntries, itemEntries, proveInclusion, signCheckpoint } from '../../custody/service.js';
+import { appendEntries, itemEntries, proveInclusion, signCheckpoint } from '../../custody/index.js';
 import { CaseError } from '../errors.js';
 import { type NamePair, replaceNames } from '../redaction/text.js';
 import type { Viewer } from '../viewer.js';

@@ -6,7 +6,7 @@
  * are reported to the requester with their reasons and never written.
  */
 import type { Ctx } from '../../ctx.js';
-import { type Item, itemFromRow } from '../../vault/item.js';
+import { type Item, itemFromRow } from '../../vault/index.js';
 import { decide } from '../consent.js';
 import { getRfa, type Rfa } from '../rfa.js';
 import { type CaseSummary, findCase, RFA_OR_CASE } from '../service.js';

@@ -7,8 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Ctx } from '../../ctx.js';
-import { type Item, itemFromRow } from '../../vault/item.js';
-import { recordItems, stageContent } from '../../vault/service.js';
+import { type Item, itemFromRow, recordItems, stageContent } from '../../vault/index.js';
 import { CaseError } from '../errors.js';
 import { findCase, visibleItemIds } from '../service.js';
 import { allows, type Viewer } from '../viewer.js';

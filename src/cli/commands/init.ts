@@ -1,6 +1,6 @@
+import type { Register } from '../command.js';
 import { withStore } from '../context.js';
 import { CliExit, EXIT, printJson, println } from '../io.js';
-import type { Register } from '../main.js';
 
 export const registerInit: Register = (program, { io }) => {
   program

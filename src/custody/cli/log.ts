@@ -1,14 +1,13 @@
 /**
- * cli.ts — `attest log …`: the custody log's head, checkpoints, entries and proofs, and the
+ * log.ts — `attest log …`: the custody log's head, checkpoints, entries and proofs, and the
  * self-contained proof bundle documented in the README.
  */
 import type { Command } from 'commander';
-import { withStore } from '../cli/context.js';
-import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
-import type { Register } from '../cli/main.js';
-import type { Ctx } from '../ctx.js';
-import { getItem } from '../vault/service.js';
-import { logSize } from './repo.js';
+import type { CommandEnv, Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { CliExit, type CliIo, EXIT, printJson, println } from '../../cli/io.js';
+import type { Ctx } from '../../ctx.js';
+import { logSize } from '../repo.js';
 import {
   type ConsistencyProof,
   checkpointAt,
@@ -19,14 +18,26 @@ import {
   proveConsistency,
   proveInclusion,
   signCheckpoint,
-} from './service.js';
+} from '../service.js';
 
 function sizeArg(name: string, raw: string): number {
   if (!/^[0-9]{1,15}$/.test(raw)) throw new CliExit(EXIT.usage, `${name} must be a whole number`);
   return Number(raw);
 }
 
-export const registerLog: Register = (program, { io }) => {
+/**
+ * ItemLookup finds the item an ERN names (the vault's getItem). The log knows items only by id;
+ * the command registry (src/cli/commands.ts) passes the lookup in, so custody never imports the
+ * vault, which itself appends to the log.
+ */
+export type ItemLookup = (ctx: Ctx, ern: string) => Promise<{ readonly id: string }>;
+
+/** logCommands returns the `attest log` group; `getItem` resolves the ERNs of `log item` and `--item`. */
+export function logCommands(getItem: ItemLookup): Register {
+  return (program, env) => registerLog(program, env, getItem);
+}
+
+function registerLog(program: Command, { io }: CommandEnv, getItem: ItemLookup): void {
   const log = program
     .command('log')
     .description('the tamper-evident custody log: checkpoints, entries, proofs');
@@ -122,8 +133,8 @@ export const registerLog: Register = (program, { io }) => {
       );
     });
 
-  addProofsCommand(log, io, open);
-};
+  addProofsCommand(log, io, open, getItem);
+}
 
 /**
  * `attest log proofs --json`: a self-contained bundle — the latest signed checkpoint, the
@@ -134,6 +145,7 @@ function addProofsCommand(
   log: Command,
   io: CliIo,
   open: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
+  getItem: ItemLookup,
 ): void {
   log
     .command('proofs')

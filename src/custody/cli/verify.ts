@@ -1,20 +1,33 @@
+/**
+ * verify.ts — `attest verify`: the checks other domains contribute (the vault re-hashes its
+ * bytes), then the custody log's own (src/custody/verify.ts). The registry passes the others in,
+ * so the log does not import the domains that write to it.
+ */
 import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { CommandEnv, Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { EXIT, printJson, println } from '../../cli/io.js';
 import type { Ctx } from '../../ctx.js';
-import { verifyCustody } from '../../custody/verify.js';
 import { visible } from '../../lib/display.js';
-import type { Problem } from '../../vault/verify.js';
-import { verifyVault } from '../../vault/verify.js';
-import { withStore } from '../context.js';
-import { EXIT, printJson, println } from '../io.js';
-import type { Register } from '../main.js';
+import { type Problem, verifyCustody } from '../verify.js';
 
-/** Checks `attest verify` runs, in order: the vault's bytes, then the custody log. */
-export const VERIFY_CHECKS: { name: string; run: (ctx: Ctx, published: string[]) => Promise<Problem[]> }[] = [
-  { name: 'vault', run: (ctx) => verifyVault(ctx) },
-  { name: 'custody', run: (ctx, published) => verifyCustody(ctx, published) },
-];
+/** VerifyCheck is one named part of `attest verify`. */
+export interface VerifyCheck {
+  readonly name: string;
+  run(ctx: Ctx, published: readonly string[]): Promise<Problem[]>;
+}
 
-export const registerVerify: Register = (program, { io, exit }) => {
+/** verifyCommand returns `attest verify`, running `checks` in order and then the custody log's. */
+export function verifyCommand(checks: readonly VerifyCheck[]): Register {
+  return (program, env) => registerVerify(program, env, checks);
+}
+
+function registerVerify(program: Command, { io, exit }: CommandEnv, checks: readonly VerifyCheck[]): void {
+  const all: VerifyCheck[] = [
+    ...checks,
+    { name: 'custody', run: (ctx, published) => verifyCustody(ctx, published) },
+  ];
   program
     .command('verify')
     .description('re-hash every blob and check every record; exits non-zero and names each problem')
@@ -27,7 +40,7 @@ export const registerVerify: Register = (program, { io, exit }) => {
       const published = await Promise.all((opts.checkpoint ?? []).map((f) => readFile(f, 'utf8')));
       const problems = await withStore(io, program.opts(), async (ctx) => {
         const found: Problem[] = [];
-        for (const check of VERIFY_CHECKS) found.push(...(await check.run(ctx, published)));
+        for (const check of all) found.push(...(await check.run(ctx, published)));
         return found;
       });
       if (opts.json) printJson(io, { ok: problems.length === 0, problems });
@@ -39,4 +52,4 @@ export const registerVerify: Register = (program, { io, exit }) => {
       }
       if (problems.length) exit(EXIT.failed);
     });
-};
+}

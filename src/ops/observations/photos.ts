@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Ctx } from '../../ctx.js';
-import { recordItems, stageContent } from '../../vault/service.js';
+import { recordItems, stageContent } from '../../vault/index.js';
 import { OpsError } from '../errors.js';
 import { opsEngine } from '../reconcile/engine.js';
 import { selectMonitorObservations } from '../repo/observations.js';

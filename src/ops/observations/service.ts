@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { recordAccessEvent } from '../../access/index.js';
 import { type Ctx, nowIso } from '../../ctx.js';
-import type { NewEntry } from '../../custody/entry.js';
-import { appendEntries, maybeCheckpoint } from '../../custody/service.js';
+import type { NewEntry } from '../../custody/index.js';
+import { appendEntries, maybeCheckpoint } from '../../custody/index.js';
 import { OpsError } from '../errors.js';
 import { publishEvents } from '../events/publish.js';
 import type { Observation } from '../model.js';

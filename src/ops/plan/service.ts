@@ -5,7 +5,7 @@
  * every engine rebuilds from the new plan.
  */
 import { type Ctx, nowIso } from '../../ctx.js';
-import { COMPARTMENT_NAME } from '../../vault/service.js';
+import { COMPARTMENT_NAME } from '../../vault/index.js';
 import { OpsError } from '../errors.js';
 import { publishEvents } from '../events/publish.js';
 import {

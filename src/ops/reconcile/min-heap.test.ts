@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32 } from '../../demo/prng.js';
+import { mulberry32 } from '../../demo/index.js';
 import { MinHeap } from './min-heap.js';
 
 describe('MinHeap', () => {

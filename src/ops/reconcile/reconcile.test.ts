@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, type Random } from '../../demo/prng.js';
+import { mulberry32, type Random } from '../../demo/index.js';
 import { OpsError } from '../errors.js';
 import { at, iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
 import type { Observation, Vehicle } from '../model.js';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateAleppo2016 } from '../../demo/aleppo-2016.js';
-import { EAST_ID } from '../../demo/aleppo-2016-operations.js';
+import { EAST_ID, generateAleppo2016 } from '../../demo/index.js';
 import { parseHxl } from '../../lib/hxl.js';
 import { reconcileAll } from '../reconcile/reconcile.js';
 import { operationMovementsHxl, operationTotalsHxl } from './hxl-export.js';

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
+import type { Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { CliExit, EXIT, printJson, println } from '../../cli/io.js';
 import { visible } from '../../lib/display.js';
-import { addFiles, type FileResult, walkPaths } from '../../vault/add-files.js';
-import { UNKNOWN } from '../../vault/provenance.js';
-import { withStore } from '../context.js';
-import { CliExit, EXIT, printJson, println } from '../io.js';
-import type { Register } from '../main.js';
+import { addFiles, type FileResult, walkPaths } from '../add-files.js';
+import { UNKNOWN } from '../provenance.js';
 
 interface AddOptions {
   source?: string;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { getItem, readVerified } from '../../vault/service.js';
-import { withStore } from '../context.js';
-import { CliExit, EXIT, printJson, println } from '../io.js';
-import type { Register } from '../main.js';
+import type { Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { CliExit, EXIT, printJson, println } from '../../cli/io.js';
+import { getItem, readVerified } from '../service.js';
 
 export const registerGet: Register = (program, { io }) => {
   program

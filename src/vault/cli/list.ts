@@ -1,9 +1,9 @@
+import type { Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { CliExit, EXIT, printJson, println } from '../../cli/io.js';
 import { visible } from '../../lib/display.js';
 import { parseErn } from '../../lib/ern.js';
-import { listItems } from '../../vault/service.js';
-import { withStore } from '../context.js';
-import { CliExit, EXIT, printJson, println } from '../io.js';
-import type { Register } from '../main.js';
+import { listItems } from '../service.js';
 
 export const registerList: Register = (program, { io }) => {
   program

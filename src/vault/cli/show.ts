@@ -1,9 +1,9 @@
+import type { Register } from '../../cli/command.js';
+import { withStore } from '../../cli/context.js';
+import { printJson, println } from '../../cli/io.js';
 import { visible } from '../../lib/display.js';
-import type { Item } from '../../vault/item.js';
-import { getItem } from '../../vault/service.js';
-import { withStore } from '../context.js';
-import { printJson, println } from '../io.js';
-import type { Register } from '../main.js';
+import type { Item } from '../item.js';
+import { getItem } from '../service.js';
 
 export const registerShow: Register = (program, { io }) => {
   program
