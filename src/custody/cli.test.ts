@@ -86,8 +86,12 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 4000; i++)
         writeFileSync(join(many, `m${String(i).padStart(5, '0')}`), `small file ${i}`);
       const child = spawnCli(['add', ...PROV, many], fresh);
+      // Drain its output, so a full pipe never stalls it.
+      child.stdout.resume();
+      child.stderr.resume();
       const blobRoot = join(fresh.ATTEST_DATA, 'blobs', 'sha256');
-      const deadline = Date.now() + 30_000;
+      // Generous: under load a child process can take tens of seconds to start.
+      const deadline = Date.now() + 120_000;
       let killed = false;
       while (Date.now() < deadline) {
         let stored = 0;

@@ -163,7 +163,11 @@ for (const dialect of DIALECTS) {
       writeFileSync(big, Buffer.alloc(512 * 1024 * 1024, 7));
       const tmpDir = join(fresh.ATTEST_DATA, 'blobs', 'tmp');
       const child = spawnCli(['add', ...PROV, big], fresh);
-      const deadline = Date.now() + 20_000;
+      // Drain its output, so a full pipe never stalls it.
+      child.stdout.resume();
+      child.stderr.resume();
+      // Generous: under load a child process can take tens of seconds to start.
+      const deadline = Date.now() + 120_000;
       let killedMidway = false;
       while (Date.now() < deadline) {
         const partial = readdirSync(tmpDir).some((f) => statSync(join(tmpDir, f)).size > 0);

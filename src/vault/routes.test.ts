@@ -90,6 +90,29 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    /** until polls `done` every 20 ms until it holds or 30 s pass (no fixed sleeps). */
+    async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      while (!(await done()) && Date.now() < deadline) await sleep(20);
+    }
+
+    /** settledOffset is the upload's offset once it has passed `from` and not moved for 300 ms. */
+    async function settledOffset(location: string, from: number): Promise<number> {
+      let last = -1;
+      let since = Date.now();
+      await until(async () => {
+        const head = await send('HEAD', location, { 'tus-resumable': '1.0.0' });
+        assert.equal(head.status, 200);
+        const now = Number(head.headers['upload-offset']);
+        if (now !== last) {
+          last = now;
+          since = Date.now();
+        }
+        return now > from && Date.now() - since >= 300;
+      });
+      return last;
+    }
+
     it('resumes a tus upload interrupted three times and ends with the right SHA-256', async () => {
       const file = randomBytes(6 * 1024 * 1024 + 123);
       const created = await send('POST', '/api/uploads', {
@@ -113,10 +136,9 @@ for (const dialect of DIALECTS) {
           file.subarray(offset, upTo),
           file.length - offset,
         );
-        await sleep(100);
-        const head = await send('HEAD', location, { 'tus-resumable': '1.0.0' });
-        assert.equal(head.status, 200);
-        const now = Number(head.headers['upload-offset']);
+        // The server writes what arrived of the cut-off PATCH at its own pace: wait (bounded)
+        // until the offset has advanced and stopped moving, as a tus client's HEAD would see it.
+        const now = await settledOffset(location, offset);
         assert.ok(now > offset, `interruption ${cut}: offset advanced from ${offset} to ${now}`);
         offset = now;
       }
@@ -203,7 +225,8 @@ for (const dialect of DIALECTS) {
         Buffer.concat([head, file.subarray(0, file.length / 2)]),
         total,
       );
-      await sleep(300);
+      // The server notices the cut and removes its temp file at its own pace: wait, bounded.
+      await until(() => readdirSync(join(s.dir, 'blobs', 'tmp')).length === 0);
       assert.equal((await s.ctx.db.selectFrom('item').select('id').execute()).length, before.length);
       assert.equal((await s.ctx.db.selectFrom('blob').select('sha256').execute()).length, blobsBefore.length);
       assert.deepEqual(readdirSync(join(s.dir, 'blobs', 'tmp')), [], 'no partial temp file');

@@ -2,9 +2,10 @@
 // allow-list of what leaves the server.
 import { Type } from '@sinclair/typebox';
 
-export const ErnParam = Type.Object({
-  ern: Type.String({ pattern: '^ATT-[0-9]{6,15}$', description: 'evidence reference number' }),
-});
+export const ErnParam = Type.Object(
+  { ern: Type.String({ pattern: '^ATT-[0-9]{6,15}$', description: 'evidence reference number' }) },
+  { additionalProperties: false },
+);
 
 export const ItemSchema = Type.Object({
   id: Type.String(),
@@ -26,13 +27,16 @@ export const ItemSchema = Type.Object({
   createdBy: Type.String(),
 });
 
-export const ItemListQuery = Type.Object({
-  after: Type.Optional(
-    Type.String({ pattern: '^ATT-[0-9]{6,15}$', description: 'cursor: continue after this ERN' }),
-  ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  kind: Type.Optional(Type.String({ pattern: '^[a-z-]{1,32}$' })),
-});
+export const ItemListQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.String({ pattern: '^ATT-[0-9]{6,15}$', description: 'cursor: continue after this ERN' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    kind: Type.Optional(Type.String({ pattern: '^[a-z-]{1,32}$' })),
+  },
+  { additionalProperties: false },
+);
 
 export const ItemListSchema = Type.Object({
   items: Type.Array(ItemSchema),

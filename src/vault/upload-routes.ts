@@ -12,7 +12,10 @@ import { appendChunk, createUpload, deleteUpload, getUpload, parseUploadMetadata
 import { DEFAULT_COMPARTMENT } from './service.js';
 
 const TUS_VERSION = '1.0.0';
-const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) });
+const IdParam = Type.Object(
+  { id: Type.String({ pattern: '^[0-9a-f]{32}$' }) },
+  { additionalProperties: false },
+);
 const write = { policy: { permission: 'items:write' as const } };
 
 function tusHeaders(reply: FastifyReply): FastifyReply {
