@@ -3,9 +3,10 @@
  * as the deployment's operator (it holds the data directory), so it searches every compartment
  * unless --compartment narrows it.
  */
+
+import type { Register } from '../cli/command.js';
 import { withStore } from '../cli/context.js';
 import { CliExit, EXIT, printJson, println } from '../cli/io.js';
-import type { Register } from '../cli/main.js';
 import { visible } from '../lib/display.js';
 import { AttestError } from '../lib/errors.js';
 import { ancestors, loadGazetteer } from './gazetteer/places.js';

@@ -14,13 +14,13 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries } from '../custody/service.js';
+import { appendEntries } from '../custody/index.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { sha256Hex } from '../lib/hash.js';
 import { analyze } from '../lib/search-tokens.js';
 import type { Database } from '../store/schema.js';
-import type { ItemTable } from '../vault/tables.js';
-import { backendFor } from './backends/backend.js';
+import type { ItemTable } from '../vault/index.js';
+import { backendFor } from './backends/backend-for.js';
 import { loadGazetteer } from './gazetteer/places.js';
 import { type PlaceMention, tagPlaces } from './gazetteer/tagger.js';
 import { placesOf } from './places-in-text.js';

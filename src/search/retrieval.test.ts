@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DOCS, QUERIES } from '../../test/search/retrieval-set.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
-import { addContent } from '../vault/service.js';
+import { addContent } from '../vault/index.js';
 import { search } from './service.js';
 
 const MIN_RECALL_AT_10 = 0.9;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loginAs, type TestCaller } from '../../test/support/access.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { buildApp } from '../api/server.js';
-import { addContent } from '../vault/service.js';
+import { addContent } from '../vault/index.js';
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: search over HTTP`, () => {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../ctx.js';
-import { backendFor } from './backends/backend.js';
+import { backendFor } from './backends/backend-for.js';
 import { SearchError } from './errors.js';
 import { loadGazetteer } from './gazetteer/places.js';
 import { resolvePlace } from './gazetteer/resolve.js';

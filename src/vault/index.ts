@@ -18,4 +18,5 @@ export {
   type StagedItem,
   stageContent,
 } from './service.js';
+export type { ItemTable } from './tables.js';
 export { type VerifyProgress, verifyVault } from './verify.js';

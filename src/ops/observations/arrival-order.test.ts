@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deviceFor, sighting, smallPlan } from '../../../test/support/ops.js';
 import { DIALECTS, openTestStore } from '../../../test/support/stores.js';
-import { mulberry32 } from '../../demo/prng.js';
+import { mulberry32 } from '../../demo/index.js';
 import { planOperations } from '../plan/service.js';
 import { opsEngine } from '../reconcile/engine.js';
 import { snapshotState } from '../reconcile/reconcile-snapshot.js';

@@ -6,11 +6,8 @@
  * integer (× 10⁶) so a cursor compares it exactly.
  */
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
-import type { DialectName } from '../../store/db.js';
 import type { Database } from '../../store/schema.js';
 import type { Match } from '../query/compile.js';
-import { postgresBackend } from './postgres-backend.js';
-import { sqliteBackend } from './sqlite-backend.js';
 
 export interface DocTerms {
   readonly docId: number;
@@ -36,9 +33,4 @@ export interface SearchBackend {
   removeTerms(trx: Transaction<Database> | Kysely<Database>, docId: number, itemId: string): Promise<void>;
   /** plan: documents matching `match` (positive), or not matching any of `exclude` alone. */
   plan(match: Match | null, excludeOnly: Match | null): TextPlan;
-}
-
-/** backendFor chooses the full-text engine of the deployment's database. */
-export function backendFor(dialect: DialectName): SearchBackend {
-  return dialect === 'postgres' ? postgresBackend : sqliteBackend;
 }
