@@ -56,6 +56,29 @@ export interface SubmitResult {
 }
 
 /**
+ * auditSubmission records in the access audit what happened to one submission (a revoked key, a
+ * forged signature, a held conflict): who sent it, from where, and which device key it named.
+ */
+async function auditSubmission(
+  ctx: Ctx,
+  who: Submitter,
+  event: {
+    kind: Parameters<typeof recordAccessEvent>[1]['kind'];
+    outcome: string;
+    targetId: string;
+    status: number;
+  },
+): Promise<void> {
+  await recordAccessEvent(ctx, {
+    ...event,
+    actorId: who.userId,
+    ip: who.ip ?? null,
+    route: 'POST /api/ops/observations',
+    requestId: who.requestId ?? null,
+  });
+}
+
+/**
  * submitObservation accepts one signed observation from a monitor's device. Order of checks: the
  * device key is the submitter's and not revoked; the operation exists where the submitter may
  * observe (else "unknown operation", revealing nothing); the signature is over exactly the object
@@ -67,15 +90,11 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
   if (!key || key.user_id !== who.userId || key.revoked_at !== null) {
     // A revoked key still in use is a lost or seized phone: the access audit records the attempt.
     if (key?.revoked_at) {
-      await recordAccessEvent(ctx, {
+      await auditSubmission(ctx, who, {
         kind: 'device-key-revoked',
         outcome: 'refused',
-        actorId: who.userId,
         targetId: key.id,
-        ip: who.ip ?? null,
-        route: 'POST /api/ops/observations',
         status: 422,
-        requestId: who.requestId ?? null,
       });
     }
     throw new OpsError('UNKNOWN_DEVICE_KEY', 'this device key is not registered to you; register it again');
@@ -93,15 +112,11 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
   }
   const signedText = wireSigningText(wire);
   if (!verifySignedText(signedText, sub.signature, key.public_key)) {
-    await recordAccessEvent(ctx, {
+    await auditSubmission(ctx, who, {
       kind: 'signature-rejected',
       outcome: 'invalid-signature',
-      actorId: who.userId,
       targetId: key.id,
-      ip: who.ip ?? null,
-      route: 'POST /api/ops/observations',
       status: 422,
-      requestId: who.requestId ?? null,
     });
     throw new OpsError('INVALID_SIGNATURE', 'the signature does not match this observation and device key', {
       clientId: String(wire.clientId).slice(0, 64),
@@ -186,15 +201,11 @@ async function holdConflict(ctx: Ctx, who: Submitter, row: ObservationToStore): 
     await bumpRegistry(trx);
     return stored!;
   });
-  await recordAccessEvent(ctx, {
+  await auditSubmission(ctx, who, {
     kind: 'observation-conflict',
     outcome: 'held',
-    actorId: who.userId,
     targetId: obs.deviceKeyId,
-    ip: who.ip ?? null,
-    route: 'POST /api/ops/observations',
     status: 202,
-    requestId: who.requestId ?? null,
   });
   await maybeCheckpoint(ctx);
   await opsEngine(ctx).sync();
