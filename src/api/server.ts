@@ -28,12 +28,24 @@ import { formatSchemaErrors, validatorCompiler } from './validation.js';
 export interface AppOptions {
   /** Fastify logger setting (false in tests). */
   readonly logger?: boolean;
+  /** Where log lines go when logging (default stdout); tests read them. */
+  readonly logStream?: { write(line: string): void };
   /** Largest JSON body any route accepts by default (bytes; default 1 MiB). */
   readonly bodyLimit?: number;
   /** Further route plugins, registered after the domain routes (tests, embedding). */
   readonly plugins?: readonly AttestPlugin<{ ctx: Ctx }>[];
   /** Directory of the built web app (default web/dist); false serves the API only. */
   readonly webDist?: string | false;
+}
+
+/** requestLogLine is what the log keeps of a request: method, path without its query, request id. */
+export function requestLogLine(request: { method: string; url: string; id: string }): Record<string, string> {
+  const queryAt = request.url.indexOf('?');
+  return {
+    method: request.method,
+    url: queryAt === -1 ? request.url : request.url.slice(0, queryAt),
+    id: request.id,
+  };
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -45,6 +57,7 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
     logger: options.logger
       ? {
           level: 'info',
+          ...(options.logStream ? { stream: options.logStream } : {}),
           // Never log secrets: cookies, authorisation headers and tokens are dropped; request
           // bodies (passwords, one-time tokens) are never logged at all.
           redact: {
@@ -56,6 +69,9 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
             ],
             remove: true,
           },
+          // Query strings carry search terms, names and places (DESIGN rule 4: no personal data in
+          // logs), so a request is logged by its path only.
+          serializers: { req: requestLogLine },
         }
       : false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
