@@ -3,6 +3,7 @@
  * frozen. Every knob is documented in the README's Configuration table.
  */
 import { resolve } from 'node:path';
+import { type IntakeLimits, readIntakeLimits } from './intake/limits.js';
 
 export interface Config {
   /** Directory holding the SQLite file, blobs and keys (ATTEST_DATA, default ./data). */
@@ -19,6 +20,10 @@ export interface Config {
   readonly checkpointEvery: number;
   /** …or after this many seconds with new entries (ATTEST_CHECKPOINT_SECONDS). */
   readonly checkpointSeconds: number;
+  /** Job workers `attest serve` runs in-process (ATTEST_WORKERS, default 1; 0 = none, for the scale tier). */
+  readonly workers: number;
+  /** Bounds of intake extraction (ATTEST_INTAKE_*; src/intake/limits.ts). */
+  readonly intake: IntakeLimits;
 }
 
 const GiB = 1024 ** 3;
@@ -42,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logOrigin: env.ATTEST_LOG_ORIGIN ?? 'attest.local/custody-log',
     checkpointEvery: positiveInt('ATTEST_CHECKPOINT_EVERY', env.ATTEST_CHECKPOINT_EVERY, 1000),
     checkpointSeconds: positiveInt('ATTEST_CHECKPOINT_SECONDS', env.ATTEST_CHECKPOINT_SECONDS, 60),
+    workers: env.ATTEST_WORKERS === '0' ? 0 : positiveInt('ATTEST_WORKERS', env.ATTEST_WORKERS, 1),
+    intake: readIntakeLimits(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
   return Object.freeze(config);

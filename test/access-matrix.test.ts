@@ -68,6 +68,17 @@ interface Fixture {
 
 type Fn<T> = (fx: Fixture, caller: Caller | null) => T | Promise<T>;
 
+/** intakeJobOf returns the id of the intake job of the fixture's item (in WITNESS). */
+async function intakeJobOf(fx: Fixture): Promise<string> {
+  const row = await fx.ctx.db
+    .selectFrom('job')
+    .innerJoin('item', 'item.id', 'job.item_id')
+    .select('job.id')
+    .where('item.ern', '=', fx.ern)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 interface Sample {
   readonly params?: Fn<Record<string, string>>;
   readonly query?: Fn<Record<string, string>>;
@@ -199,6 +210,12 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/items/:ern/places': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'GET /api/items/:ern/content': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'GET /api/items/:ern/custody': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'GET /api/items/:ern/intake': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'GET /api/items/:ern/near-duplicates': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'GET /api/jobs': {},
+  'GET /api/jobs/depth': {},
+  'GET /api/jobs/:id': { params: async (fx) => ({ id: await intakeJobOf(fx) }), scoped: true },
+  'POST /api/jobs/:id/retry': { params: async (fx) => ({ id: await intakeJobOf(fx) }), scoped: true },
   'POST /api/items': {
     payload: (_fx, c) =>
       multipart(

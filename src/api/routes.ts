@@ -5,6 +5,7 @@
  */
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
+import { intakeRoutes } from '../intake/index.js';
 import { opsRoutes } from '../ops/index.js';
 import { searchRoutes } from '../search/index.js';
 import { VAULT_ROUTES } from '../vault/routes.js';
@@ -15,4 +16,5 @@ export const DOMAIN_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [
   ...VAULT_ROUTES,
   opsRoutes,
   searchRoutes,
+  intakeRoutes,
 ];

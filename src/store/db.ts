@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -81,4 +81,17 @@ export function redactUrl(url: string): string {
   } catch {
     return 'postgres://(unparseable URL)';
   }
+}
+
+/**
+ * skipLocked makes a claim's inner SELECT lock the rows it picks and pass over rows other
+ * transactions hold (PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`), so concurrent workers never
+ * pick the same job. SQLite has one writer at a time and no FOR UPDATE: a claim written as one
+ * `UPDATE … WHERE id = (SELECT …)` statement is already exclusive there.
+ */
+export function skipLocked<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
 }

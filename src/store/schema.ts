@@ -4,6 +4,7 @@
 import type { AccessTables } from '../access/tables.js';
 import type { CasesTables } from '../cases/tables.js';
 import type { CustodyTables } from '../custody/tables.js';
+import type { IntakeTables } from '../intake/tables.js';
 import type { OpsTables } from '../ops/tables.js';
 import type { SearchTables } from '../search/tables.js';
 import type { VaultTables } from '../vault/tables.js';
@@ -16,4 +17,5 @@ export interface Database
     AccessTables,
     OpsTables,
     CasesTables,
-    SearchTables {}
+    SearchTables,
+    IntakeTables {}

@@ -10,6 +10,7 @@ import { appendEntries, appendEntry, maybeCheckpoint, type NewEntry } from '../c
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
 import { nextValues } from '../store/counters.js';
+import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
 import { VaultError } from './errors.js';
 import { type Item, itemFromRow } from './item.js';
@@ -113,6 +114,13 @@ export async function recordItems(
       toInsert.push(s);
     }
     const inserted = await insertItems(trx, toInsert, at);
+    // Every new item gets its intake job (src/intake) in the same transaction: an item is never
+    // stored without the job that extracts it, even if the process dies right after the commit.
+    await enqueueJobs(
+      trx,
+      inserted.map((item) => ({ kind: INTAKE_JOB, itemId: item.id, compartment: item.compartment })),
+      at,
+    );
     // The ingest entries commit with the rows they record (DESIGN.md rule 2).
     await appendEntries(
       trx,
@@ -154,7 +162,8 @@ async function firstItemsByBlob(trx: Transaction<Database>, hashes: string[]): P
 
 const ROWS_PER_INSERT = 200;
 
-async function insertItems(
+/** insertItems writes blob and item rows for `staged` in `trx` (no custody entry: the caller adds it). */
+export async function insertItems(
   trx: Transaction<Database>,
   staged: readonly StagedItem[],
   at: string,

@@ -3,6 +3,7 @@ import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
 import type { Config } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/index.js';
+import { startWorker } from '../../job-kinds.js';
 import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
 import { type OpenStore, openStore } from '../../store/open.js';
@@ -16,14 +17,18 @@ export const registerServe: Register = (program, { io }) => {
     .description('run the Attest server (API and web app)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or $ATTEST_HOST)')
     .option('--port <port>', 'port (default 8080, or $ATTEST_PORT)')
-    .action(async (opts: { host?: string; port?: string }) => {
+    .option('--workers <n>', 'job workers run in this process (default 1, or $ATTEST_WORKERS; 0 = none)')
+    .action(async (opts: { host?: string; port?: string; workers?: string }) => {
+      if (opts.workers !== undefined && !/^[0-9]{1,3}$/.test(opts.workers))
+        throw new CliExit(EXIT.usage, '--workers must be a whole number');
       const config = configFrom(io, program.opts());
+      const workers = opts.workers === undefined ? config.workers : Number(opts.workers);
       const port = opts.port === undefined ? config.port : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new CliExit(EXIT.usage, '--port must be 0–65535');
       const host = opts.host ?? config.host;
       const store = await openStore(config);
-      await startServer(store, config, io, { host, port });
+      await startServer(store, { ...config, workers }, io, { host, port });
       // Keep running until a signal arrives.
       await new Promise(() => {});
     });
@@ -52,9 +57,15 @@ export async function startServer(
     app.log.error({ err }, 'checkpoint failed'),
   );
   const stopOps = startOpsTimer(store.ctx, (err) => app.log.error({ err }, 'ops reconciliation failed'));
+  // Intake and other durable jobs run in this process unless the deployment runs `attest worker`s.
+  const worker =
+    config.workers > 0
+      ? startWorker(store.ctx, config.workers, (err) => app.log.error({ err }, 'job worker error'))
+      : undefined;
   const stop = async () => {
     stopCheckpoints();
     stopOps();
+    await worker?.stop();
     await app.close();
     await store.close();
   };

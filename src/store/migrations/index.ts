@@ -6,6 +6,7 @@ import * as m0003 from './0003-access.js';
 import * as m0004 from './0004-ops.js';
 import * as m0005 from './0005-uploads.js';
 import * as m0006 from './0006-cases.js';
+import * as m0008 from './0008-jobs.js';
 import * as m0009 from './0009-ops-alert-actor.js';
 import * as m0010 from './0010-search.js';
 import * as m0011 from './0011-ops-field.js';
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-ops': m0004,
   '0005-uploads': m0005,
   '0006-cases': m0006,
+  '0008-jobs': m0008,
   '0009-ops-alert-actor': m0009,
   '0010-search': m0010,
   '0011-ops-field': m0011,

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { itemEntries } from '../custody/service.js';
+import { JOB_KINDS } from '../job-kinds.js';
+import { JobRegistry, Worker } from '../store/job-worker.js';
+import { listJobs } from '../store/jobs.js';
+import { addContent, getItem } from '../vault/service.js';
+import { intakeState } from './service.js';
+
+const PROVENANCE = { source: 'field team 3', collectedAt: '2016-12-18', collectedBy: 'monitor-07' };
+
+/** runAll drains the queue with one worker, step by step. */
+export async function runAll(store: TestStore): Promise<void> {
+  const worker = new Worker(store.ctx, new JobRegistry(JOB_KINDS), { id: 'worker:test' });
+  while (await worker.runOnce()) {}
+}
+
+/** add stores `bytes` as an item in `compartment` and returns it. */
+export async function add(store: TestStore, bytes: Uint8Array, name: string, compartment = 'general') {
+  const outcome = await addContent(store.ctx, Readable.from([bytes]), {
+    originalName: name,
+    provenance: PROVENANCE,
+    compartment,
+    actor: 'user-1',
+    allowDuplicate: true,
+  });
+  return outcome.item;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: intake`, () => {
+    let store: TestStore;
+    before(async () => {
+      store = await openTestStore(dialect);
+    });
+    after(() => store.close());
+
+    it('enqueues an intake job with each new item, in the same transaction', async () => {
+      const item = await add(store, Buffer.from('hello'), 'a.txt');
+      const jobs = await listJobs(store.ctx, { itemId: item.id });
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0]!.kind, 'intake');
+      assert.equal(jobs[0]!.compartment, 'general');
+    });
+
+    it('derives UTF-8 text from Windows-1256 Arabic, leaves the original, logs a derive entry', async () => {
+      // "حلب الشرقية" (eastern Aleppo) in Windows-1256.
+      const cp1256 = Buffer.from([0xcd, 0xe1, 0xc8, 0x20, 0xc7, 0xe1, 0xd4, 0xd1, 0xde, 0xed, 0xc9]);
+      const item = await add(store, cp1256, 'arabic.txt', 'witness');
+      await runAll(store);
+      const state = await intakeState(store.ctx, item);
+      assert.equal(state.state, 'done', JSON.stringify(state.job));
+      const text = state.derived.find((d) => d.kind === 'text');
+      assert.ok(text, 'a text derivative');
+      assert.equal(text.item.parentItemId, item.id);
+      assert.equal(text.item.compartment, 'witness', 'derivatives stay in the compartment');
+      assert.equal(text.item.source, PROVENANCE.source, 'provenance inherited');
+      assert.equal(text.tool, 'attest-text');
+      const chunks: Buffer[] = [];
+      for await (const c of store.ctx.blobs.get(text.item.sha256)) chunks.push(c as Buffer);
+      assert.equal(Buffer.concat(chunks).toString('utf8'), 'حلب الشرقية');
+      const meta = state.derived.find((d) => d.kind === 'metadata');
+      assert.ok(meta);
+      const again = await getItem(store.ctx, item.ern);
+      assert.equal(again.sha256, item.sha256, 'original unchanged');
+      assert.equal(again.metadata.derivation, undefined);
+      const entries = await itemEntries(store.ctx, text.item.id);
+      assert.deepEqual(
+        entries.map((e) => e.kind),
+        ['derive'],
+      );
+      assert.equal(entries[0]!.data?.parent, item.id);
+      assert.equal(entries[0]!.data?.tool, 'attest-text@1');
+    });
+
+    it('reads HTML in UTF-16 with a BOM down to its visible text', async () => {
+      const html =
+        '<!doctype html><html><head><title>تقرير</title><style>p{}</style></head><body><p>Ramouseh &amp; al-Rashideen</p><script>x()</script><p>الراشدين</p></body></html>';
+      const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(html, 'utf16le')]);
+      const item = await add(store, bytes, 'page.html');
+      await runAll(store);
+      const state = await intakeState(store.ctx, item);
+      const text = state.derived.find((d) => d.kind === 'text');
+      assert.ok(text, JSON.stringify(state.job));
+      const chunks: Buffer[] = [];
+      for await (const c of store.ctx.blobs.get(text.item.sha256)) chunks.push(c as Buffer);
+      assert.equal(Buffer.concat(chunks).toString('utf8'), 'Ramouseh & al-Rashideen\n\nالراشدين');
+    });
+
+    it('records nothing twice when intake runs again', async () => {
+      const item = await add(store, Buffer.from('once'), 'once.txt');
+      await runAll(store);
+      const before = (await intakeState(store.ctx, item)).derived.length;
+      const [job] = await listJobs(store.ctx, { itemId: item.id });
+      const { retryJob } = await import('../store/jobs.js');
+      await retryJob(store.ctx, job!.id);
+      await runAll(store);
+      const state = await intakeState(store.ctx, item);
+      assert.equal(state.state, 'done');
+      assert.equal(state.derived.length, before);
+    });
+  });
+}
