@@ -17,7 +17,8 @@ export type IntakeErrorCode =
   | 'CAPTURE_FAILED'
   | 'TOO_MANY_REDIRECTS'
   | 'INVALID_URL'
-  | 'NOT_RETRYABLE';
+  | 'TIMEOUT'
+  | 'CRASHED';
 
 /**
  * IntakeError is raised by intake; `code` says why an item could not be extracted. As a job's

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { makeZip } from '../../test/support/intake-fixtures.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { itemEntries } from '../custody/service.js';
 import { JOB_KINDS } from '../job-kinds.js';
 import { JobRegistry, Worker } from '../store/job-worker.js';
 import { listJobs } from '../store/jobs.js';
 import { addContent, getItem } from '../vault/service.js';
+import { nearDuplicatesForItem } from './near-duplicates.js';
 import { intakeState } from './service.js';
 
 const PROVENANCE = { source: 'field team 3', collectedAt: '2016-12-18', collectedBy: 'monitor-07' };
@@ -100,6 +103,54 @@ for (const dialect of DIALECTS) {
       const state = await intakeState(store.ctx, item);
       assert.equal(state.state, 'done');
       assert.equal(state.derived.length, before);
+    });
+
+    it('fails a zip bomb with its reason, keeps the original, and goes on with other items', async () => {
+      const bomb = await add(
+        store,
+        makeZip([{ name: 'z.bin', data: Buffer.alloc(8 * 1024 * 1024) }]),
+        'bomb.zip',
+      );
+      const plain = await add(store, Buffer.from('after the bomb'), 'after.txt');
+      await runAll(store);
+      const failed = await intakeState(store.ctx, bomb);
+      assert.equal(failed.state, 'failed');
+      assert.equal(failed.job?.errorCode, 'ZIP_BOMB');
+      assert.match(failed.job?.error ?? '', /expands \d+×/);
+      assert.equal(failed.derived.length, 0, 'nothing of the archive recorded');
+      assert.equal((await store.ctx.blobs.verify(bomb.sha256)).status, 'ok', 'original kept');
+      assert.equal((await intakeState(store.ctx, plain)).state, 'done', 'the worker went on');
+    });
+
+    it('links near-duplicate photos within a compartment, never across', async () => {
+      const photo = (shift: number) =>
+        sharp({ create: { width: 400, height: 300, channels: 3, background: '#203040' } })
+          .composite([
+            {
+              input: Buffer.from(
+                `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><circle cx="${150 + shift}" cy="150" r="80" fill="#e0c040"/><rect x="260" y="40" width="90" height="200" fill="#a03020"/></svg>`,
+              ),
+            },
+          ])
+          .jpeg({ quality: 90 - shift * 10 })
+          .toBuffer();
+      const a = await add(store, await photo(0), 'a.jpg', 'photos');
+      const b = await add(store, await photo(2), 'b.jpg', 'photos');
+      const c = await add(store, await photo(0), 'c.jpg', 'other');
+      await runAll(store);
+      const links = (await intakeState(store.ctx, b)).nearDuplicates;
+      assert.deepEqual(
+        links.map((l) => [l.ern, l.relation]),
+        [[a.ern, 'near-duplicate-of']],
+      );
+      assert.ok(links[0]!.distance <= 31);
+      const found = await nearDuplicatesForItem(store.ctx, a);
+      assert.deepEqual(
+        found.matches.map((m) => m.ern),
+        [b.ern],
+        'the identical photo in another compartment is not found',
+      );
+      assert.equal((await intakeState(store.ctx, c)).nearDuplicates.length, 0);
     });
   });
 }

@@ -42,12 +42,16 @@ export class MultiIndexHash {
   #words: Uint32Array;
   #heads: Int32Array[];
   #next: Int32Array[];
+  /** Per id, the number of the last query that checked it (so each candidate is checked once). */
+  #seen: Uint32Array;
+  #queries = 0;
   #size = 0;
 
   constructor(capacity = 1024) {
     this.#words = new Uint32Array(capacity * 8);
     this.#heads = Array.from({ length: CHUNKS }, () => new Int32Array(65536).fill(-1));
     this.#next = Array.from({ length: CHUNKS }, () => new Int32Array(capacity));
+    this.#seen = new Uint32Array(capacity);
   }
 
   get size(): number {
@@ -79,6 +83,9 @@ export class MultiIndexHash {
       bigger.set(n);
       return bigger;
     });
+    const seen = new Uint32Array(cap);
+    seen.set(this.#seen);
+    this.#seen = seen;
   }
 
   /** query returns every stored hash within `radius` bits of `hex`, nearest first, then by id. */
@@ -86,15 +93,16 @@ export class MultiIndexHash {
     const q = hashWords(hex);
     const chunks = pdqChunks(hex);
     const probeRadius = Math.floor(radius / CHUNKS);
-    const seen = new Set<number>();
+    const stamp = ++this.#queries;
+    const seen = this.#seen;
     const out: MihMatch[] = [];
     for (let c = 0; c < CHUNKS; c++) {
       const head = this.#heads[c]!;
       const next = this.#next[c]!;
       for (const v of chunkProbes(chunks[c]!, probeRadius)) {
         for (let id = head[v]!; id !== -1; id = next[id]!) {
-          if (seen.has(id)) continue;
-          seen.add(id);
+          if (seen[id] === stamp) continue;
+          seen[id] = stamp;
           const d = this.distanceTo(q, id);
           if (d <= radius) out.push({ id, distance: d });
         }
@@ -117,8 +125,15 @@ export class MultiIndexHash {
   distanceTo(q: Uint32Array, id: number): number {
     const w = this.#words;
     const o = id * 8;
-    let d = 0;
-    for (let i = 0; i < 8; i++) d += popcount32((q[i]! ^ w[o + i]!) >>> 0);
-    return d;
+    return (
+      popcount32(q[0]! ^ w[o]!) +
+      popcount32(q[1]! ^ w[o + 1]!) +
+      popcount32(q[2]! ^ w[o + 2]!) +
+      popcount32(q[3]! ^ w[o + 3]!) +
+      popcount32(q[4]! ^ w[o + 4]!) +
+      popcount32(q[5]! ^ w[o + 5]!) +
+      popcount32(q[6]! ^ w[o + 6]!) +
+      popcount32(q[7]! ^ w[o + 7]!)
+    );
   }
 }
