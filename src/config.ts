@@ -3,7 +3,7 @@
  * frozen. Every knob is documented in the README's Configuration table.
  */
 import { resolve } from 'node:path';
-import { type IntakeLimits, readIntakeLimits } from './intake/limits.js';
+import { type IntakeLimits, readIntakeLimits } from './lib/intake-limits.js';
 
 export interface Config {
   /** Directory holding the SQLite file, blobs and keys (ATTEST_DATA, default ./data). */

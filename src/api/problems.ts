@@ -14,6 +14,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessErrorCode } from '../access/index.js';
 import type { CaseErrorCode } from '../cases/index.js';
 import type { CustodyErrorCode } from '../custody/index.js';
+import type { IntakeErrorCode } from '../intake/index.js';
 import { AttestError } from '../lib/errors.js';
 import type { OpsErrorCode } from '../ops/index.js';
 import type { SearchErrorCode } from '../search/index.js';
@@ -91,6 +92,8 @@ export const PROBLEMS = {
   'query-too-complex': { status: 400, title: 'The search query is too long or too complex' },
   'invalid-cursor': { status: 400, title: 'The cursor does not belong to this query' },
   'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
+  'extraction-refused': { status: 422, title: 'The content is malformed or past an intake limit' },
+  'capture-failed': { status: 422, title: 'The page could not be captured' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ProblemSpec>;
 
@@ -105,7 +108,8 @@ export type DomainErrorCode =
   | AccessErrorCode
   | OpsErrorCode
   | CaseErrorCode
-  | SearchErrorCode;
+  | SearchErrorCode
+  | IntakeErrorCode;
 
 /**
  * FROM_DOMAIN maps each domain error code to its problem. Codes shared by several domains
@@ -196,6 +200,24 @@ export const FROM_DOMAIN = {
   QUERY_TOO_COMPLEX: 'query-too-complex',
   INVALID_CURSOR: 'invalid-cursor',
   UNKNOWN_PLACE: 'unknown-place',
+  // intake (src/intake/errors.ts): mostly a job's failure reason; over HTTP only from a capture
+  JOB_NOT_RETRYABLE: 'conflict',
+  TOO_MANY_PAGES: 'extraction-refused',
+  TOO_MANY_PIXELS: 'extraction-refused',
+  TOO_MANY_MEMBERS: 'extraction-refused',
+  ZIP_BOMB: 'extraction-refused',
+  UNSAFE_PATH: 'extraction-refused',
+  ENCRYPTED: 'extraction-refused',
+  TOO_DEEP: 'extraction-refused',
+  TOO_MANY_PARTS: 'extraction-refused',
+  MALFORMED: 'extraction-refused',
+  TOOL_MISSING: 'internal',
+  TOOL_FAILED: 'internal',
+  CRASHED: 'internal',
+  CAPTURE_FAILED: 'capture-failed',
+  TOO_MANY_REDIRECTS: 'capture-failed',
+  TIMEOUT: 'capture-failed',
+  INVALID_URL: 'invalid-request',
 } as const satisfies Record<DomainErrorCode, ProblemCode>;
 
 /** Domain codes whose details are ids and field names only, safe to return to the caller. */

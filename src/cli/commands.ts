@@ -14,6 +14,7 @@ import { VAULT_COMMANDS } from '../vault/cli/index.js';
 import { getItem, verifyVault } from '../vault/index.js';
 import type { Register } from './command.js';
 import { registerInit } from './commands/init.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
 
 export const COMMANDS: readonly Register[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Register[] = [
   ...VAULT_COMMANDS,
   verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }]),
   registerServe,
+  registerJobs,
   logCommands(getItem),
   registerUser,
   registerOps,

@@ -12,12 +12,10 @@
 import { createReadStream } from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
 import type { Ctx } from '../ctx.js';
-import { appendEntries } from '../custody/service.js';
+import { appendEntries } from '../custody/index.js';
 import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
-import { type Item, itemFromRow } from '../vault/item.js';
-import { sniffMediaType } from '../vault/media-type.js';
-import { insertItems, type StagedItem } from '../vault/service.js';
+import { type Item, insertItems, itemFromRow, type StagedItem, sniffMediaType } from '../vault/index.js';
 
 export const DERIVATION_KINDS = [
   'text',

@@ -1,7 +1,11 @@
 import { AttestError } from '../lib/errors.js';
 
 export type IntakeErrorCode =
+  /** No such item or job within the caller's compartments. */
   | 'NOT_FOUND'
+  /** Only a failed or finished job is re-run on demand. */
+  | 'JOB_NOT_RETRYABLE'
+  // Why an item could not be extracted (a job's failure reason; the original is kept):
   | 'TOO_LARGE'
   | 'TOO_MANY_PAGES'
   | 'TOO_MANY_PIXELS'

@@ -5,8 +5,8 @@
  * the database or the vault themselves: the intake job records what they return.
  */
 
+import type { IntakeLimits } from '../lib/intake-limits.js';
 import type { Derivative } from './derive.js';
-import type { IntakeLimits } from './limits.js';
 
 export interface ExtractInput {
   /** The media type sniffed at ingest (content-based). */

@@ -12,11 +12,11 @@
  * with, and linked to, items of its own compartment.
  */
 import type { Ctx } from '../ctx.js';
-import { appendEntries } from '../custody/service.js';
+import { appendEntries } from '../custody/index.js';
 import { parseErn } from '../lib/ern.js';
 import { chunkProbes } from '../lib/mih.js';
 import { hammingDistanceHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqChunks } from '../lib/pdq.js';
-import type { Item } from '../vault/item.js';
+import type { Item } from '../vault/index.js';
 
 export const NEAR_DUPLICATE = 'near-duplicate-of';
 export const EXACT_DUPLICATE = 'exact-duplicate-of';

@@ -4,15 +4,13 @@
  * re-run on demand). Everything is scoped to the caller's compartments in the query: jobs, counts
  * and matches outside them do not exist for the caller (DESIGN.md rule 7).
  */
-import type { Access } from '../access/access.js';
-import { compartmentFilter } from '../access/access.js';
-import type { Permission } from '../access/permissions.js';
-import { HttpProblem } from '../api/problems.js';
+import { type Access, compartmentFilter, type Permission } from '../access/index.js';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { getJob, type Job, listJobs, queueDepth, retryJob } from '../store/jobs.js';
-import type { Item } from '../vault/item.js';
-import { getItem } from '../vault/service.js';
+import type { Item } from '../vault/index.js';
+import { getItem } from '../vault/index.js';
+import { IntakeError } from './errors.js';
 import { nearDuplicatesForItem } from './near-duplicates.js';
 import {
   ErnParam,
@@ -27,16 +25,9 @@ import {
 } from './schemas.js';
 import { intakeState } from './service.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    access: Access;
-  }
-}
-
-async function visibleItem(ctx: Ctx, access: Access, ern: string, permission: Permission): Promise<Item> {
-  const item = await getItem(ctx, ern);
-  if (!access.can(permission, item.compartment)) throw new HttpProblem('not-found', `no item ${ern}`);
-  return item;
+/** visibleItem reads the item within the caller's compartments (filtered in the query): outside them it is not found. */
+function visibleItem(ctx: Ctx, access: Access, ern: string, permission: Permission): Promise<Item> {
+  return getItem(ctx, ern, { compartments: compartmentFilter(access, permission) });
 }
 
 /** apiJob drops what clients do not need (lease owner, compartment, payload). */
@@ -154,7 +145,7 @@ export const intakeRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       const job = await getJob(ctx, req.params.id, {
         compartments: compartmentFilter(req.access, 'items:read'),
       });
-      if (!job) throw new HttpProblem('not-found', 'no such job');
+      if (!job) throw new IntakeError('NOT_FOUND', 'no such job');
       return apiJob(job);
     },
   );
@@ -176,8 +167,11 @@ export const intakeRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       const job = await retryJob(ctx, req.params.id, scope);
       if (job) return apiJob(job);
       const exists = await getJob(ctx, req.params.id, scope);
-      if (!exists) throw new HttpProblem('not-found', 'no such job');
-      throw new HttpProblem('conflict', `the job is ${exists.state}; only failed or done jobs are re-run`);
+      if (!exists) throw new IntakeError('NOT_FOUND', 'no such job');
+      throw new IntakeError(
+        'JOB_NOT_RETRYABLE',
+        `the job is ${exists.state}; only failed or done jobs are re-run`,
+      );
     },
   );
 };

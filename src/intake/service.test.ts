@@ -4,11 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { makeZip } from '../../test/support/intake-fixtures.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
-import { itemEntries } from '../custody/service.js';
-import { JOB_KINDS } from '../job-kinds.js';
+import { itemEntries } from '../custody/index.js';
 import { JobRegistry, Worker } from '../store/job-worker.js';
 import { listJobs } from '../store/jobs.js';
-import { addContent, getItem } from '../vault/service.js';
+import { addContent, getItem } from '../vault/index.js';
+import { INTAKE_JOB_KINDS as JOB_KINDS } from './index.js';
 import { nearDuplicatesForItem } from './near-duplicates.js';
 import { intakeState } from './service.js';
 

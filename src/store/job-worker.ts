@@ -4,7 +4,7 @@
  * progress, success or the reason for failure, and goes on serving other jobs whatever a handler
  * does (throws, hangs past its time limit, loses its lease).
  *
- * A domain adds background work by exporting a `JobKind` and listing it in src/job-kinds.ts; see
+ * A domain adds background work by exporting a `JobKind` and listing it in src/cli/job-kinds.ts; see
  * src/intake/README.md ("Adding a job kind").
  */
 import { randomBytes } from 'node:crypto';

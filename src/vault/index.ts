@@ -4,6 +4,7 @@
  */
 export { VaultError, type VaultErrorCode } from './errors.js';
 export { type Item, itemFromRow } from './item.js';
+export { sniffMediaType } from './media-type.js';
 export { normaliseProvenance, type Provenance, UNKNOWN } from './provenance.js';
 export {
   type AddOutcome,
@@ -12,6 +13,7 @@ export {
   DEFAULT_COMPARTMENT,
   getItem,
   type ItemInput,
+  insertItems,
   listItems,
   readVerified,
   recordItems,

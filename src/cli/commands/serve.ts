@@ -3,13 +3,13 @@ import { issueSetupLink, setupNeeded } from '../../access/users.js';
 import { buildApp } from '../../api/server.js';
 import type { Config } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/index.js';
-import { startWorker } from '../../job-kinds.js';
 import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
 import { type OpenStore, openStore } from '../../store/open.js';
 import type { Register } from '../command.js';
 import { configFrom } from '../context.js';
 import { CliExit, type CliIo, EXIT, println } from '../io.js';
+import { startWorker } from '../job-kinds.js';
 
 export const registerServe: Register = (program, { io }) => {
   program

@@ -18,11 +18,11 @@ import {
   pngDeclaring,
 } from '../../../test/support/intake-fixtures.js';
 import { scratchDir } from '../../../test/support/stores.js';
-import { sniffMediaType } from '../../vault/media-type.js';
+import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from '../../lib/intake-limits.js';
+import { sniffMediaType } from '../../vault/index.js';
 import type { Derivative } from '../derive.js';
 import { IntakeError } from '../errors.js';
 import type { Extraction } from '../extractor.js';
-import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from '../limits.js';
 import { ocrStatus } from '../ocr.js';
 import { toolInfo } from '../tools.js';
 import { EXTRACTORS } from './index.js';

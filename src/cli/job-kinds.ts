@@ -4,9 +4,9 @@
  * src/intake/README.md, "Adding a job kind".
  */
 
-import type { Ctx } from './ctx.js';
-import { INTAKE_JOB_KINDS } from './intake/index.js';
-import { type JobKind, JobRegistry, Worker } from './store/job-worker.js';
+import type { Ctx } from '../ctx.js';
+import { INTAKE_JOB_KINDS } from '../intake/index.js';
+import { type JobKind, JobRegistry, Worker } from '../store/job-worker.js';
 
 export const JOB_KINDS: readonly JobKind[] = [...INTAKE_JOB_KINDS];
 

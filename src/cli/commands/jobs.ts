@@ -1,14 +1,14 @@
 /**
- * cli.ts — `attest worker` (job workers alone, the scale tier's background processes) and
+ * jobs.ts — `attest worker` (job workers alone, the scale tier's background processes) and
  * `attest jobs …`: list the queue, re-run failed jobs, and wait until the queue is empty (what
  * scripts and tests use after `attest add`).
  */
-import { configFrom, withStore } from '../cli/context.js';
-import { CliExit, EXIT, printJson, println } from '../cli/io.js';
-import type { Register } from '../cli/main.js';
+import { JOB_STATES, type Job, type JobState, listJobs, queueDepth, retryJob } from '../../store/jobs.js';
+import { openStore } from '../../store/open.js';
+import type { Register } from '../command.js';
+import { configFrom, withStore } from '../context.js';
+import { CliExit, EXIT, printJson, println } from '../io.js';
 import { startWorker } from '../job-kinds.js';
-import { JOB_STATES, type Job, type JobState, listJobs, queueDepth, retryJob } from '../store/jobs.js';
-import { openStore } from '../store/open.js';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

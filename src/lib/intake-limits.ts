@@ -1,5 +1,5 @@
 /**
- * limits.ts — the bounds every extractor works within (DESIGN.md rule 6). Each is configuration
+ * intake-limits.ts — the bounds every intake extractor (src/intake) works within (DESIGN.md rule 6). Each is configuration
  * (`ATTEST_INTAKE_*`, read once by loadConfig) with a default that is safe for a small server;
  * input past a limit fails its job with a stable reason, and the original stays as it was.
  */
