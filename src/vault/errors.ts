@@ -15,7 +15,8 @@ export type VaultErrorCode =
   | 'FORBIDDEN'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RANGE_NOT_SATISFIABLE'
-  | 'TUS_VERSION';
+  | 'TUS_VERSION'
+  | 'UPLOAD_LOCKED';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

@@ -11,6 +11,8 @@ export {
   addContent,
   COMPARTMENT_NAME,
   DEFAULT_COMPARTMENT,
+  type DuplicateScope,
+  duplicateScopeFor,
   getItem,
   type ItemInput,
   insertItems,

@@ -15,7 +15,13 @@ import { type Ctx, nowIso } from '../ctx.js';
 import { decodeBase64 } from '../lib/note.js';
 import { VaultError } from './errors.js';
 import { normaliseProvenance } from './provenance.js';
-import { type AddOutcome, DEFAULT_COMPARTMENT, recordItems, stageContent } from './service.js';
+import {
+  type AddOutcome,
+  DEFAULT_COMPARTMENT,
+  type DuplicateScope,
+  recordItems,
+  stageContent,
+} from './service.js';
 
 const EXPIRY_MS = 24 * 3600 * 1000;
 const MAX_METADATA_PAIRS = 16;
@@ -127,29 +133,100 @@ export async function getUpload(ctx: Ctx, id: string, userId: string): Promise<U
   };
 }
 
+/** LOCK_LEASE_MS is how long a PATCH's lock holds without news from it (renewed as bytes arrive). */
+const LOCK_LEASE_MS = 60_000;
+
 /**
- * appendChunk writes `body` at `offset` (which must be the current offset). If the stream
- * breaks off, what arrived is kept (fsynced) and the new offset returned with the error. The
- * upload becomes an item when its last byte arrives.
+ * lockUpload takes the caller's upload for one PATCH: an atomic conditional update, so of two
+ * PATCHes racing on any number of processes exactly one gets it (issue 12.6). The other is
+ * refused with UPLOAD_LOCKED (409); tus clients retry on 409. A lock whose lease ran out (its
+ * process died) may be taken over. Returns the lock's token.
+ */
+async function lockUpload(ctx: Ctx, id: string, userId: string): Promise<string> {
+  const token = randomBytes(16).toString('hex');
+  const now = ctx.clock();
+  const result = await ctx.db
+    .updateTable('upload')
+    .set({ lock_token: token, locked_until: new Date(now.getTime() + LOCK_LEASE_MS).toISOString() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('expires_at', '>=', now.toISOString())
+    .where((eb) => eb.or([eb('lock_token', 'is', null), eb('locked_until', '<', now.toISOString())]))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return token;
+  await getUpload(ctx, id, userId); // NOT_FOUND when it is not the caller's (or gone)
+  throw new VaultError('UPLOAD_LOCKED', 'another request is writing to this upload; retry when it ends');
+}
+
+/** renewLock extends the lease; false when the lock was lost (its lease ran out and was taken over). */
+async function renewLock(ctx: Ctx, id: string, token: string): Promise<boolean> {
+  const until = new Date(ctx.clock().getTime() + LOCK_LEASE_MS).toISOString();
+  const result = await ctx.db
+    .updateTable('upload')
+    .set({ locked_until: until })
+    .where('id', '=', id)
+    .where('lock_token', '=', token)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function unlockUpload(ctx: Ctx, id: string, token: string): Promise<void> {
+  await ctx.db
+    .updateTable('upload')
+    .set({ lock_token: null, locked_until: null })
+    .where('id', '=', id)
+    .where('lock_token', '=', token)
+    .execute();
+}
+
+/**
+ * appendChunk writes `body` at `offset` (which must be the current offset) to the caller's
+ * upload `id`, holding the upload's lock for the whole request: concurrent PATCHes are refused,
+ * so the bytes that become an item are those of one sequence of PATCHes. If the stream breaks
+ * off, what arrived is kept (fsynced) and the new offset returned with the error. The upload
+ * becomes an item when its last byte arrives; duplicates are looked for within `duplicatesAmong`.
  */
 export async function appendChunk(
   ctx: Ctx,
-  upload: Upload,
+  id: string,
+  userId: string,
   offset: number,
   body: Readable,
+  duplicatesAmong: DuplicateScope,
 ): Promise<{ offset: number; outcome?: AddOutcome }> {
-  if (upload.itemErn || offset !== upload.offset) {
-    throw new VaultError(
-      'OFFSET_MISMATCH',
-      `Upload-Offset ${offset} is not the current offset ${upload.offset}`,
-    );
+  const token = await lockUpload(ctx, id, userId);
+  try {
+    // Read the offset under the lock: no other request can move it now.
+    const upload = await getUpload(ctx, id, userId);
+    if (upload.itemErn || offset !== upload.offset) {
+      throw new VaultError(
+        'OFFSET_MISMATCH',
+        `Upload-Offset ${offset} is not the current offset ${upload.offset}`,
+      );
+    }
+    const written = await writeAt(ctx, upload, offset, body, token);
+    if (written < upload.length) return { offset: written };
+    return { offset: written, outcome: await finish(ctx, upload, duplicatesAmong) };
+  } finally {
+    await unlockUpload(ctx, id, token);
   }
+}
+
+/** writeAt appends the body's chunks from `offset`, renewing the lock as they arrive. */
+async function writeAt(ctx: Ctx, upload: Upload, offset: number, body: Readable, token: string) {
   const fh = await open(uploadPath(ctx, upload.id), 'r+');
   let written = offset;
+  let renewedAt = ctx.clock().getTime();
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       if (written + chunk.length > upload.length)
         throw new VaultError('TOO_LARGE', 'more bytes than Upload-Length');
+      if (ctx.clock().getTime() - renewedAt > LOCK_LEASE_MS / 3) {
+        // A request stalled past its lease may have lost the upload to another: write nothing more.
+        if (!(await renewLock(ctx, upload.id, token)))
+          throw new VaultError('UPLOAD_LOCKED', 'this request stalled and another took over the upload');
+        renewedAt = ctx.clock().getTime();
+      }
       await fh.write(chunk, 0, chunk.length, written);
       written += chunk.length;
     }
@@ -157,11 +234,10 @@ export async function appendChunk(
     await fh.sync();
     await fh.close();
   }
-  if (written < upload.length) return { offset: written };
-  return { offset: written, outcome: await finish(ctx, upload) };
+  return written;
 }
 
-async function finish(ctx: Ctx, upload: Upload): Promise<AddOutcome> {
+async function finish(ctx: Ctx, upload: Upload, duplicatesAmong: DuplicateScope): Promise<AddOutcome> {
   const m = upload.metadata;
   const path = uploadPath(ctx, upload.id);
   const staged = await stageContent(ctx, createReadStream(path, { highWaterMark: 1 << 20 }), {
@@ -170,7 +246,11 @@ async function finish(ctx: Ctx, upload: Upload): Promise<AddOutcome> {
     provenance: { source: m.source, collectedAt: m.collectedAt, collectedBy: m.collectedBy },
     compartment: m.compartment || DEFAULT_COMPARTMENT,
     actor: upload.userId,
+    duplicatesAmong,
   });
+  // The file is exactly the declared length, written under one lock (issue 12.6).
+  if (staged.blob.size !== upload.length)
+    throw new VaultError('OFFSET_MISMATCH', 'the upload does not hold Upload-Length bytes');
   const [outcome] = await recordItems(ctx, [staged]);
   await ctx.db
     .updateTable('upload')
@@ -181,10 +261,11 @@ async function finish(ctx: Ctx, upload: Upload): Promise<AddOutcome> {
   return outcome!;
 }
 
-/** deleteUpload ends an upload and removes its bytes (tus termination). */
-export async function deleteUpload(ctx: Ctx, upload: Upload): Promise<void> {
-  await ctx.db.deleteFrom('upload').where('id', '=', upload.id).execute();
-  await rm(uploadPath(ctx, upload.id), { force: true });
+/** deleteUpload ends the caller's upload and removes its bytes (tus termination); not while a PATCH writes. */
+export async function deleteUpload(ctx: Ctx, id: string, userId: string): Promise<void> {
+  const token = await lockUpload(ctx, id, userId);
+  await ctx.db.deleteFrom('upload').where('id', '=', id).where('lock_token', '=', token).execute();
+  await rm(uploadPath(ctx, id), { force: true });
 }
 
 async function sweepExpired(ctx: Ctx): Promise<void> {

@@ -37,6 +37,33 @@ export interface ItemInput {
   readonly actor: string;
   /** Record a second item for bytes already held (a new provenance record). */
   readonly allowDuplicate?: boolean;
+  /**
+   * Where an earlier item with the same bytes counts as a duplicate. Requests from outside pass
+   * the caller's scope (duplicateScopeFor); without one (the operator's own CLI) every item counts.
+   */
+  readonly duplicatesAmong?: DuplicateScope;
+}
+
+/**
+ * DuplicateScope is where a caller may find an earlier item with the same bytes: items in the
+ * compartments they may read, and their own items in the compartment they are adding to. Bytes
+ * held only outside it are recorded as a new item (same blob, its own provenance), so the reply
+ * is the same whether or not hidden bytes exist (DESIGN.md rule 7; issue 12.1).
+ */
+export interface DuplicateScope {
+  /** Compartments whose items the caller may read: a list (maybe empty) or 'all'. */
+  readonly readable: readonly string[] | 'all';
+  /** The caller's own earlier items count in this compartment (a re-sent photo or file). */
+  readonly own?: { readonly createdBy: string; readonly compartment: string };
+}
+
+/** duplicateScopeFor is the scope of a caller adding to `compartment` who may read `readable`. */
+export function duplicateScopeFor(
+  readable: readonly string[] | 'all',
+  createdBy: string,
+  compartment: string,
+): DuplicateScope {
+  return { readable, own: { createdBy, compartment } };
 }
 
 /** A blob already in the store, waiting for its item row. */
@@ -84,7 +111,8 @@ export interface RecordOptions {
 
 /**
  * recordItems writes the rows of staged blobs in one transaction: the blob row, the next ERN,
- * the item row. Bytes already held are reported as the existing item unless allowDuplicate.
+ * the item row. Bytes already held by an item within the input's duplicate scope are reported as
+ * that item unless allowDuplicate; bytes held only outside it become a new item on the same blob.
  */
 export async function recordItems(
   ctx: Ctx,
@@ -94,22 +122,22 @@ export async function recordItems(
   if (staged.length === 0) return [];
   const at = nowIso(ctx);
   const outcomes = await ctx.db.transaction().execute(async (trx) => {
-    const known = await firstItemsByBlob(
-      trx,
-      staged.map((s) => s.blob.sha256),
-    );
+    const known = await firstVisibleItems(trx, staged);
     // Decide first, then write in bulk: one ERN block, one multi-row insert per table.
     const toInsert: StagedItem[] = [];
     const plan: (Item | number)[] = [];
+    // An earlier file of the same batch counts only for inputs with the same duplicate scope.
+    const batchKey = (s: StagedItem) =>
+      `${JSON.stringify(s.input.duplicatesAmong ?? null)}\n${s.blob.sha256}`;
     const firstInBatch = new Map<string, number>();
     for (const s of staged) {
-      const prior = known.get(s.blob.sha256);
-      const earlier = firstInBatch.get(s.blob.sha256);
+      const prior = known.get(s)?.get(s.blob.sha256);
+      const earlier = firstInBatch.get(batchKey(s));
       if (!s.input.allowDuplicate && (prior || earlier !== undefined)) {
         plan.push(prior ?? earlier!);
         continue;
       }
-      if (!prior && earlier === undefined) firstInBatch.set(s.blob.sha256, toInsert.length);
+      if (!prior && earlier === undefined) firstInBatch.set(batchKey(s), toInsert.length);
       plan.push(toInsert.length);
       toInsert.push(s);
     }
@@ -137,7 +165,7 @@ export async function recordItems(
     return plan.map((p, i): AddOutcome => {
       if (typeof p !== 'number') return { status: 'duplicate', item: p };
       const item = inserted[p]!;
-      const wasFirst = firstInBatch.get(item.sha256) === p || staged[i]!.input.allowDuplicate;
+      const wasFirst = firstInBatch.get(batchKey(staged[i]!)) === p || staged[i]!.input.allowDuplicate;
       return wasFirst ? { status: 'added', item } : { status: 'duplicate', item };
     });
   });
@@ -145,16 +173,62 @@ export async function recordItems(
   return outcomes;
 }
 
-async function firstItemsByBlob(trx: Transaction<Database>, hashes: string[]): Promise<Map<string, Item>> {
+/**
+ * firstVisibleItems finds, for each staged blob, the first item holding its bytes within that
+ * input's duplicate scope. The scope is applied in the query, so an item outside it is never read.
+ */
+async function firstVisibleItems(
+  trx: Transaction<Database>,
+  staged: readonly StagedItem[],
+): Promise<Map<StagedItem, Map<string, Item>>> {
+  const byScope = new Map<string, { scope: DuplicateScope | undefined; members: StagedItem[] }>();
+  for (const s of staged) {
+    const scope = s.input.duplicatesAmong;
+    const key = JSON.stringify(scope ?? null);
+    const group = byScope.get(key) ?? { scope, members: [] };
+    group.members.push(s);
+    byScope.set(key, group);
+  }
+  const result = new Map<StagedItem, Map<string, Item>>();
+  for (const { scope, members } of byScope.values()) {
+    const found = await firstItemsByBlob(
+      trx,
+      members.map((s) => s.blob.sha256),
+      scope,
+    );
+    for (const s of members) result.set(s, found);
+  }
+  return result;
+}
+
+async function firstItemsByBlob(
+  trx: Transaction<Database>,
+  hashes: string[],
+  scope: DuplicateScope | undefined,
+): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();
   const unique = [...new Set(hashes)];
+  const readable = scope?.readable;
+  const own = scope?.own;
+  if (readable !== undefined && readable !== 'all' && readable.length === 0 && !own) return found;
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await trx
+    let q = trx
       .selectFrom('item')
       .selectAll()
       .where('blob_sha256', 'in', unique.slice(i, i + 500))
-      .orderBy('ern_seq')
-      .execute();
+      .orderBy('ern_seq');
+    if (readable !== undefined && readable !== 'all') {
+      q = q.where((eb) => {
+        const visible = [];
+        if (readable.length > 0) visible.push(eb('compartment', 'in', [...readable]));
+        if (own)
+          visible.push(
+            eb.and([eb('created_by', '=', own.createdBy), eb('compartment', '=', own.compartment)]),
+          );
+        return eb.or(visible);
+      });
+    }
+    const rows = await q.execute();
     for (const row of rows) if (!found.has(row.blob_sha256)) found.set(row.blob_sha256, itemFromRow(row));
   }
   return found;

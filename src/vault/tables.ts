@@ -43,6 +43,13 @@ export interface UploadTable {
   expires_at: string;
   /** Set once the upload completed and became an item. */
   item_ern: string | null;
+  /** The running PATCH's lock and its lease (migration 0013; issue 12.6). */
+  lock_token: string | null;
+  locked_until: string | null;
+  /** tus concatenation: null (an ordinary upload), 'partial' or 'final' (migration 0013). */
+  concat: string | null;
+  /** For a final upload: the JSON array of the partial upload ids it joined, in order. */
+  parts: string | null;
 }
 
 export interface VaultTables {

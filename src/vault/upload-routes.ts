@@ -3,13 +3,14 @@
  * extensions). Each request must carry `Tus-Resumable: 1.0.0`; an upload belongs to the user
  * who created it; creating one needs `items:write` in the target compartment.
  */
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { VaultError } from './errors.js';
 import { appendChunk, createUpload, deleteUpload, getUpload, parseUploadMetadata } from './resumable.js';
-import { DEFAULT_COMPARTMENT } from './service.js';
+import { DEFAULT_COMPARTMENT, duplicateScopeFor } from './service.js';
 
 const TUS_VERSION = '1.0.0';
 const IdParam = Type.Object(
@@ -117,8 +118,11 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       if (req.headers['content-type'] !== 'application/offset+octet-stream')
         throw new VaultError('UNSUPPORTED_MEDIA_TYPE', 'send application/offset+octet-stream');
       const offset = wholeNumber(req.headers['upload-offset'], 'Upload-Offset');
-      const upload = await getUpload(ctx, req.params.id, req.access.userId!);
-      const result = await appendChunk(ctx, upload, offset, req.body as NodeJS.ReadableStream as never);
+      const userId = req.access.userId!;
+      const upload = await getUpload(ctx, req.params.id, userId);
+      const compartment = upload.metadata.compartment || DEFAULT_COMPARTMENT;
+      const scope = duplicateScopeFor(req.access.compartmentsFor('items:read'), userId, compartment);
+      const result = await appendChunk(ctx, upload.id, userId, offset, req.body as Readable, scope);
       tusHeaders(reply).header('upload-offset', String(result.offset));
       if (result.outcome) reply.header('attest-item-ern', result.outcome.item.ern);
       return reply.status(204).send();
@@ -138,7 +142,7 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
     },
     async (req, reply) => {
       requireTus(req);
-      await deleteUpload(ctx, await getUpload(ctx, req.params.id, req.access.userId!));
+      await deleteUpload(ctx, req.params.id, req.access.userId!);
       return tusHeaders(reply).status(204).send();
     },
   );

@@ -3,11 +3,12 @@
  * SHA-256 inside the observation (known offline, before any upload), then sends the bytes once the
  * observation is accepted. The bytes enter the evidence vault as an item in the operation's
  * compartment, with the observation as provenance, only if their hash is one the signed
- * observation names: a photo cannot be swapped after the fact, and a re-send is a duplicate.
+ * observation names: a photo cannot be swapped after the fact, and a re-send is a duplicate. The
+ * same bytes under an item the monitor may not see are recorded anew, never reported (issue 12.1).
  */
 import type { Readable } from 'node:stream';
 import type { Ctx } from '../../ctx.js';
-import { recordItems, stageContent } from '../../vault/index.js';
+import { duplicateScopeFor, recordItems, stageContent } from '../../vault/index.js';
 import { OpsError } from '../errors.js';
 import { opsEngine } from '../reconcile/engine.js';
 import { selectMonitorObservations } from '../repo/observations.js';
@@ -16,6 +17,11 @@ import type { Submitter } from './service.js';
 export interface PhotoOutcome {
   readonly ern: string;
   readonly status: 'added' | 'duplicate';
+}
+
+/** PhotoSender is a Submitter with the compartments whose evidence items they may read. */
+export interface PhotoSender extends Submitter {
+  readonly itemsReadable: readonly string[] | 'all';
 }
 
 /** MAX_PHOTO_BYTES bounds one photo (phones make 2–12 MB JPEGs/HEICs). */
@@ -28,7 +34,7 @@ export const MAX_PHOTO_BYTES = 32 * 1024 * 1024;
  */
 export async function attachPhoto(
   ctx: Ctx,
-  who: Submitter,
+  who: PhotoSender,
   clientId: string,
   sha256: string,
   bytes: Readable,
@@ -67,6 +73,9 @@ export async function attachPhoto(
       compartment: operation.compartment,
       metadata: { observationClientId: clientId, operationId: row.operation_id },
       actor: who.userId,
+      // A re-send finds the monitor's own photo; the same bytes held only where the monitor may
+      // not read become a new item, and the reply says nothing about them (issue 12.1).
+      duplicatesAmong: duplicateScopeFor(who.itemsReadable, who.userId, operation.compartment),
     },
     { maxBytes: Math.min(MAX_PHOTO_BYTES, ctx.config.maxItemBytes) },
   );
@@ -82,7 +91,7 @@ export async function attachPhoto(
   if (!staged.mediaType.startsWith('image/')) {
     throw new OpsError('PHOTO_NOT_IMAGE', `a photo must be an image, not ${staged.mediaType}`, { clientId });
   }
-  // The same photo with two observations is one blob and one item: the first is the record.
+  // The same photo with two of the monitor's observations is one blob and one item: the first is the record.
   const [outcome] = await recordItems(ctx, [staged]);
   return { ern: outcome!.item.ern, status: outcome!.status };
 }

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { loginAs, type TestCaller } from '../../../test/support/access.js';
 import { deviceFor, PNG_1PX, SMALL_OP, sighting } from '../../../test/support/ops.js';
 import { OPS_COMPARTMENT as COMPARTMENT, opsApp } from '../../../test/support/ops-http.js';
 import { DIALECTS } from '../../../test/support/stores.js';
+import { addContent } from '../../vault/index.js';
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: observations over HTTP`, () => {
@@ -209,6 +211,49 @@ for (const dialect of DIALECTS) {
       assert.equal(item.compartment, COMPARTMENT);
       assert.equal(item.media_type, 'image/png');
       assert.match(item.source, new RegExp(wire.clientId));
+    });
+
+    it('records a photo whose bytes a hidden witness item holds as a new item, with the reply of new bytes (issue 12.1)', async () => {
+      const { s, app, monitor, device, post } = t;
+      const photo = Buffer.concat([PNG_1PX, Buffer.from('issue 12.1: held in witness')]);
+      const fresh = Buffer.concat([PNG_1PX, Buffer.from('issue 12.1: new bytes')]);
+      const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      const held = await addContent(s.ctx, Readable.from([photo]), {
+        originalName: 'witness-photo.png',
+        title: 'protected witness photo',
+        provenance: { source: 'witness interview', collectedAt: '2016-12-14', collectedBy: 'investigator-w' },
+        compartment: 'witness',
+        actor: 'test',
+      });
+      const wire = sighting('veh-car-101', 'pt-origin', 'departure', 2, 3, {
+        photoSha256: [hash(photo), hash(fresh)],
+      });
+      assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 201);
+      const put = (body: Buffer) =>
+        app.inject({
+          method: 'PUT',
+          url: `/api/ops/observations/${wire.clientId}/photos/${hash(body)}`,
+          headers: { ...monitor.headers, 'content-type': 'image/png' },
+          payload: body,
+        });
+      const res = await put(photo);
+      const control = await put(fresh);
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(res.statusCode, control.statusCode);
+      assert.deepEqual(Object.keys(res.json()).sort(), Object.keys(control.json()).sort());
+      assert.equal(res.json().status, 'added');
+      assert.notEqual(res.json().ern, held.item.ern, 'never the witness ERN');
+      const item = await s.ctx.db
+        .selectFrom('item')
+        .selectAll()
+        .where('ern', '=', res.json().ern)
+        .executeTakeFirstOrThrow();
+      assert.equal(item.compartment, COMPARTMENT);
+      assert.equal(item.blob_sha256, held.item.sha256, 'the same blob');
+      assert.match(item.source, new RegExp(wire.clientId), 'its own provenance');
+      const again = await put(photo);
+      assert.equal(again.statusCode, 200, 'a re-send is a duplicate of the monitor’s own item');
+      assert.equal(again.json().ern, res.json().ern);
     });
 
     it('keeps both bodies of a conflict, holds them, raises conflicting-reports, audits it; a coordinator chooses (issue 13.1)', async () => {

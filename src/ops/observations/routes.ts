@@ -167,6 +167,7 @@ export const observationRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
           {
             userId: req.access.userId ?? 'anonymous',
             mayObserve: (c) => req.access.can('observations:submit', c),
+            itemsReadable: req.access.compartmentsFor('items:read'),
           },
           req.params.clientId,
           req.params.sha256,
