@@ -218,6 +218,10 @@ for (const dialect of DIALECTS) {
       );
       const file = randomBytes(4 * 1024 * 1024);
       const total = head.length + file.length + `\r\n--${boundary}--\r\n`.length;
+      // The server's own view of the request: it has seen the cut once its request closes.
+      const serverSawCut = new Promise<void>((resolve) =>
+        app.server.once('request', (req) => req.once('close', () => resolve())),
+      );
       await sendCutOff(
         'POST',
         '/api/items',
@@ -225,8 +229,15 @@ for (const dialect of DIALECTS) {
         Buffer.concat([head, file.subarray(0, file.length / 2)]),
         total,
       );
-      // The server notices the cut and removes its temp file at its own pace: wait, bounded.
-      await until(() => readdirSync(join(s.dir, 'blobs', 'tmp')).length === 0);
+      // The server notices the cut and removes its temp file at its own pace: wait (bounded) until
+      // it has seen the cut and the temp directory has stayed empty for 500 ms.
+      await serverSawCut;
+      let emptySince = Number.POSITIVE_INFINITY;
+      await until(() => {
+        if (readdirSync(join(s.dir, 'blobs', 'tmp')).length > 0) emptySince = Number.POSITIVE_INFINITY;
+        else emptySince = Math.min(emptySince, Date.now());
+        return Date.now() - emptySince >= 500;
+      });
       assert.equal((await s.ctx.db.selectFrom('item').select('id').execute()).length, before.length);
       assert.equal((await s.ctx.db.selectFrom('blob').select('sha256').execute()).length, blobsBefore.length);
       assert.deepEqual(readdirSync(join(s.dir, 'blobs', 'tmp')), [], 'no partial temp file');
