@@ -12,8 +12,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
-import { createApiToken } from '../src/access/tokens.js';
-import { createUser } from '../src/access/users.js';
+import { createApiToken, createUser } from '../src/access/index.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open.js';
 import { addContent } from '../src/vault/service.js';
@@ -31,12 +30,11 @@ const bin = new URL('../bin/attest.js', import.meta.url).pathname;
 
 async function seed(env: Record<string, string>): Promise<string> {
   const store = await openStore(loadConfig(env));
-  const { user } = await createUser(store.ctx, {
-    username: 'bench-investigator',
-    role: 'investigator',
-    compartment: '*',
-    actor: 'bench',
-  });
+  const { user } = await createUser(
+    store.ctx,
+    { username: 'bench-investigator', role: 'investigator', compartment: '*' },
+    { actorId: 'bench' },
+  );
   const { token } = await createApiToken(store.ctx, user.id, {
     name: 'bench',
     role: 'investigator',

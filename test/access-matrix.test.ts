@@ -25,11 +25,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { ApiRoute } from '../src/access/auth-plugin.js';
-import { hashPassword } from '../src/access/password.js';
-import { ROLE_PERMISSIONS, ROLES, type Role } from '../src/access/permissions.js';
-import { createApiToken } from '../src/access/tokens.js';
-import { createUser, resetPassword } from '../src/access/users.js';
+import {
+  type ApiRoute,
+  createApiToken,
+  createUser,
+  hashPassword,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Role,
+  resetPassword,
+} from '../src/access/index.js';
 import { buildApp } from '../src/api/server.js';
 import type { Ctx } from '../src/ctx.js';
 import { deviceKeyFromSeed, planOperations, submitObservation } from '../src/ops/index.js';
@@ -386,13 +391,12 @@ for (const dialect of DIALECTS) {
         compartment: WITNESS,
         actor: 'test',
       });
-      const login = await createUser(s.ctx, {
-        username: 'matrix-login',
-        role: 'monitor',
-        compartment: GENERAL,
-        actor: 'test',
-      });
-      await resetPassword(s.ctx, login.passwordToken, PASSWORD);
+      const login = await createUser(
+        s.ctx,
+        { username: 'matrix-login', role: 'monitor', compartment: GENERAL },
+        { actorId: 'test' },
+      );
+      await resetPassword(s.ctx, { token: login.passwordToken, password: PASSWORD }, { actorId: null });
       const ctx = s.ctx;
       await planOperations(ctx, smallPlan(WITNESS), 'test');
       const fieldDevice = await deviceFor(ctx, 'matrix-monitor');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ANONYMOUS, accessFor, compartmentFilter } from './access.js';
-import { csvCell } from './audit.js';
+import { csvCell } from './audit/service.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './permissions.js';
-import { ACCOUNT_RULE, lockSeconds } from './throttle.js';
-import { effectiveGrants } from './tokens.js';
+import { ACCOUNT_RULE, lockSeconds } from './sessions/throttle.js';
+import { effectiveGrants } from './tokens/service.js';
 
 const caller = { userId: 'u1', username: 'amal', via: 'session' as const, credentialId: 'h' };
 

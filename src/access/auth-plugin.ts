@@ -15,15 +15,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RoutePolicy } from '../api/policy.js';
-import { HttpProblem } from '../api/problems.js';
 import type { Ctx } from '../ctx.js';
 import { type Access, ANONYMOUS, accessFor } from './access.js';
-import { recordAccessEvent } from './audit.js';
+import { recordAccessEvent } from './audit/service.js';
+import { AccessError } from './errors.js';
+import { grantsOf } from './grants/service.js';
 import { isPermission } from './permissions.js';
 import { csrfTokenMatches } from './secrets.js';
-import { resolveSession, SESSION_COOKIE } from './sessions.js';
-import { resolveApiToken } from './tokens.js';
-import { grantsOf } from './users.js';
+import { resolveSession, SESSION_COOKIE } from './sessions/store.js';
+import { resolveApiToken } from './tokens/service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,12 +61,17 @@ export function markAudited(request: FastifyRequest): void {
   audited.add(request);
 }
 
-function deny(
-  request: FastifyRequest,
-  problem: 'unauthenticated' | 'forbidden' | 'csrf-failed',
-): HttpProblem {
-  denialOutcome.set(request, problem);
-  return new HttpProblem(problem);
+const DENIALS = {
+  unauthenticated: () => new AccessError('UNAUTHENTICATED', 'sign in, or send a valid API token'),
+  'csrf-failed': () =>
+    new AccessError('CSRF_FAILED', 'a same-origin Origin and the session’s x-csrf-token are required'),
+  forbidden: () => new AccessError('FORBIDDEN', 'none of your roles allows this'),
+} as const;
+
+/** deny returns the error for a refused request and remembers the audit outcome (its key). */
+function deny(request: FastifyRequest, outcome: keyof typeof DENIALS): AccessError {
+  denialOutcome.set(request, outcome);
+  return DENIALS[outcome]();
 }
 
 /** isSameOrigin tells whether Origin (or, failing that, Referer) names this server's origin. */

@@ -13,13 +13,16 @@ import { withStore } from '../cli/context.js';
 import { CliExit, EXIT, printJson, println } from '../cli/io.js';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
-import { recordAccessEvent } from './audit.js';
+import type { AuditSource } from './audit/service.js';
 import { AccessError } from './errors.js';
-import { passwordPath } from './links.js';
+import { grantRole } from './grants/service.js';
+import { passwordPath } from './links/paths.js';
+import { issuePasswordLink } from './links/service.js';
 import { isRole, ROLES } from './permissions.js';
-import { createUser, disableUser, findUserId, grantRole, issuePasswordLink, listUsers } from './users.js';
+import { createUser, disableUser, findUserId, listUsers } from './users/service.js';
 
-const CLI_ACTOR = 'cli';
+/** The CLI acts as `cli` in the access audit (whoever can run it owns the data directory). */
+const CLI: AuditSource = { actorId: 'cli' };
 
 /** baseUrl is where people reach this deployment, for printed links. */
 export function baseUrl(config: Config): string {
@@ -53,18 +56,11 @@ export const registerUser: Register = (program, { io }) => {
     .action(async (username: string, opts: { role: string; compartment: string }) => {
       if (!isRole(opts.role)) throw new CliExit(EXIT.usage, `--role must be one of ${ROLES.join(', ')}`);
       const out = await open(async (ctx) => {
-        const created = await createUser(ctx, {
-          username,
-          role: opts.role,
-          compartment: opts.compartment,
-          actor: CLI_ACTOR,
-        });
-        await recordAccessEvent(ctx, {
-          kind: 'user-create',
-          outcome: 'ok',
-          actorId: CLI_ACTOR,
-          targetId: created.user.id,
-        });
+        const created = await createUser(
+          ctx,
+          { username, role: opts.role, compartment: opts.compartment },
+          CLI,
+        );
         return { created, url: `${baseUrl(ctx.config)}${passwordPath(created.passwordToken)}` };
       });
       println(io.stdout, `Added ${out.created.user.username} (${opts.role} in ${opts.compartment}).`);
@@ -95,13 +91,7 @@ export const registerUser: Register = (program, { io }) => {
     .action(async (username: string) => {
       await open(async (ctx) => {
         const id = await userIdOf(ctx, username);
-        await disableUser(ctx, id);
-        await recordAccessEvent(ctx, {
-          kind: 'user-disable',
-          outcome: 'ok',
-          actorId: CLI_ACTOR,
-          targetId: id,
-        });
+        await disableUser(ctx, id, CLI);
       });
       println(io.stdout, `Disabled ${username.toLowerCase()}.`);
     });
@@ -113,8 +103,7 @@ export const registerUser: Register = (program, { io }) => {
       if (!isRole(role)) throw new CliExit(EXIT.usage, `role must be one of ${ROLES.join(', ')}`);
       await open(async (ctx) => {
         const id = await userIdOf(ctx, username);
-        await grantRole(ctx, id, role, compartment, CLI_ACTOR);
-        await recordAccessEvent(ctx, { kind: 'grant', outcome: role, actorId: CLI_ACTOR, targetId: id });
+        await grantRole(ctx, id, role, compartment, CLI);
       });
       println(io.stdout, `Granted ${role} in ${compartment} to ${username.toLowerCase()}.`);
     });
@@ -125,8 +114,7 @@ export const registerUser: Register = (program, { io }) => {
     .action(async (username: string) => {
       const out = await open(async (ctx) => {
         const id = await userIdOf(ctx, username);
-        const link = await issuePasswordLink(ctx, id);
-        await recordAccessEvent(ctx, { kind: 'reset-link', outcome: 'ok', actorId: CLI_ACTOR, targetId: id });
+        const link = await issuePasswordLink(ctx, id, CLI);
         return { link, url: `${baseUrl(ctx.config)}${passwordPath(link.token)}` };
       });
       println(io.stdout, `One-time link for ${username.toLowerCase()} (valid until ${out.link.expiresAt}):`);

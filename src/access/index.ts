@@ -1,7 +1,18 @@
-// What other domains may import from the access layer.
+// What other domains (and the API, CLI, demo, tests and benchmarks) may import from the access layer.
 export { type Access, accessFor, compartmentFilter, type Grant } from './access.js';
-export { recordAccessEvent } from './audit.js';
+export { type AuditSource, auditFrom, recordAccessEvent } from './audit/service.js';
+export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
 export { AccessError, type AccessErrorCode } from './errors.js';
+export { grantRole, grantsOf, revokeRole } from './grants/service.js';
+export { passwordPath, setupPath } from './links/paths.js';
+export {
+  completeSetup,
+  issuePasswordLink,
+  issueSetupLink,
+  resetPassword,
+  setupNeeded,
+} from './links/service.js';
+export { hashPassword } from './password.js';
 export {
   ALL_COMPARTMENTS,
   PERMISSIONS,
@@ -10,4 +21,8 @@ export {
   ROLES,
   type Role,
 } from './permissions.js';
-export { findUserId, grantsOf } from './users.js';
+export { ACCESS_ROUTES } from './routes.js';
+export { createSession, SESSION_COOKIE } from './sessions/store.js';
+export type { AccessTables } from './tables.js';
+export { createApiToken } from './tokens/service.js';
+export { createUser, disableUser, findUserId, listUsers, type User } from './users/service.js';

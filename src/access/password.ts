@@ -14,10 +14,11 @@
 import { randomBytes, type ScryptOptions, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AccessError } from './errors.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './limits.js';
+
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH };
 
 export const SCRYPT_PARAMS = Object.freeze({ log2N: 15, r: 8, p: 1, keyLength: 64, saltLength: 16 });
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
 
 // The largest parameters a stored hash may ask for; stops a tampered row from asking for
 // gigabytes of memory.

@@ -4,10 +4,8 @@
  * never leaves the server (no password hashes, no token hashes).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { MAX_PASSWORD_LENGTH } from './password.js';
+import { MAX_PASSWORD_LENGTH, MAX_TOKEN_DAYS, USERNAME_PATTERN } from './limits.js';
 import { COMPARTMENT_PATTERN, PERMISSIONS, ROLES } from './permissions.js';
-import { MAX_TOKEN_DAYS } from './tokens.js';
-import { USERNAME_PATTERN } from './users.js';
 
 const Uuid = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 const Secret = Type.String({ minLength: 1, maxLength: 200 });
@@ -142,6 +140,8 @@ export const AccessEventSchema = Type.Object({
   route: Nullable(Type.String()),
   status: Type.Union([Type.Integer(), Type.Null()]),
   request_id: Nullable(Type.String()),
+  /** The compartment the event concerns (grants, revoked grants, created users), or null. */
+  compartment: Nullable(Type.String()),
 });
 
 export const AuditResponse = Type.Object({

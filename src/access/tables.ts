@@ -81,6 +81,8 @@ export interface AccessEventTable {
   route: string | null;
   status: number | null;
   request_id: string | null;
+  /** The compartment the event concerns (grants, revoked grants, created users), or null. */
+  compartment: string | null;
 }
 
 export interface AccessTables {

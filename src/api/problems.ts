@@ -144,6 +144,8 @@ export const FROM_DOMAIN = {
   INVALID_RANGE: 'invalid-request',
   NO_CHECKPOINT: 'not-found',
   // access (src/access/errors.ts)
+  UNAUTHENTICATED: 'unauthenticated',
+  CSRF_FAILED: 'csrf-failed',
   INVALID_CREDENTIALS: 'invalid-credentials',
   WRONG_PASSWORD: 'wrong-password',
   LOCKED: 'rate-limited',
@@ -288,7 +290,11 @@ function classify(err: unknown): { code: ProblemCode; detail?: string; extra: Re
       ? FROM_DOMAIN[err.code as DomainErrorCode]
       : undefined;
     if (code === undefined) return { code: 'internal', extra: {} };
-    const extra = DETAILS_SAFE.has(err.code as DomainErrorCode) ? { details: err.details } : {};
+    const extra = DETAILS_SAFE.has(err.code as DomainErrorCode)
+      ? { details: err.details }
+      : err.code === 'LOCKED'
+        ? { retryAfter: err.details.retryAfter }
+        : {};
     return { code, detail: err.message, extra };
   }
   const fe = err as Partial<FastifyError>;
@@ -316,6 +322,8 @@ function classify(err: unknown): { code: ProblemCode; detail?: string; extra: Re
 /** sendProblem replies with problem+json; 5xx are logged with the request id, never sent. */
 export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = problemFor(err, request.id);
+  // RFC 9110 §10.2.3: a 429 says when to retry, in the header as well as the body.
+  if (typeof body.retryAfter === 'number') reply.header('retry-after', String(body.retryAfter));
   if (body.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -10,8 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordAccessEvent } from '../access/audit.js';
-import { createUser, resetPassword } from '../access/users.js';
+import { createUser, resetPassword } from '../access/index.js';
 import type { Register } from '../cli/command.js';
 import { startServer } from '../cli/commands/serve.js';
 import { configFrom } from '../cli/context.js';
@@ -79,15 +78,10 @@ function newPassword(username: string): string {
 async function createAccounts(ctx: Ctx): Promise<Array<(typeof ACCOUNTS)[number] & { password: string }>> {
   const out = [];
   for (const account of ACCOUNTS) {
-    const created = await createUser(ctx, { ...account, actor: ACTOR });
-    await recordAccessEvent(ctx, {
-      kind: 'user-create',
-      outcome: 'ok',
-      actorId: ACTOR,
-      targetId: created.user.id,
-    });
+    const { username, role, compartment } = account;
+    const created = await createUser(ctx, { username, role, compartment }, { actorId: ACTOR });
     const password = newPassword(account.username);
-    await resetPassword(ctx, created.passwordToken, password);
+    await resetPassword(ctx, { token: created.passwordToken, password }, { actorId: ACTOR });
     out.push({ ...account, password });
   }
   return out;

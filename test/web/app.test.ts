@@ -14,8 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
+import { createUser, issueSetupLink, resetPassword } from '../../src/access/index.js';
 import type { Role } from '../../src/access/permissions.js';
-import { createUser, issueSetupLink, resetPassword } from '../../src/access/users.js';
 import { buildApp } from '../../src/api/server.js';
 import { planOperations } from '../../src/ops/index.js';
 import { PNG_1PX, smallPlan } from '../support/ops.js';
@@ -53,8 +53,12 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
   let dashboard: Page;
 
   async function userWithPassword(role: Role, username: string): Promise<string> {
-    const { passwordToken } = await createUser(s.ctx, { username, role, compartment: '*', actor: 'test' });
-    await resetPassword(s.ctx, passwordToken, PASSWORD);
+    const { passwordToken } = await createUser(
+      s.ctx,
+      { username, role, compartment: '*' },
+      { actorId: 'test' },
+    );
+    await resetPassword(s.ctx, { token: passwordToken, password: PASSWORD }, { actorId: null });
     return username;
   }
 

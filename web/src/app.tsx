@@ -6,6 +6,7 @@
  */
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Permission } from './api/types.js';
 import { can, type SessionState, useSession } from './auth/session.js';
 import { LANGUAGES, setLanguage } from './i18n/index.js';
 import { Link, matchPath, navigate, usePath } from './router.js';
@@ -20,7 +21,7 @@ const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
 interface Section {
   readonly path: string;
   readonly label: string;
-  readonly permission: string;
+  readonly permission: Permission;
 }
 
 const SECTIONS: readonly Section[] = [

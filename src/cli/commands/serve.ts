@@ -1,5 +1,4 @@
-import { setupPath } from '../../access/links.js';
-import { issueSetupLink, setupNeeded } from '../../access/users.js';
+import { issueSetupLink, setupNeeded, setupPath } from '../../access/index.js';
 import { buildApp } from '../../api/server.js';
 import type { Config } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/index.js';

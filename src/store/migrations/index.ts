@@ -10,6 +10,7 @@ import * as m0008 from './0008-jobs.js';
 import * as m0009 from './0009-ops-alert-actor.js';
 import * as m0010 from './0010-search.js';
 import * as m0011 from './0011-ops-field.js';
+import * as m0012 from './0012-access-audit-compartment.js';
 import * as m0013 from './0013-upload-lock-concat.js';
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0009-ops-alert-actor': m0009,
   '0010-search': m0010,
   '0011-ops-field': m0011,
+  '0012-access-audit-compartment': m0012,
   '0013-upload-lock-concat': m0013,
 };

@@ -1,22 +1,23 @@
 /**
- * types.ts — the shapes the web app reads from the API: the session (src/access/schemas.ts),
- * evidence items (src/vault/schemas.ts) and evacuation operations (src/ops routes). Only the
- * fields the screens use are listed; everything else the server sends is ignored.
+ * types.ts — the shapes the web app reads from and sends to the API. Where the server declares
+ * a TypeBox schema for a shape, the type here is that schema's `Static<>`, imported type-only
+ * (nothing of the server reaches the bundle), so a changed server schema fails `tsc -p web`
+ * instead of drifting: the session (src/access/schemas.ts), evidence items
+ * (src/vault/schemas.ts) and the signed observation (src/ops/schemas.ts). The operation views
+ * below are still written out by hand until their routes declare response schemas.
  */
+import type { Static } from '@sinclair/typebox';
+import type { GrantSchema, MeResponse } from '../../../src/access/schemas.js';
+import type { ObservationWireSchema } from '../../../src/ops/schemas.js';
+import type { ItemSchema } from '../../../src/vault/schemas.js';
 
-export interface Grant {
-  readonly role: string;
-  readonly compartment: string;
-}
+export type Grant = Static<typeof GrantSchema>;
 
-export interface Me {
-  readonly id: string;
-  readonly username: string;
-  readonly via: 'session' | 'token';
-  readonly grants: readonly Grant[];
-  readonly permissions: readonly string[];
-  readonly csrfToken?: string;
-}
+/** Me is `GET /api/me` and the reply of `POST /api/login`. */
+export type Me = Static<typeof MeResponse>;
+
+/** A permission name (src/access/permissions.ts). */
+export type Permission = Me['permissions'][number];
 
 export interface Totals {
   readonly people: number;
@@ -143,38 +144,13 @@ export interface MonitorData {
   readonly vehicles: readonly MonitorVehicle[];
 }
 
-export type ObservationKind = 'departure' | 'checkpoint' | 'arrival' | 'turned-back';
-
-export interface ObservationCategories {
-  readonly adults: number;
-  readonly children: number;
-  readonly medical: number;
-  readonly unaccompaniedMinors: number;
-}
-
 /** ObservationBody is what the device signs (canonical JSON) and sends. */
-export interface ObservationBody {
-  readonly clientId: string;
-  readonly operationId: string;
-  readonly routePointId: string;
-  readonly deviceTime: string;
-  readonly kind: ObservationKind;
-  readonly vehicleIds: readonly string[];
-  readonly headcount: number;
-  readonly categories: ObservationCategories;
-  readonly note?: string;
-  readonly photoSha256?: readonly string[];
-}
+export type ObservationBody = Static<typeof ObservationWireSchema>;
 
-export interface Item {
-  readonly id: string;
-  readonly ern: string;
-  readonly title: string;
-  readonly kind: string;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly source: string;
-  readonly collectedAt: string;
-  readonly collectedBy: string;
-  readonly compartment: string;
-}
+/** The kinds a monitor records at a point (a reported total comes from other sources). */
+export type ObservationKind = Exclude<ObservationBody['kind'], 'reported-total'>;
+
+export type ObservationCategories = ObservationBody['categories'];
+
+/** Item is an evidence item as `GET /api/items` lists it. */
+export type Item = Static<typeof ItemSchema>;

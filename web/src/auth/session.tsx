@@ -5,7 +5,7 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken } from '../api/client.js';
-import type { Me } from '../api/types.js';
+import type { Me, Permission } from '../api/types.js';
 
 const CACHE_KEY = 'attest.me';
 
@@ -95,6 +95,6 @@ export function useSession(): SessionApi {
 }
 
 /** can says whether the signed-in user holds `permission` in at least one compartment. */
-export function can(state: SessionState, permission: string): boolean {
+export function can(state: SessionState, permission: Permission): boolean {
   return state.status === 'signed-in' && state.me.permissions.includes(permission);
 }

@@ -1,12 +1,16 @@
+/**
+ * cli.test.ts — `attest user …` and the setup link of `attest serve`, run as a user would: links
+ * are printed, never passwords; bad input is a usage error; every change is in the access audit.
+ */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../src/api/server.js';
-import { loadConfig } from '../src/config.js';
-import { openStore } from '../src/store/open.js';
-import { runCli, spawnCli } from './support/cli.js';
-import { createPgDatabase, DIALECTS, scratchDir } from './support/stores.js';
+import { runCli, spawnCli } from '../../test/support/cli.js';
+import { createPgDatabase, DIALECTS, scratchDir } from '../../test/support/stores.js';
+import { buildApp } from '../api/server.js';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/open.js';
 
 const PASSWORD = 'Idleb-arrivals-2016-12';
 
@@ -100,6 +104,23 @@ for (const dialect of DIALECTS) {
         disabled: boolean;
       }[];
       assert.equal(after.find((u) => u.username === 'basel')?.disabled, true);
+      // Each change is in the access audit, by `cli`, and a grant names its compartment.
+      const store = await openStore(loadConfig(env));
+      try {
+        const events = await store.ctx.db
+          .selectFrom('access_event')
+          .select(['kind', 'outcome', 'actor_id', 'compartment'])
+          .where('kind', 'in', ['user-create', 'grant', 'user-disable'])
+          .orderBy('seq')
+          .execute();
+        assert.deepEqual(events.slice(-3), [
+          { kind: 'user-create', outcome: 'ok', actor_id: 'cli', compartment: 'general' },
+          { kind: 'grant', outcome: 'legal', actor_id: 'cli', compartment: 'witness' },
+          { kind: 'user-disable', outcome: 'ok', actor_id: 'cli', compartment: null },
+        ]);
+      } finally {
+        await store.close();
+      }
     });
 
     it('refuses bad input with a usage error', async () => {

@@ -1,13 +1,13 @@
 /**
- * audit.ts — the access audit: every authentication event and every permission denial, with
+ * audit/service.ts — the access audit: every authentication event and every permission denial, with
  * time, actor, address, route pattern, outcome and request id. Never a password, token, cookie or
  * the username someone typed (it may be a mistyped password). Auditors page through it and
  * export it as CSV.
  */
 import type { Selectable } from 'kysely';
-import { type Ctx, nowIso } from '../ctx.js';
-import { nextValues } from '../store/counters.js';
-import type { AccessEventTable } from './tables.js';
+import { type Ctx, nowIso } from '../../ctx.js';
+import { nextValues } from '../../store/counters.js';
+import type { AccessEventTable } from '../tables.js';
 
 export type AccessEventKind =
   | 'login'
@@ -26,6 +26,8 @@ export type AccessEventKind =
   | 'token-revoke'
   | 'token-failed'
   | 'denied'
+  /** An account was locked for everyone after many failures from many addresses. */
+  | 'account-locked'
   /** An observation whose device signature did not verify (src/ops/observations/service.ts). */
   | 'signature-rejected'
   /** An observation signed by a revoked device key (a lost or seized phone still in use). */
@@ -37,6 +39,19 @@ export type AccessEventKind =
   /** A legal officer released an item to an RFA despite its consent conditions (src/cases). */
   | 'consent-override';
 
+/**
+ * AuditSource says who acted and through which request: the HTTP layer fills it from the
+ * request (src/access/http.ts, sourceOf), the CLI with actor `cli`. Services that change
+ * accounts take one and record their own event, so the API and the CLI audit alike.
+ */
+export interface AuditSource {
+  readonly actorId: string | null;
+  readonly ip?: string | null;
+  readonly method?: string | null;
+  readonly route?: string | null;
+  readonly requestId?: string | null;
+}
+
 export interface NewAccessEvent {
   readonly kind: AccessEventKind;
   readonly outcome: string;
@@ -47,6 +62,8 @@ export interface NewAccessEvent {
   readonly route?: string | null;
   readonly status?: number | null;
   readonly requestId?: string | null;
+  /** The compartment the event concerns (a grant's, a revoked grant's), when it has one. */
+  readonly compartment?: string | null;
 }
 
 export type AccessEvent = Selectable<AccessEventTable>;
@@ -70,6 +87,7 @@ export async function recordAccessEvent(ctx: Ctx, event: NewAccessEvent): Promis
         route: event.route ?? null,
         status: event.status ?? null,
         request_id: event.requestId ?? null,
+        compartment: event.compartment ?? null,
       })
       .execute();
   });
@@ -85,6 +103,24 @@ export interface AuditQuery {
   /** Inclusive lower and exclusive upper bounds on `at` (ISO 8601). */
   readonly since?: string;
   readonly until?: string;
+}
+
+/** auditFrom records `kind`/`outcome` by `source`, about `targetId` (and `compartment`). */
+export function auditFrom(
+  ctx: Ctx,
+  source: AuditSource,
+  kind: AccessEventKind,
+  outcome: string,
+  targetId?: string | null,
+  compartment?: string | null,
+): Promise<void> {
+  return recordAccessEvent(ctx, {
+    ...source,
+    kind,
+    outcome,
+    targetId: targetId ?? null,
+    compartment: compartment ?? null,
+  });
 }
 
 /** queryAccessEvents returns events in order, one page, and the cursor of the next page. */
@@ -122,6 +158,7 @@ export const AUDIT_CSV_COLUMNS = [
   'route',
   'status',
   'request_id',
+  'compartment',
 ] as const;
 
 /**
@@ -140,4 +177,20 @@ export function csvCell(value: unknown): string {
 /** auditCsvRow renders one event as a CSV line (with CRLF, as RFC 4180 asks). */
 export function auditCsvRow(event: AccessEvent): string {
   return `${AUDIT_CSV_COLUMNS.map((c) => csvCell(event[c])).join(',')}\r\n`;
+}
+
+/** Most rows in one CSV export; page further with `after`. */
+export const CSV_EXPORT_MAX_ROWS = 100_000;
+
+/** exportAccessEventsCsv renders the events matching `query` as CSV, a page at a time. */
+export async function exportAccessEventsCsv(ctx: Ctx, query: AuditQuery): Promise<string> {
+  const rows: string[] = [`${AUDIT_CSV_COLUMNS.join(',')}\r\n`];
+  let page: AuditQuery = { ...query, limit: 1000 };
+  for (let n = 0; n < CSV_EXPORT_MAX_ROWS / 1000; n++) {
+    const { events, next } = await queryAccessEvents(ctx, page);
+    for (const e of events) rows.push(auditCsvRow(e));
+    if (next === null) break;
+    page = { ...page, after: next };
+  }
+  return rows.join('');
 }

@@ -1,19 +1,20 @@
 /**
- * tokens.ts — API tokens for scripts and devices: `att_` + 32 random bytes (base64url), shown
+ * tokens/service.ts — API tokens for scripts and devices: `att_` + 32 random bytes (base64url), shown
  * once, stored as SHA-256. A token carries one role in a list of compartments and acts with
  * whatever part of that its user still holds at the time of the request (so taking a grant from
  * the user narrows their tokens too); it never exceeds its user. Tokens expire, record when they
  * were last used, and can be revoked; disabling the user revokes them all.
  */
 import { randomUUID } from 'node:crypto';
-import { type Ctx, nowIso } from '../ctx.js';
-import type { Grant } from './access.js';
-import { AccessError } from './errors.js';
-import { ALL_COMPARTMENTS, COMPARTMENT_PATTERN, isRole, type Role } from './permissions.js';
-import { API_TOKEN_PREFIX, isSecretShaped, newSecret, secretHash } from './secrets.js';
-import { grantsOf } from './users.js';
+import { type Ctx, nowIso } from '../../ctx.js';
+import type { Access, Grant } from '../access.js';
+import { type AuditSource, auditFrom } from '../audit/service.js';
+import { AccessError } from '../errors.js';
+import { grantsOf } from '../grants/service.js';
+import { MAX_TOKEN_DAYS } from '../limits.js';
+import { ALL_COMPARTMENTS, COMPARTMENT_PATTERN, isRole, type Role } from '../permissions.js';
+import { API_TOKEN_PREFIX, isSecretShaped, newSecret, secretHash } from '../secrets.js';
 
-export const MAX_TOKEN_DAYS = 366;
 const COMPARTMENT = new RegExp(COMPARTMENT_PATTERN);
 const TOUCH_EVERY_SECONDS = 60;
 
@@ -105,6 +106,33 @@ export async function createApiToken(
     })
     .execute();
   return { token, info };
+}
+
+/**
+ * issueOwnToken makes an API token for the signed-in caller, audited. A token cannot mint
+ * tokens: a leaked script token must not be able to outlive itself.
+ */
+export async function issueOwnToken(
+  ctx: Ctx,
+  access: Access,
+  input: { name: string; role: string; compartments: readonly string[]; expiresInDays: number },
+  source: AuditSource,
+): Promise<{ token: string; info: ApiToken }> {
+  if (access.via !== 'session') throw new AccessError('FORBIDDEN', 'sign in to create tokens');
+  const created = await createApiToken(ctx, access.userId!, input);
+  await auditFrom(ctx, source, 'token-create', 'ok', access.userId);
+  return created;
+}
+
+/** revokeOwnToken revokes the caller's token `id`, audited (NOT_FOUND for anyone else's). */
+export async function revokeOwnToken(
+  ctx: Ctx,
+  access: Access,
+  id: string,
+  source: AuditSource,
+): Promise<void> {
+  await revokeApiToken(ctx, access.userId!, id);
+  await auditFrom(ctx, source, 'token-revoke', 'ok', access.userId);
 }
 
 /** listApiTokens returns the tokens of `userId`, newest first (never the secrets). */

@@ -1,5 +1,5 @@
 /**
- * links.ts — the web pages that one-time tokens open. The token rides in the URL fragment
+ * links/paths.ts — the web pages that one-time tokens open. The token rides in the URL fragment
  * (`#token=…`), which browsers never send to servers, so it stays out of access logs, proxies
  * and Referer headers; the page posts it to the API in a JSON body.
  */

@@ -1,5 +1,5 @@
 /**
- * throttle.ts — login rate limiting per account and per client address, kept in the database so
+ * sessions/throttle.ts — login rate limiting per account and per client address, kept in the database so
  * it survives restarts and holds across server processes.
  *
  * Each failed attempt counts against two keys, `account:<username>` and `ip:<address>`. Past a
@@ -9,7 +9,7 @@
  * not reset an attacker's address). Counts fade after DECAY without failures. Time comes from the
  * context clock, so tests move it instead of sleeping.
  */
-import { type Ctx, nowIso } from '../ctx.js';
+import { type Ctx, nowIso } from '../../ctx.js';
 
 export interface ThrottleRule {
   /** Failures allowed before the first lock. */

@@ -1,11 +1,11 @@
 /**
- * sessions.ts — browser sessions. The cookie holds a random 32-byte id; the server keeps only its
+ * sessions/store.ts — browser sessions. The cookie holds a random 32-byte id; the server keeps only its
  * SHA-256, with the user, the last time it was used and its absolute expiry. A session ends after
  * SESSION_IDLE_SECONDS without use or SESSION_ABSOLUTE_SECONDS after login, at logout, at logout
  * everywhere, at a password change or reset, or when the user is disabled.
  */
-import { type Ctx, nowIso } from '../ctx.js';
-import { csrfTokenFor, isSecretShaped, newSecret, secretHash } from './secrets.js';
+import { type Ctx, nowIso } from '../../ctx.js';
+import { csrfTokenFor, isSecretShaped, newSecret, secretHash } from '../secrets.js';
 
 export const SESSION_COOKIE = 'attest_session';
 export const SESSION_IDLE_SECONDS = 30 * 60;

@@ -1,0 +1,181 @@
+/**
+ * users/service.ts — accounts: create one (with a first grant and a one-time link to set its
+ * password; no password ever passes through an admin), list, look up and disable. Each change is
+ * written to the access audit by the service, so the API and the CLI audit alike.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { type Ctx, nowIso } from '../../ctx.js';
+import type { Database } from '../../store/schema.js';
+import type { Grant } from '../access.js';
+import { type AuditSource, auditFrom } from '../audit/service.js';
+import { AccessError } from '../errors.js';
+import { activeAdminCount, checkGrant, grantsOf } from '../grants/service.js';
+import { USERNAME_PATTERN } from '../limits.js';
+import { insertOneTimeToken, RESET_LINK_SECONDS } from '../links/one-time.js';
+import { isRole, type Role } from '../permissions.js';
+
+const USERNAME = new RegExp(USERNAME_PATTERN);
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly createdAt: string;
+  readonly disabled: boolean;
+  readonly hasPassword: boolean;
+  readonly grants: Grant[];
+}
+
+export interface CreatedUser {
+  readonly user: User;
+  /** The one-time token for the password link (shown once). */
+  readonly passwordToken: string;
+  readonly passwordTokenExpiresAt: string;
+}
+
+/** normaliseUsername lowercases `raw` and checks it, or throws INVALID_USERNAME. */
+export function normaliseUsername(raw: string): string {
+  const u = raw.trim().toLowerCase();
+  if (!USERNAME.test(u)) {
+    throw new AccessError(
+      'INVALID_USERNAME',
+      'a username is 2–63 lowercase letters, digits, dots, dashes or underscores',
+    );
+  }
+  return u;
+}
+
+/** assertUsernameFree throws USER_EXISTS when `username` is taken (inside the creating transaction). */
+export async function assertUsernameFree(trx: Transaction<Database>, username: string): Promise<void> {
+  const exists = await trx
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirst();
+  if (exists) throw new AccessError('USER_EXISTS', `a user ${username} already exists`);
+}
+
+/** createUser adds an account with one grant and no password, issues its password link, audited. */
+export async function createUser(
+  ctx: Ctx,
+  input: { username: string; role: string; compartment: string },
+  source: AuditSource,
+): Promise<CreatedUser> {
+  const username = normaliseUsername(input.username);
+  checkGrant(input.role, input.compartment);
+  const role = input.role;
+  const at = nowIso(ctx);
+  const id = randomUUID();
+  const createdBy = source.actorId ?? 'cli';
+  const created = await ctx.db.transaction().execute(async (trx) => {
+    await assertUsernameFree(trx, username);
+    await trx
+      .insertInto('app_user')
+      .values({ id, username, password_hash: null, created_at: at, created_by: createdBy, disabled_at: null })
+      .execute();
+    await trx
+      .insertInto('access_grant')
+      .values({ user_id: id, role, compartment: input.compartment, created_at: at, created_by: createdBy })
+      .execute();
+    const link = await insertOneTimeToken(ctx, trx, 'reset', id, RESET_LINK_SECONDS);
+    const user: User = {
+      id,
+      username,
+      createdAt: at,
+      disabled: false,
+      hasPassword: false,
+      grants: [{ role, compartment: input.compartment }],
+    };
+    return { user, passwordToken: link.token, passwordTokenExpiresAt: link.expiresAt };
+  });
+  await auditFrom(ctx, source, 'user-create', 'ok', id, input.compartment);
+  return created;
+}
+
+/** listUsers returns every account with its grants, by username. */
+export async function listUsers(ctx: Ctx): Promise<User[]> {
+  const users = await ctx.db.selectFrom('app_user').selectAll().orderBy('username').execute();
+  const grants = await ctx.db.selectFrom('access_grant').select(['user_id', 'role', 'compartment']).execute();
+  return users.map((u) => ({
+    id: u.id,
+    username: u.username,
+    createdAt: u.created_at,
+    disabled: u.disabled_at !== null,
+    hasPassword: u.password_hash !== null,
+    grants: grants
+      .filter((g) => g.user_id === u.id && isRole(g.role))
+      .map((g) => ({ role: g.role as Role, compartment: g.compartment }))
+      .sort((a, b) => `${a.role} ${a.compartment}`.localeCompare(`${b.role} ${b.compartment}`)),
+  }));
+}
+
+/** getUser returns one account or throws NOT_FOUND. */
+export async function getUser(ctx: Ctx, userId: string): Promise<User> {
+  const u = await ctx.db.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!u) throw new AccessError('NOT_FOUND', 'no such user');
+  return {
+    id: u.id,
+    username: u.username,
+    createdAt: u.created_at,
+    disabled: u.disabled_at !== null,
+    hasPassword: u.password_hash !== null,
+    grants: await grantsOf(ctx.db, u.id),
+  };
+}
+
+/** findUserId returns the id of `username` (any case), or undefined. */
+export async function findUserId(ctx: Ctx, username: string): Promise<string | undefined> {
+  const row = await ctx.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', username.trim().toLowerCase())
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * revokeCredentials ends every way `userId` is signed in: sessions (browsers and the monitor
+ * app on their phones), API tokens, and unused password links. Used when an account is
+ * disabled and when its password is reset (a reset answers a suspected compromise).
+ */
+export async function revokeCredentials(ctx: Ctx, trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+  await trx
+    .updateTable('api_token')
+    .set({ revoked_at: nowIso(ctx) })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** disableUser blocks an account, audited: its sessions end and its API tokens are revoked at once. */
+export async function disableUser(ctx: Ctx, userId: string, source: AuditSource): Promise<void> {
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    const res = await trx
+      .updateTable('app_user')
+      .set({ disabled_at: at })
+      .where('id', '=', userId)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) {
+      const exists = await trx
+        .selectFrom('app_user')
+        .select('id')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!exists) throw new AccessError('NOT_FOUND', 'no such user');
+      return;
+    }
+    if ((await activeAdminCount(trx)) === 0) {
+      throw new AccessError('LAST_ADMIN', 'the last active admin cannot be disabled');
+    }
+    await revokeCredentials(ctx, trx, userId);
+    await trx
+      .deleteFrom('one_time_token')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .execute();
+  });
+  await auditFrom(ctx, source, 'user-disable', 'ok', userId);
+}
