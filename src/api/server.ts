@@ -78,6 +78,8 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
     trustProxy: false,
     // A URL's query string is bounded too (the body limit covers bodies).
     routerOptions: { maxParamLength: 200 },
+    // Unknown fields are refused (400), never silently dropped: docs/errors.md `invalid-request`.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
