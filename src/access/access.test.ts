@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ANONYMOUS, accessFor, compartmentFilter } from './access.js';
 import { csvCell } from './audit/service.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './permissions.js';
-import { ACCOUNT_RULE, lockSeconds } from './sessions/throttle.js';
+import { lockSeconds, PAIR_RULE } from './sessions/throttle.js';
 import { effectiveGrants } from './tokens/service.js';
 
 const caller = { userId: 'u1', username: 'amal', via: 'session' as const, credentialId: 'h' };
@@ -71,9 +71,9 @@ describe('effectiveGrants', () => {
 
 describe('lockSeconds', () => {
   it('is free for 4 failures, then 30 s doubling to a 15-minute cap', () => {
-    const schedule = Array.from({ length: 12 }, (_, i) => lockSeconds(ACCOUNT_RULE, i + 1));
+    const schedule = Array.from({ length: 12 }, (_, i) => lockSeconds(PAIR_RULE, i + 1));
     assert.deepEqual(schedule, [0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]);
-    assert.equal(lockSeconds(ACCOUNT_RULE, 10_000), 900);
+    assert.equal(lockSeconds(PAIR_RULE, 10_000), 900);
   });
 });
 

@@ -26,8 +26,8 @@ export type AccessEventKind =
   | 'token-revoke'
   | 'token-failed'
   | 'denied'
-  /** An account was locked for everyone after many failures from many addresses. */
-  | 'account-locked'
+  /** Failed sign-ins locked an account at an address, an account, or an address (outcome). */
+  | 'lockout'
   /** An observation whose device signature did not verify (src/ops/observations/service.ts). */
   | 'signature-rejected'
   /** An observation signed by a revoked device key (a lost or seized phone still in use). */

@@ -18,6 +18,7 @@ import {
 } from '../../../test/support/access.js';
 import { DIALECTS, type TestStore } from '../../../test/support/stores.js';
 import { SESSION_COOKIE } from './store.js';
+import { ACCOUNT_RULE, lockSeconds } from './throttle.js';
 
 const T0 = '2016-12-15T06:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -207,6 +208,60 @@ for (const dialect of DIALECTS) {
         assert.equal(fromAttacker.statusCode, 429);
         const fromElsewhere = await login('bystander', PASSWORD, {}, '198.51.100.7');
         assert.equal(fromElsewhere.statusCode, 200);
+      });
+
+      it('does not let an attacker lock a user out from elsewhere; many addresses lock the account, audited (issue 12.16)', async () => {
+        const victim = await makeAccount('besieged');
+        const attacker = '203.0.113.50';
+        for (let i = 0; i < 5; i++)
+          assert.equal((await login('besieged', `guess-${i}`, {}, attacker)).statusCode, 401);
+        const blocked = await login('besieged', PASSWORD, {}, attacker);
+        assert.equal(blocked.statusCode, 429, 'the guessing address is locked for this account');
+        assert.equal(problem(blocked), 'rate-limited');
+        assert.equal(blocked.headers['retry-after'], '30');
+        assert.equal(JSON.parse(blocked.body).retryAfter, 30);
+        const fromHome = await login('besieged', PASSWORD, {}, '198.51.100.20');
+        assert.equal(fromHome.statusCode, 200, 'the owner still signs in from their own address');
+
+        // A distributed guess: one failure from each of 100 addresses locks the account everywhere.
+        for (let batch = 0; batch < 10; batch++) {
+          await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              login('besieged', 'spray-guess', {}, `10.9.${batch}.${i + 1}`),
+            ),
+          );
+        }
+        const everywhere = await login('besieged', PASSWORD, {}, '198.51.100.21');
+        assert.equal(
+          everywhere.statusCode,
+          429,
+          'past the global threshold the account is locked for everyone',
+        );
+        // 5 + 100 failures on the account: at most ACCOUNT_RULE's cap, 15 minutes.
+        const wait = lockSeconds(ACCOUNT_RULE, 105);
+        assert.equal(everywhere.headers['retry-after'], String(wait));
+        s.setTime(new Date(Date.parse(T0) + (wait + 1) * 1000).toISOString());
+        assert.equal(
+          (await login('besieged', PASSWORD, {}, '198.51.100.21')).statusCode,
+          200,
+          'then it opens',
+        );
+
+        const lockouts = await s.ctx.db
+          .selectFrom('access_event')
+          .select(['outcome', 'target_id', 'ip'])
+          .where('kind', '=', 'lockout')
+          .where('target_id', '=', victim)
+          .orderBy('seq')
+          .execute();
+        assert.deepEqual(
+          lockouts.map((e) => [e.outcome, e.ip]),
+          [
+            ['account-address', attacker],
+            ['account', lockouts[1]?.ip ?? null],
+          ],
+        );
+        assert.match(String(lockouts[1]?.ip), /^10\.9\./);
       });
 
       it('says the same thing for an unknown user, a wrong password and a disabled user', async () => {

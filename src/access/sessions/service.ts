@@ -18,15 +18,7 @@ import {
 } from '../password.js';
 import { PERMISSIONS, type Permission } from '../permissions.js';
 import { createSession, deleteSession, deleteUserSessions, type NewSession } from './store.js';
-import {
-  ACCOUNT_RULE,
-  ADDRESS_RULE,
-  accountKey,
-  addressKey,
-  clearFailures,
-  lockedFor,
-  recordFailure,
-} from './throttle.js';
+import { clearFailures, lockedFor, recordFailure, signInKeys, type ThrottleKey } from './throttle.js';
 
 export interface Profile {
   readonly id: string;
@@ -53,6 +45,19 @@ function locked(retryAfter: number): AccessError {
   return new AccessError('LOCKED', 'too many failed attempts; wait and retry', { retryAfter });
 }
 
+/** countFailure counts a failed attempt against `keys` and audits every lock it sets. */
+async function countFailure(
+  ctx: Ctx,
+  keys: readonly ThrottleKey[],
+  source: AuditSource,
+  userId: string | undefined,
+): Promise<void> {
+  for (const k of keys) {
+    const seconds = await recordFailure(ctx, k.key, k.rule);
+    if (seconds > 0) await auditFrom(ctx, source, 'lockout', k.scope, userId);
+  }
+}
+
 /**
  * signIn checks `username`/`password` from `source.ip` and starts a new session (never one the
  * client presented: no fixation). Refusals are LOCKED (with `retryAfter`) or
@@ -64,13 +69,16 @@ export async function signIn(
   source: AuditSource & { readonly ip: string },
 ): Promise<{ session: NewSession; profile: Profile }> {
   const name = input.username.trim().toLowerCase();
-  const keys = [accountKey(name), addressKey(source.ip)];
+  const keys = signInKeys(name, source.ip);
   const user = await ctx.db
     .selectFrom('app_user')
     .select(['id', 'username', 'password_hash', 'disabled_at'])
     .where('username', '=', name)
     .executeTakeFirst();
-  const wait = await lockedFor(ctx, keys);
+  const wait = await lockedFor(
+    ctx,
+    keys.map((k) => k.key),
+  );
   if (wait > 0) {
     await auditFrom(ctx, source, 'login', 'locked', user?.id);
     throw locked(wait);
@@ -82,12 +90,11 @@ export async function signIn(
     await burnPasswordCheck(input.password);
   }
   if (!ok || !user || user.disabled_at !== null) {
-    await recordFailure(ctx, keys[0]!, ACCOUNT_RULE);
-    await recordFailure(ctx, keys[1]!, ADDRESS_RULE);
     await auditFrom(ctx, source, 'login', ok ? 'disabled' : 'failed', user?.id);
+    await countFailure(ctx, keys, source, user?.id);
     throw new AccessError('INVALID_CREDENTIALS', 'the username or password is not right');
   }
-  await clearFailures(ctx, keys[0]!);
+  await clearFailures(ctx, keys[0]!.key);
   const session = await createSession(ctx, user.id);
   await auditFrom(ctx, { ...source, actorId: user.id }, 'login', 'ok', user.id);
   const access = accessFor(
@@ -121,8 +128,12 @@ export async function changeOwnPassword(
   source: AuditSource,
 ): Promise<void> {
   if (access.via !== 'session') throw new AccessError('FORBIDDEN', 'sign in to change your password');
-  const key = accountKey(access.username!);
-  const wait = await lockedFor(ctx, [key]);
+  // The same keys as a sign-in: a stolen session must not guess the password faster than a login.
+  const keys = signInKeys(access.username!, source.ip ?? '').slice(0, 2);
+  const wait = await lockedFor(
+    ctx,
+    keys.map((k) => k.key),
+  );
   if (wait > 0) throw locked(wait);
   const user = await ctx.db
     .selectFrom('app_user')
@@ -130,8 +141,8 @@ export async function changeOwnPassword(
     .where('id', '=', access.userId!)
     .executeTakeFirst();
   if (!user?.password_hash || !(await verifyPassword(input.oldPassword, user.password_hash))) {
-    await recordFailure(ctx, key, ACCOUNT_RULE);
     await auditFrom(ctx, source, 'password-change', 'failed', access.userId);
+    await countFailure(ctx, keys, source, access.userId!);
     throw new AccessError('WRONG_PASSWORD', 'the current password is not right');
   }
   checkNewPassword(input.newPassword, user.username);

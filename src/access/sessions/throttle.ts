@@ -1,13 +1,20 @@
 /**
- * sessions/throttle.ts — login rate limiting per account and per client address, kept in the database so
- * it survives restarts and holds across server processes.
+ * sessions/throttle.ts — sign-in rate limiting, kept in the database so it survives restarts and
+ * holds across server processes.
  *
- * Each failed attempt counts against two keys, `account:<username>` and `ip:<address>`. Past a
- * key's free attempts, the key locks for BASE · 2^(failures − free) seconds, capped at CAP: with
- * the defaults an account locks for 30 s after its 5th failure, 60 s after the 6th, … and at most
- * 15 minutes. A success clears the account's count but not the address's (one valid account must
- * not reset an attacker's address). Counts fade after DECAY without failures. Time comes from the
- * context clock, so tests move it instead of sleeping.
+ * Each failed attempt counts against three keys. Past a key's free attempts, the key locks for
+ * BASE · 2^(failures − free) seconds, capped at CAP; counts fade after DECAY without failures.
+ *
+ * - `pair:<username>|<address>` (PAIR_RULE, 5 free): what stops guessing. It locks the account
+ *   *for that address only*, so an attacker who types a victim's username five times does not
+ *   lock the victim out from anywhere else (issue 12.16).
+ * - `account:<username>` (ACCOUNT_RULE, 100 free): locks the account for everyone, only when
+ *   failures come from many addresses at once (a distributed guess), and never for long.
+ * - `ip:<address>` (ADDRESS_RULE, 50 free): one address guessing across many accounts.
+ *
+ * A success clears only its own pair: it must not reset what an attacker elsewhere has counted.
+ * Every lock is written to the access audit (`lockout`). Time comes from the context clock, so
+ * tests move it instead of sleeping.
  */
 import { type Ctx, nowIso } from '../../ctx.js';
 
@@ -20,9 +27,15 @@ export interface ThrottleRule {
   readonly decaySeconds: number;
 }
 
-export const ACCOUNT_RULE: ThrottleRule = Object.freeze({
+export const PAIR_RULE: ThrottleRule = Object.freeze({
   free: 5,
   baseSeconds: 30,
+  capSeconds: 15 * 60,
+  decaySeconds: 60 * 60,
+});
+export const ACCOUNT_RULE: ThrottleRule = Object.freeze({
+  free: 100,
+  baseSeconds: 60,
   capSeconds: 15 * 60,
   decaySeconds: 60 * 60,
 });
@@ -39,6 +52,27 @@ export function accountKey(username: string): string {
 
 export function addressKey(ip: string): string {
   return `ip:${ip.slice(0, 100)}`;
+}
+
+export function pairKey(username: string, ip: string): string {
+  return `pair:${username.toLowerCase().slice(0, 200)}|${ip.slice(0, 100)}`;
+}
+
+/** A key with its rule and the audit outcome of its lock. */
+export interface ThrottleKey {
+  readonly key: string;
+  readonly rule: ThrottleRule;
+  /** What a lock of this key means, as the `lockout` audit outcome. */
+  readonly scope: 'account-address' | 'account' | 'address';
+}
+
+/** signInKeys are the keys one sign-in of `username` from `ip` counts against. */
+export function signInKeys(username: string, ip: string): readonly ThrottleKey[] {
+  return [
+    { key: pairKey(username, ip), rule: PAIR_RULE, scope: 'account-address' },
+    { key: accountKey(username), rule: ACCOUNT_RULE, scope: 'account' },
+    { key: addressKey(ip), rule: ADDRESS_RULE, scope: 'address' },
+  ];
 }
 
 /** lockSeconds is how long a key with `failures` stays locked (0 while still free). */
@@ -64,12 +98,15 @@ export async function lockedFor(ctx: Ctx, keys: readonly string[]): Promise<numb
   return wait;
 }
 
-/** recordFailure counts one failed attempt against `key` under `rule` and locks it if due. */
-export async function recordFailure(ctx: Ctx, key: string, rule: ThrottleRule): Promise<void> {
+/**
+ * recordFailure counts one failed attempt against `key` under `rule` and locks it if due;
+ * it returns the seconds of the lock this failure set (0 when the key stays free).
+ */
+export async function recordFailure(ctx: Ctx, key: string, rule: ThrottleRule): Promise<number> {
   const now = ctx.clock();
   const at = nowIso(ctx);
   const staleBefore = new Date(now.getTime() - rule.decaySeconds * 1000).toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     // Fade an old count first, then add one atomically (safe across processes).
     await trx
       .updateTable('login_throttle')
@@ -96,10 +133,11 @@ export async function recordFailure(ctx: Ctx, key: string, rule: ThrottleRule): 
         .where('key', '=', key)
         .execute();
     }
+    return seconds;
   });
 }
 
-/** clearFailures forgets the failures of `key` (after a successful login to that account). */
+/** clearFailures forgets the failures of `key` (a pair, after a successful sign-in from it). */
 export async function clearFailures(ctx: Ctx, key: string): Promise<void> {
   await ctx.db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
