@@ -9,6 +9,7 @@
  *   same-origin Origin/Referer and the session's `x-csrf-token` → 403 `csrf-failed`; a
  *   permission held in no compartment → 403 `forbidden`. Bearer requests carry no ambient
  *   credentials, so they are exempt from the CSRF check.
+ * - Every /api answer carries `Cache-Control: no-store` (a route may override it).
  * - Every 401 and 403 reply on /api (from here or from a handler) is written to the access
  *   audit (onSend), unless the route already recorded its own event (login).
  */
@@ -119,10 +120,14 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { ctx, pub
     for (const method of methods) routes.push(Object.freeze({ method, url: route.url, policy }));
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     request.access = ANONYMOUS;
     const policy = request.routeOptions.config.policy;
     if (policy === undefined) return; // not an /api route (or no route: 404)
+    // RFC 9111 §5.2.2.5: no cache (browser, proxy, shared device) keeps an API answer; they
+    // carry evidence, personal data, CSRF tokens and one-time links. A route whose answer is
+    // public and immutable may set its own Cache-Control.
+    reply.header('cache-control', 'no-store');
     const unsafe = UNSAFE.has(request.method);
     if ('public' in policy) {
       // Login CSRF: a browser always sends Origin on cross-site POSTs; refuse a foreign one.
