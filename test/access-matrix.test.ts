@@ -64,8 +64,8 @@ interface Fixture {
   readonly loginName: string;
   /** hashPassword(PASSWORD), to give any user that password cheaply. */
   readonly passwordHash: string;
-  /** A throw-away user id (for routes that change a user). */
-  throwaway(): Promise<string>;
+  /** A throw-away user id (for routes that change a user), a monitor in `compartment`. */
+  throwaway(compartment?: string): Promise<string>;
   /** An evacuation operation in WITNESS, with a people-unaccounted alert. */
   readonly opId: string;
   readonly alertId: string;
@@ -141,22 +141,41 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/setup': { body: () => ({ token: 'x'.repeat(43), username: 'first', password: PASSWORD }) },
   'POST /api/password-reset': { body: () => ({ token: 'x'.repeat(43), password: PASSWORD }) },
   // admin
-  'GET /api/admin/users': {},
+  // Admins are compartment admins here (admin@witness, admin@general): each manages the users
+  // and grants of its own compartment (src/access/grants/service.ts, AdminScope).
+  'GET /api/admin/users': {
+    check: (res, _fx, c) => {
+      const users = JSON.parse(res.body).users as { grants: { compartment: string }[] }[];
+      for (const u of users) {
+        for (const g of u.grants) {
+          assert.equal(g.compartment, c.compartment, 'a compartment admin lists only its own users');
+        }
+      }
+    },
+  },
   'POST /api/admin/users': {
-    body: () => ({
+    body: (_fx, c) => ({
       username: `new-${randomBytes(4).toString('hex')}`,
       role: 'monitor',
-      compartment: GENERAL,
+      compartment: c?.compartment ?? GENERAL,
     }),
   },
-  'POST /api/admin/users/:id/disable': { params: async (fx) => ({ id: await fx.throwaway() }) },
-  'POST /api/admin/users/:id/password-link': { params: async (fx) => ({ id: await fx.throwaway() }) },
+  'POST /api/admin/users/:id/disable': {
+    params: async (fx, c) => ({ id: await fx.throwaway(c?.compartment) }),
+  },
+  'POST /api/admin/users/:id/password-link': {
+    params: async (fx, c) => ({ id: await fx.throwaway(c?.compartment) }),
+  },
   'POST /api/admin/users/:id/grants': {
-    params: async (fx) => ({ id: await fx.throwaway() }),
-    body: () => ({ role: 'legal', compartment: WITNESS }),
+    params: async (fx, c) => ({ id: await fx.throwaway(c?.compartment) }),
+    body: (_fx, c) => ({ role: 'legal', compartment: c?.compartment ?? WITNESS }),
   },
   'DELETE /api/admin/users/:id/grants/:role/:compartment': {
-    params: async (fx) => ({ id: await fx.throwaway(), role: 'monitor', compartment: GENERAL }),
+    params: async (fx, c) => ({
+      id: await fx.throwaway(c?.compartment),
+      role: 'monitor',
+      compartment: c?.compartment ?? GENERAL,
+    }),
   },
   // tokens (own)
   'GET /api/tokens': {},
@@ -182,7 +201,15 @@ const SAMPLES: Record<string, Sample> = {
     },
   },
   // access audit
-  'GET /api/audit': { query: () => ({ limit: '5' }) },
+  'GET /api/audit': {
+    query: () => ({ limit: '50' }),
+    check: (res, _fx, c) => {
+      // Compartment auditors and admins read only the events of their compartment.
+      for (const e of JSON.parse(res.body).events as { compartment: string | null }[]) {
+        assert.equal(e.compartment, c.compartment, 'a scoped audit reader sees its compartment only');
+      }
+    },
+  },
   'GET /api/audit.csv': {},
   // custody log
   'GET /api/log/key': {},
@@ -422,8 +449,8 @@ for (const dialect of DIALECTS) {
         ern: added.item.ern,
         loginName: 'matrix-login',
         passwordHash: await hashPassword(PASSWORD),
-        throwaway: async () => {
-          const u = await makeUser(ctx, 'monitor', [GENERAL]);
+        throwaway: async (compartment = GENERAL) => {
+          const u = await makeUser(ctx, 'monitor', [compartment]);
           return u.userId;
         },
       };

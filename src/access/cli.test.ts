@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       try {
         let out = '';
         const link = await new Promise<RegExpExecArray>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no setup link in: ${out}`)), 30_000);
+          const timer = setTimeout(() => reject(new Error(`no setup link in: ${out}`)), 120_000);
           child.stdout.on('data', (c: Buffer) => {
             out += c.toString('utf8');
             const m = /(http:\/\/[^\s]+)\/setup#token=([A-Za-z0-9_-]{43})/.exec(out);

@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuditSource } from './audit/service.js';
+import type { AdminScope } from './grants/service.js';
 
 /** Account bodies are small: a username, a password or two, a token. */
 export const SMALL_BODY = 16 * 1024;
@@ -17,4 +18,9 @@ export function sourceOf(request: FastifyRequest): AuditSource {
     route: request.routeOptions.url ?? null,
     requestId: request.id,
   };
+}
+
+/** adminScope is where the caller may manage accounts (see AdminScope). */
+export function adminScope(request: FastifyRequest): AdminScope {
+  return request.access.compartmentsFor('users:admin');
 }

@@ -1,4 +1,5 @@
 /** audit/routes.ts — the access audit, as JSON pages and as CSV (audit:read). */
+import type { FastifyRequest } from 'fastify';
 import type { AttestPlugin } from '../../api/type-provider.js';
 import type { Ctx } from '../../ctx.js';
 import * as S from '../schemas.js';
@@ -6,8 +7,10 @@ import { type AuditQuery, exportAccessEventsCsv, queryAccessEvents } from './ser
 
 const tags = ['audit'];
 
-function toQuery(q: S.AuditQuerySchema): AuditQuery {
+function toQuery(q: S.AuditQuerySchema, request: FastifyRequest): AuditQuery {
+  const where = request.access.compartmentsFor('audit:read');
   return {
+    ...(where === 'all' ? {} : { compartments: where }),
     ...(q.after !== undefined ? { after: q.after } : {}),
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
     ...(q.kind !== undefined ? { kind: q.kind } : {}),
@@ -33,7 +36,7 @@ export const auditRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
         response: { 200: S.AuditResponse },
       },
     },
-    async (request) => queryAccessEvents(ctx, toQuery(request.query)),
+    async (request) => queryAccessEvents(ctx, toQuery(request.query, request)),
   );
 
   app.get(
@@ -52,6 +55,6 @@ export const auditRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="access-audit.csv"')
-        .send(await exportAccessEventsCsv(ctx, toQuery(request.query))),
+        .send(await exportAccessEventsCsv(ctx, toQuery(request.query, request))),
   );
 };

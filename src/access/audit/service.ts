@@ -4,7 +4,7 @@
  * the username someone typed (it may be a mistyped password). Auditors page through it and
  * export it as CSV.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Ctx, nowIso } from '../../ctx.js';
 import { nextValues } from '../../store/counters.js';
 import type { AccessEventTable } from '../tables.js';
@@ -103,6 +103,11 @@ export interface AuditQuery {
   /** Inclusive lower and exclusive upper bounds on `at` (ISO 8601). */
   readonly since?: string;
   readonly until?: string;
+  /**
+   * Only events concerning these compartments (a compartment-scoped auditor or admin); absent
+   * for a deployment-wide reader, who sees every event.
+   */
+  readonly compartments?: readonly string[];
 }
 
 /** auditFrom records `kind`/`outcome` by `source`, about `targetId` (and `compartment`). */
@@ -140,6 +145,12 @@ export async function queryAccessEvents(
   if (query.actorId !== undefined) q = q.where('actor_id', '=', query.actorId);
   if (query.since !== undefined) q = q.where('at', '>=', query.since);
   if (query.until !== undefined) q = q.where('at', '<', query.until);
+  if (query.compartments !== undefined) {
+    q =
+      query.compartments.length === 0
+        ? q.where(sql<boolean>`1 = 0`)
+        : q.where('compartment', 'in', [...query.compartments]);
+  }
   const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
   const more = rows.length > limit;
   const events = more ? rows.slice(0, limit) : rows;

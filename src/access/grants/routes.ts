@@ -1,7 +1,7 @@
 /** grants/routes.ts — give and take roles per compartment (users:admin). */
 import type { AttestPlugin } from '../../api/type-provider.js';
 import type { Ctx } from '../../ctx.js';
-import { SMALL_BODY, sourceOf } from '../http.js';
+import { adminScope, SMALL_BODY, sourceOf } from '../http.js';
 import * as S from '../schemas.js';
 import { grantRole, revokeRole } from './service.js';
 
@@ -26,7 +26,7 @@ export const grantRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
     },
     async (request, reply) => {
       const { role, compartment } = request.body;
-      await grantRole(ctx, request.params.id, role, compartment, sourceOf(request));
+      await grantRole(ctx, request.params.id, role, compartment, sourceOf(request), adminScope(request));
       return reply.code(204).send(null);
     },
   );
@@ -45,7 +45,7 @@ export const grantRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
     },
     async (request, reply) => {
       const { id, role, compartment } = request.params;
-      await revokeRole(ctx, id, role, compartment, sourceOf(request));
+      await revokeRole(ctx, id, role, compartment, sourceOf(request), adminScope(request));
       return reply.code(204).send(null);
     },
   );

@@ -4,7 +4,7 @@
  */
 import type { AttestPlugin } from '../../api/type-provider.js';
 import type { Ctx } from '../../ctx.js';
-import { SMALL_BODY, sourceOf } from '../http.js';
+import { adminScope, SMALL_BODY, sourceOf } from '../http.js';
 import * as S from '../schemas.js';
 import { passwordPath } from './paths.js';
 import { completeSetup, issuePasswordLink, resetPassword, setupNeeded } from './service.js';
@@ -77,7 +77,7 @@ export const linkRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const link = await issuePasswordLink(ctx, request.params.id, sourceOf(request));
+      const link = await issuePasswordLink(ctx, request.params.id, sourceOf(request), adminScope(request));
       return reply.code(201).send({
         passwordToken: link.token,
         passwordPath: passwordPath(link.token),

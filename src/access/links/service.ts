@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../../ctx.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
 import { AccessError } from '../errors.js';
-import { activeAdminCount } from '../grants/service.js';
+import { type AdminScope, activeAdminCount, assertManages } from '../grants/service.js';
 import { checkNewPassword, hashPassword } from '../password.js';
 import { ALL_COMPARTMENTS } from '../permissions.js';
 import {
@@ -101,7 +101,13 @@ export async function completeSetup(
 }
 
 /** issuePasswordLink gives `userId` a fresh one-time link to set a password (admin reset), audited. */
-export async function issuePasswordLink(ctx: Ctx, userId: string, source: AuditSource): Promise<OneTimeLink> {
+export async function issuePasswordLink(
+  ctx: Ctx,
+  userId: string,
+  source: AuditSource,
+  scope: AdminScope = 'all',
+): Promise<OneTimeLink> {
+  await assertManages(ctx.db, scope, userId);
   const user = await getUser(ctx, userId);
   if (user.disabled) throw new AccessError('FORBIDDEN', 'the user is disabled');
   const link = await ctx.db

@@ -254,14 +254,12 @@ for (const dialect of DIALECTS) {
           .where('target_id', '=', victim)
           .orderBy('seq')
           .execute();
-        assert.deepEqual(
-          lockouts.map((e) => [e.outcome, e.ip]),
-          [
-            ['account-address', attacker],
-            ['account', lockouts[1]?.ip ?? null],
-          ],
+        assert.deepEqual(lockouts[0], { outcome: 'account-address', target_id: victim, ip: attacker });
+        const global = lockouts.slice(1);
+        // Failures that land while the account is locked extend the lock; each is audited.
+        assert.ok(
+          global.length >= 1 && global.every((e) => e.outcome === 'account' && /^10\.9\./.test(String(e.ip))),
         );
-        assert.match(String(lockouts[1]?.ip), /^10\.9\./);
       });
 
       it('says the same thing for an unknown user, a wrong password and a disabled user', async () => {

@@ -1,7 +1,7 @@
 /** users/routes.ts — account administration (users:admin): list, create, disable. */
 import type { AttestPlugin } from '../../api/type-provider.js';
 import type { Ctx } from '../../ctx.js';
-import { SMALL_BODY, sourceOf } from '../http.js';
+import { adminScope, SMALL_BODY, sourceOf } from '../http.js';
 import { passwordPath } from '../links/paths.js';
 import * as S from '../schemas.js';
 import { createUser, disableUser, listUsers } from './service.js';
@@ -17,12 +17,12 @@ export const userRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       config,
       schema: {
         operationId: 'listUsers',
-        summary: 'Every account with its grants',
+        summary: 'The accounts the caller manages, with their grants',
         tags,
         response: { 200: S.UsersResponse },
       },
     },
-    async () => ({ users: await listUsers(ctx) }),
+    async (request) => ({ users: await listUsers(ctx, adminScope(request)) }),
   );
 
   app.post(
@@ -39,7 +39,7 @@ export const userRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const created = await createUser(ctx, request.body, sourceOf(request));
+      const created = await createUser(ctx, request.body, sourceOf(request), adminScope(request));
       const { passwordToken, passwordTokenExpiresAt: expiresAt } = created;
       return reply.code(201).send({
         user: created.user,
@@ -61,7 +61,7 @@ export const userRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      await disableUser(ctx, request.params.id, sourceOf(request));
+      await disableUser(ctx, request.params.id, sourceOf(request), adminScope(request));
       return reply.code(204).send(null);
     },
   );

@@ -10,7 +10,15 @@ import type { Database } from '../../store/schema.js';
 import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
 import { AccessError } from '../errors.js';
-import { activeAdminCount, checkGrant, grantsOf } from '../grants/service.js';
+import {
+  type AdminScope,
+  activeAdminCount,
+  assertManages,
+  assertMayGrant,
+  checkGrant,
+  grantsOf,
+  managedBy,
+} from '../grants/service.js';
 import { USERNAME_PATTERN } from '../limits.js';
 import { insertOneTimeToken, RESET_LINK_SECONDS } from '../links/one-time.js';
 import { isRole, type Role } from '../permissions.js';
@@ -60,9 +68,11 @@ export async function createUser(
   ctx: Ctx,
   input: { username: string; role: string; compartment: string },
   source: AuditSource,
+  scope: AdminScope = 'all',
 ): Promise<CreatedUser> {
   const username = normaliseUsername(input.username);
   checkGrant(input.role, input.compartment);
+  assertMayGrant(scope, input.compartment);
   const role = input.role;
   const at = nowIso(ctx);
   const id = randomUUID();
@@ -92,10 +102,20 @@ export async function createUser(
   return created;
 }
 
-/** listUsers returns every account with its grants, by username. */
-export async function listUsers(ctx: Ctx): Promise<User[]> {
-  const users = await ctx.db.selectFrom('app_user').selectAll().orderBy('username').execute();
-  const grants = await ctx.db.selectFrom('access_grant').select(['user_id', 'role', 'compartment']).execute();
+/** listUsers returns the accounts `scope` manages, with their grants, by username. */
+export async function listUsers(ctx: Ctx, scope: AdminScope = 'all'): Promise<User[]> {
+  const users = await managedBy(ctx.db.selectFrom('app_user').selectAll(), scope)
+    .orderBy('username')
+    .execute();
+  const ids = users.map((u) => u.id);
+  const grants =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('access_grant')
+          .select(['user_id', 'role', 'compartment'])
+          .where('user_id', 'in', ids)
+          .execute();
   return users.map((u) => ({
     id: u.id,
     username: u.username,
@@ -149,9 +169,15 @@ export async function revokeCredentials(ctx: Ctx, trx: Transaction<Database>, us
 }
 
 /** disableUser blocks an account, audited: its sessions end and its API tokens are revoked at once. */
-export async function disableUser(ctx: Ctx, userId: string, source: AuditSource): Promise<void> {
+export async function disableUser(
+  ctx: Ctx,
+  userId: string,
+  source: AuditSource,
+  scope: AdminScope = 'all',
+): Promise<void> {
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => {
+    await assertManages(trx, scope, userId);
     const res = await trx
       .updateTable('app_user')
       .set({ disabled_at: at })
