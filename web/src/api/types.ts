@@ -8,7 +8,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { GrantSchema, MeResponse } from '../../../src/access/schemas.js';
-import type { ObservationWireSchema } from '../../../src/ops/schemas.js';
+import type { ObservationWireSchema } from '../../../src/ops/observations/schemas.js';
 import type { ItemSchema } from '../../../src/vault/schemas.js';
 
 export type Grant = Static<typeof GrantSchema>;
