@@ -40,7 +40,7 @@ for (const dialect of DIALECTS) {
       it('records denials and auth events without secrets, pages with a cursor, exports CSV', async () => {
         await login('amal', PASSWORD);
         await app.inject({ method: 'GET', url: '/api/audit', headers: { host: TEST_HOST } });
-        const auditor = await loginAs(app, s.ctx, 'auditor', ['general']);
+        const auditor = await loginAs(app, s.ctx, 'auditor', ['*']);
         const page1 = await app.inject({
           method: 'GET',
           url: '/api/audit?limit=3',
