@@ -47,22 +47,6 @@ const CLI_KIT = new Set([
   'cli/commands/serve.ts',
 ]);
 
-/**
- * PENDING: edges that break the rules today in code another engineer is rewriting now (issue
- * 11.6 splits src/access; its index will export what these need). They
- * are reported, not refused; an entry that no longer occurs is reported as stale so it is
- * deleted here. Nothing may be added to this list.
- */
-const PENDING = new Set([
-  'access/auth-plugin.ts → api/problems.ts',
-  'access/routes.ts → api/problems.ts',
-  'api/server.ts → access/auth-plugin.ts',
-  'api/server.ts → access/sessions.ts',
-  'cli/commands/serve.ts → access/links.ts',
-  'cli/commands/serve.ts → access/users.ts',
-  'demo/cli.ts → access/audit.ts',
-  'demo/cli.ts → access/users.ts',
-]);
 /** ENTRIES: a domain's public files, by who may import them. */
 const INDEX = ['index.ts'];
 const ROUTES_ENTRY = ['routes.ts', 'routes/index.ts'];
@@ -141,16 +125,13 @@ function why(from, to) {
 }
 
 const violations = [];
-const pendingSeen = new Set();
 for (const [from, targets] of edges) {
   for (const to of targets) {
     if (to.endsWith('(missing)')) continue;
     if (isTest(from) && top(from) === top(to)) continue;
     const rule = why(from, to);
     if (!rule) continue;
-    const key = `${from} → ${to}`;
-    if (PENDING.has(key)) pendingSeen.add(key);
-    else violations.push(`src/${from} → src/${to}: ${rule}`);
+    violations.push(`src/${from} → src/${to}: ${rule}`);
   }
 }
 
@@ -228,14 +209,6 @@ function loopThrough(scc) {
   return scc.join(', ');
 }
 
-const newCycles = [];
-for (const c of cycles) {
-  const key = `cycle: ${c.join(', ')}`;
-  if (PENDING.has(key)) pendingSeen.add(key);
-  else newCycles.push(c);
-}
-const stale = [...PENDING].filter((k) => !pendingSeen.has(k));
-
 const edgeCount = [...edges.values()].reduce((n, t) => n + t.length, 0);
 if (report) {
   console.log(`files ${files.length}, import edges ${edgeCount}`);
@@ -243,15 +216,12 @@ if (report) {
   for (const c of cycles) console.log(`  ${c.length} files: ${loopThrough(c)}`);
   console.log(`domain cycles (two domains importing each other): ${domainCycles.length}`);
   for (const c of domainCycles) console.log(`  ${c}`);
-  const pendingEdges = [...pendingSeen].filter((k) => !k.startsWith('cycle:'));
-  console.log(`edges against the layer rules: ${violations.length + pendingEdges.length}`);
+  console.log(`edges against the layer rules: ${violations.length}`);
   for (const v of violations) console.log(`  ${v}`);
-  for (const v of pendingEdges) console.log(`  src/${v.replace(' → ', ' → src/')} (pending)`);
   process.exit(0);
 }
-for (const k of stale) console.warn(`check-imports: stale PENDING entry (delete it): ${k}`);
-if (newCycles.length || violations.length || domainCycles.length) {
-  for (const c of newCycles) console.error(`import cycle: ${loopThrough(c)}`);
+if (cycles.length || violations.length || domainCycles.length) {
+  for (const c of cycles) console.error(`import cycle: ${loopThrough(c)}`);
   for (const c of domainCycles) console.error(`domain cycle: ${c}`);
   for (const v of violations) console.error(v);
   console.error('\nthe import rules: scripts/check-imports.js, src/api/README.md');

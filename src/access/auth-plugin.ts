@@ -15,13 +15,13 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RoutePolicy } from '../api/policy.js';
 import type { Ctx } from '../ctx.js';
 import { type Access, ANONYMOUS, accessFor } from './access.js';
 import { recordAccessEvent } from './audit/service.js';
 import { AccessError } from './errors.js';
 import { grantsOf } from './grants/service.js';
 import { isPermission } from './permissions.js';
+import type { RoutePolicy } from './policy.js';
 import { csrfTokenMatches } from './secrets.js';
 import { resolveSession, SESSION_COOKIE } from './sessions/store.js';
 import { resolveApiToken } from './tokens/service.js';

@@ -21,6 +21,7 @@ export {
   ROLES,
   type Role,
 } from './permissions.js';
+export type { RoutePolicy } from './policy.js';
 export { ACCESS_ROUTES } from './routes.js';
 export { createSession, SESSION_COOKIE } from './sessions/store.js';
 export type { AccessTables } from './tables.js';

@@ -15,15 +15,6 @@
  * - `csrf: false` exempts an unsafe method from the CSRF check (public routes are never checked
  *   for a token; a foreign Origin on them is still refused).
  */
-import type { Permission } from '../access/index.js';
-
-export type RoutePolicy =
-  | { readonly public: true }
-  | { readonly authenticated: true; readonly csrf?: boolean }
-  | { readonly permission: Permission; readonly csrf?: boolean };
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    policy?: RoutePolicy;
-  }
-}
+// The type and its FastifyContextConfig augmentation live in the access layer that enforces them
+// (src/access/policy.ts); this file is the route kit's name for them.
+export type { RoutePolicy } from '../access/index.js';
