@@ -71,7 +71,12 @@ const PlaceView = {
 const RoutePointView = Type.Object({
   id: Type.String(),
   order: Type.Integer(),
-  kind: Type.String(),
+  kind: Type.Union([
+    Type.Literal('origin'),
+    Type.Literal('checkpoint'),
+    Type.Literal('waypoint'),
+    Type.Literal('destination'),
+  ]),
   ...PlaceView,
   monitored: Type.Boolean(),
   counts: Type.Object({ people: Type.Integer(), vehicles: Type.Integer() }),

@@ -1,14 +1,21 @@
 /**
- * types.ts — the shapes the web app reads from and sends to the API. Where the server declares
- * a TypeBox schema for a shape, the type here is that schema's `Static<>`, imported type-only
- * (nothing of the server reaches the bundle), so a changed server schema fails `tsc -p web`
- * instead of drifting: the session (src/access/schemas.ts), evidence items
- * (src/vault/schemas.ts) and the signed observation (src/ops/schemas.ts). The operation views
- * below are still written out by hand until their routes declare response schemas.
+ * types.ts — the shapes the web app reads from and sends to the API, each the `Static<>` of the
+ * server's TypeBox schema for it, imported type-only (nothing of the server reaches the bundle):
+ * a changed response or request schema fails `tsc -p web` instead of drifting (issue 11.8). The
+ * response schemas are the allow-lists the server serialises with, so these are exactly the
+ * fields that arrive: the session (src/access/schemas.ts), evidence items (src/vault/schemas.ts),
+ * the operation list, dashboard and monitor views (src/ops/report/schemas.ts), alerts
+ * (src/ops/alerts/schemas.ts) and the signed observation (src/ops/observations/schemas.ts).
  */
 import type { Static } from '@sinclair/typebox';
 import type { GrantSchema, MeResponse } from '../../../src/access/schemas.js';
+import type { ApiAlertSchema } from '../../../src/ops/alerts/schemas.js';
 import type { ObservationWireSchema } from '../../../src/ops/observations/schemas.js';
+import type {
+  MonitorAssignmentSchema,
+  OperationSummarySchema,
+  OperationViewSchema,
+} from '../../../src/ops/report/schemas.js';
 import type { ItemSchema } from '../../../src/vault/schemas.js';
 
 export type Grant = Static<typeof GrantSchema>;
@@ -19,130 +26,29 @@ export type Me = Static<typeof MeResponse>;
 /** A permission name (src/access/permissions.ts). */
 export type Permission = Me['permissions'][number];
 
-export interface Totals {
-  readonly people: number;
-  readonly buses: number;
-  readonly ambulances: number;
-  readonly privateVehicles: number;
-  readonly medicalEvacuations?: number;
-}
+/** OperationSummary is one row of `GET /api/ops/operations`. */
+export type OperationSummary = Static<typeof OperationSummarySchema>;
+export type Totals = OperationSummary['totals'];
+export type Mandate = OperationSummary['mandates'][number];
 
-export interface Mandate {
-  readonly id: string;
-  readonly body: string;
-  readonly instrument: string;
-  readonly date: string;
-}
+/** OperationView is `GET /api/ops/operations/{id}` (the dashboard). */
+export type OperationView = Static<typeof OperationViewSchema>;
+export type OperationDetail = OperationView['operation'];
+export type StatusChange = OperationDetail['statusHistory'][number];
+export type RoutePoint = OperationView['routePoints'][number];
+export type RoutePointKind = RoutePoint['kind'];
+export type VehicleCounts = OperationView['vehicles'];
+export type VehicleRow = OperationView['vehicleList'][number];
+/** LinkedOperation is a linked operation the caller may read (others are left out). */
+export type LinkedOperation = OperationView['linked'][number];
 
-export interface OperationSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly nameAr?: string | null;
-  readonly status: string;
-  readonly compartment?: string;
-  readonly mandates: readonly Mandate[];
-  readonly linkedOperationIds: readonly string[];
-  readonly totals: Totals;
-  readonly expected: Omit<Totals, 'medicalEvacuations'> | null;
-}
+export type Alert = Static<typeof ApiAlertSchema>;
+export type Severity = Alert['severity'];
+export type AlertState = Alert['state'];
 
-export interface StatusChange {
-  readonly status: string;
-  readonly at: string;
-  readonly reason: string;
-}
-
-export interface Place {
-  readonly name?: string;
-  readonly lat?: number;
-  readonly lon?: number;
-}
-
-export interface OperationDetail extends OperationSummary {
-  readonly origin?: Place | null;
-  readonly destination?: Place | null;
-  readonly statusHistory: readonly StatusChange[];
-}
-
-export type RoutePointKind = 'origin' | 'checkpoint' | 'waypoint' | 'destination';
-
-export interface RoutePoint {
-  readonly id: string;
-  readonly order: number;
-  readonly name: string;
-  readonly nameAr?: string | null;
-  readonly pcode?: string | null;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  readonly kind: RoutePointKind;
-  readonly counts: { readonly people: number; readonly vehicles: number };
-  readonly monitored: boolean;
-}
-
-export interface VehicleCounts {
-  readonly inTransit: number;
-  readonly overdue: number;
-  readonly arrived: number;
-  readonly total: number;
-}
-
-export interface VehicleRow {
-  readonly id: string;
-  readonly kind: string;
-  readonly marking: string;
-  readonly convoyId?: string | null;
-  readonly lastPointId?: string | null;
-  readonly lastSeenAt?: string | null;
-  readonly state: string;
-}
-
-export type Severity = 'info' | 'warning' | 'critical';
-export type AlertState = 'open' | 'acknowledged' | 'resolved';
-
-export interface Alert {
-  readonly id: string;
-  readonly kind: string;
-  readonly severity: Severity;
-  readonly state: AlertState;
-  readonly operationId: string;
-  readonly subject: unknown;
-  readonly summary?: string | null;
-  /** The subject as people know it: a vehicle's marking, a place, a convoy or operation name. */
-  readonly subjectLabel?: string | null;
-  readonly evidence?: unknown;
-  readonly raisedAt: string;
-  readonly updatedAt?: string | null;
-  readonly note?: string | null;
-}
-
-export interface LinkedOperation {
-  readonly id: string;
-  readonly name: string;
-  readonly nameAr?: string | null;
-  readonly status: string;
-  readonly totals: Totals;
-}
-
-export interface OperationView {
-  readonly operation: OperationDetail;
-  readonly routePoints: readonly RoutePoint[];
-  readonly vehicles: VehicleCounts;
-  readonly vehicleList: readonly VehicleRow[];
-  readonly alerts: readonly Alert[];
-  readonly linked: readonly LinkedOperation[];
-}
-
-export interface MonitorVehicle {
-  readonly id: string;
-  readonly kind: string;
-  readonly marking: string;
-}
-
-export interface MonitorData {
-  readonly operation: { readonly id: string; readonly name: string; readonly nameAr?: string | null };
-  readonly routePoints: readonly RoutePoint[];
-  readonly vehicles: readonly MonitorVehicle[];
-}
+/** MonitorData is `GET /api/ops/operations/{id}/monitor` (a monitor's assignment). */
+export type MonitorData = Static<typeof MonitorAssignmentSchema>;
+export type MonitorVehicle = MonitorData['vehicles'][number];
 
 /** ObservationBody is what the device signs (canonical JSON) and sends. */
 export type ObservationBody = Static<typeof ObservationWireSchema>;
