@@ -1,34 +1,34 @@
 /**
  * sitrep-markdown.ts — renders a situation report (sitrep.ts) as Markdown: a heading, the totals
- * table, per route point, linked operations, sources' figures, alerts and caveats. Cell text from
- * outside (names, notes) is escaped so it cannot break the tables.
+ * table, per route point, linked operations, sources' figures, alerts and caveats. Every piece of
+ * text that is not this file's own markup goes through escapeMarkdown (src/lib/markdown.ts):
+ * names, mandate instruments and dates, sources, notes, ids, even the figures and the status, so
+ * nothing a planner, monitor or source typed can add a heading, a link, HTML or a table cell
+ * (issue 12.10).
  */
+import { escapeMarkdown as md } from '../../lib/markdown.js';
 import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
 
 const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
 
-/** escapeCell makes text safe inside a Markdown table cell (pipes, line breaks, markup). */
-function escapeCell(text: string): string {
-  return text.replace(/[\\|*_`[\]<>#]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, ' ');
-}
-
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   return [
-    `| ${header.join(' | ')} |`,
+    `| ${header.map(md).join(' | ')} |`,
     `|${header.map(() => ' --- ').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.map(md).join(' | ')} |`),
   ];
 }
 
 /** renderSitrepMarkdown returns the report as a Markdown document. */
 export function renderSitrepMarkdown(s: Sitrep): string {
-  const period = s.period.from ? `${s.period.from} – ${s.period.to}` : `up to ${s.period.to}`;
+  const period = s.period.from ? `${md(s.period.from)} – ${md(s.period.to)}` : `up to ${md(s.period.to)}`;
+  const mandates = s.mandates.map((m) => `${md(m.instrument)} (${md(m.date)})`).join('; ');
   const lines = [
-    `# Situation report: ${escapeCell(s.name)}`,
+    `# Situation report: ${md(s.name)}`,
     '',
     `Period: ${period}  `,
-    `Status: **${s.status}**${s.mandates.length > 0 ? `  \nMandates: ${s.mandates.map((m) => `${m.instrument} (${m.date})`).join('; ')}` : ''}`,
+    `Status: **${md(s.status)}**${s.mandates.length > 0 ? `  \nMandates: ${mandates}` : ''}`,
     '',
     '## Totals',
     '',
@@ -46,7 +46,9 @@ export function renderSitrepMarkdown(s: Sitrep): string {
       ],
     ),
     '',
-    `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
+    md(
+      `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
+    ),
     '',
     '## Per route point',
     '',
@@ -69,7 +71,7 @@ export function renderSitrepMarkdown(s: Sitrep): string {
         s.reportedTotals.figures.map((f) => [f.source, n(f.total), f.at]),
       ),
     );
-    lines.push('', `Range: ${n(s.reportedTotals.min ?? 0)} – ${n(s.reportedTotals.max ?? 0)}`);
+    lines.push('', md(`Range: ${n(s.reportedTotals.min ?? 0)} – ${n(s.reportedTotals.max ?? 0)}`));
   }
   lines.push('', `## Alerts (${s.alerts.length})`, '');
   if (s.alerts.length === 0) lines.push('None.');
@@ -83,6 +85,6 @@ export function renderSitrepMarkdown(s: Sitrep): string {
   }
   lines.push('', '## Caveats', '');
   if (s.caveats.length === 0) lines.push('None: every arrival count is corroborated.');
-  else lines.push(...s.caveats.map((c) => `- ${c}`));
+  else lines.push(...s.caveats.map((c) => `- ${md(c)}`));
   return `${lines.join('\n')}\n`;
 }
