@@ -238,7 +238,7 @@ for (const dialect of DIALECTS) {
       assert.match(planned.stdout, /Planned op-eastern-aleppo/);
       const again = await runCli(['ops', 'plan', file], env);
       assert.equal(again.code, 1, 'the same plan twice is refused whole');
-      assert.match(again.stderr, /already exists/);
+      assert.match(again.stderr, /already in use/);
       writeFileSync(file, JSON.stringify({ ...smallPlan('aleppo'), operations: [{ id: 'x' }] }));
       const bad = await runCli(['ops', 'plan', file], env);
       assert.equal(bad.code, 2);

@@ -10,6 +10,8 @@ export type OpsErrorCode =
   | 'INVALID_VOTE'
   // Operations
   | 'INVALID_OPERATION'
+  /** An id the plan chooses is taken (by any record, in any compartment: one answer for all). */
+  | 'ID_IN_USE'
   | 'INVALID_STATUS_CHANGE'
   | 'UNKNOWN_OPERATION'
   /** The caller names a compartment it may not write in (it chose the compartment, so no secret). */
@@ -19,7 +21,6 @@ export type OpsErrorCode =
   | 'NEGATIVE_COUNT'
   | 'CATEGORY_SUM_EXCEEDS_HEADCOUNT'
   | 'UNKNOWN_VEHICLE'
-  | 'VEHICLE_NOT_IN_OPERATION'
   | 'POINT_NOT_ON_ROUTE'
   | 'KIND_DOES_NOT_MATCH_POINT'
   | 'TIME_IN_FUTURE'

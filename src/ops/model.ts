@@ -184,6 +184,11 @@ export interface Operation {
   readonly plannedPeople: number;
   readonly statusHistory: readonly StatusChange[];
   readonly links: readonly OperationLink[];
+  /**
+   * The compartment the operation lives in (always set once stored: StoredOperation). Links are
+   * honoured only between operations of one compartment (issue 12.2).
+   */
+  readonly compartment?: string;
   /** Deadline after which vehicles not arrived are missing even if not completed (ISO time). */
   readonly deadline?: string;
   readonly thresholds?: Partial<Thresholds>;

@@ -34,7 +34,7 @@ describe('validateObservation', () => {
       'CATEGORY_SUM_EXCEEDS_HEADCOUNT',
     ],
     ['an unknown vehicle', { vehicleIds: ['ghost'] }, 'UNKNOWN_VEHICLE'],
-    ["another operation's vehicle", { vehicleIds: ['elsewhere'] }, 'VEHICLE_NOT_IN_OPERATION'],
+    ["another operation's vehicle (as if unknown)", { vehicleIds: ['elsewhere'] }, 'UNKNOWN_VEHICLE'],
     ['a point off the route', { routePointId: 'somewhere' }, 'POINT_NOT_ON_ROUTE'],
     ['an arrival at a checkpoint', { kind: 'arrival' }, 'KIND_DOES_NOT_MATCH_POINT'],
     ['a device time far in the future', { deviceTime: '2016-12-15T07:30:00.000Z' }, 'TIME_IN_FUTURE'],

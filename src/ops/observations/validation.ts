@@ -173,10 +173,11 @@ function checkVehicles(obs: Observation, ctx: ValidationContext, fail: Fail): vo
   }
   for (const id of obs.vehicleIds) {
     const vehicle = typeof id === 'string' ? ctx.vehicleById(id) : undefined;
-    if (!vehicle)
-      fail('UNKNOWN_VEHICLE', 'vehicle is not registered', { vehicleId: String(id).slice(0, 64) });
-    else if (vehicle.operationId !== ctx.operation.id) {
-      fail('VEHICLE_NOT_IN_OPERATION', 'vehicle belongs to another operation', { vehicleId: id });
-    }
+    // Another operation's vehicle is "not registered to this operation", exactly as a vehicle that
+    // does not exist: the other operation may be in a compartment the monitor cannot see.
+    if (vehicle?.operationId !== ctx.operation.id)
+      fail('UNKNOWN_VEHICLE', 'vehicle is not registered to this operation', {
+        vehicleId: String(id).slice(0, 64),
+      });
   }
 }

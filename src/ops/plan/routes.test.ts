@@ -45,8 +45,8 @@ for (const dialect of DIALECTS) {
       const ok = await post('/api/ops/operations', coordinator, plan);
       assert.equal(ok.statusCode, 201, ok.body);
       const again = await post('/api/ops/operations', coordinator, plan);
-      assert.equal(again.statusCode, 422, again.body);
-      assert.equal(again.json().type, 'https://attest.example/problems/invalid-operation');
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal(again.json().type, 'https://attest.example/problems/conflict');
       const elsewhere = await post('/api/ops/operations', coordinator, freshPlan('elsewhere'));
       assert.equal(elsewhere.statusCode, 403);
       const backwards = freshPlan(COMPARTMENT);

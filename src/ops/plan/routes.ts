@@ -32,7 +32,9 @@ export const planRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
           throw new OpsError('COMPARTMENT_FORBIDDEN', `no ops:write grant in compartment ${op.compartment}`);
         }
       }
-      await planOperations(ctx, req.body, req.access.userId ?? 'anonymous');
+      await planOperations(ctx, req.body, req.access.userId ?? 'anonymous', {
+        mayRead: (c) => req.access.can('ops:read', c),
+      });
       return reply.status(201).send({ operationIds: req.body.operations.map((o) => o.id) });
     },
   );

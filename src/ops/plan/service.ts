@@ -45,25 +45,46 @@ export interface OperationPlan {
   readonly manifests: readonly Manifest[];
 }
 
+/** PlanOptions says what the planner may see of operations already stored. */
+export interface PlanOptions {
+  /**
+   * mayRead tells whether the planner may read operations in `compartment` (ops:read). A link to
+   * an operation it may not read is refused exactly like a link to one that does not exist
+   * (issue 12.2). Absent: the deployment's operator (CLI, demo), who reads everything.
+   */
+  readonly mayRead?: (compartment: string) => boolean;
+}
+
 /**
  * planOperations validates and stores a plan in one transaction: mandates (votes checked),
- * operations (routes, status history, links to operations in the plan or the store), convoys,
- * vehicles and manifests. Any inconsistency throws OpsError and nothing is stored.
+ * operations (routes, status history, links to operations of the same compartment in the plan or
+ * the store), convoys, vehicles and manifests. Any inconsistency throws OpsError and nothing is
+ * stored.
+ *
+ * Ids are deployment-wide (a device signs an observation naming its operation and vehicles by id,
+ * and custody entries name them too: an id must mean one record everywhere). An id already in use
+ * is refused with one answer whatever holds it and wherever it is, so the refusal names no kind
+ * of record and no compartment (issue 12.9; README "First run, users and access").
  */
-export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: string): Promise<void> {
+export async function planOperations(
+  ctx: Ctx,
+  plan: OperationPlan,
+  actorId: string,
+  { mayRead = () => true }: PlanOptions = {},
+): Promise<void> {
   for (const m of plan.mandates) validateMandate(m);
   const existing = await selectOperations(ctx.db);
   const storedMandates = await selectMandateIds(ctx.db);
   const taken = async (table: 'vehicle' | 'convoy' | 'manifest', ids: readonly string[]) => {
     const id = await firstTakenId(ctx.db, table, ids);
-    if (id !== undefined) invalid(`${table} ${id} already exists`);
+    if (id !== undefined) idInUse(id);
   };
   for (const op of plan.operations) {
-    if (existing.some((o) => o.id === op.id)) invalid(`operation ${op.id} already exists`);
+    if (existing.some((o) => o.id === op.id)) idInUse(op.id);
   }
   if (new Set(plan.operations.map((o) => o.id)).size !== plan.operations.length)
     invalid('an operation id is repeated');
-  for (const m of plan.mandates) if (storedMandates.includes(m.id)) invalid(`mandate ${m.id} already exists`);
+  for (const m of plan.mandates) if (storedMandates.includes(m.id)) idInUse(m.id);
   await taken(
     'vehicle',
     plan.vehicles.map((v) => v.id),
@@ -76,7 +97,13 @@ export async function planOperations(ctx: Ctx, plan: OperationPlan, actorId: str
     'manifest',
     plan.manifests.map((m) => m.id),
   );
-  const known = new Set([...existing.map((o) => o.id), ...plan.operations.map((o) => o.id)]);
+  // The operations a link may name, with their compartments: the plan's own (the route checked
+  // that the planner writes in each) and the stored ones the planner may read; the others are
+  // "unknown", as if absent.
+  const known = new Map([
+    ...existing.filter((o) => mayRead(o.compartment)).map((o) => [o.id, o.compartment] as const),
+    ...plan.operations.map((o) => [o.id, o.compartment] as const),
+  ]);
   const mandateIds = new Set([...plan.mandates.map((m) => m.id), ...storedMandates]);
   for (const op of plan.operations) checkOperation(op, known, mandateIds);
   const opIds = new Set(plan.operations.map((o) => o.id));
@@ -132,7 +159,16 @@ function invalid(message: string): never {
   throw new OpsError('INVALID_OPERATION', message);
 }
 
-function checkOperation(op: StoredOperation, known: Set<string>, mandateIds: Set<string>): void {
+/** idInUse refuses an id already taken: the same words for any record, seen or hidden. */
+function idInUse(id: string): never {
+  throw new OpsError('ID_IN_USE', `the id ${id} is already in use in this deployment; choose another`, { id });
+}
+
+function checkOperation(
+  op: StoredOperation,
+  known: ReadonlyMap<string, string>,
+  mandateIds: Set<string>,
+): void {
   if (!isOpsId(op.id)) invalid(`operation id ${JSON.stringify(op.id)} is malformed`);
   if (!COMPARTMENT_NAME.test(op.compartment))
     invalid('compartment must be lowercase letters, digits and dashes');
@@ -141,7 +177,13 @@ function checkOperation(op: StoredOperation, known: Set<string>, mandateIds: Set
   if (!Number.isSafeInteger(op.plannedPeople) || op.plannedPeople < 0) invalid('planned people must be ≥ 0');
   for (const id of op.mandateIds) if (!mandateIds.has(id)) invalid(`unknown mandate ${id}`);
   for (const link of op.links) {
-    if (!known.has(link.other) || link.other === op.id) invalid(`link to unknown operation ${link.other}`);
+    const compartment = known.get(link.other);
+    if (compartment === undefined || link.other === op.id) invalid(`link to unknown operation ${link.other}`);
+    // A link shows each side the other's name, status and progress (dashboard, sitrep, the
+    // out-of-step alert): across compartments that would carry one compartment's records into
+    // the other's views, so linked operations share a compartment (DESIGN rule 7).
+    if (compartment !== op.compartment)
+      invalid(`operation ${op.id} links to ${link.other} in another compartment; linked operations share one`);
   }
   for (const p of op.route) {
     if (!isOpsId(p.id)) invalid(`route point id ${JSON.stringify(p.id)} is malformed`);

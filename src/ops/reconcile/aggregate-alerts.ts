@@ -252,7 +252,10 @@ function progressPercent(state: ReconcileState, operationId: string, throughDay:
 export function evaluateLinks(state: ReconcileState, operationId: string, changes: AlertChange[]): void {
   const op = state.operations.get(operationId)!;
   for (const link of op.operation.links) {
-    if (link.kind !== 'gates' || !state.operations.has(link.other)) continue;
+    const other = state.operations.get(link.other);
+    // A link across compartments (plans refuse them now; a store may hold one from before) raises
+    // nothing: the alert would carry the other compartment's progress into this one (issue 12.2).
+    if (link.kind !== 'gates' || other?.operation.compartment !== op.operation.compartment) continue;
     const key = alertKey('linked-operation-out-of-step', operationId, link.other);
     const days = [
       ...(state.arrivalsByDay.get(operationId)?.keys() ?? []),

@@ -271,7 +271,8 @@ function linkedOperations(state: ReconcileState, operationId: string): SitrepLin
   ];
   for (const { other, rule } of rules) {
     const linked = state.operations.get(other);
-    if (!linked || seen.has(other)) continue;
+    // Only operations of this one's compartment, which its readers may read (issue 12.2).
+    if (!linked || seen.has(other) || linked.operation.compartment !== op.operation.compartment) continue;
     seen.add(other);
     let people = 0;
     for (const n of state.arrivalsByDay.get(other)?.values() ?? []) people += n;

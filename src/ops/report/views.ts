@@ -39,11 +39,17 @@ function apiTotals(t: SitrepTotals): ApiTotals {
   };
 }
 
-/** linkedIds lists the operations linked to `op` in either direction. */
+/**
+ * linkedIds lists the operations linked to `op` in either direction, of `op`'s own compartment
+ * only: whoever may read `op` may read them. Plans refuse links across compartments; one stored
+ * from before is left out rather than shown to readers of the other compartment (issue 12.2).
+ */
 function linkedIds(op: StoredOperation, registry: Registry): string[] {
-  const ids = new Set(op.links.map((l) => l.other));
+  const ids = new Set<string>();
   for (const other of registry.operations) {
-    if (other.links.some((l) => l.other === op.id)) ids.add(other.id);
+    if (other.id === op.id || other.compartment !== op.compartment) continue;
+    if (op.links.some((l) => l.other === other.id) || other.links.some((l) => l.other === op.id))
+      ids.add(other.id);
   }
   return [...ids].sort();
 }
