@@ -161,7 +161,9 @@ function invalid(message: string): never {
 
 /** idInUse refuses an id already taken: the same words for any record, seen or hidden. */
 function idInUse(id: string): never {
-  throw new OpsError('ID_IN_USE', `the id ${id} is already in use in this deployment; choose another`, { id });
+  throw new OpsError('ID_IN_USE', `the id ${id} is already in use in this deployment; choose another`, {
+    id,
+  });
 }
 
 function checkOperation(
@@ -183,7 +185,9 @@ function checkOperation(
     // out-of-step alert): across compartments that would carry one compartment's records into
     // the other's views, so linked operations share a compartment (DESIGN rule 7).
     if (compartment !== op.compartment)
-      invalid(`operation ${op.id} links to ${link.other} in another compartment; linked operations share one`);
+      invalid(
+        `operation ${op.id} links to ${link.other} in another compartment; linked operations share one`,
+      );
   }
   for (const p of op.route) {
     if (!isOpsId(p.id)) invalid(`route point id ${JSON.stringify(p.id)} is malformed`);
