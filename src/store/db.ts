@@ -3,7 +3,7 @@
  * SQLite through better-sqlite3 by default (a file under ATTEST_DATA, WAL, foreign keys on),
  * PostgreSQL through `pg` when DATABASE_URL is set (the scale tier). Migrations run on open.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
@@ -53,9 +53,24 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
   return handle;
 }
 
+/**
+ * ownerOnly makes the SQLite file readable by its owner alone (issue 12.13). SQLite's unix VFS
+ * creates `-wal`, `-shm` and `-journal` with the database file's own permissions
+ * (findCreateFileMode in os_unix.c), so the file is created 0600 here before SQLite opens it; a
+ * file from before (or its -wal/-shm) that others may read is tightened.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
 function openSqlite(dataDir: string): DbHandle {
+  // 0700 applies to the directories this creates; an existing directory is the operator's.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'attest.sqlite');
+  ownerOnly(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed evidence record survives power loss, not only a process crash.

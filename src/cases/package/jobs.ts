@@ -65,7 +65,8 @@ export async function queueExport(
 async function build(ctx: Ctx, viewer: Viewer, id: string, target: string, redacted: boolean, name: string) {
   await ctx.db.updateTable('export_package').set({ status: 'running' }).where('id', '=', id).execute();
   const dir = archiveDir(ctx, id);
-  await mkdir(dir, { recursive: true });
+  // Packages hold evidence: only the server's user may list or read them (issue 12.13).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${name}.zip`);
   await exportPackage(ctx, viewer, { target, out: file, redacted, packageId: id });
   const hash = createHash('sha256');
