@@ -2,6 +2,7 @@
 export { type Access, accessFor, compartmentFilter, type Grant } from './access.js';
 export { type AuditSource, auditFrom, recordAccessEvent } from './audit/service.js';
 export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
+export { accessChanged, currentAccess, onAccessChange } from './changes.js';
 export { AccessError, type AccessErrorCode } from './errors.js';
 export { grantRole, grantsOf, revokeRole } from './grants/service.js';
 export { passwordPath, setupPath } from './links/paths.js';

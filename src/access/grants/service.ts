@@ -8,6 +8,7 @@ import { type Ctx, nowIso } from '../../ctx.js';
 import type { Database } from '../../store/schema.js';
 import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
+import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
 import { ALL_COMPARTMENTS, COMPARTMENT_PATTERN, isRole, type Role } from '../permissions.js';
 
@@ -133,6 +134,7 @@ export async function grantRole(
     .onConflict((oc) => oc.columns(['user_id', 'role', 'compartment']).doNothing())
     .execute();
   await auditFrom(ctx, source, 'grant', role, userId, compartment);
+  accessChanged(ctx, userId);
 }
 
 /** revokeRole takes a grant away, audited; the last active admin's admin grant cannot go. */
@@ -160,4 +162,5 @@ export async function revokeRole(
     }
   });
   await auditFrom(ctx, source, 'revoke-grant', role, userId, compartment);
+  accessChanged(ctx, userId);
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../../ctx.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
+import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
 import { type AdminScope, activeAdminCount, assertManages } from '../grants/service.js';
 import { checkNewPassword, hashPassword } from '../password.js';
@@ -147,5 +148,6 @@ export async function resetPassword(
     }),
   );
   await auditFrom(ctx, source, 'password-reset', 'ok', userId);
+  accessChanged(ctx, userId);
   return userId;
 }

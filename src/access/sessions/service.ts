@@ -7,6 +7,7 @@
 import type { Ctx } from '../../ctx.js';
 import { type Access, accessFor, type Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
+import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
 import { grantsOf } from '../grants/service.js';
 import {
@@ -108,12 +109,14 @@ export async function signIn(
 export async function signOut(ctx: Ctx, access: Access, source: AuditSource): Promise<void> {
   if (access.via === 'session') await deleteSession(ctx, access.credentialId!);
   await auditFrom(ctx, source, 'logout', 'ok', access.userId);
+  if (access.userId) accessChanged(ctx, access.userId);
 }
 
 /** signOutEverywhere ends every session of the caller, audited. */
 export async function signOutEverywhere(ctx: Ctx, access: Access, source: AuditSource): Promise<void> {
   await deleteUserSessions(ctx, access.userId!);
   await auditFrom(ctx, source, 'logout-everywhere', 'ok', access.userId);
+  accessChanged(ctx, access.userId!);
 }
 
 /**
@@ -153,4 +156,5 @@ export async function changeOwnPassword(
     .execute();
   await deleteUserSessions(ctx, access.userId!, access.credentialId!);
   await auditFrom(ctx, source, 'password-change', 'ok', access.userId);
+  accessChanged(ctx, access.userId!);
 }

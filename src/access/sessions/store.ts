@@ -54,7 +54,20 @@ export interface ResolvedSession {
 export async function resolveSession(ctx: Ctx, id: string): Promise<ResolvedSession | null> {
   // Attacker-controlled: only a well-formed secret is hashed and looked up.
   if (!isSecretShaped(id)) return null;
-  const idHash = secretHash(id);
+  return liveSession(ctx, secretHash(id), { touch: true });
+}
+
+/**
+ * liveSession returns the session stored as `idHash` while it is live (the rules of
+ * resolveSession). `touch` counts the call as use of the session (a request); a re-check of a
+ * long-lived answer (an event stream) does not, so the session still ends when its person stops
+ * using it.
+ */
+export async function liveSession(
+  ctx: Ctx,
+  idHash: string,
+  { touch }: { touch: boolean },
+): Promise<ResolvedSession | null> {
   const row = await ctx.db
     .selectFrom('session')
     .innerJoin('app_user', 'app_user.id', 'session.user_id')
@@ -78,7 +91,7 @@ export async function resolveSession(ctx: Ctx, id: string): Promise<ResolvedSess
     await deleteSession(ctx, idHash);
     return null;
   }
-  if (now - idleSince >= TOUCH_EVERY_SECONDS * 1000) {
+  if (touch && now - idleSince >= TOUCH_EVERY_SECONDS * 1000) {
     await ctx.db
       .updateTable('session')
       .set({ last_seen_at: nowIso(ctx) })

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../../ctx.js';
 import type { Access, Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
+import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
 import { grantsOf } from '../grants/service.js';
 import { MAX_TOKEN_DAYS } from '../limits.js';
@@ -133,6 +134,7 @@ export async function revokeOwnToken(
 ): Promise<void> {
   await revokeApiToken(ctx, access.userId!, id);
   await auditFrom(ctx, source, 'token-revoke', 'ok', access.userId);
+  accessChanged(ctx, access.userId!);
 }
 
 /** listApiTokens returns the tokens of `userId`, newest first (never the secrets). */
@@ -183,6 +185,19 @@ export async function resolveApiToken(ctx: Ctx, token: string): Promise<Resolved
   // Attacker-controlled: only a well-formed token is hashed and looked up.
   if (!token.startsWith(API_TOKEN_PREFIX) || !isSecretShaped(token.slice(API_TOKEN_PREFIX.length)))
     return null;
+  return liveToken(ctx, { hash: secretHash(token) }, { touch: true });
+}
+
+/**
+ * liveToken returns the caller behind the token stored with `hash` or `id` while it is usable
+ * (the rules of resolveApiToken), with the grants its user holds now. `touch` records the use
+ * (a request); a re-check of a long-lived answer (an event stream) does not.
+ */
+export async function liveToken(
+  ctx: Ctx,
+  which: { readonly hash: string } | { readonly id: string },
+  { touch }: { touch: boolean },
+): Promise<ResolvedToken | null> {
   const row = await ctx.db
     .selectFrom('api_token')
     .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
@@ -197,7 +212,11 @@ export async function resolveApiToken(ctx: Ctx, token: string): Promise<Resolved
       'app_user.username',
       'app_user.disabled_at',
     ])
-    .where('api_token.token_hash', '=', secretHash(token))
+    .where(
+      'hash' in which ? 'api_token.token_hash' : 'api_token.id',
+      '=',
+      'hash' in which ? which.hash : which.id,
+    )
     .executeTakeFirst();
   const now = ctx.clock();
   if (
@@ -210,8 +229,8 @@ export async function resolveApiToken(ctx: Ctx, token: string): Promise<Resolved
   }
   if (!isRole(row.role)) return null;
   if (
-    row.last_used_at === null ||
-    now.getTime() - Date.parse(row.last_used_at) >= TOUCH_EVERY_SECONDS * 1000
+    touch &&
+    (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) >= TOUCH_EVERY_SECONDS * 1000)
   ) {
     await ctx.db
       .updateTable('api_token')

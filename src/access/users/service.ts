@@ -9,6 +9,7 @@ import { type Ctx, nowIso } from '../../ctx.js';
 import type { Database } from '../../store/schema.js';
 import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
+import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
 import {
   type AdminScope,
@@ -204,4 +205,5 @@ export async function disableUser(
       .execute();
   });
   await auditFrom(ctx, source, 'user-disable', 'ok', userId);
+  accessChanged(ctx, userId);
 }

@@ -12,8 +12,8 @@ const buses = new WeakMap<Ctx, EventEmitter>();
 
 /**
  * opsBus returns the context's event bus: `event` (operation id) after events were written,
- * `close` when the server closes (streams end), `access-changed` (user id) when a user's access
- * may have shrunk (streams re-check their credential).
+ * `close` when the server closes (streams end). Access changes come from the access layer
+ * (onAccessChange).
  */
 export function opsBus(ctx: Ctx): EventEmitter {
   let bus = buses.get(ctx);

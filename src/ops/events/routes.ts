@@ -21,7 +21,7 @@ export const eventRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
         operationId: 'streamOperationEvents',
         tags: ['operations'],
         summary:
-          'Live events (text/event-stream): observation, status, alert, totals; resumes by Last-Event-ID',
+          'Live events (text/event-stream): observation, status, alert, totals; ends with `end` when access ends or after 15 min; resumes by Last-Event-ID',
         params: OperationParam,
         querystring: EventsQuery,
         response: {
@@ -34,7 +34,7 @@ export const eventRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
     },
     async (req, reply) => {
       const op = await readableOperation(ctx, req.params.id, (c) => req.access.can('ops:read', c));
-      await streamOperationEvents(ctx, op.id, req.access.userId ?? 'anonymous', req, reply);
+      await streamOperationEvents(ctx, op, req.access, req, reply);
     },
   );
 };

@@ -4,12 +4,27 @@
  * EventSource sends, or `?lastEventId=`) receives what it missed; a new client starts from now.
  * Each process is woken by the engine's bus when it writes events, and polls the table as well so
  * that events written by another server process also arrive.
+ *
+ * A stream lives no longer than the access that opened it (issue 12.3): before it writes events,
+ * every STREAM_LIMITS.recheckMs, and at once when this process ends a session, revokes a token,
+ * disables a user or changes a grant, it re-reads its credential and grants (currentAccess); when
+ * the caller may no longer read the operation it sends `event: end` (reason `access`) and closes.
+ * It also ends after STREAM_LIMITS.maxLifetimeMs on the context's clock (reason `lifetime`);
+ * EventSource then reconnects by itself with Last-Event-ID and loses nothing, and the new request
+ * is authenticated and authorised afresh.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Access, currentAccess, onAccessChange } from '../../access/index.js';
 import type { Ctx } from '../../ctx.js';
 import { OpsError } from '../errors.js';
 import { eventsAfter, lastEventSeq } from '../repo/events.js';
 import { opsBus } from './publish.js';
+
+/**
+ * STREAM_LIMITS: a stream's longest life, and how often an idle stream re-checks its access (a
+ * change made by another process; this process's own changes are seen at once).
+ */
+export const STREAM_LIMITS = Object.freeze({ maxLifetimeMs: 15 * 60_000, recheckMs: 5_000 });
 
 const HEARTBEAT_MS = 15_000;
 /** A person has a few tabs and devices open; more streams than this is a leak or an attack. */
@@ -29,13 +44,23 @@ export function formatEvent(seq: number, type: string, data: string): string {
   return `id: ${seq}\nevent: ${type}\ndata: ${data}\n\n`;
 }
 
+/** Why a stream ended, sent as `event: end` before the connection closes. */
+export type StreamEnd = 'access' | 'lifetime' | 'error';
+
+/**
+ * streamOperationEvents answers with `operation`'s events for as long as `access` (the opening
+ * request's) may still read it, within STREAM_LIMITS.
+ */
 export async function streamOperationEvents(
   ctx: Ctx,
-  operationId: string,
-  userId: string,
+  operation: { readonly id: string; readonly compartment: string },
+  access: Access,
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
+  const operationId = operation.id;
+  const userId = access.userId ?? 'anonymous';
+  const openedAt = ctx.clock().getTime();
   const open = openStreams.get(userId) ?? 0;
   if (open >= MAX_STREAMS_PER_USER) {
     throw new OpsError('TOO_MANY_STREAMS', `at most ${MAX_STREAMS_PER_USER} open event streams per user`);
@@ -71,6 +96,28 @@ export async function streamOperationEvents(
   let closed = false;
   let running = false;
   let again = false;
+  const end = (reason: StreamEnd) => {
+    if (closed) return;
+    res.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+    close();
+  };
+  /** stillAllowed re-reads the caller's access; false (and the stream ended) when it is gone. */
+  const stillAllowed = async (): Promise<boolean> => {
+    if (closed) return false;
+    if (ctx.clock().getTime() - openedAt >= STREAM_LIMITS.maxLifetimeMs) {
+      end('lifetime');
+      return false;
+    }
+    try {
+      const now = await currentAccess(ctx, access);
+      if (!now.can('ops:read', operation.compartment)) end('access');
+    } catch (err) {
+      // Fail closed: a stream whose access cannot be checked does not go on.
+      req.log.warn({ err }, 'event stream access check failed');
+      end('error');
+    }
+    return !closed;
+  };
   const flush = async (): Promise<void> => {
     if (closed) return;
     if (running) {
@@ -84,6 +131,8 @@ export async function streamOperationEvents(
         for (;;) {
           const rows = await eventsAfter(ctx.db, operationId, after!, BATCH);
           if (closed) return;
+          // Checked before every write: no event reaches a caller whose access has ended.
+          if (rows.length > 0 && !(await stillAllowed())) return;
           for (const row of rows) {
             res.write(formatEvent(row.seq, row.type, row.data));
             after = row.seq;
@@ -104,14 +153,20 @@ export async function streamOperationEvents(
   bus.on('event', onEvent);
   const poll = setInterval(() => void flush(), POLL_MS);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const recheck = setInterval(() => void stillAllowed(), STREAM_LIMITS.recheckMs);
+  const stopListening = onAccessChange(ctx, (changed) => {
+    if (changed === access.userId) void stillAllowed();
+  });
   const close = () => {
     if (closed) return;
     closed = true;
     release();
     bus.off('event', onEvent);
     bus.off('close', close);
+    stopListening();
     clearInterval(poll);
     clearInterval(heartbeat);
+    clearInterval(recheck);
     res.end();
   };
   bus.on('close', close);

@@ -3,7 +3,10 @@
  * (`GET /api/ops/operations/:id/events`: observation, status, alert and totals events). Each
  * event schedules one re-read of the view (events arriving together cause one request), so the
  * screen always shows the server's own figures rather than figures patched on the client.
- * EventSource reconnects by itself and resumes with Last-Event-ID.
+ * EventSource reconnects by itself and resumes with Last-Event-ID, also after the server ends a
+ * stream at its maximum lifetime (`end`, reason `lifetime`). When the server ends it because the
+ * access that opened it is gone (signed out, disabled, grant revoked: `end`, reason `access`),
+ * the stream is closed for good and the view re-read, which shows what the session now allows.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { OperationView } from '../api/types.js';
@@ -40,6 +43,13 @@ export function useLiveOperation(id: string) {
     };
     source.onerror = () => setLive('reconnecting');
     for (const name of EVENTS) source.addEventListener(name, schedule);
+    source.addEventListener('end', (event) => {
+      const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason?: string };
+      if (reason === 'lifetime') return; // EventSource reconnects with Last-Event-ID
+      source.close();
+      setLive('reconnecting');
+      void reloadRef.current();
+    });
     return () => {
       source.close();
       if (timer !== undefined) clearTimeout(timer);
