@@ -374,5 +374,46 @@ for (const dialect of DIALECTS) {
       assert.equal(audit[0]!.target_id, lost.deviceKeyId);
       assert.equal(audit[0]!.actor_id, monitor.userId);
     });
+
+    it("puts revoked-key use and conflicts in the audit of the operation's compartment (issue 12.17 with 12.4)", async () => {
+      const { s, app, monitor, post, get } = t;
+      const lost = await deviceFor(s.ctx, monitor.userId);
+      await app.inject({
+        method: 'DELETE',
+        url: `/api/ops/devices/${lost.deviceKeyId}`,
+        headers: monitor.headers,
+      });
+      const refused = await post(
+        '/api/ops/observations',
+        monitor,
+        lost.submission(sighting('veh-bus-018', 'pt-origin', 'departure', 30, 22)),
+      );
+      assert.equal(refused.statusCode, 422);
+      const phone = await deviceFor(s.ctx, monitor.userId);
+      const wire = sighting('veh-car-102', 'pt-origin', 'departure', 3, 23);
+      assert.equal((await post('/api/ops/observations', monitor, phone.submission(wire))).statusCode, 201);
+      const conflicting = await post(
+        '/api/ops/observations',
+        monitor,
+        phone.submission({ ...wire, headcount: 4 }),
+      );
+      assert.equal(conflicting.statusCode, 202, conflicting.body);
+      const read = async (kind: string, compartment: string) => {
+        const auditor = await loginAs(app, s.ctx, 'auditor', [compartment]);
+        const res = await get(`/api/audit?kind=${kind}&limit=1000`, auditor);
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json().events as Array<{ target_id: string; compartment: string | null }>;
+      };
+      const revoked = await read('device-key-revoked', COMPARTMENT);
+      assert.ok(revoked.some((e) => e.target_id === lost.deviceKeyId && e.compartment === COMPARTMENT));
+      const conflict = await read('observation-conflict', COMPARTMENT);
+      assert.ok(conflict.some((e) => e.target_id === phone.deviceKeyId && e.compartment === COMPARTMENT));
+      assert.deepEqual(
+        await read('device-key-revoked', 'elsewhere'),
+        [],
+        "another compartment's auditor sees none",
+      );
+      assert.deepEqual(await read('observation-conflict', 'elsewhere'), []);
+    });
   });
 }

@@ -67,6 +67,8 @@ async function auditSubmission(
     outcome: string;
     targetId: string;
     status: number;
+    /** The compartment of the operation named, so its compartment's auditors see the row. */
+    compartment: string | null;
   },
 ): Promise<void> {
   await recordAccessEvent(ctx, {
@@ -90,11 +92,16 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
   if (!key || key.user_id !== who.userId || key.revoked_at !== null) {
     // A revoked key still in use is a lost or seized phone: the access audit records the attempt.
     if (key?.revoked_at) {
+      const operationId = sub.observation.operationId;
+      const compartment = await opsEngine(ctx).read(
+        (_, registry) => registry.operations.find((o) => o.id === operationId)?.compartment ?? null,
+      );
       await auditSubmission(ctx, who, {
         kind: 'device-key-revoked',
         outcome: 'refused',
         targetId: key.id,
         status: 422,
+        compartment,
       });
     }
     throw new OpsError('UNKNOWN_DEVICE_KEY', 'this device key is not registered to you; register it again');
@@ -117,6 +124,7 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
       outcome: 'invalid-signature',
       targetId: key.id,
       status: 422,
+      compartment: operation.compartment,
     });
     throw new OpsError('INVALID_SIGNATURE', 'the signature does not match this observation and device key', {
       clientId: String(wire.clientId).slice(0, 64),
@@ -148,7 +156,7 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
     });
   }
   if (bodies.length > 0)
-    return holdConflict(ctx, who, {
+    return holdConflict(ctx, who, operation.compartment, {
       observation: obs,
       signedText,
       signature: sub.signature,
@@ -169,7 +177,7 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
         receivedTime: twin.received_time,
       };
     if (raced.length > 0)
-      return holdConflict(ctx, who, {
+      return holdConflict(ctx, who, operation.compartment, {
         observation: obs,
         signedText,
         signature: sub.signature,
@@ -192,7 +200,12 @@ export async function submitObservation(ctx: Ctx, who: Submitter, sub: Submissio
  * record no longer depends on which arrived first), the access audit records the conflict, and the
  * engine rebuilds and raises `conflicting-reports`. A coordinator then chooses (resolveConflict).
  */
-async function holdConflict(ctx: Ctx, who: Submitter, row: ObservationToStore): Promise<SubmitResult> {
+async function holdConflict(
+  ctx: Ctx,
+  who: Submitter,
+  compartment: string,
+  row: ObservationToStore,
+): Promise<SubmitResult> {
   const obs = row.observation;
   const seq = await ctx.db.transaction().execute(async (trx) => {
     await setBodiesStatus(trx, obs.deviceKeyId, obs.clientId, 'held');
@@ -206,6 +219,7 @@ async function holdConflict(ctx: Ctx, who: Submitter, row: ObservationToStore): 
     outcome: 'held',
     targetId: obs.deviceKeyId,
     status: 202,
+    compartment,
   });
   await maybeCheckpoint(ctx);
   await opsEngine(ctx).sync();
@@ -287,6 +301,7 @@ export async function resolveConflict(
     outcome: choice.chosenSha256 === null ? 'set-aside' : 'chosen',
     actorId,
     targetId: choice.deviceKeyId,
+    compartment,
     ip: audit.ip ?? null,
     route: 'POST /api/ops/observation-conflicts/resolve',
     status: 200,
