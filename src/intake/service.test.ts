@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { makeZip } from '../../test/support/intake-fixtures.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { itemEntries } from '../custody/index.js';
+import { searchIndexJob } from '../search/index.js';
 import { JobRegistry, Worker } from '../store/job-worker.js';
 import { listJobs } from '../store/jobs.js';
 import { addContent, getItem } from '../vault/index.js';
@@ -76,6 +77,35 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(entries[0]!.data?.parent, item.id);
       assert.equal(entries[0]!.data?.tool, 'attest-text@1');
+    });
+
+    it('feeds search: a search-index job follows intake and indexes the extracted text', async () => {
+      // "قافلة الراموسة" in Windows-1256: only the extracted UTF-8 text can be indexed.
+      const cp1256 = Buffer.from([
+        0xde, 0xc7, 0xdd, 0xe1, 0xc9, 0x20, 0xc7, 0xe1, 0xd1, 0xc7, 0xe3, 0xe6, 0xd3, 0xc9,
+      ]);
+      const item = await add(store, cp1256, 'convoy.txt');
+      const worker = new Worker(store.ctx, new JobRegistry([...JOB_KINDS, searchIndexJob]), {
+        id: 'worker:s',
+      });
+      while (await worker.runOnce()) {}
+      const jobs = await listJobs(store.ctx, { itemId: item.id });
+      assert.deepEqual(
+        jobs.map((j) => [j.kind, j.state]),
+        [
+          ['intake', 'done'],
+          ['search-index', 'done'],
+        ],
+      );
+      assert.equal(jobs[1]!.result?.outcome, 'indexed');
+      // Indexed by the job itself (no search has run to trigger the catch-up).
+      const doc = await store.ctx.db
+        .selectFrom('search_doc')
+        .select(['ern', 'body'])
+        .where('item_id', '=', item.id)
+        .executeTakeFirst();
+      assert.equal(doc?.ern, item.ern);
+      assert.match(doc?.body ?? '', /قافلة الراموسة/);
     });
 
     it('reads HTML in UTF-16 with a BOM down to its visible text', async () => {

@@ -67,6 +67,24 @@ describe('MultiIndexHash', () => {
     assert.deepEqual(index.query(base, 30), []);
   });
 
+  it('answers the same from the compact layout, the recent lists and both at once', () => {
+    const next = rng(99);
+    const index = new MultiIndexHash(8);
+    const bases = Array.from({ length: 20 }, () => randomHash(next));
+    const queries = bases.map((b) => flipBits(b, next() % 10, next));
+    const check = (label: string) => {
+      for (const q of queries) assert.deepEqual(index.query(q, 31), index.scan(q, 31), label);
+    };
+    // 1,000 ids stay in the recent lists (no compaction below 1,024).
+    for (let i = 0; i < 1000; i++) index.add(flipBits(bases[i % 20]!, next() % 40, next));
+    check('recent lists only');
+    index.compact();
+    check('compact only');
+    for (let i = 0; i < 500; i++) index.add(flipBits(bases[i % 20]!, next() % 40, next));
+    check('both');
+    assert.equal(index.size, 1500);
+  });
+
   it('probes the value and its 16 one-bit neighbours', () => {
     const p = chunkProbes(0xabcd, 1);
     assert.equal(p.length, 17);
