@@ -22,11 +22,22 @@ export interface Config {
   readonly checkpointSeconds: number;
   /** Job workers `attest serve` runs in-process (ATTEST_WORKERS, default 1; 0 = none, for the scale tier). */
   readonly workers: number;
-  /** Bounds of intake extraction (ATTEST_INTAKE_*; src/intake/limits.ts). */
+  /** Bounds of intake extraction (ATTEST_INTAKE_*, ATTEST_CAPTURE_*; src/lib/intake-limits.ts). */
   readonly intake: IntakeLimits;
+  /**
+   * Web captures may reach loopback, private and reserved addresses (ATTEST_CAPTURE_ALLOW_PRIVATE=1;
+   * default off, so a capture request cannot probe the server's own network).
+   */
+  readonly captureAllowPrivate: boolean;
 }
 
 const GiB = 1024 ** 3;
+
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -49,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     checkpointSeconds: positiveInt('ATTEST_CHECKPOINT_SECONDS', env.ATTEST_CHECKPOINT_SECONDS, 60),
     workers: env.ATTEST_WORKERS === '0' ? 0 : positiveInt('ATTEST_WORKERS', env.ATTEST_WORKERS, 1),
     intake: readIntakeLimits(env),
+    captureAllowPrivate: flag('ATTEST_CAPTURE_ALLOW_PRIVATE', env.ATTEST_CAPTURE_ALLOW_PRIVATE),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
   return Object.freeze(config);

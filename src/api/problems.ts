@@ -219,6 +219,7 @@ export const FROM_DOMAIN = {
   TOOL_FAILED: 'internal',
   CRASHED: 'internal',
   CAPTURE_FAILED: 'capture-failed',
+  CAPTURE_TOO_LARGE: 'capture-failed',
   TOO_MANY_REDIRECTS: 'capture-failed',
   TIMEOUT: 'capture-failed',
   INVALID_URL: 'invalid-request',

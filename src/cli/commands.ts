@@ -8,6 +8,7 @@ import { registerUser } from '../access/cli.js';
 import { registerCases } from '../cases/cli.js';
 import { logCommands, verifyCommand } from '../custody/cli/index.js';
 import { registerDemo } from '../demo/cli.js';
+import { registerIntake } from '../intake/cli.js';
 import { registerOps } from '../ops/cli.js';
 import { registerSearch } from '../search/index.js';
 import { VAULT_COMMANDS } from '../vault/cli/index.js';
@@ -29,4 +30,5 @@ export const COMMANDS: readonly Register[] = [
   registerCases,
   registerDemo,
   registerSearch,
+  registerIntake,
 ];

@@ -3,6 +3,8 @@ import { AttestError } from '../lib/errors.js';
 export type IntakeErrorCode =
   /** No such item or job within the caller's compartments. */
   | 'NOT_FOUND'
+  /** The caller may not add items to this compartment. */
+  | 'FORBIDDEN'
   /** Only a failed or finished job is re-run on demand. */
   | 'JOB_NOT_RETRYABLE'
   // Why an item could not be extracted (a job's failure reason; the original is kept):
@@ -19,6 +21,7 @@ export type IntakeErrorCode =
   | 'TOOL_MISSING'
   | 'TOOL_FAILED'
   | 'CAPTURE_FAILED'
+  | 'CAPTURE_TOO_LARGE'
   | 'TOO_MANY_REDIRECTS'
   | 'INVALID_URL'
   | 'TIMEOUT'

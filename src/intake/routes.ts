@@ -9,10 +9,13 @@ import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { getJob, type Job, listJobs, queueDepth, retryJob } from '../store/jobs.js';
 import type { Item } from '../vault/index.js';
-import { getItem } from '../vault/index.js';
+import { DEFAULT_COMPARTMENT, getItem } from '../vault/index.js';
+import { captureUrl } from './capture/service.js';
 import { IntakeError } from './errors.js';
 import { nearDuplicatesForItem } from './near-duplicates.js';
 import {
+  CaptureBody,
+  CaptureSchema,
   ErnParam,
   IntakeStateSchema,
   JobListQuery,
@@ -172,6 +175,44 @@ export const intakeRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
         'JOB_NOT_RETRYABLE',
         `the job is ${exists.state}; only failed or done jobs are re-run`,
       );
+    },
+  );
+
+  app.post(
+    '/api/captures',
+    {
+      config: { policy: { permission: 'items:write' } },
+      schema: {
+        operationId: 'captureWebPage',
+        summary: 'Fetch a web page now and store it as a WARC 1.1 item (its text is extracted by intake)',
+        tags: ['intake'],
+        body: CaptureBody,
+        response: { 201: CaptureSchema },
+      },
+    },
+    async (req, reply) => {
+      const compartment = req.body.compartment ?? DEFAULT_COMPARTMENT;
+      if (!req.access.can('items:write', compartment))
+        throw new IntakeError('FORBIDDEN', `no permission to add items to ${compartment}`);
+      const actor = req.access.userId ?? 'anonymous';
+      const r = await captureUrl(ctx, {
+        url: req.body.url,
+        actor,
+        collectedBy: actor,
+        compartment,
+        ...(req.body.source ? { source: req.body.source } : {}),
+        ...(req.body.title ? { title: req.body.title } : {}),
+      });
+      return reply.status(201).send({
+        ern: r.item.ern,
+        sha256: r.item.sha256,
+        size: r.bytes,
+        mediaType: r.item.mediaType,
+        url: r.url,
+        finalUrl: r.finalUrl,
+        status: r.status,
+        redirects: r.redirects,
+      });
     },
   );
 };

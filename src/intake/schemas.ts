@@ -101,3 +101,26 @@ export const NearDuplicateListSchema = Type.Object({
   quality: Type.Union([Type.Integer(), Type.Null()]),
   matches: Type.Array(Type.Object({ ern: Type.String(), distance: Type.Integer() })),
 });
+
+export const CaptureBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 4096, description: 'http or https URL of the page' }),
+    source: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'where the link came from' }),
+    ),
+    compartment: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CaptureSchema = Type.Object({
+  ern: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer({ description: 'bytes of the WARC file' }),
+  mediaType: Type.String(),
+  url: Type.String(),
+  finalUrl: Type.String({ description: 'the page after redirects' }),
+  status: Type.Integer({ description: 'HTTP status of the final response' }),
+  redirects: Type.Integer(),
+});

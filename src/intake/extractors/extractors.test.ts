@@ -3,6 +3,7 @@
  * it finds, and the clear failure it gives for broken or hostile input.
  */
 import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -338,5 +339,71 @@ describe('video extractor', () => {
   it('fails a truncated MP4 clearly', async (t) => {
     if (!mp4) return t.skip('ffmpeg is not installed');
     await rejectsWith(extract(mp4.subarray(0, Math.floor(mp4.length / 3))), 'MALFORMED');
+  });
+});
+
+/** warcRecord writes one WARC/1.1 record by hand (so tests control every byte, lies included). */
+function warcRecord(type: string, block: Buffer | string, extra: Record<string, string> = {}): Buffer {
+  const body = Buffer.isBuffer(block) ? block : Buffer.from(block, 'utf8');
+  const headers = {
+    'WARC-Type': type,
+    'WARC-Record-ID': `<urn:uuid:${randomUUID()}>`,
+    'WARC-Date': '2016-12-16T09:30:00Z',
+    'Content-Length': String(body.length),
+    ...extra,
+  };
+  const head = `WARC/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), body, Buffer.from('\r\n\r\n')]);
+}
+
+function httpResponse(status: string, contentType: string, body: string): string {
+  return `HTTP/1.1 ${status}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+describe('WARC extractor', () => {
+  it('lists the records and derives the body of each successful response', async () => {
+    const warc = Buffer.concat([
+      warcRecord('warcinfo', 'software: test-crawler 1.0\r\n', { 'Content-Type': 'application/warc-fields' }),
+      warcRecord('response', httpResponse('301 Moved', 'text/html', 'moved'), {
+        'WARC-Target-URI': 'http://example.org/a',
+        'Content-Type': 'application/http; msgtype=response',
+      }),
+      warcRecord('response', httpResponse('200 OK', 'text/html; charset=utf-8', '<p>قافلة</p>'), {
+        'WARC-Target-URI': 'http://example.org/b/report.html',
+        'Content-Type': 'application/http; msgtype=response',
+      }),
+    ]);
+    const x = await extract(warc);
+    assert.equal(x.name, 'warc');
+    assert.equal(x.facts?.records, 3);
+    assert.equal(x.facts?.software, 'test-crawler 1.0');
+    const bodies = x.derivatives.filter((d) => d.kind === 'body');
+    assert.deepEqual(
+      bodies.map((b) => [b.originalName, b.mediaType, b.intakeDepth]),
+      [['report.html', 'text/html; charset=utf-8', 1]],
+    );
+    assert.equal(textOf(bodies[0]), '<p>قافلة</p>');
+  });
+
+  it('refuses a record that declares more bytes than the limit, before reading it', async () => {
+    const lie = Buffer.concat([
+      Buffer.from(
+        'WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:x>\r\nWARC-Date: 2016-12-16T09:30:00Z\r\nContent-Length: 999999999999\r\n\r\n',
+      ),
+      Buffer.from('tiny'),
+    ]);
+    await rejectsWith(extract(lie), 'TOO_LARGE');
+  });
+
+  it('refuses more records than the limit', async () => {
+    const many = Buffer.concat(Array.from({ length: 60 }, () => warcRecord('metadata', 'x: y\r\n')));
+    await rejectsWith(extract(many, { maxArchiveMembers: 50 }), 'TOO_MANY_MEMBERS');
+  });
+
+  it('fails a file that starts like a WARC and is not one', async () => {
+    const garbage = Buffer.concat([Buffer.from('WARC/1.1\r\n'), randomBytes(5000)]);
+    await rejectsWith(extract(garbage), 'MALFORMED');
   });
 });

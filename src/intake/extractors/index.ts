@@ -8,6 +8,7 @@ import { imageExtractor } from './image.js';
 import { pdfExtractor } from './pdf.js';
 import { textExtractor } from './text.js';
 import { videoExtractor } from './video.js';
+import { warcReader } from './warc-read.js';
 import { zipExtractor } from './zip.js';
 
 /** isolated runs `reader` in the child process, with its time limit and memory cap. */
@@ -17,6 +18,7 @@ function isolated(reader: Extractor): Extractor {
 
 export const EXTRACTORS: readonly Extractor[] = [
   pdfExtractor,
+  isolated(warcReader),
   isolated(docxReader),
   isolated(emlReader),
   zipExtractor,
