@@ -289,6 +289,9 @@ describe('image extractor', () => {
     const thumb = x.derivatives.find((d) => d.kind === 'thumbnail');
     const meta = await sharp(thumb!.content as Buffer).metadata();
     assert.equal(meta.width, 320);
+    if ((await ocrStatus()).available) {
+      assert.match(textOf(x.derivatives.find((d) => d.kind === 'ocr-text')), /Ramouseh/);
+    } else assert.match(String(x.facts?.ocr), /not run: tesseract/);
   });
 
   it('refuses an image declaring 100,000 × 100,000 pixels before decoding it', async () => {

@@ -1,14 +1,20 @@
 /**
  * image.ts — photographs and other raster images: dimensions and format, EXIF with GPS position
  * and the time taken (exifr), a thumbnail (sharp, JPEG, at most 320 px, EXIF orientation applied
- * so people see it upright), and the PDQ hash with its quality (image-decode.ts). The declared
- * pixel count is checked before anything is decoded (decompression bombs).
+ * so people see it upright), the PDQ hash with its quality (image-decode.ts), and the text in it
+ * (tesseract, Arabic + English; photographed leaflets, notices and documents) as an `ocr-text`
+ * derivative when there is any. The declared pixel count is checked before anything is decoded
+ * (decompression bombs).
  */
+
+import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
+import type { Derivative } from '../derive.js';
 import { IntakeError } from '../errors.js';
 import type { ExtractInput, Extraction, Extractor } from '../extractor.js';
 import { checkPixels, pdqOfImage } from '../image-decode.js';
+import { ocrDerivative, ocrImage, ocrStatus } from '../ocr.js';
 
 export const THUMBNAIL_SIZE = 320;
 const SHARP_VERSION = sharp.versions.sharp ?? 'unknown';
@@ -25,6 +31,9 @@ export const imageExtractor: Extractor = {
     const pdq = await pdqOfImage(input.path, input.limits.maxImagePixels);
     input.signal.throwIfAborted();
     const thumbnail = await makeThumbnail(input.path, input.limits.maxImagePixels);
+    input.signal.throwIfAborted();
+    await input.report(60, 'OCR');
+    const ocr = await readText(input, meta.width ?? 0, meta.height ?? 0);
     return {
       pdq,
       facts: {
@@ -37,9 +46,11 @@ export const imageExtractor: Extractor = {
         pages: meta.pages ?? 1,
         pdq: pdq.hash,
         pdqQuality: pdq.quality,
+        ocr: ocr.note,
         ...exif,
       },
       derivatives: [
+        ...ocr.derivatives,
         {
           kind: 'thumbnail',
           key: `${THUMBNAIL_SIZE}`,
@@ -54,6 +65,37 @@ export const imageExtractor: Extractor = {
     };
   },
 };
+
+/** Images smaller than this (a side) hold no readable text worth a tesseract run. */
+const MIN_OCR_SIDE = 32;
+/** OCR reads a copy at most this large a side (tesseract's cost grows with the pixels). */
+const MAX_OCR_SIDE = 4000;
+
+/**
+ * readText OCRs the image (upright, as PNG, at most MAX_OCR_SIDE a side) when tesseract is
+ * installed; text with no letter at all (noise read from a photo) is not kept.
+ */
+async function readText(
+  input: ExtractInput,
+  width: number,
+  height: number,
+): Promise<{ derivatives: Derivative[]; note: string }> {
+  const status = await ocrStatus();
+  if (!status.available) return { derivatives: [], note: `not run: ${status.reason}` };
+  if (width < MIN_OCR_SIDE || height < MIN_OCR_SIDE)
+    return { derivatives: [], note: 'not run: image too small' };
+  const png = join(input.tmpDir, 'ocr-input.png');
+  await sharp(input.path, { limitInputPixels: input.limits.maxImagePixels, failOn: 'error' })
+    .rotate()
+    .resize(MAX_OCR_SIDE, MAX_OCR_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .png()
+    .toFile(png);
+  const text = await ocrImage(png, status, input.limits.toolTimeoutMs, input.signal);
+  const note = `tesseract ${status.version} (${status.languages.join('+')})`;
+  if (!/\p{L}{2}/u.test(text)) return { derivatives: [], note: `${note}: no text found` };
+  return { derivatives: [ocrDerivative('image', text, status, {})], note };
+}
 
 /** makeThumbnail returns a JPEG of at most THUMBNAIL_SIZE px a side, upright. */
 export async function makeThumbnail(path: string | Buffer, maxPixels: number): Promise<Buffer> {
