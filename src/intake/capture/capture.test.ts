@@ -73,7 +73,8 @@ const LOCAL = {
   ATTEST_CAPTURE_ALLOW_PRIVATE: '1',
   ATTEST_CAPTURE_MAX_BYTES: String(256 * 1024),
   ATTEST_CAPTURE_MAX_REDIRECTS: '3',
-  ATTEST_CAPTURE_TIMEOUT_MS: '1500',
+  // Long enough for a loaded machine to answer a local request; the silent server waits it out.
+  ATTEST_CAPTURE_TIMEOUT_MS: '5000',
 };
 
 async function itemCount(store: TestStore): Promise<number> {
