@@ -36,6 +36,10 @@ import {
   resetPassword,
 } from '../src/access/index.js';
 import { buildApp } from '../src/api/server.js';
+import { queueExport, settleExports } from '../src/cases/package/jobs.js';
+import { createRfa, setJurisdiction } from '../src/cases/rfa.js';
+import { addItems, createCase } from '../src/cases/service.js';
+import { CLI_VIEWER } from '../src/cases/viewer.js';
 import type { Ctx } from '../src/ctx.js';
 import { deviceKeyFromSeed, planOperations, submitObservation } from '../src/ops/index.js';
 import { createUpload } from '../src/vault/resumable.js';
@@ -361,9 +365,137 @@ const SAMPLES: Record<string, Sample> = {
     },
     scoped: true,
   },
+  // cases (the case, its RFA and export live in WITNESS; src/cases)
+  'GET /api/cases': {
+    before: async (fx) => {
+      await casesFixture(fx);
+    },
+    check: (res, fx, c) => {
+      const caseRef = casesReady.get(fx.ctx)?.caseRef;
+      const cases = (JSON.parse(res.body) as { cases: { ref: string }[] }).cases;
+      assert.equal(cases.some((x) => x.ref === caseRef), c.compartment === WITNESS, `${c.role}@${c.compartment} sees the case`);
+    },
+  },
+  'POST /api/cases': { body: (_fx, c) => ({ title: 'Matrix case', compartment: c?.compartment ?? GENERAL }) },
+  'GET /api/cases/:ref': { params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }), scoped: true },
+  'POST /api/cases/:ref/items': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: (fx) => ({ erns: [fx.ern] }),
+    scoped: true,
+  },
+  'DELETE /api/cases/:ref/items/:ern': {
+    before: async (fx) => {
+      await addItems(fx.ctx, CLI_VIEWER, (await casesFixture(fx)).caseRef, [fx.ern]);
+    },
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef, ern: fx.ern }),
+    scoped: true,
+  },
+  'POST /api/cases/:ref/entities': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: () => ({ kind: 'witness', name: 'Synthetic Witness', pseudonym: 'W-001', protected: true }),
+    scoped: true,
+  },
+  'POST /api/cases/:ref/incidents': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: () => ({ title: 'Convoy held at Ramouseh', occurredOn: '2016-12-16' }),
+    scoped: true,
+  },
+  'POST /api/cases/:ref/notes': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: () => ({ body: 'matrix note' }),
+    scoped: true,
+  },
+  'PUT /api/cases/:ref/team/:userId': {
+    params: async (fx, c) => ({ ref: (await casesFixture(fx)).caseRef, userId: c?.userId ?? 'nobody' }),
+    body: () => ({ role: 'member' }),
+    scoped: true,
+  },
+  'POST /api/cases/:ref/crimes': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: () => ({ crime: 'rs-eoc/7-1-d' }),
+    scoped: true,
+  },
+  'POST /api/cases/:ref/links': {
+    before: async (fx) => {
+      await addItems(fx.ctx, CLI_VIEWER, (await casesFixture(fx)).caseRef, [fx.ern]);
+    },
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    body: (fx) => ({ elementId: 'rs-eoc/7-1-d/1', targetKind: 'item', target: fx.ern, stance: 'supports', note: 'matrix' }),
+    scoped: true,
+  },
+  'GET /api/cases/:ref/coverage': { params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }), scoped: true },
+  'GET /api/checklists': {},
+  'GET /api/jurisdictions': {},
+  'PUT /api/jurisdictions/:code': { params: () => ({ code: 'XM' }), body: () => ({ name: 'Synthetic M', deathPenalty: false }) },
+  'GET /api/rfas': {},
+  'POST /api/rfas': {
+    body: async (fx) => ({
+      caseRef: (await casesFixture(fx)).caseRef,
+      authority: 'Synthetic prosecutor',
+      jurisdiction: 'XN',
+      purpose: 'prosecution',
+      scope: 'matrix',
+      receivedOn: '2017-01-01',
+    }),
+    scoped: true,
+  },
+  'GET /api/rfas/:ref': { params: async (fx) => ({ ref: (await casesFixture(fx)).rfaRef }), scoped: true },
+  'POST /api/rfas/:ref/status': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).rfaRef }),
+    body: () => ({ status: 'in-review' }),
+    scoped: true,
+  },
+  'POST /api/rfas/:ref/overrides': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).rfaRef }),
+    body: (fx) => ({ ern: fx.ern, reason: 'matrix: court order compels release' }),
+    scoped: true,
+  },
+  'GET /api/consent-conditions': {},
+  'POST /api/consent-conditions': {
+    body: (fx) => ({ subjectKind: 'item', subject: fx.ern, noDeathPenalty: true }),
+    scoped: true,
+  },
+  'POST /api/items/:ern/redactions': {
+    params: (fx) => ({ ern: fx.ern }),
+    body: () => ({ spans: [{ start: 0, end: 9 }] }),
+    scoped: true,
+  },
+  'POST /api/exports': { body: async (fx) => ({ target: (await casesFixture(fx)).caseRef }), scoped: true },
+  'GET /api/exports': {},
+  'GET /api/exports/:id': { params: async (fx) => ({ id: (await casesFixture(fx)).exportId }), scoped: true },
+  'GET /api/exports/:id/download': { params: async (fx) => ({ id: (await casesFixture(fx)).exportId }), scoped: true },
 };
 
 const TUS = { 'tus-resumable': '1.0.0' };
+const casesReady = new WeakMap<Ctx, { caseRef: string; rfaRef: string; exportId: string }>();
+const casesFixtures = new WeakMap<Ctx, Promise<{ caseRef: string; rfaRef: string; exportId: string }>>();
+
+/** casesFixture makes (once per store) a case in WITNESS holding fx.ern, an RFA and an export of it. */
+function casesFixture(fx: Fixture): Promise<{ caseRef: string; rfaRef: string; exportId: string }> {
+  let made = casesFixtures.get(fx.ctx);
+  if (!made) {
+    made = (async () => {
+      const c = await createCase(fx.ctx, CLI_VIEWER, { title: 'Matrix case', compartment: WITNESS });
+      await addItems(fx.ctx, CLI_VIEWER, c.ref, [fx.ern]);
+      await setJurisdiction(fx.ctx, { code: 'XN', name: 'Synthetic N', deathPenalty: false });
+      const rfa = await createRfa(fx.ctx, CLI_VIEWER, {
+        caseRef: c.ref,
+        authority: 'Synthetic prosecutor',
+        jurisdiction: 'XN',
+        purpose: 'prosecution',
+        scope: 'matrix',
+        receivedOn: '2017-01-01',
+      });
+      const exportId = await queueExport(fx.ctx, CLI_VIEWER, c.ref, false);
+      const ready = { caseRef: c.ref, rfaRef: rfa.ref, exportId };
+      casesReady.set(fx.ctx, ready);
+      return ready;
+    })();
+    casesFixtures.set(fx.ctx, made);
+  }
+  return made;
+}
+
 
 function tusMetadata(compartment: string): string {
   const b64 = (v: string) => Buffer.from(v).toString('base64');
@@ -466,6 +598,7 @@ for (const dialect of DIALECTS) {
       }
     });
     after(async () => {
+      await settleExports();
       await app.close();
       await s.close();
     });

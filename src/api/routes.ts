@@ -4,6 +4,7 @@
  * adds declares a `config.policy` (policy.ts) and operationId, summary, tags and schemas.
  */
 import type { Ctx } from '../ctx.js';
+import { casesRoutes } from '../cases/routes.js';
 import { custodyRoutes } from '../custody/routes.js';
 import { intakeRoutes } from '../intake/index.js';
 import { opsRoutes } from '../ops/index.js';
@@ -17,4 +18,5 @@ export const DOMAIN_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [
   opsRoutes,
   searchRoutes,
   intakeRoutes,
+  casesRoutes,
 ];

@@ -30,6 +30,8 @@ import { viewerOf } from './viewer.js';
 const doc = (operationId: string, summary: string) => ({ operationId, summary, tags: ['cases'] });
 
 export const casesRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
+  // Bodies are taken exactly as sent: an unknown field is an error, not silently dropped
+  // (a mistyped "noDeathPenalty" must not record consent without the restriction).
   const read = { policy: { permission: 'cases:read' as const } };
   const write = { policy: { permission: 'cases:write' as const } };
 

@@ -45,9 +45,12 @@ export async function writeArchive(
   const files = await listFiles(bagDir);
   if (format === 'zip') {
     const zip = new yazl.ZipFile();
+    // yazl reports a file it cannot read as an 'error' event on the ZipFile: without a listener
+    // that would crash the process.
+    const failed = new Promise<never>((_, reject) => zip.on('error', reject));
     for (const f of files) zip.addFile(join(bagDir, f), `${name}/${f}`, { compress: false });
     zip.end();
-    await pipeline(zip.outputStream, createWriteStream(file));
+    await Promise.race([pipeline(zip.outputStream, createWriteStream(file)), failed]);
     return;
   }
   const pack = tar.pack();

@@ -20,7 +20,12 @@ import { allows, type Viewer } from '../viewer.js';
 import { createPackageRow, exportPackage } from './build.js';
 import { selectContents } from './contents.js';
 
-const running = new Set<string>();
+const running = new Map<string, Promise<void>>();
+
+/** settleExports waits for every export this process is building (for shutdown and tests). */
+export async function settleExports(): Promise<void> {
+  await Promise.allSettled([...running.values()]);
+}
 
 export interface ExportStatus {
   readonly id: string;
@@ -53,12 +58,17 @@ export async function queueExport(
   const id = await createPackageRow(ctx, viewer, selection, redacted);
   await ctx.db.updateTable('export_package').set({ status: 'queued' }).where('id', '=', id).execute();
   const name = `attest-${target}-${nowIso(ctx).slice(0, 10).replaceAll('-', '')}-${id.slice(0, 8)}`;
-  running.add(id);
-  setImmediate(() => {
-    build(ctx, viewer, id, target, redacted, name)
-      .catch(onError)
-      .finally(() => running.delete(id));
-  });
+  const done = new Promise<void>((resolve) =>
+    setImmediate(() => {
+      build(ctx, viewer, id, target, redacted, name)
+        .catch(onError)
+        .finally(() => {
+          running.delete(id);
+          resolve();
+        });
+    }),
+  );
+  running.set(id, done);
   return id;
 }
 
