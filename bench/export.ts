@@ -36,7 +36,9 @@ const root = mkdtempSync(join(process.env.ATTEST_BENCH_DIR ?? tmpdir(), 'attest-
 const mb = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
 console.log(`export benchmark · ${machineLine()}`);
-console.log(`${items.toLocaleString('en-GB')} items × ${fmt(itemSize / 1024, 0)} KiB = ${fmt(totalBytes / 1024 ** 3, 2)} GiB`);
+console.log(
+  `${items.toLocaleString('en-GB')} items × ${fmt(itemSize / 1024, 0)} KiB = ${fmt(totalBytes / 1024 ** 3, 2)} GiB`,
+);
 
 const config = loadConfig({ ATTEST_DATA: join(root, 'data'), DATABASE_URL: '' });
 const store = await openStore(config);
@@ -62,7 +64,8 @@ try {
       erns.push(...(await recordItems(ctx, staged)).map((o) => o.item.ern));
     }
     const c = await createCase(ctx, CLI_VIEWER, { title: 'Benchmark case' });
-    for (let i = 0; i < erns.length; i += 1000) await addItems(ctx, CLI_VIEWER, c.ref, erns.slice(i, i + 1000));
+    for (let i = 0; i < erns.length; i += 1000)
+      await addItems(ctx, CLI_VIEWER, c.ref, erns.slice(i, i + 1000));
     return c.ref;
   });
   const caseRef = gen.value;
@@ -83,23 +86,46 @@ try {
     if (r.status !== 0) throw new Error(`sha256sum -c failed: ${r.stdout}${r.stderr}`);
   });
   const ver = await time(() => verifyPackage(bag, { key: ctx.logKey.verifierKey }));
-  if (!ver.value.ok) throw new Error(`verifyPackage failed: ${JSON.stringify(ver.value.failures.slice(0, 3))}`);
+  if (!ver.value.ok)
+    throw new Error(`verifyPackage failed: ${JSON.stringify(ver.value.failures.slice(0, 3))}`);
   const mjs = await time(async () => {
-    const r = spawnSync(process.execPath, ['verify.mjs', '.', '--key', ctx.logKey.verifierKey], { cwd: bag, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['verify.mjs', '.', '--key', ctx.logKey.verifierKey], {
+      cwd: bag,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`verify.mjs failed: ${r.stdout.slice(-500)}`);
   });
 
   const bytes = exp.value.bytes;
   const rows = [
     ['cp -r (baseline for export)', cp.ms, mb(bytes, cp.ms), ''],
-    ['attest export (bag + custody proofs)', exp.ms, mb(bytes, exp.ms), `${fmt(cp.ms / exp.ms, 2)}× cp -r (target ≥ 0.5×)`],
+    [
+      'attest export (bag + custody proofs)',
+      exp.ms,
+      mb(bytes, exp.ms),
+      `${fmt(cp.ms / exp.ms, 2)}× cp -r (target ≥ 0.5×)`,
+    ],
     ['sha256sum -c manifest (baseline for verify)', sum.ms, mb(bytes, sum.ms), ''],
-    ['verifyPackage (attest verify-package)', ver.ms, mb(bytes, ver.ms), `${fmt(sum.ms / ver.ms, 2)}× sha256sum -c (target ≥ 0.6×)`],
-    ['node verify.mjs (in the package)', mjs.ms, mb(bytes, mjs.ms), `${fmt(sum.ms / mjs.ms, 2)}× sha256sum -c (target ≥ 0.6×)`],
+    [
+      'verifyPackage (attest verify-package)',
+      ver.ms,
+      mb(bytes, ver.ms),
+      `${fmt(sum.ms / ver.ms, 2)}× sha256sum -c (target ≥ 0.6×)`,
+    ],
+    [
+      'node verify.mjs (in the package)',
+      mjs.ms,
+      mb(bytes, mjs.ms),
+      `${fmt(sum.ms / mjs.ms, 2)}× sha256sum -c (target ≥ 0.6×)`,
+    ],
   ] as const;
   for (const [name, ms, rate, ratio] of rows)
-    console.log(`${name.padEnd(46)} ${fmt(ms / 1000, 2).padStart(8)} s ${fmt(rate).padStart(8)} MB/s  ${ratio}`);
-  console.log(`custody entries in the package: ${exp.value.items * 3} (ingest, case-add, export per item); checkpoint size ${exp.value.checkpointSize}`);
+    console.log(
+      `${name.padEnd(46)} ${fmt(ms / 1000, 2).padStart(8)} s ${fmt(rate).padStart(8)} MB/s  ${ratio}`,
+    );
+  console.log(
+    `custody entries in the package: ${exp.value.items * 3} (ingest, case-add, export per item); checkpoint size ${exp.value.checkpointSize}`,
+  );
 } finally {
   await store.close();
   rmSync(root, { recursive: true, force: true });

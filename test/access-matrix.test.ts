@@ -373,7 +373,11 @@ const SAMPLES: Record<string, Sample> = {
     check: (res, fx, c) => {
       const caseRef = casesReady.get(fx.ctx)?.caseRef;
       const cases = (JSON.parse(res.body) as { cases: { ref: string }[] }).cases;
-      assert.equal(cases.some((x) => x.ref === caseRef), c.compartment === WITNESS, `${c.role}@${c.compartment} sees the case`);
+      assert.equal(
+        cases.some((x) => x.ref === caseRef),
+        c.compartment === WITNESS,
+        `${c.role}@${c.compartment} sees the case`,
+      );
     },
   },
   'POST /api/cases': { body: (_fx, c) => ({ title: 'Matrix case', compartment: c?.compartment ?? GENERAL }) },
@@ -420,13 +424,25 @@ const SAMPLES: Record<string, Sample> = {
       await addItems(fx.ctx, CLI_VIEWER, (await casesFixture(fx)).caseRef, [fx.ern]);
     },
     params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
-    body: (fx) => ({ elementId: 'rs-eoc/7-1-d/1', targetKind: 'item', target: fx.ern, stance: 'supports', note: 'matrix' }),
+    body: (fx) => ({
+      elementId: 'rs-eoc/7-1-d/1',
+      targetKind: 'item',
+      target: fx.ern,
+      stance: 'supports',
+      note: 'matrix',
+    }),
     scoped: true,
   },
-  'GET /api/cases/:ref/coverage': { params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }), scoped: true },
+  'GET /api/cases/:ref/coverage': {
+    params: async (fx) => ({ ref: (await casesFixture(fx)).caseRef }),
+    scoped: true,
+  },
   'GET /api/checklists': {},
   'GET /api/jurisdictions': {},
-  'PUT /api/jurisdictions/:code': { params: () => ({ code: 'XM' }), body: () => ({ name: 'Synthetic M', deathPenalty: false }) },
+  'PUT /api/jurisdictions/:code': {
+    params: () => ({ code: 'XM' }),
+    body: () => ({ name: 'Synthetic M', deathPenalty: false }),
+  },
   'GET /api/rfas': {},
   'POST /api/rfas': {
     body: async (fx) => ({
@@ -463,7 +479,10 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/exports': { body: async (fx) => ({ target: (await casesFixture(fx)).caseRef }), scoped: true },
   'GET /api/exports': {},
   'GET /api/exports/:id': { params: async (fx) => ({ id: (await casesFixture(fx)).exportId }), scoped: true },
-  'GET /api/exports/:id/download': { params: async (fx) => ({ id: (await casesFixture(fx)).exportId }), scoped: true },
+  'GET /api/exports/:id/download': {
+    params: async (fx) => ({ id: (await casesFixture(fx)).exportId }),
+    scoped: true,
+  },
 };
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -495,7 +514,6 @@ function casesFixture(fx: Fixture): Promise<{ caseRef: string; rfaRef: string; e
   }
   return made;
 }
-
 
 function tusMetadata(compartment: string): string {
   const b64 = (v: string) => Buffer.from(v).toString('base64');

@@ -26,7 +26,10 @@ for (const dialect of DIALECTS) {
       dir = scratchDir('attest-cases-api-');
       investigator = await loginAs(app, s.ctx, 'investigator', ['general']);
       legal = await loginAs(app, s.ctx, 'legal', ['general']);
-      erns = [await addItem(s.ctx, 'statement one', 'one.txt'), await addItem(s.ctx, 'statement two', 'two.txt')];
+      erns = [
+        await addItem(s.ctx, 'statement one', 'one.txt'),
+        await addItem(s.ctx, 'statement two', 'two.txt'),
+      ];
     });
     after(async () => {
       await settleExports();
@@ -36,21 +39,41 @@ for (const dialect of DIALECTS) {
     });
 
     const call = (who: TestCaller, method: string, url: string, payload?: unknown) =>
-      app.inject({ method: method as 'GET', url, headers: who.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: who.headers,
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      });
 
     it('runs a case from creation to a verified package downloaded from an export job', async () => {
       const created = await call(investigator, 'POST', '/api/cases', { title: 'API case' });
       assert.equal(created.statusCode, 201, created.body);
       const ref = created.json().ref as string;
-      assert.equal((await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns })).json().added.length, 2);
-      assert.equal((await call(investigator, 'POST', `/api/cases/${ref}/crimes`, { crime: 'rs-eoc/8-2-e-viii' })).statusCode, 204);
+      assert.equal(
+        (await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns })).json().added.length,
+        2,
+      );
+      assert.equal(
+        (await call(investigator, 'POST', `/api/cases/${ref}/crimes`, { crime: 'rs-eoc/8-2-e-viii' }))
+          .statusCode,
+        204,
+      );
       const cov = (await call(investigator, 'GET', `/api/cases/${ref}/coverage`)).json();
       assert.equal(cov.covered, 0);
       assert.ok(cov.gaps.includes('rs-eoc/8-2-e-viii/1'));
 
       // Jurisdictions are set by the legal role only.
-      assert.equal((await call(investigator, 'PUT', '/api/jurisdictions/XD', { name: 'State D', deathPenalty: true })).statusCode, 403);
-      assert.equal((await call(legal, 'PUT', '/api/jurisdictions/XD', { name: 'State D', deathPenalty: true })).statusCode, 200);
+      assert.equal(
+        (await call(investigator, 'PUT', '/api/jurisdictions/XD', { name: 'State D', deathPenalty: true }))
+          .statusCode,
+        403,
+      );
+      assert.equal(
+        (await call(legal, 'PUT', '/api/jurisdictions/XD', { name: 'State D', deathPenalty: true }))
+          .statusCode,
+        200,
+      );
       const rfa = await call(investigator, 'POST', '/api/rfas', {
         caseRef: ref,
         authority: 'Prosecutor D',
@@ -61,10 +84,20 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(rfa.statusCode, 201, rfa.body);
       const rfaRef = rfa.json().ref as string;
-      await call(investigator, 'POST', '/api/consent-conditions', { subjectKind: 'item', subject: erns[0], noDeathPenalty: true });
+      await call(investigator, 'POST', '/api/consent-conditions', {
+        subjectKind: 'item',
+        subject: erns[0],
+        noDeathPenalty: true,
+      });
       const detail = (await call(investigator, 'GET', `/api/rfas/${rfaRef}`)).json();
-      assert.deepEqual(detail.decisions.map((d: { allowed: boolean }) => d.allowed), [false, true]);
-      const denied = await call(investigator, 'POST', `/api/rfas/${rfaRef}/overrides`, { ern: erns[0], reason: 'court order 17/2017 compels release' });
+      assert.deepEqual(
+        detail.decisions.map((d: { allowed: boolean }) => d.allowed),
+        [false, true],
+      );
+      const denied = await call(investigator, 'POST', `/api/rfas/${rfaRef}/overrides`, {
+        ern: erns[0],
+        reason: 'court order 17/2017 compels release',
+      });
       assert.equal(denied.statusCode, 403);
 
       const started = await call(investigator, 'POST', '/api/exports', { target: rfaRef });
@@ -77,7 +110,10 @@ for (const dialect of DIALECTS) {
       }
       assert.equal(status.status, 'done', JSON.stringify(status));
       assert.equal(status.items, 1);
-      assert.deepEqual(status.excluded.map((e: { ern: string }) => e.ern), [erns[0]]);
+      assert.deepEqual(
+        status.excluded.map((e: { ern: string }) => e.ern),
+        [erns[0]],
+      );
       const download = await call(investigator, 'GET', `/api/exports/${id}/download`);
       assert.equal(download.statusCode, 200);
       assert.equal(download.headers['content-type'], 'application/zip');
@@ -96,7 +132,9 @@ for (const dialect of DIALECTS) {
       const unknown = await call(investigator, 'POST', `/api/cases/${ref}/crimes`, { crime: 'rs-eoc/9-9-9' });
       assert.equal(unknown.json().type, 'https://attest.example/problems/unknown-element');
       const witnessOnly = await loginAs(app, s.ctx, 'investigator', ['witness']);
-      const hidden = (await call(witnessOnly, 'POST', '/api/cases', { title: 'Hidden', compartment: 'witness' })).json().ref;
+      const hidden = (
+        await call(witnessOnly, 'POST', '/api/cases', { title: 'Hidden', compartment: 'witness' })
+      ).json().ref;
       const probe = await call(investigator, 'GET', `/api/cases/${hidden}`);
       assert.equal(probe.statusCode, 404);
       assert.equal(probe.json().type, 'https://attest.example/problems/not-found');

@@ -15,7 +15,9 @@ export const RfaParam = strict({ ref: Type.String({ pattern: '^RFA-[0-9]{4,}$', 
 export const ErnParam = strict({ ern: Ern });
 export const UserParams = strict({ ref: CaseParam.properties.ref, userId: Text(128) });
 export const JurisdictionParam = strict({ code: Type.String({ pattern: '^[A-Z]{2,3}(-[A-Z0-9]{1,8})?$' }) });
-export const ExportParam = strict({ id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }) });
+export const ExportParam = strict({
+  id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+});
 
 export const CaseBody = strict({
   title: Text(500),
