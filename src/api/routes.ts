@@ -3,8 +3,9 @@
  * `AttestPlugin<{ ctx: Ctx }>` (type-provider.ts) from its domain's routes entry; every route it
  * adds declares a `config.policy` (policy.ts) and operationId, summary, tags and schemas.
  */
-import type { Ctx } from '../ctx.js';
+
 import { casesRoutes } from '../cases/routes.js';
+import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
 import { intakeRoutes } from '../intake/index.js';
 import { opsRoutes } from '../ops/index.js';
