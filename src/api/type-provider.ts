@@ -17,7 +17,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyTypeProvider, RawServerDefault } from 'fastify';
 
 /** DeepReadonly lets a handler return the domain's readonly data where a schema says mutable. */
-type DeepReadonly<T> = T extends (infer E)[]
+export type DeepReadonly<T> = T extends (infer E)[]
   ? ReadonlyArray<DeepReadonly<E>>
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }

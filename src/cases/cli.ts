@@ -20,7 +20,7 @@ import { CliExit, type CliIo, EXIT, printJson, println } from '../cli/io.js';
 import type { Ctx } from '../ctx.js';
 import { visible } from '../lib/display.js';
 import type { EntityKind } from './case-model.js';
-import { addCondition, decide, listConditions, overrideConsent, type SubjectKind } from './consent.js';
+import { addCondition, listConditions, overrideConsent, rfaDecisions, type SubjectKind } from './consent.js';
 import { addCrime, coverage, linkElement, type Stance } from './elements.js';
 import { archiveFormatOf, extractArchive } from './package/archive.js';
 import { exportPackage } from './package/build.js';
@@ -326,22 +326,7 @@ function registerRfa(
     .option('--json', 'machine-readable output')
     .description('an RFA and, item by item, whether consent covers it (and why not)')
     .action(async (ref: string, o: { json?: boolean }) => {
-      const r = await open(async (ctx) => {
-        const rfa = await getRfa(ctx, CLI_VIEWER, ref);
-        const c = await getCase(ctx, CLI_VIEWER, rfa.caseRef);
-        const rows = await ctx.db
-          .selectFrom('item')
-          .select(['id', 'ern', 'source', 'parent_item_id'])
-          .where('ern', 'in', c.items.length ? c.items.map((i) => i.ern) : ['-'])
-          .orderBy('ern_seq')
-          .execute();
-        const decisions = await decide(
-          ctx,
-          rfa,
-          rows.map((x) => ({ id: x.id, ern: x.ern, source: x.source, parentId: x.parent_item_id })),
-        );
-        return { rfa, decisions: decisions.map(({ itemId: _, ...d }) => d) };
-      });
+      const r = await open((ctx) => rfaDecisions(ctx, CLI_VIEWER, ref));
       out(o.json, r, () =>
         [
           `${r.rfa.ref}  ${r.rfa.status}  case ${r.rfa.caseRef}`,

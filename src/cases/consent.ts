@@ -14,8 +14,8 @@ import { recordAccessEvent } from '../access/index.js';
 import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { CaseError } from './errors.js';
-import { JURISDICTION_CODE, PURPOSE, type Rfa } from './rfa.js';
-import { findCase, text, visibleItemIds } from './service.js';
+import { getRfa, JURISDICTION_CODE, PURPOSE, type Rfa } from './rfa.js';
+import { findCase, getCase, text, visibleItemIds } from './service.js';
 import { allows, type Viewer } from './viewer.js';
 
 export const SUBJECT_KINDS = ['item', 'source', 'witness'] as const;
@@ -227,6 +227,34 @@ export async function decide(ctx: Ctx, rfa: Rfa, items: readonly ItemFacts[]): P
       overrideId: override?.id ?? null,
     };
   });
+}
+
+/**
+ * rfaDecisions returns an RFA with, for each item of its case the viewer may read, whether
+ * consent covers it and why not (the case's other items are not named: DESIGN rule 7).
+ */
+export async function rfaDecisions(
+  ctx: Ctx,
+  viewer: Viewer,
+  ref: string,
+): Promise<{ rfa: Rfa; decisions: Omit<Decision, 'itemId'>[] }> {
+  const rfa = await getRfa(ctx, viewer, ref);
+  const erns = (await getCase(ctx, viewer, rfa.caseRef)).items.map((i) => i.ern);
+  const items =
+    erns.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('item')
+          .select(['id', 'ern', 'source', 'parent_item_id'])
+          .where('ern', 'in', erns)
+          .orderBy('ern_seq')
+          .execute();
+  const decisions = await decide(
+    ctx,
+    rfa,
+    items.map((i) => ({ id: i.id, ern: i.ern, source: i.source, parentId: i.parent_item_id })),
+  );
+  return { rfa, decisions: decisions.map(({ itemId: _, ...d }) => d) };
 }
 
 /** blocks lists why condition `c` does not cover the RFA (empty when it does). */

@@ -1,6 +1,7 @@
 // Request and response schemas of the cases routes. Requests are strict (no extra properties,
 // bounded sizes); responses are allow-lists (only declared fields are serialised).
 import { type TSchema, Type } from '@sinclair/typebox';
+import { ENTITY_KINDS, MEMBER_ROLES } from './case-model.js';
 
 const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
   Type.Object(props, { additionalProperties: false });
@@ -26,7 +27,7 @@ export const CaseBody = strict({
 });
 export const ItemsBody = strict({ erns: Type.Array(Ern, { minItems: 1, maxItems: 1000 }) });
 export const EntityBody = strict({
-  kind: Type.Union(['suspect', 'unit', 'witness', 'victim', 'organisation'].map((k) => Type.Literal(k))),
+  kind: Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k))),
   name: Text(500),
   pseudonym: Type.Optional(Text(100)),
   protected: Type.Optional(Type.Boolean()),
@@ -41,7 +42,7 @@ export const IncidentBody = strict({
 });
 export const NoteBody = strict({ body: Text(20_000) });
 export const MemberBody = strict({
-  role: Type.Union(['lead', 'member', 'reviewer'].map((r) => Type.Literal(r))),
+  role: Type.Union(MEMBER_ROLES.map((r) => Type.Literal(r))),
 });
 export const CrimeBody = strict({ crime: Text(64) });
 export const LinkBody = strict({
