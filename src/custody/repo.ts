@@ -10,6 +10,7 @@ import type { CheckpointTable, CustodyEntryTable } from './tables.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 const COORDS_PER_QUERY = 200;
+const INDICES_PER_QUERY = 1000;
 
 /**
  * readHashes fetches the stored subtree hashes at `coords`, in order, in as few queries as the
@@ -31,6 +32,33 @@ export async function readHashes(db: Db, coords: readonly SubtreeCoord[]): Promi
     if (!h) throw new CustodyError('INVALID_RANGE', 'the log is smaller than the tree asked for');
     return h;
   });
+}
+
+/**
+ * readHashSet fetches many stored subtree hashes keyed `level:index`, one query per level and
+ * chunk of indices (an export proves thousands of entries whose paths share most nodes).
+ */
+export async function readHashSet(db: Db, coords: readonly SubtreeCoord[]): Promise<Map<string, Buffer>> {
+  const byLevel = new Map<number, Set<number>>();
+  for (const c of coords) {
+    const set = byLevel.get(c.level);
+    if (set) set.add(c.index);
+    else byLevel.set(c.level, new Set([c.index]));
+  }
+  const found = new Map<string, Buffer>();
+  for (const [level, set] of byLevel) {
+    const indices = [...set];
+    for (let i = 0; i < indices.length; i += INDICES_PER_QUERY) {
+      const rows = await db
+        .selectFrom('custody_node')
+        .select(['idx', 'hash'])
+        .where('level', '=', level)
+        .where('idx', 'in', indices.slice(i, i + INDICES_PER_QUERY))
+        .execute();
+      for (const r of rows) found.set(`${level}:${r.idx}`, Buffer.from(r.hash, 'hex'));
+    }
+  }
+  return found;
 }
 
 /** hashReader serves the lib's proof planning from the database. */
@@ -73,6 +101,26 @@ export async function checkpointRow(db: Db, size: number): Promise<Selectable<Ch
 
 export async function entryRow(db: Db, seq: number): Promise<Selectable<CustodyEntryTable> | undefined> {
   return db.selectFrom('custody_entry').selectAll().where('seq', '=', seq).executeTakeFirst();
+}
+
+/** entriesForItems returns the entries about any of `itemIds` with seq below `size`, by seq. */
+export async function entriesForItems(
+  db: Db,
+  itemIds: readonly string[],
+  size: number,
+): Promise<Selectable<CustodyEntryTable>[]> {
+  const rows: Selectable<CustodyEntryTable>[] = [];
+  for (let i = 0; i < itemIds.length; i += INDICES_PER_QUERY) {
+    rows.push(
+      ...(await db
+        .selectFrom('custody_entry')
+        .selectAll()
+        .where('item_id', 'in', itemIds.slice(i, i + INDICES_PER_QUERY))
+        .where('seq', '<', size)
+        .execute()),
+    );
+  }
+  return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
 export async function entriesForItem(db: Db, itemId: string): Promise<Selectable<CustodyEntryTable>[]> {

@@ -14,6 +14,7 @@ import {
   planConsistencyProof,
   planInclusionProof,
   planTreeHead,
+  type SubtreeCoord,
   treeHead,
 } from '../lib/merkle.js';
 import { nextValues } from '../store/counters.js';
@@ -23,12 +24,14 @@ import { CustodyError } from './errors.js';
 import {
   checkpointRow,
   entriesForItem,
+  entriesForItems,
   entryRow,
   hashReader,
   insertRows,
   latestCheckpointRow,
   logSize,
   readHashes,
+  readHashSet,
 } from './repo.js';
 
 /** leafHashOf returns SHA-256(0x00 || payload) for an entry's canonical JSON — RFC 6962 §2.1. */
@@ -166,6 +169,35 @@ export async function proveInclusion(ctx: Ctx, index: number, size: number): Pro
   return { index, size, leafHash: leaf.toString('hex'), proof: hex(assembleProof(plan, hashes)) };
 }
 
+/**
+ * proveInclusions returns the audit paths of many entries in the tree of `size` entries, reading
+ * each stored hash once: an export proves every entry about thousands of items, and their paths
+ * share most of their upper nodes.
+ */
+export async function proveInclusions(
+  ctx: Ctx,
+  indexes: readonly number[],
+  size: number,
+): Promise<InclusionProof[]> {
+  const plans = indexes.map((index) => checkedPlan(() => planInclusionProof(index, size)));
+  const coords = plans.flatMap((p, i) => [...p.coords, { level: 0, index: indexes[i]! }]);
+  const found = await readHashSet(ctx.db, coords);
+  const at = (c: SubtreeCoord) => {
+    const h = found.get(`${c.level}:${c.index}`);
+    if (!h) throw new CustodyError('INVALID_RANGE', 'the log is smaller than the tree asked for');
+    return h;
+  };
+  return plans.map((plan, i) => {
+    const index = indexes[i]!;
+    return {
+      index,
+      size,
+      leafHash: at({ level: 0, index }).toString('hex'),
+      proof: hex(assembleProof(plan, plan.coords.map(at))),
+    };
+  });
+}
+
 /** proveConsistency returns the RFC 6962 §2.1.2 proof that tree `old` is a prefix of tree `new`. */
 export async function proveConsistency(
   ctx: Ctx,
@@ -220,6 +252,25 @@ export async function itemEntries(ctx: Ctx, itemId: string): Promise<StoredEntry
   return (await entriesForItem(ctx.db, itemId)).map((row) => ({
     ...parsePayload(row.payload),
     leafHash: row.leaf_hash,
+  }));
+}
+
+/** RawEntry is a stored entry as the log holds it: its canonical JSON and leaf hash. */
+export interface RawEntry {
+  readonly seq: number;
+  readonly itemId: string;
+  /** The entry's canonical JSON: the RFC 6962 leaf data. */
+  readonly payload: string;
+  readonly leafHash: string;
+}
+
+/** itemsEntries returns the entries about any of `itemIds` in the tree of `size`, oldest first. */
+export async function itemsEntries(ctx: Ctx, itemIds: readonly string[], size: number): Promise<RawEntry[]> {
+  return (await entriesForItems(ctx.db, itemIds, size)).map((r) => ({
+    seq: Number(r.seq),
+    itemId: r.item_id!,
+    payload: r.payload,
+    leafHash: r.leaf_hash,
   }));
 }
 

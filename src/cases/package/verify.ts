@@ -11,14 +11,13 @@
  * Every byte of the package is untrusted: bounded reads, paths kept inside the bag, failures
  * reported by name and never thrown.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type Checkpoint, openCheckpoint } from '../../lib/checkpoint.js';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../lib/merkle.js';
 import { parseVerifierKey, type Verifier } from '../../lib/note.js';
 import { type BagFormatError, MANIFEST, parseBagInfo, parseManifest, TAG_MANIFEST } from './bagit.js';
+import { FilePool, IN_FLIGHT } from './file-workers.js';
 import { CHECKPOINT, ENTRIES, PACKAGE_INFO, type PackageInfo, PROOFS, VERIFIER_KEY } from './layout.js';
 
 export type CheckName =
@@ -65,14 +64,54 @@ export interface VerifyOptions {
 }
 
 const MAX_TEXT = 512 * 1024 * 1024;
-const PARALLEL = 4;
+/** The log checks hand the event loop back this often, so the file workers keep being fed. */
+const YIELD_EVERY = 500;
+const yieldToWorkers = () => new Promise<void>((resolve) => setImmediate(resolve));
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * HashCache turns proof elements (untrusted: any JSON) into 32-byte buffers, checking and
+ * decoding each distinct hex string once: the proofs of thousands of entries share their upper
+ * nodes, so most elements repeat.
+ */
+class HashCache {
+  readonly #seen = new Map<string, Buffer | null>();
+
+  one(h: unknown): Buffer | null {
+    if (typeof h !== 'string') return null;
+    let b = this.#seen.get(h);
+    if (b === undefined) {
+      b = HEX_HASH.test(h) ? Buffer.from(h, 'hex') : null;
+      this.#seen.set(h, b);
+    }
+    return b;
+  }
+
+  /** list decodes a proof path, or undefined when it is not an array of lowercase hex hashes. */
+  list(path: unknown): Buffer[] | undefined {
+    if (!Array.isArray(path)) return undefined;
+    const out: Buffer[] = [];
+    for (const h of path) {
+      const b = this.one(h);
+      if (!b) return undefined;
+      out.push(b);
+    }
+    return out;
+  }
+}
 
 /** verifyPackage checks the bag in directory `bag`. */
 export async function verifyPackage(bag: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, failures: [], warnings: [], passed: [] };
-  const v = new Run(bag, report, options);
-  const manifest = await v.bag();
-  await v.custody(manifest);
+  const pool = new FilePool();
+  try {
+    const v = new Run(bag, report, options, pool);
+    // The log checks (CPU on this thread) run while the workers hash the payload.
+    const manifest = v.bag();
+    await Promise.all([manifest, v.custody(manifest)]);
+  } finally {
+    await pool.close();
+  }
   return { ...report, ok: report.failures.length === 0 };
 }
 
@@ -81,6 +120,7 @@ class Run {
     readonly root: string,
     readonly report: VerifyReport,
     readonly options: VerifyOptions,
+    readonly pool: FilePool,
   ) {}
 
   fail(check: CheckName, detail: string): void {
@@ -124,33 +164,33 @@ class Run {
     return out.sort();
   }
 
+  /**
+   * hashAll hashes every file a manifest lists, several at once on worker threads, and returns
+   * how many match and the size of each file read (for Payload-Oxum, without a second pass).
+   */
   async hashAll(entries: Map<string, string>, name: string, check: 'payload-hash' | 'tag-hash') {
-    const queue = [...entries];
+    const sizes = new Map<string, number>();
     let good = 0;
+    const list = [...entries];
+    let next = 0;
     const work = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [path, want] = next;
-        const st = await lstat(this.full(path)).catch(() => undefined);
-        if (!st) {
-          this.fail('missing-file', `${path} (listed in ${name})`);
+      for (let i = next++; i < list.length; i = next++) {
+        const [path, want] = list[i]!;
+        const r = await this.pool.hash(this.full(path));
+        if ('error' in r) {
+          if (r.error === 'missing') this.fail('missing-file', `${path} (listed in ${name})`);
+          else if (r.error === 'not-a-file') this.fail('not-a-file', `${path} (${r.detail})`);
+          else this.fail('missing-file', `${path} cannot be read (${r.detail})`);
           continue;
         }
-        if (!st.isFile()) {
-          this.fail('not-a-file', path);
-          continue;
-        }
-        const h = createHash('sha256');
-        for await (const chunk of createReadStream(this.full(path), { highWaterMark: 1 << 20 })) {
-          h.update(chunk as Buffer);
-          this.options.onProgress?.((chunk as Buffer).length);
-        }
-        const got = h.digest('hex');
-        if (got !== want) this.fail(check, `${path}: SHA-256 ${got}, ${name} says ${want}`);
+        sizes.set(path, r.size);
+        this.options.onProgress?.(r.size);
+        if (r.sha256 !== want) this.fail(check, `${path}: SHA-256 ${r.sha256}, ${name} says ${want}`);
         else good++;
       }
     };
-    await Promise.all(Array.from({ length: PARALLEL }, work));
-    return good;
+    await Promise.all(Array.from({ length: IN_FLIGHT }, work));
+    return { good, sizes };
   }
 
   /** bag checks RFC 8493 §3 validity and returns the payload manifest. */
@@ -174,14 +214,11 @@ class Run {
       } else if (f !== TAG_MANIFEST && !tags.has(f))
         this.fail('unlisted-file', `${f} is not in ${TAG_MANIFEST}`);
     }
-    this.pass(
-      'payload',
-      `${await this.hashAll(manifest, MANIFEST, 'payload-hash')} of ${manifest.size} payload files match ${MANIFEST}`,
-    );
-    this.pass(
-      'tags',
-      `${await this.hashAll(tags, TAG_MANIFEST, 'tag-hash')} of ${tags.size} tag files match ${TAG_MANIFEST}`,
-    );
+    const hashed = await this.hashAll(manifest, MANIFEST, 'payload-hash');
+    const payloadSizes = hashed.sizes;
+    this.pass('payload', `${hashed.good} of ${manifest.size} payload files match ${MANIFEST}`);
+    const tagged = await this.hashAll(tags, TAG_MANIFEST, 'tag-hash');
+    this.pass('tags', `${tagged.good} of ${tags.size} tag files match ${TAG_MANIFEST}`);
     const info = await this.text('bag-info.txt', 1 << 20);
     if (info !== undefined) {
       let oxum: string | undefined;
@@ -192,7 +229,8 @@ class Run {
       }
       const payload = files.filter((f) => f.startsWith('data/'));
       let octets = 0;
-      for (const f of payload) octets += (await lstat(this.full(f))).size;
+      // Sizes come from the hashing pass; only files the manifest does not list need a stat.
+      for (const f of payload) octets += payloadSizes.get(f) ?? (await lstat(this.full(f))).size;
       const m = /^([0-9]+)\.([0-9]+)$/.exec(oxum ?? '');
       if (!m) this.fail('payload-oxum', 'bag-info.txt has no Payload-Oxum');
       else if (Number(m[1]) !== octets || Number(m[2]) !== payload.length)
@@ -219,7 +257,7 @@ class Run {
   }
 
   /** custody checks the log evidence: entries, proofs, checkpoint, keys, item bindings. */
-  async custody(manifest: Map<string, string>): Promise<void> {
+  async custody(manifestReady: Promise<Map<string, string>>): Promise<void> {
     const [keyText, note, entriesText, proofsText, infoText] = [
       await this.text(VERIFIER_KEY, 4096),
       await this.text(CHECKPOINT, 1 << 20),
@@ -259,7 +297,7 @@ class Run {
         cp = undefined;
       } else this.pass('pinned-key', 'the checkpoint is signed by the pinned key');
     }
-    const entries = this.entries(entriesText);
+    const entries = await this.entries(entriesText);
     const proofs = this.json(proofsText, PROOFS) as { treeSize?: unknown; proofs?: unknown } | undefined;
     if (!proofs || !Array.isArray(proofs.proofs)) return this.fail('tag-format', PROOFS);
     if (cp) {
@@ -272,16 +310,15 @@ class Run {
         (proofs.proofs as { seq?: unknown; path?: unknown }[]).map((p) => [p?.seq, p?.path] as const),
       );
       let good = 0;
+      let n = 0;
+      const hashes = new HashCache();
       for (const [seq, e] of entries) {
-        const path = byseq.get(seq);
-        const hashes =
-          Array.isArray(path) && path.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))
-            ? path.map((h: string) => Buffer.from(h, 'hex'))
-            : undefined;
-        if (!hashes) this.fail('inclusion-proof', `entry ${seq} has no proof`);
-        else if (!verifyInclusion(e.leaf, seq, cp.size, hashes, cp.root))
+        const path = hashes.list(byseq.get(seq));
+        if (!path) this.fail('inclusion-proof', `entry ${seq} has no proof`);
+        else if (!verifyInclusion(e.leaf, seq, cp.size, path, cp.root))
           this.fail('inclusion-proof', `entry ${seq} is not in the tree of the checkpoint`);
         else good++;
+        if (++n % YIELD_EVERY === 0) await yieldToWorkers();
       }
       this.pass(
         'inclusion-proofs',
@@ -290,7 +327,7 @@ class Run {
     }
     const info = this.json(infoText, PACKAGE_INFO) as PackageInfo | undefined;
     if (!info || !Array.isArray(info.items)) return this.fail('tag-format', PACKAGE_INFO);
-    this.items(info, manifest, entries);
+    this.items(info, await manifestReady, entries);
     if (this.options.checkpoint !== undefined && cp) await this.newer(cp, pinned ?? included);
   }
 
@@ -303,11 +340,12 @@ class Run {
     }
   }
 
-  entries(text: string): Map<number, { leaf: Buffer; body: Record<string, unknown> }> {
+  async entries(text: string): Promise<Map<number, { leaf: Buffer; body: Record<string, unknown> }>> {
     const out = new Map<number, { leaf: Buffer; body: Record<string, unknown> }>();
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     for (const [i, line] of lines.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToWorkers();
       let e: { seq?: unknown; payload?: unknown; leafHash?: unknown };
       try {
         e = JSON.parse(line);
