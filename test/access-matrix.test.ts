@@ -36,7 +36,7 @@ import {
   resetPassword,
 } from '../src/access/index.js';
 import { buildApp } from '../src/api/server.js';
-import { queueExport, settleExports } from '../src/cases/package/jobs.js';
+import { queueExport } from '../src/cases/package/jobs.js';
 import { createRfa, setJurisdiction } from '../src/cases/rfa.js';
 import { addItems, createCase } from '../src/cases/service.js';
 import { CLI_VIEWER } from '../src/cases/viewer.js';
@@ -616,7 +616,6 @@ for (const dialect of DIALECTS) {
       }
     });
     after(async () => {
-      await settleExports();
       await app.close();
       await s.close();
     });

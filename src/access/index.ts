@@ -27,4 +27,4 @@ export { ACCESS_ROUTES } from './routes.js';
 export { createSession, SESSION_COOKIE } from './sessions/store.js';
 export type { AccessTables } from './tables.js';
 export { createApiToken } from './tokens/service.js';
-export { createUser, disableUser, findUserId, listUsers, type User } from './users/service.js';
+export { createUser, disableUser, findUserId, getUser, listUsers, type User } from './users/service.js';

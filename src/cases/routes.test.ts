@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { loginAs, type TestCaller } from '../../test/support/access.js';
-import { addItem } from '../../test/support/cases.js';
+import { addItem, runVerifyMjs } from '../../test/support/cases.js';
 import { DIALECTS, openTestStore, scratchDir, type TestStore } from '../../test/support/stores.js';
 import { buildApp } from '../api/server.js';
+import { JobRegistry, Worker } from '../store/job-worker.js';
+import { CASES_JOB_KINDS } from './index.js';
 import { extractArchive } from './package/archive.js';
-import { settleExports } from './package/jobs.js';
 import { verifyPackage } from './package/verify.js';
 
 for (const dialect of DIALECTS) {
@@ -32,11 +33,43 @@ for (const dialect of DIALECTS) {
       ];
     });
     after(async () => {
-      await settleExports();
       await app.close();
       await rm(dir, { recursive: true, force: true });
       await s.close();
     });
+
+    /** work runs the queued export jobs, as `attest serve`'s worker would. */
+    const work = async () => {
+      const worker = new Worker(s.ctx, new JobRegistry(CASES_JOB_KINDS), { id: 'test-worker' });
+      while (await worker.runOnce());
+    };
+
+    /** exportOver starts an export over HTTP, runs the job, and returns its final status. */
+    const exportOver = async (who: TestCaller, target: string) => {
+      const started = await call(who, 'POST', '/api/exports', { target });
+      assert.equal(started.statusCode, 202, started.body);
+      assert.equal(started.json().status, 'queued');
+      assert.equal(started.headers.location, `/api/exports/${started.json().id}`);
+      await work();
+      return (await call(who, 'GET', `/api/exports/${started.json().id}`)).json();
+    };
+
+    /** downloadBag fetches a finished export over HTTP and unpacks it. */
+    const downloadBag = async (who: TestCaller, id: string, name: string) => {
+      const download = await call(who, 'GET', `/api/exports/${id}/download`);
+      assert.equal(download.statusCode, 200, download.body);
+      assert.equal(download.headers['content-type'], 'application/zip');
+      const zip = join(dir, `${name}.zip`);
+      writeFileSync(zip, download.rawPayload);
+      return extractArchive(zip, join(dir, name), 'zip');
+    };
+
+    /** bagText is every file of a bag as text, for searching what it holds. */
+    const bagText = (bag: string) =>
+      readdirSync(bag, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => readFileSync(join(e.parentPath, e.name), 'latin1'))
+        .join('\n');
 
     const call = (who: TestCaller, method: string, url: string, payload?: unknown) =>
       app.inject({
@@ -100,28 +133,69 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(denied.statusCode, 403);
 
-      const started = await call(investigator, 'POST', '/api/exports', { target: rfaRef });
-      assert.equal(started.statusCode, 202, started.body);
-      const id = started.json().id as string;
-      let status = started.json();
-      for (let i = 0; i < 2000 && status.status !== 'done' && status.status !== 'failed'; i++) {
-        await new Promise((r) => setImmediate(r));
-        status = (await call(investigator, 'GET', `/api/exports/${id}`)).json();
-      }
+      const status = await exportOver(investigator, rfaRef);
       assert.equal(status.status, 'done', JSON.stringify(status));
       assert.equal(status.items, 1);
+      assert.equal(status.attempts, 1);
+      assert.equal(status.progress, 100);
+      assert.match(status.sha256, /^[0-9a-f]{64}$/);
       assert.deepEqual(
         status.excluded.map((e: { ern: string }) => e.ern),
         [erns[0]],
       );
-      const download = await call(investigator, 'GET', `/api/exports/${id}/download`);
-      assert.equal(download.statusCode, 200);
-      assert.equal(download.headers['content-type'], 'application/zip');
-      const zip = join(dir, 'download.zip');
-      writeFileSync(zip, download.rawPayload);
-      const bag = await extractArchive(zip, join(dir, 'x'), 'zip');
+      const bag = await downloadBag(investigator, status.id, 'rfa');
       const report = await verifyPackage(bag, { key: s.ctx.logKey.verifierKey });
       assert.deepEqual(report.failures, []);
+      // The item whose consent forbids a death-penalty jurisdiction is nowhere in the package.
+      assert.ok(!bagText(bag).includes(erns[0]!), 'the blocked item is not in the package');
+      assert.ok(bagText(bag).includes(erns[1]!));
+    });
+
+    it('exports over HTTP only what the requester may see: items of other compartments are not mentioned', async () => {
+      // A case in "general" that an all-compartment investigator filled with a protected witness item too.
+      const lead = await loginAs(app, s.ctx, 'investigator', ['*']);
+      const secret = await addItem(s.ctx, 'protected witness statement W-042', 'w042.txt', {
+        compartment: 'witness',
+      });
+      const ref = (
+        await call(lead, 'POST', '/api/cases', { title: 'Mixed case', compartment: 'general' })
+      ).json().ref as string;
+      const added = await call(lead, 'POST', `/api/cases/${ref}/items`, { erns: [erns[1], secret] });
+      assert.equal(added.statusCode, 200, added.body);
+
+      const status = await exportOver(investigator, ref);
+      assert.equal(status.status, 'done', JSON.stringify(status));
+      assert.equal(status.items, 1);
+      assert.deepEqual(status.excluded, [], 'the hidden item is not even listed as excluded');
+      const bag = await downloadBag(investigator, status.id, 'mixed');
+      assert.deepEqual((await verifyPackage(bag, { key: s.ctx.logKey.verifierKey })).failures, []);
+      assert.equal(runVerifyMjs(bag, ['--key', s.ctx.logKey.verifierKey]).ok, true);
+      const text = bagText(bag);
+      assert.ok(!text.includes(secret), 'no trace of the witness-compartment item');
+      assert.ok(!text.includes('W-042'));
+
+      // The lead, who holds every compartment, gets both.
+      const full = await exportOver(lead, ref);
+      assert.equal(full.items, 2);
+    });
+
+    it('runs the export with the access the requester has when the job runs', async () => {
+      const ref = (await call(investigator, 'POST', '/api/cases', { title: 'Revoked' })).json().ref as string;
+      await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns: [erns[1]] });
+      const leaving = await loginAs(app, s.ctx, 'investigator', ['general']);
+      const started = await call(leaving, 'POST', '/api/exports', { target: ref });
+      assert.equal(started.statusCode, 202);
+      const admin = await loginAs(app, s.ctx, 'admin', ['*']);
+      const disabled = await call(admin, 'POST', `/api/admin/users/${leaving.userId}/disable`);
+      assert.equal(disabled.statusCode, 204, disabled.body);
+      await work();
+      const status = (await call(investigator, 'GET', `/api/exports/${started.json().id}`)).json();
+      assert.equal(status.status, 'failed');
+      assert.equal(status.attempts, 1, 'a refusal is final, not retried');
+      assert.match(status.error, /disabled or gone/);
+      const download = await call(investigator, 'GET', `/api/exports/${started.json().id}/download`);
+      assert.equal(download.statusCode, 409);
+      assert.equal(download.json().type, 'https://attest.example/problems/package-not-ready');
     });
 
     it('answers problem+json with stable types for bad input, unknown elements and foreign cases', async () => {

@@ -275,6 +275,10 @@ export const ExportSchema = Type.Object({
   excluded: Type.Array(Type.Object({ ern: Type.String(), reasons: Type.Array(Type.String()) })),
   sha256: Nullable(Type.String()),
   error: Nullable(Type.String()),
+  jobId: Nullable(Type.String({ description: 'The durable job that builds the package' })),
+  attempts: Type.Integer({ description: 'Attempts the job has made so far' }),
+  maxAttempts: Type.Integer(),
+  progress: Type.Integer({ minimum: 0, maximum: 100, description: 'Percent, as the job reports it' }),
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),
 });

@@ -167,6 +167,8 @@ export interface ExportPackageTable {
   requested_by: string;
   created_at: string;
   finished_at: string | null;
+  /** The durable job that builds a package requested over the API (null for the CLI's). */
+  job_id: string | null;
 }
 
 export interface CasesTables {

@@ -11,18 +11,23 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Kysely, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../../ctx.js';
-import { appendEntries, itemEntries, proveInclusion, signCheckpoint } from '../../custody/index.js';
+import { appendEntries, itemsEntries, proveInclusions, signCheckpoint } from '../../custody/index.js';
+import { AttestError } from '../../lib/errors.js';
+import { LocalBlobStore } from '../../store/blobs.js';
+import type { Database } from '../../store/schema.js';
 import { CaseError } from '../errors.js';
 import { type NamePair, replaceNames } from '../redaction/text.js';
 import type { Viewer } from '../viewer.js';
 import { type ArchiveFormat, archiveFormatOf, writeArchive } from './archive.js';
 import { BAGIT_TXT, formatBagInfo, formatManifest, MANIFEST, payloadOxum, TAG_MANIFEST } from './bagit.js';
 import { type Selected, type Selection, selectContents } from './contents.js';
+import { FilePool, IN_FLIGHT } from './file-workers.js';
 import {
   CHECKPOINT,
   ENTRIES,
@@ -53,6 +58,8 @@ export interface ExportOptions {
   /** The export_package row to fill (the API creates it when it queues the job). */
   readonly packageId?: string;
   readonly onProgress?: (p: ExportProgress) => void;
+  /** Stops the build between files (a job's time limit or a stopping worker). */
+  readonly signal?: AbortSignal;
   /** Source-Organization in bag-info.txt. */
   readonly organisation?: string;
 }
@@ -71,7 +78,8 @@ export interface ExportResult {
 
 const VERIFY_MJS = readFileSync(new URL('./verify.mjs', import.meta.url), 'utf8');
 const BAG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const PARALLEL_FILES = 4;
+/** Files in flight at once: enough to keep every file worker busy. */
+const PARALLEL_FILES = IN_FLIGHT;
 
 function extensionOf(name: string): string {
   const m = /\.([A-Za-z0-9]{1,8})$/.exec(name);
@@ -94,7 +102,20 @@ export async function exportPackage(ctx: Ctx, viewer: Viewer, options: ExportOpt
     redacted: options.redacted === true,
   });
   const packageId =
-    options.packageId ?? (await createPackageRow(ctx, viewer, selection, options.redacted === true));
+    options.packageId ??
+    (await createPackageRow(ctx.db, viewer, selection, options.redacted === true, nowIso(ctx), 'running'));
+  if (options.packageId) {
+    // A queued package is built with the requester's access as it is now: record what it holds.
+    await ctx.db
+      .updateTable('export_package')
+      .set({
+        total: selection.items.reduce((n, s) => n + s.item.size, 0),
+        item_count: selection.items.length,
+        excluded: JSON.stringify(selection.excluded),
+      })
+      .where('id', '=', packageId)
+      .execute();
+  }
   const staging = join(dirname(out), `.${bagName}.partial-${randomBytes(6).toString('hex')}`);
   const bagDir = format ? join(staging, bagName) : staging;
   try {
@@ -125,29 +146,39 @@ export async function exportPackage(ctx: Ctx, viewer: Viewer, options: ExportOpt
     await rm(staging, { recursive: true, force: true });
     await ctx.db
       .updateTable('export_package')
-      .set({ status: 'failed', finished_at: nowIso(ctx), error: (err as Error).message.slice(0, 500) })
+      // A domain error says what to fix; anything else (a disk, a crash) stays in the server log.
+      .set({ status: 'failed', finished_at: nowIso(ctx), error: failureText(err) })
       .where('id', '=', packageId)
       .execute();
     throw err;
   }
 }
 
-/** createPackageRow records a package about to be built. */
+/** failureText is what a failed package says about why: a domain error's message, else nothing specific. */
+export function failureText(err: unknown): string {
+  return err instanceof AttestError
+    ? err.message.slice(0, 500)
+    : 'the export failed (the server log has the details)';
+}
+
+/** createPackageRow records a package about to be built (`running`) or queued for a job. */
 export async function createPackageRow(
-  ctx: Ctx,
+  db: Kysely<Database> | Transaction<Database>,
   viewer: Viewer,
   selection: Selection,
   redacted: boolean,
+  at: string,
+  status: 'queued' | 'running',
 ): Promise<string> {
   const id = randomUUID();
-  await ctx.db
+  await db
     .insertInto('export_package')
     .values({
       id,
       case_id: selection.caseSummary.id,
       rfa_id: selection.rfa?.id ?? null,
       redacted: redacted ? 1 : 0,
-      status: 'running',
+      status,
       done: 0,
       total: selection.items.reduce((n, s) => n + s.item.size, 0),
       bytes: 0,
@@ -157,11 +188,36 @@ export async function createPackageRow(
       sha256: null,
       error: null,
       requested_by: viewer.actor,
-      created_at: nowIso(ctx),
+      created_at: at,
       finished_at: null,
+      job_id: null,
     })
     .execute();
   return id;
+}
+
+/**
+ * copyHashed copies a blob to `dst` and returns the SHA-256 of the bytes copied: on worker
+ * threads when the blobs are local files, else streamed (S3) and hashed on the way.
+ */
+async function copyHashed(
+  ctx: Ctx,
+  fast: { pool: FilePool; local: LocalBlobStore } | undefined,
+  sha256: string,
+  dst: string,
+): Promise<string> {
+  if (fast) {
+    const r = await fast.pool.hash(fast.local.pathOf(sha256), dst);
+    if ('error' in r) throw new CaseError('INVALID_CASE_INPUT', `blob ${sha256}: ${r.error} (${r.detail})`);
+    return r.sha256;
+  }
+  const hash = createHash('sha256');
+  await pipeline(
+    ctx.blobs.get(sha256),
+    hashing(hash),
+    createWriteStream(dst, { flags: 'wx', highWaterMark: 1 << 20 }),
+  );
+  return hash.digest('hex');
 }
 
 /** hashing passes bytes through and computes their SHA-256 on the way. */
@@ -190,20 +246,21 @@ async function writeBag(
   let bytes = 0;
   let done = 0;
   // Payload first: the bytes, re-hashed from the blob store as they are copied.
-  const queue = [...selection.items];
-  const worker = async () => {
-    for (let s = queue.shift(); s; s = queue.shift()) {
+  const local = ctx.blobs instanceof LocalBlobStore ? ctx.blobs : undefined;
+  const pool = local ? new FilePool() : undefined;
+  try {
+    await inParallel(selection.items, PARALLEL_FILES, async (s) => {
+      options.signal?.throwIfAborted();
       const { item } = s;
       const dir = `data/${item.ern}`;
       await mkdir(join(bagDir, dir), { recursive: true });
       const path = `${dir}/${item.ern}${extensionOf(item.originalName)}`;
-      const hash = createHash('sha256');
-      await pipeline(
-        ctx.blobs.get(item.sha256),
-        hashing(hash),
-        createWriteStream(join(bagDir, path), { highWaterMark: 1 << 20 }),
+      const actual = await copyHashed(
+        ctx,
+        pool && local ? { pool, local } : undefined,
+        item.sha256,
+        join(bagDir, path),
       );
-      const actual = hash.digest('hex');
       if (actual !== item.sha256)
         throw new CaseError(
           'INVALID_CASE_INPUT',
@@ -215,49 +272,54 @@ async function writeBag(
       options.onProgress?.({ done: bytes, total, bytes });
       if (done % 200 === 0)
         await ctx.db.updateTable('export_package').set({ done: bytes }).where('id', '=', packageId).execute();
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
+    });
+  } finally {
+    await pool?.close();
+  }
 
-  // The export entries, then a checkpoint that covers them.
+  // The export entries, then a checkpoint that covers them. A retried job finds the entries its
+  // first attempt appended (same package, same bytes) and appends only what is missing.
+  const logged = await exportedAlready(ctx, selection, packageId);
   await ctx.db.transaction().execute((trx) =>
     appendEntries(
       trx,
-      selection.items.map((s) => ({
-        kind: 'export' as const,
-        actor: viewer.actor,
-        itemId: s.item.id,
-        data: {
-          package: packageId,
-          case: selection.caseSummary.id,
-          ern: s.item.ern,
-          sha256: s.item.sha256,
-          ...(selection.rfa ? { rfa: selection.rfa.id } : {}),
-          ...(s.overrideId ? { override: s.overrideId } : {}),
-        },
-      })),
+      selection.items
+        .filter((s) => !logged.has(`${s.item.id}:${s.item.sha256}`))
+        .map((s) => ({
+          kind: 'export' as const,
+          actor: viewer.actor,
+          itemId: s.item.id,
+          data: {
+            package: packageId,
+            case: selection.caseSummary.id,
+            ern: s.item.ern,
+            sha256: s.item.sha256,
+            ...(selection.rfa ? { rfa: selection.rfa.id } : {}),
+            ...(s.overrideId ? { override: s.overrideId } : {}),
+          },
+        })),
       createdAt,
     ),
   );
   const cp = await signCheckpoint(ctx);
   if (!cp) throw new CaseError('INVALID_CASE_INPUT', 'the custody log is empty');
-  const entries: PackageEntry[] = [];
-  const packageItems: PackageItem[] = [];
-  for (const s of selection.items) {
-    const own = (await itemEntries(ctx, s.item.id)).filter((e) => e.seq < cp.size);
-    const stored = await ctx.db
-      .selectFrom('custody_entry')
-      .select(['seq', 'payload', 'leaf_hash'])
-      .where(
-        'seq',
-        'in',
-        own.map((e) => e.seq),
-      )
-      .orderBy('seq')
-      .execute();
-    for (const r of stored) entries.push({ seq: Number(r.seq), leafHash: r.leaf_hash, payload: r.payload });
+  // Every entry about the selected items up to the checkpoint, and their proofs, in batches
+  // (one query per thousand items, one per tree level for the proofs), not per item.
+  const raw = await itemsEntries(
+    ctx,
+    selection.items.map((s) => s.item.id),
+    cp.size,
+  );
+  const entries: PackageEntry[] = raw.map((r) => ({ seq: r.seq, leafHash: r.leafHash, payload: r.payload }));
+  const seqsOf = new Map<string, number[]>();
+  for (const r of raw) {
+    const list = seqsOf.get(r.itemId);
+    if (list) list.push(r.seq);
+    else seqsOf.set(r.itemId, [r.seq]);
+  }
+  const packageItems: PackageItem[] = selection.items.map((s) => {
     const dir = `data/${s.item.ern}`;
-    const item: PackageItem = {
+    return {
       ern: s.item.ern,
       itemId: s.item.id,
       path: `${dir}/${s.item.ern}${extensionOf(s.item.originalName)}`,
@@ -266,17 +328,26 @@ async function writeBag(
       size: s.item.size,
       mediaType: s.item.mediaType,
       redactionOf: s.redactionOf,
-      entries: stored.map((r) => Number(r.seq)),
+      entries: seqsOf.get(s.item.id) ?? [],
     };
-    packageItems.push(item);
-    const metadata = `${JSON.stringify(itemMetadata(s, item, names, options.redacted === true), null, 2)}\n`;
+  });
+  let payloadBytes = bytes;
+  await inParallel(selection.items, PARALLEL_FILES, async (s, i) => {
+    const item = packageItems[i]!;
+    const metadata = Buffer.from(
+      `${JSON.stringify(itemMetadata(s, item, names, options.redacted === true), null, 2)}\n`,
+    );
     await writeFile(join(bagDir, item.metadataPath), metadata);
     manifest.set(item.metadataPath, createHash('sha256').update(metadata).digest('hex'));
-  }
-  entries.sort((a, b) => a.seq - b.seq);
-  const proofs = [];
-  for (const e of entries)
-    proofs.push({ seq: e.seq, path: (await proveInclusion(ctx, e.seq, cp.size)).proof });
+    payloadBytes += metadata.length;
+  });
+  const proofs = (
+    await proveInclusions(
+      ctx,
+      entries.map((e) => e.seq),
+      cp.size,
+    )
+  ).map((p) => ({ seq: p.index, path: p.proof }));
 
   const info: PackageInfo = {
     format: PACKAGE_FORMAT,
@@ -295,7 +366,6 @@ async function writeBag(
     checkpointSize: cp.size,
     items: packageItems,
   };
-  const payloadBytes = await sumSizes(bagDir, [...manifest.keys()]);
   const tags = new Map<string, string>([
     ['bagit.txt', BAGIT_TXT],
     [
@@ -337,10 +407,32 @@ async function writeBag(
   };
 }
 
-async function sumSizes(dir: string, paths: readonly string[]): Promise<number> {
-  let n = 0;
-  for (const p of paths) n += (await stat(join(dir, p))).size;
-  return n;
+/** exportedAlready lists `itemId:sha256` of the selected items with an export entry for this package. */
+async function exportedAlready(ctx: Ctx, selection: Selection, packageId: string): Promise<Set<string>> {
+  const entries = await itemsEntries(
+    ctx,
+    selection.items.map((s) => s.item.id),
+    Number.MAX_SAFE_INTEGER,
+  );
+  const out = new Set<string>();
+  for (const e of entries) {
+    const body = JSON.parse(e.payload) as { kind?: unknown; package?: unknown; sha256?: unknown };
+    if (body.kind === 'export' && body.package === packageId) out.add(`${e.itemId}:${String(body.sha256)}`);
+  }
+  return out;
+}
+
+/** inParallel runs `work` over `list` with at most `width` at a time. */
+async function inParallel<T>(
+  list: readonly T[],
+  width: number,
+  work: (value: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < list.length; i = next++) await work(list[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
 }
 
 /** protectedNames lists the case's protected entities' names with their pseudonyms. */

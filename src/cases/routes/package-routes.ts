@@ -27,14 +27,12 @@ export const PACKAGE_ROUTES: readonly CaseRoute[] = [
     url: '/api/exports',
     policy: WRITE,
     operationId: 'startExport',
-    summary: 'Build a BagIt package of a case or RFA (a background job)',
+    summary: 'Build a BagIt package of a case or RFA (a durable background job)',
     body: S.ExportBody,
     status: 202,
     response: S.ExportSchema,
-    handle: async ({ ctx, viewer, body, request, reply }) => {
-      const id = await queueExport(ctx, viewer, body.target, body.redacted === true, (err) =>
-        request.log.error({ err, exportId: id }, 'export failed'),
-      );
+    handle: async ({ ctx, viewer, body, reply }) => {
+      const id = await queueExport(ctx, viewer, body.target, body.redacted === true);
       reply.header('location', `/api/exports/${id}`);
       return getExport(ctx, viewer, id);
     },
