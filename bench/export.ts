@@ -1,5 +1,5 @@
 /**
- * export — `npm run bench -- export [--items N] [--gib G]` (default 10,000 items, 1 GiB)
+ * export — `npm run bench -- export [--items N] [--gib G]` (default 10,000 items, 5 GiB: the issue's size)
  * Generates a case of N items totalling G GiB (unique random content) in a fresh SQLite store,
  * then in one run measures: `attest export` of the case to a directory (BagIt bag with custody
  * entries and proofs) against a plain `cp -r` of the same bytes (the blob store), and
@@ -10,10 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { exportPackage } from '../src/cases/package/build.js';
+import { WORKERS } from '../src/cases/package/file-workers.js';
 import { verifyPackage } from '../src/cases/package/verify.js';
 import { addItems, createCase } from '../src/cases/service.js';
 import { CLI_VIEWER } from '../src/cases/viewer.js';
@@ -30,12 +31,17 @@ function arg(name: string, fallback: number): number {
 }
 
 const items = Math.round(arg('--items', 10_000));
-const totalBytes = Math.round(arg('--gib', 1) * 1024 ** 3);
+const totalBytes = Math.round(arg('--gib', 5) * 1024 ** 3);
 const itemSize = Math.floor(totalBytes / items);
 const root = mkdtempSync(join(process.env.ATTEST_BENCH_DIR ?? tmpdir(), 'attest-bench-export-'));
 const mb = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
-console.log(`export benchmark · ${machineLine()}`);
+console.log(
+  `export benchmark · ${machineLine()} · load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(`file workers: ${WORKERS}`);
 console.log(
   `${items.toLocaleString('en-GB')} items × ${fmt(itemSize / 1024, 0)} KiB = ${fmt(totalBytes / 1024 ** 3, 2)} GiB`,
 );
@@ -125,6 +131,11 @@ try {
     );
   console.log(
     `custody entries in the package: ${exp.value.items * 3} (ingest, case-add, export per item); checkpoint size ${exp.value.checkpointSize}`,
+  );
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
 } finally {
   await store.close();

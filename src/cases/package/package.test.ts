@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { caseFixture, copyBag, runVerifyMjs } from '../../../test/support/cases.js';
@@ -140,6 +140,28 @@ for (const dialect of DIALECTS) {
           JSON.stringify(mjs.failures),
         );
       });
+    });
+
+    it('does not follow a payload file replaced by a link to a file outside the bag, in both verifiers', async () => {
+      const copy = copyBag(bag, join(dir, 'symlink'));
+      // The outside file has the very bytes the manifest expects: following the link would pass.
+      const outside = join(dir, 'outside.txt');
+      writeFileSync(outside, readFileSync(join(copy, 'data/ATT-000001/ATT-000001.txt')));
+      unlinkSync(join(copy, 'data/ATT-000001/ATT-000001.txt'));
+      symlinkSync(outside, join(copy, 'data/ATT-000001/ATT-000001.txt'));
+      const report = await verifyPackage(copy, { key });
+      assert.equal(report.ok, false);
+      assert.ok(
+        report.failures.some((f) => f.check === 'not-a-file' && f.detail.includes('ATT-000001.txt')),
+        JSON.stringify(report.failures),
+      );
+      assert.ok(!report.failures.some((f) => f.check === 'payload-hash'));
+      const mjs = runVerifyMjs(copy, ['--key', key]);
+      assert.equal(mjs.code, 1);
+      assert.ok(
+        mjs.failures.some((f) => f.check === 'not-a-file'),
+        JSON.stringify(mjs.failures),
+      );
     });
 
     it('names a swapped key and checkpoint (tag manifest redone) only through the pinned key', async () => {
