@@ -84,6 +84,8 @@ export class FilePool {
   readonly #waiting: { readonly job: Job; readonly settle: Settle }[] = [];
   readonly #pending = new Map<number, Settle>();
   #next = 0;
+  #broken: Error | undefined;
+  #closing = false;
 
   constructor(size = WORKERS) {
     for (let i = 0; i < size; i++) {
@@ -97,16 +99,17 @@ export class FilePool {
         this.#feed();
         settle?.resolve(m.out);
       });
-      thread.on('error', (err) => {
-        for (const p of this.#pending.values()) p.reject(err);
-        this.#pending.clear();
-      });
+      // A worker that dies (out of memory…) fails everything asked of the pool: the export or
+      // verification then fails with the reason instead of waiting forever.
+      thread.on('error', (err) => this.#fail(err));
+      thread.on('exit', () => this.#fail(new Error('a file worker stopped')));
       this.#workers.push(slot);
     }
   }
 
   /** hash returns the SHA-256 and size of `src`; with `dst`, also writes the bytes there. */
   hash(src: string, dst?: string): Promise<FileHash> {
+    if (this.#broken) return Promise.reject(this.#broken);
     return new Promise((resolve, reject) => {
       this.#waiting.push({
         job: { src, ...(dst === undefined ? {} : { dst }) },
@@ -129,7 +132,16 @@ export class FilePool {
     }
   }
 
+  #fail(err: Error): void {
+    if (this.#closing) return;
+    this.#broken ??= err;
+    for (const p of this.#pending.values()) p.reject(err);
+    for (const w of this.#waiting.splice(0)) w.settle.reject(err);
+    this.#pending.clear();
+  }
+
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.thread.terminate()));
   }
 }
