@@ -52,6 +52,7 @@ export const PROBLEMS = {
   conflict: { status: 409, title: 'Conflicts with the current state' },
   'tus-version': { status: 412, title: 'Tus-Resumable: 1.0.0 is required' },
   'upload-locked': { status: 409, title: 'Another request is writing to this upload' },
+  'final-upload': { status: 403, title: 'A final (concatenated) upload takes no bytes' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
   'invalid-signature': { status: 422, title: 'The signature does not verify for this observation and key' },
   'unknown-device-key': { status: 422, title: 'The device key is not registered to you' },
@@ -138,6 +139,7 @@ export const FROM_DOMAIN = {
   RANGE_NOT_SATISFIABLE: 'range-not-satisfiable',
   TUS_VERSION: 'tus-version',
   UPLOAD_LOCKED: 'upload-locked',
+  FINAL_UPLOAD: 'final-upload',
   // custody (src/custody/errors.ts)
   INVALID_ENTRY: 'internal',
   INVALID_PROOF: 'internal',

@@ -16,7 +16,8 @@ export type VaultErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RANGE_NOT_SATISFIABLE'
   | 'TUS_VERSION'
-  | 'UPLOAD_LOCKED';
+  | 'UPLOAD_LOCKED'
+  | 'FINAL_UPLOAD';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

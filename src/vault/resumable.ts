@@ -1,18 +1,26 @@
 /**
- * resumable.ts — resumable uploads over the tus 1.0 core protocol with the creation and
- * termination extensions (https://tus.io/protocols/resumable-upload), for field links that
- * drop. The bytes received so far sit in `<data>/uploads/<id>`; the file's size *is* the
- * offset, so an interrupted PATCH keeps what arrived and the client resumes from there. When
- * the last byte arrives the file becomes an item through the ordinary vault path (hash, blob,
- * ERN, ingest entry) and the partial file is removed. Uploads expire after 24 hours.
+ * resumable.ts — resumable uploads over tus 1.0 (https://tus.io/protocols/resumable-upload):
+ * core protocol plus the creation, creation-with-upload, expiration, termination and
+ * concatenation extensions, for field links that drop. The bytes received so far sit in
+ * `<data>/uploads/<id>`; the file's size *is* the offset, so an interrupted PATCH keeps what
+ * arrived and the client resumes from there. One request writes to an upload at a time
+ * (upload-lock.ts, issue 12.6). When the last byte of an ordinary upload arrives, the file becomes
+ * an item through the ordinary vault path (hash, blob, ERN, ingest entry) and the file is removed.
+ * Uploads expire 24 hours after creation (tus §expiration); an expired upload is "not found".
+ *
+ * Concatenation (tus §concatenation): a *partial* upload is only bytes — it is never an item and
+ * never enters the custody log. A *final* upload names complete partials of the same user, in
+ * order; creating it checks provenance first, locks the partials, streams them one after the
+ * other into the vault as one item (one ingest entry), and removes them. If anything fails,
+ * nothing is recorded and the partials stay for a retry.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
-import { decodeBase64 } from '../lib/note.js';
 import { VaultError } from './errors.js';
 import { normaliseProvenance } from './provenance.js';
 import {
@@ -22,11 +30,13 @@ import {
   recordItems,
   stageContent,
 } from './service.js';
+import type { UploadTable } from './tables.js';
+import { LOCK_LEASE_MS, renewLock, tryLockUpload, unlockUpload } from './upload-lock.js';
 
-const EXPIRY_MS = 24 * 3600 * 1000;
-const MAX_METADATA_PAIRS = 16;
-const MAX_METADATA_VALUE = 4096;
-const METADATA_KEY = /^[A-Za-z0-9_-]{1,32}$/;
+/** EXPIRY_MS is how long an upload may take from creation to its last byte. */
+export const EXPIRY_MS = 24 * 3600 * 1000;
+
+export type UploadKind = 'partial' | 'final' | null;
 
 export interface Upload {
   readonly id: string;
@@ -36,34 +46,10 @@ export interface Upload {
   readonly metadata: Readonly<Record<string, string>>;
   readonly expiresAt: string;
   readonly itemErn: string | null;
-}
-
-/**
- * parseUploadMetadata reads the Upload-Metadata header: comma-separated `key base64value`
- * pairs (tus 1.0 §Upload-Metadata). Attacker-controlled: bounded in count and size, keys
- * restricted, values strict base64 of UTF-8.
- */
-export function parseUploadMetadata(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (header === undefined || header.trim() === '') return out;
-  const pairs = header.split(',');
-  if (pairs.length > MAX_METADATA_PAIRS)
-    throw new VaultError('INVALID_INPUT', 'too many Upload-Metadata pairs');
-  for (const pair of pairs) {
-    const [key, value = '', extra] = pair.trim().split(' ');
-    if (!key || !METADATA_KEY.test(key) || extra !== undefined || key in out) {
-      throw new VaultError('INVALID_INPUT', 'malformed Upload-Metadata');
-    }
-    const bytes = decodeBase64(value);
-    if (!bytes || bytes.length > MAX_METADATA_VALUE)
-      throw new VaultError('INVALID_INPUT', `Upload-Metadata ${key} is not base64`);
-    try {
-      out[key] = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new VaultError('INVALID_INPUT', `Upload-Metadata ${key} is not UTF-8`);
-    }
-  }
-  return out;
+  /** tus concatenation: null for an ordinary upload. */
+  readonly concat: UploadKind;
+  /** For a final upload: the partial uploads it joined, in order. */
+  readonly parts: readonly string[];
 }
 
 function uploadDir(ctx: Ctx): string {
@@ -75,116 +61,109 @@ function uploadPath(ctx: Ctx, id: string): string {
   return join(uploadDir(ctx), id);
 }
 
-/** createUpload validates the metadata (provenance first, so nothing useless is stored) and opens an upload. */
+function checkLength(ctx: Ctx, length: number): void {
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new VaultError('INVALID_INPUT', 'Upload-Length must be a whole number');
+  if (length > ctx.config.maxItemBytes)
+    throw new VaultError('TOO_LARGE', `over the item limit of ${ctx.config.maxItemBytes} bytes`);
+}
+
+/** checkProvenance refuses metadata whose provenance is missing or malformed, before any byte is kept. */
+function checkProvenance(metadata: Readonly<Record<string, string>>): void {
+  normaliseProvenance({
+    source: metadata.source,
+    collectedAt: metadata.collectedAt,
+    collectedBy: metadata.collectedBy,
+  });
+}
+
+/**
+ * createUpload opens an ordinary upload (provenance is checked first, so nothing useless is
+ * stored) or, with `concat: 'partial'`, a partial one whose metadata is not needed: the final
+ * upload carries the item's provenance.
+ */
 export async function createUpload(
   ctx: Ctx,
-  input: { userId: string; length: number; metadata: Record<string, string> },
+  input: { userId: string; length: number; metadata: Record<string, string>; concat?: 'partial' },
 ): Promise<Upload> {
-  if (!Number.isSafeInteger(input.length) || input.length < 0)
-    throw new VaultError('INVALID_INPUT', 'Upload-Length must be a whole number');
-  if (input.length > ctx.config.maxItemBytes)
-    throw new VaultError('TOO_LARGE', `over the item limit of ${ctx.config.maxItemBytes} bytes`);
-  normaliseProvenance({
-    source: input.metadata.source,
-    collectedAt: input.metadata.collectedAt,
-    collectedBy: input.metadata.collectedBy,
-  });
+  checkLength(ctx, input.length);
+  if (input.concat !== 'partial') checkProvenance(input.metadata);
   await sweepExpired(ctx);
   const id = randomBytes(16).toString('hex');
   await mkdir(uploadDir(ctx), { recursive: true, mode: 0o700 });
   await (await open(uploadPath(ctx, id), 'wx', 0o600)).close();
+  const row = newRow(ctx, id, input.userId, input.length, input.metadata, input.concat ?? null, []);
+  await ctx.db.insertInto('upload').values(row).execute();
+  return uploadFromRow(row, 0);
+}
+
+function newRow(
+  ctx: Ctx,
+  id: string,
+  userId: string,
+  length: number,
+  metadata: Record<string, string>,
+  concat: UploadKind,
+  parts: readonly string[],
+): Selectable<UploadTable> {
   const now = ctx.clock();
-  const row = {
+  return {
     id,
-    user_id: input.userId,
-    length: input.length,
-    metadata: JSON.stringify(input.metadata),
+    user_id: userId,
+    length,
+    metadata: JSON.stringify(metadata),
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + EXPIRY_MS).toISOString(),
     item_ern: null,
-  };
-  await ctx.db.insertInto('upload').values(row).execute();
-  return {
-    id,
-    userId: input.userId,
-    length: input.length,
-    offset: 0,
-    metadata: input.metadata,
-    expiresAt: row.expires_at,
-    itemErn: null,
+    lock_token: null,
+    locked_until: null,
+    concat,
+    parts: concat === 'final' ? JSON.stringify(parts) : null,
   };
 }
 
-/** getUpload returns the caller's upload (another user's is "not found"). */
-export async function getUpload(ctx: Ctx, id: string, userId: string): Promise<Upload> {
-  const path = uploadPath(ctx, id);
-  const row = await ctx.db.selectFrom('upload').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || row.user_id !== userId || row.expires_at < nowIso(ctx))
-    throw new VaultError('NOT_FOUND', 'no such upload');
-  const offset = row.item_ern ? Number(row.length) : ((await stat(path).catch(() => undefined))?.size ?? 0);
+function uploadFromRow(row: Selectable<UploadTable>, offset: number): Upload {
   return {
-    id,
-    userId,
+    id: row.id,
+    userId: row.user_id,
     length: Number(row.length),
     offset,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     expiresAt: row.expires_at,
     itemErn: row.item_ern,
+    concat: (row.concat as UploadKind) ?? null,
+    parts: row.parts ? (JSON.parse(row.parts) as string[]) : [],
   };
 }
 
-/** LOCK_LEASE_MS is how long a PATCH's lock holds without news from it (renewed as bytes arrive). */
-const LOCK_LEASE_MS = 60_000;
+/** getUpload returns the caller's upload (another user's, or an expired one, is "not found"). */
+export async function getUpload(ctx: Ctx, id: string, userId: string): Promise<Upload> {
+  const path = uploadPath(ctx, id);
+  const row = await ctx.db.selectFrom('upload').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.user_id !== userId || row.expires_at < nowIso(ctx))
+    throw new VaultError('NOT_FOUND', 'no such upload');
+  const offset =
+    row.item_ern || row.concat === 'final'
+      ? Number(row.length)
+      : ((await stat(path).catch(() => undefined))?.size ?? 0);
+  return uploadFromRow(row, offset);
+}
 
-/**
- * lockUpload takes the caller's upload for one PATCH: an atomic conditional update, so of two
- * PATCHes racing on any number of processes exactly one gets it (issue 12.6). The other is
- * refused with UPLOAD_LOCKED (409); tus clients retry on 409. A lock whose lease ran out (its
- * process died) may be taken over. Returns the lock's token.
- */
+/** lockUpload takes the caller's upload for one request, or says why not (NOT_FOUND, UPLOAD_LOCKED). */
 async function lockUpload(ctx: Ctx, id: string, userId: string): Promise<string> {
-  const token = randomBytes(16).toString('hex');
-  const now = ctx.clock();
-  const result = await ctx.db
-    .updateTable('upload')
-    .set({ lock_token: token, locked_until: new Date(now.getTime() + LOCK_LEASE_MS).toISOString() })
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .where('expires_at', '>=', now.toISOString())
-    .where((eb) => eb.or([eb('lock_token', 'is', null), eb('locked_until', '<', now.toISOString())]))
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 1) return token;
+  const token = await tryLockUpload(ctx, id, userId);
+  if (token) return token;
   await getUpload(ctx, id, userId); // NOT_FOUND when it is not the caller's (or gone)
   throw new VaultError('UPLOAD_LOCKED', 'another request is writing to this upload; retry when it ends');
-}
-
-/** renewLock extends the lease; false when the lock was lost (its lease ran out and was taken over). */
-async function renewLock(ctx: Ctx, id: string, token: string): Promise<boolean> {
-  const until = new Date(ctx.clock().getTime() + LOCK_LEASE_MS).toISOString();
-  const result = await ctx.db
-    .updateTable('upload')
-    .set({ locked_until: until })
-    .where('id', '=', id)
-    .where('lock_token', '=', token)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-async function unlockUpload(ctx: Ctx, id: string, token: string): Promise<void> {
-  await ctx.db
-    .updateTable('upload')
-    .set({ lock_token: null, locked_until: null })
-    .where('id', '=', id)
-    .where('lock_token', '=', token)
-    .execute();
 }
 
 /**
  * appendChunk writes `body` at `offset` (which must be the current offset) to the caller's
  * upload `id`, holding the upload's lock for the whole request: concurrent PATCHes are refused,
  * so the bytes that become an item are those of one sequence of PATCHes. If the stream breaks
- * off, what arrived is kept (fsynced) and the new offset returned with the error. The upload
- * becomes an item when its last byte arrives; duplicates are looked for within `duplicatesAmong`.
+ * off, what arrived is kept (fsynced) and the new offset returned with the error. An ordinary
+ * upload becomes an item when its last byte arrives (duplicates looked for within
+ * `duplicatesAmong`); a partial one just completes.
  */
 export async function appendChunk(
   ctx: Ctx,
@@ -193,11 +172,14 @@ export async function appendChunk(
   offset: number,
   body: Readable,
   duplicatesAmong: DuplicateScope,
-): Promise<{ offset: number; outcome?: AddOutcome }> {
+): Promise<{ upload: Upload; outcome?: AddOutcome }> {
   const token = await lockUpload(ctx, id, userId);
   try {
     // Read the offset under the lock: no other request can move it now.
     const upload = await getUpload(ctx, id, userId);
+    // tus §concatenation: "The Server MUST respond with the 403 Forbidden status to PATCH
+    // requests against a final upload URL".
+    if (upload.concat === 'final') throw new VaultError('FINAL_UPLOAD', 'a final upload takes no bytes');
     if (upload.itemErn || offset !== upload.offset) {
       throw new VaultError(
         'OFFSET_MISMATCH',
@@ -205,8 +187,17 @@ export async function appendChunk(
       );
     }
     const written = await writeAt(ctx, upload, offset, body, token);
-    if (written < upload.length) return { offset: written };
-    return { offset: written, outcome: await finish(ctx, upload, duplicatesAmong) };
+    const now = { ...upload, offset: written };
+    if (written < upload.length || upload.concat === 'partial') return { upload: now };
+    const path = uploadPath(ctx, upload.id);
+    const outcome = await recordUpload(
+      ctx,
+      upload,
+      createReadStream(path, { highWaterMark: 1 << 20 }),
+      duplicatesAmong,
+    );
+    await rm(path, { force: true });
+    return { upload: { ...now, itemErn: outcome.item.ern }, outcome };
   } finally {
     await unlockUpload(ctx, id, token);
   }
@@ -237,10 +228,15 @@ async function writeAt(ctx: Ctx, upload: Upload, offset: number, body: Readable,
   return written;
 }
 
-async function finish(ctx: Ctx, upload: Upload, duplicatesAmong: DuplicateScope): Promise<AddOutcome> {
+/** recordUpload turns a complete upload's bytes into an item (or finds the caller's duplicate). */
+async function recordUpload(
+  ctx: Ctx,
+  upload: Upload,
+  bytes: Readable,
+  duplicatesAmong: DuplicateScope,
+): Promise<AddOutcome> {
   const m = upload.metadata;
-  const path = uploadPath(ctx, upload.id);
-  const staged = await stageContent(ctx, createReadStream(path, { highWaterMark: 1 << 20 }), {
+  const staged = await stageContent(ctx, bytes, {
     originalName: m.filename || 'upload',
     ...(m.title ? { title: m.title } : {}),
     provenance: { source: m.source, collectedAt: m.collectedAt, collectedBy: m.collectedBy },
@@ -248,7 +244,7 @@ async function finish(ctx: Ctx, upload: Upload, duplicatesAmong: DuplicateScope)
     actor: upload.userId,
     duplicatesAmong,
   });
-  // The file is exactly the declared length, written under one lock (issue 12.6).
+  // Exactly the declared length, written under one lock (issue 12.6).
   if (staged.blob.size !== upload.length)
     throw new VaultError('OFFSET_MISMATCH', 'the upload does not hold Upload-Length bytes');
   const [outcome] = await recordItems(ctx, [staged]);
@@ -257,22 +253,88 @@ async function finish(ctx: Ctx, upload: Upload, duplicatesAmong: DuplicateScope)
     .set({ item_ern: outcome!.item.ern })
     .where('id', '=', upload.id)
     .execute();
-  await rm(path, { force: true });
   return outcome!;
 }
 
-/** deleteUpload ends the caller's upload and removes its bytes (tus termination); not while a PATCH writes. */
-export async function deleteUpload(ctx: Ctx, id: string, userId: string): Promise<void> {
-  const token = await lockUpload(ctx, id, userId);
+/**
+ * concatenateUploads creates a final upload from the caller's complete partial uploads `partIds`
+ * (in order) and records it as one item (tus §concatenation). Refused before anything is stored:
+ * provenance missing, a part that is not the caller's, not partial, not complete, or locked by
+ * another request, or a total over the item limit.
+ */
+export async function concatenateUploads(
+  ctx: Ctx,
+  input: {
+    userId: string;
+    partIds: readonly string[];
+    metadata: Record<string, string>;
+    duplicatesAmong: DuplicateScope;
+  },
+): Promise<{ upload: Upload; outcome: AddOutcome }> {
+  checkProvenance(input.metadata);
+  const locks: { id: string; token: string }[] = [];
+  try {
+    const parts: Upload[] = [];
+    for (const id of input.partIds) {
+      locks.push({ id, token: await lockUpload(ctx, id, input.userId) });
+      const part = await getUpload(ctx, id, input.userId);
+      if (part.concat !== 'partial')
+        throw new VaultError('INVALID_INPUT', `upload ${id} is not a partial upload`);
+      if (part.offset !== part.length)
+        throw new VaultError('INVALID_INPUT', `partial upload ${id} is not complete`);
+      parts.push(part);
+    }
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    checkLength(ctx, length);
+    const id = randomBytes(16).toString('hex');
+    const row = newRow(ctx, id, input.userId, length, input.metadata, 'final', input.partIds);
+    await ctx.db.insertInto('upload').values(row).execute();
+    const upload = uploadFromRow(row, length);
+    let outcome: AddOutcome;
+    try {
+      outcome = await recordUpload(
+        ctx,
+        upload,
+        Readable.from(concatenated(ctx, parts)),
+        input.duplicatesAmong,
+      );
+    } catch (err) {
+      await ctx.db.deleteFrom('upload').where('id', '=', id).execute();
+      throw err;
+    }
+    // The partials are spent: the item holds their bytes (tus lets a server remove them).
+    for (const { id: partId, token } of locks.splice(0)) await removeLocked(ctx, partId, token);
+    return { upload: { ...upload, itemErn: outcome.item.ern }, outcome };
+  } finally {
+    for (const { id, token } of locks) await unlockUpload(ctx, id, token);
+  }
+}
+
+async function* concatenated(ctx: Ctx, parts: readonly Upload[]): AsyncGenerator<Buffer> {
+  for (const part of parts) {
+    for await (const chunk of createReadStream(uploadPath(ctx, part.id), { highWaterMark: 1 << 20 }))
+      yield chunk as Buffer;
+  }
+}
+
+async function removeLocked(ctx: Ctx, id: string, token: string): Promise<void> {
   await ctx.db.deleteFrom('upload').where('id', '=', id).where('lock_token', '=', token).execute();
   await rm(uploadPath(ctx, id), { force: true });
 }
 
+/** deleteUpload ends the caller's upload and removes its bytes (tus termination); not while a PATCH writes. */
+export async function deleteUpload(ctx: Ctx, id: string, userId: string): Promise<void> {
+  await removeLocked(ctx, id, await lockUpload(ctx, id, userId));
+}
+
 async function sweepExpired(ctx: Ctx): Promise<void> {
+  const now = nowIso(ctx);
   const expired = await ctx.db
     .selectFrom('upload')
     .select('id')
-    .where('expires_at', '<', nowIso(ctx))
+    .where('expires_at', '<', now)
+    // An upload whose request still holds a live lock is left to it.
+    .where((eb) => eb.or([eb('lock_token', 'is', null), eb('locked_until', '<', now)]))
     .execute();
   for (const { id } of expired) {
     await ctx.db.deleteFrom('upload').where('id', '=', id).execute();

@@ -1,7 +1,10 @@
 /**
- * upload-routes.ts — the tus 1.0 endpoints under /api/uploads (creation + termination
- * extensions). Each request must carry `Tus-Resumable: 1.0.0`; an upload belongs to the user
- * who created it; creating one needs `items:write` in the target compartment.
+ * upload-routes.ts — the tus 1.0 endpoints under /api/uploads: core protocol plus creation,
+ * creation-with-upload, expiration, termination and concatenation
+ * (https://tus.io/protocols/resumable-upload). Every request but OPTIONS must carry
+ * `Tus-Resumable: 1.0.0` (else 412 with `Tus-Version`, tus §Tus-Resumable); every response
+ * carries Tus-Resumable, refusals included. An upload belongs to the user who created it;
+ * creating one needs `items:write` in the target compartment.
  */
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
@@ -9,74 +12,185 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { VaultError } from './errors.js';
-import { appendChunk, createUpload, deleteUpload, getUpload, parseUploadMetadata } from './resumable.js';
-import { DEFAULT_COMPARTMENT, duplicateScopeFor } from './service.js';
+import {
+  appendChunk,
+  concatenateUploads,
+  createUpload,
+  deleteUpload,
+  getUpload,
+  type Upload,
+} from './resumable.js';
+import { DEFAULT_COMPARTMENT, type DuplicateScope, duplicateScopeFor } from './service.js';
+import {
+  formatUploadMetadata,
+  parseUploadConcat,
+  parseUploadMetadata,
+  UPLOAD_ID,
+} from './upload-metadata.js';
 
 const TUS_VERSION = '1.0.0';
+/** The tus extensions this server implements (tus §Tus-Extension). */
+export const TUS_EXTENSIONS = 'creation,creation-with-upload,expiration,termination,concatenation';
 const IdParam = Type.Object(
-  { id: Type.String({ pattern: '^[0-9a-f]{32}$' }) },
+  { id: Type.String({ pattern: `^${UPLOAD_ID}$` }) },
   { additionalProperties: false },
 );
+const OFFSET_STREAM = 'application/offset+octet-stream';
 const write = { policy: { permission: 'items:write' as const } };
+const tags = ['evidence', 'uploads'];
 
-function tusHeaders(reply: FastifyReply): FastifyReply {
-  return reply.header('tus-resumable', TUS_VERSION).header('cache-control', 'no-store');
+const HEADER_DOCS: Readonly<Record<string, string>> = {
+  Location: 'URL of the upload (a path under /api/uploads)',
+  'Upload-Offset': 'bytes received so far',
+  'Upload-Length': 'total size of the upload in bytes',
+  'Upload-Metadata': 'the metadata given at creation (tus `key base64value` pairs)',
+  'Upload-Expires': 'when the upload expires (HTTP date, RFC 9110 §5.6.7)',
+  'Upload-Concat': '`partial`, or `final;` and the partial uploads joined',
+  'Attest-Item-Ern': 'the ERN of the item the completed upload became',
+  'Tus-Version': 'tus versions the server speaks',
+  'Tus-Extension': 'tus extensions the server implements',
+  'Tus-Max-Size': 'largest upload accepted, in bytes',
+};
+
+/** noBody documents an empty response with the tus headers it carries. */
+function noBody(description: string, headers: readonly string[]) {
+  return Type.Null({
+    description,
+    headers: Object.fromEntries(
+      headers.map((h) => [h, { type: 'string', description: HEADER_DOCS[h] ?? h }]),
+    ),
+  });
 }
 
-function requireTus(req: FastifyRequest): void {
-  if (req.headers['tus-resumable'] !== TUS_VERSION)
+/** end sends the empty response the schemas above document (through the untyped reply). */
+function end(reply: FastifyReply): FastifyReply {
+  return reply.send();
+}
+
+function requireTus(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.headers['tus-resumable'] !== TUS_VERSION) {
+    // tus §Tus-Resumable: a 412 names the versions the server supports.
+    reply.header('tus-version', TUS_VERSION);
     throw new VaultError('TUS_VERSION', 'send Tus-Resumable: 1.0.0');
+  }
 }
 
 function wholeNumber(raw: string | string[] | undefined, name: string): number {
-  if (typeof raw !== 'string' || !/^[0-9]{1,15}$/.test(raw))
+  if (typeof raw !== 'string' || !/^(0|[1-9][0-9]{0,14})$/.test(raw))
     throw new VaultError('INVALID_INPUT', `${name} must be a whole number`);
   return Number(raw);
 }
 
+/** httpDate formats an ISO time as an RFC 9110 §5.6.7 IMF-fixdate (tus §Upload-Expires). */
+function httpDate(iso: string): string {
+  return new Date(iso).toUTCString();
+}
+
+/** describeUpload sets the headers that describe an upload's state (HEAD, and POST/PATCH answers). */
+function describeUpload(reply: FastifyReply, upload: Upload): FastifyReply {
+  reply.header('upload-offset', String(upload.offset)).header('upload-expires', httpDate(upload.expiresAt));
+  if (upload.itemErn) reply.header('attest-item-ern', upload.itemErn);
+  return reply;
+}
+
+/** compartmentOf is where a (final or ordinary) upload's item goes, checked against the caller's grants. */
+function writableCompartment(req: FastifyRequest, metadata: Readonly<Record<string, string>>): string {
+  const compartment = metadata.compartment || DEFAULT_COMPARTMENT;
+  if (!req.access.can('items:write', compartment))
+    throw new VaultError('FORBIDDEN', `no permission to add items to ${compartment}`);
+  return compartment;
+}
+
+function scopeOf(req: FastifyRequest, compartment: string): DuplicateScope {
+  return duplicateScopeFor(req.access.compartmentsFor('items:read'), req.access.userId!, compartment);
+}
+
 export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
-  // PATCH bodies are raw bytes, streamed to disk; the upload's own length bounds them.
-  app.addContentTypeParser('application/offset+octet-stream', (_req, payload, done) => done(null, payload));
+  // PATCH (and creation-with-upload POST) bodies are raw bytes, streamed to disk; the upload's
+  // own length bounds them.
+  app.addContentTypeParser(OFFSET_STREAM, (_req, payload, done) => done(null, payload));
+  // tus: "The Tus-Resumable header MUST be included in every request and response except for
+  // OPTIONS requests" — responses to refused requests included.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (req.method !== 'OPTIONS') reply.header('tus-resumable', TUS_VERSION);
+  });
 
   app.options(
     '/api/uploads',
     {
       config: write,
-      schema: { operationId: 'getUploadCapabilities', tags: ['evidence'], summary: 'tus 1.0 capabilities' },
+      schema: {
+        operationId: 'getUploadCapabilities',
+        tags,
+        summary: 'tus 1.0 capabilities: version, extensions, largest upload',
+        response: { 204: noBody('Capabilities', ['Tus-Version', 'Tus-Extension', 'Tus-Max-Size']) },
+      },
     },
     async (_req, reply) =>
-      tusHeaders(reply)
-        .header('tus-version', TUS_VERSION)
-        .header('tus-extension', 'creation,termination')
-        .header('tus-max-size', String(ctx.config.maxItemBytes))
-        .status(204)
-        .send(),
+      end(
+        reply
+          .header('tus-resumable', TUS_VERSION)
+          .header('tus-version', TUS_VERSION)
+          .header('tus-extension', TUS_EXTENSIONS)
+          .header('tus-max-size', String(ctx.config.maxItemBytes))
+          .status(204),
+      ),
   );
 
   app.post(
     '/api/uploads',
     {
       config: write,
+      bodyLimit: ctx.config.maxItemBytes,
       schema: {
         operationId: 'createUpload',
-        tags: ['evidence'],
+        tags,
         summary:
-          'Create a resumable upload (Upload-Length; Upload-Metadata: filename, source, collectedAt, collectedBy, compartment, title)',
+          'Create a resumable upload, optionally with its first bytes, or as a partial or final upload',
+        description:
+          'tus creation: Upload-Length, and Upload-Metadata with filename, source, collectedAt, collectedBy, ' +
+          'compartment, title. creation-with-upload: a body of type application/offset+octet-stream holds the ' +
+          'first bytes. concatenation: `Upload-Concat: partial` makes an upload that is never an item by itself; ' +
+          '`Upload-Concat: final;<urls>` joins complete partials, in order, into one item.',
+        response: {
+          201: noBody('Created', ['Location', 'Upload-Offset', 'Upload-Expires', 'Attest-Item-Ern']),
+        },
       },
     },
     async (req, reply) => {
-      requireTus(req);
-      const length = wholeNumber(req.headers['upload-length'], 'Upload-Length');
-      const metadata = parseUploadMetadata(req.headers['upload-metadata'] as string | undefined);
-      const compartment = metadata.compartment || DEFAULT_COMPARTMENT;
-      if (!req.access.can('items:write', compartment))
-        throw new VaultError('FORBIDDEN', `no permission to add items to ${compartment}`);
-      const upload = await createUpload(ctx, { userId: req.access.userId!, length, metadata });
-      return tusHeaders(reply)
-        .header('location', `/api/uploads/${upload.id}`)
-        .header('upload-expires', upload.expiresAt)
-        .status(201)
-        .send();
+      requireTus(req, reply);
+      if (req.headers['upload-defer-length'] !== undefined)
+        throw new VaultError('INVALID_INPUT', 'Upload-Defer-Length is not supported: send Upload-Length');
+      const metadata = parseUploadMetadata(req.headers['upload-metadata']);
+      const concat = parseUploadConcat(req.headers['upload-concat']);
+      const userId = req.access.userId!;
+      const withBody = req.headers['content-type'] === OFFSET_STREAM;
+      let upload: Upload;
+      if (typeof concat === 'object') {
+        const compartment = writableCompartment(req, metadata);
+        if (withBody || req.headers['upload-length'] !== undefined)
+          throw new VaultError('INVALID_INPUT', 'a final upload takes no body and no Upload-Length');
+        const partIds = concat.final;
+        upload = (
+          await concatenateUploads(ctx, {
+            userId,
+            partIds,
+            metadata,
+            duplicatesAmong: scopeOf(req, compartment),
+          })
+        ).upload;
+      } else {
+        const length = wholeNumber(req.headers['upload-length'], 'Upload-Length');
+        const compartment = concat === 'partial' ? DEFAULT_COMPARTMENT : writableCompartment(req, metadata);
+        upload = await createUpload(ctx, { userId, length, metadata, ...(concat ? { concat } : {}) });
+        // creation-with-upload: the request's body is the upload's first bytes.
+        if (withBody)
+          upload = (
+            await appendChunk(ctx, upload.id, userId, 0, req.body as Readable, scopeOf(req, compartment))
+          ).upload;
+      }
+      return end(describeUpload(reply, upload).header('location', `/api/uploads/${upload.id}`).status(201));
     },
   );
 
@@ -86,19 +200,31 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       config: write,
       schema: {
         operationId: 'getUploadOffset',
-        tags: ['evidence'],
-        summary: 'Current offset of an upload',
+        tags,
+        summary: 'Current offset, length, metadata and expiry of an upload',
         params: IdParam,
+        response: {
+          200: noBody('The upload', [
+            'Upload-Offset',
+            'Upload-Length',
+            'Upload-Metadata',
+            'Upload-Expires',
+            'Upload-Concat',
+            'Attest-Item-Ern',
+          ]),
+        },
       },
     },
     async (req, reply) => {
-      requireTus(req);
+      requireTus(req, reply);
       const upload = await getUpload(ctx, req.params.id, req.access.userId!);
-      tusHeaders(reply)
-        .header('upload-offset', String(upload.offset))
-        .header('upload-length', String(upload.length));
-      if (upload.itemErn) reply.header('attest-item-ern', upload.itemErn);
-      return reply.status(200).send();
+      describeUpload(reply, upload).header('upload-length', String(upload.length));
+      const metadata = formatUploadMetadata(upload.metadata);
+      if (metadata) reply.header('upload-metadata', metadata);
+      if (upload.concat === 'partial') reply.header('upload-concat', 'partial');
+      if (upload.concat === 'final')
+        reply.header('upload-concat', `final;${upload.parts.map((p) => `/api/uploads/${p}`).join(' ')}`);
+      return end(reply.status(200));
     },
   );
 
@@ -108,24 +234,22 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       config: write,
       schema: {
         operationId: 'appendToUpload',
-        tags: ['evidence'],
-        summary: 'Append bytes at Upload-Offset',
+        tags,
+        summary: 'Append bytes (application/offset+octet-stream) at Upload-Offset',
         params: IdParam,
+        response: { 204: noBody('Appended', ['Upload-Offset', 'Upload-Expires', 'Attest-Item-Ern']) },
       },
     },
     async (req, reply) => {
-      requireTus(req);
-      if (req.headers['content-type'] !== 'application/offset+octet-stream')
-        throw new VaultError('UNSUPPORTED_MEDIA_TYPE', 'send application/offset+octet-stream');
+      requireTus(req, reply);
+      if (req.headers['content-type'] !== OFFSET_STREAM)
+        throw new VaultError('UNSUPPORTED_MEDIA_TYPE', `send ${OFFSET_STREAM}`);
       const offset = wholeNumber(req.headers['upload-offset'], 'Upload-Offset');
       const userId = req.access.userId!;
-      const upload = await getUpload(ctx, req.params.id, userId);
-      const compartment = upload.metadata.compartment || DEFAULT_COMPARTMENT;
-      const scope = duplicateScopeFor(req.access.compartmentsFor('items:read'), userId, compartment);
-      const result = await appendChunk(ctx, upload.id, userId, offset, req.body as Readable, scope);
-      tusHeaders(reply).header('upload-offset', String(result.offset));
-      if (result.outcome) reply.header('attest-item-ern', result.outcome.item.ern);
-      return reply.status(204).send();
+      const known = await getUpload(ctx, req.params.id, userId);
+      const scope = scopeOf(req, known.metadata.compartment || DEFAULT_COMPARTMENT);
+      const { upload } = await appendChunk(ctx, known.id, userId, offset, req.body as Readable, scope);
+      return end(describeUpload(reply, upload).status(204));
     },
   );
 
@@ -135,15 +259,16 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       config: write,
       schema: {
         operationId: 'terminateUpload',
-        tags: ['evidence'],
-        summary: 'Terminate an upload',
+        tags,
+        summary: 'Terminate an upload and remove its bytes',
         params: IdParam,
+        response: { 204: noBody('Terminated', []) },
       },
     },
     async (req, reply) => {
-      requireTus(req);
+      requireTus(req, reply);
       await deleteUpload(ctx, req.params.id, req.access.userId!);
-      return tusHeaders(reply).status(204).send();
+      return end(reply.status(204));
     },
   );
 };
