@@ -54,6 +54,7 @@ export const PROBLEMS = {
   'upload-locked': { status: 409, title: 'Another request is writing to this upload' },
   'final-upload': { status: 403, title: 'A final (concatenated) upload takes no bytes' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
+  'precondition-failed': { status: 412, title: 'A precondition (If-Match, If-Unmodified-Since) failed' },
   'invalid-signature': { status: 422, title: 'The signature does not verify for this observation and key' },
   'unknown-device-key': { status: 422, title: 'The device key is not registered to you' },
   'device-key-revoked': { status: 409, title: 'This device key was revoked' },
@@ -140,6 +141,7 @@ export const FROM_DOMAIN = {
   TUS_VERSION: 'tus-version',
   UPLOAD_LOCKED: 'upload-locked',
   FINAL_UPLOAD: 'final-upload',
+  PRECONDITION_FAILED: 'precondition-failed',
   // custody (src/custody/errors.ts)
   INVALID_ENTRY: 'internal',
   INVALID_PROOF: 'internal',

@@ -16,6 +16,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES, accessPlugin, SESSION_COOKIE } from '../access/index.js';
 import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
+import { jsonValidators } from './json-validators.js';
 import type { RoutePolicy } from './policy.js';
 import { HttpProblem, sendProblem } from './problems.js';
 import { DOMAIN_ROUTES } from './routes.js';
@@ -90,6 +91,8 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
   app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new HttpProblem('not-found'), request, reply));
+  // Conditional requests on JSON resources (RFC 9110 §13): weak ETags, 304 and 412.
+  app.addHook('onSend', jsonValidators);
   // JSON only: text/plain (Fastify's other default) is refused with 415.
   app.removeContentTypeParser('text/plain');
 

@@ -17,7 +17,8 @@ export type VaultErrorCode =
   | 'RANGE_NOT_SATISFIABLE'
   | 'TUS_VERSION'
   | 'UPLOAD_LOCKED'
-  | 'FINAL_UPLOAD';
+  | 'FINAL_UPLOAD'
+  | 'PRECONDITION_FAILED';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

@@ -3,17 +3,15 @@
  * detail, bytes (HTTP Range, hash checked on full downloads), custody timeline with inclusion
  * proofs, and streaming multipart upload. Every read of detail or bytes is logged as `view`.
  */
-import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { compartmentFilter } from '../access/index.js';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { parseErn } from '../lib/ern.js';
+import { planDownload, sendDownload } from './download.js';
 import { VaultError } from './errors.js';
-import type { Item } from './item.js';
-import { parseByteRange } from './range.js';
 import {
   AddResultSchema,
   CustodyTimelineSchema,
@@ -26,6 +24,14 @@ import { getItem, listItems, recordView } from './service.js';
 import { custodyTimeline } from './timeline.js';
 import { receiveUpload } from './upload.js';
 import { uploadRoutes } from './upload-routes.js';
+
+/** itemBytes documents a response of raw item bytes (any media type; saved, never rendered). */
+function itemBytes(description: string) {
+  return Type.Unsafe<unknown>({
+    description,
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  });
+}
 
 function actorOf(req: FastifyRequest): string {
   return req.access.userId ?? 'anonymous';
@@ -98,20 +104,23 @@ export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       schema: {
         operationId: 'getItemContent',
         tags: ['evidence'],
-        summary: "The item's bytes (HTTP Range supported; logged as a view)",
+        summary: "The item's bytes: Range, If-None-Match/If-Match/If-Range, verified (logged as a view)",
         params: ErnParam,
+        response: {
+          200: itemBytes('The whole item, re-hashed on the way out (Repr-Digest)'),
+          206: itemBytes('The requested byte range (Content-Range)'),
+          304: Type.Null({ description: 'The copy named by If-None-Match or If-Modified-Since is current' }),
+        },
       },
     },
     async (req, reply) => {
       const compartments = compartmentFilter(req.access, 'items:content');
       const item = await getItem(ctx, req.params.ern, { compartments });
-      const range = parseByteRange(req.headers.range, item.size);
-      if (range === 'unsatisfiable') {
-        reply.header('content-range', `bytes */${item.size}`);
-        throw new VaultError('RANGE_NOT_SATISFIABLE', `the item has ${item.size} bytes`);
-      }
-      await recordView(ctx, item, actorOf(req), range ? 'content-range' : 'content');
-      return sendContent(ctx, item, range ?? undefined, reply);
+      const plan = planDownload(req, reply, item);
+      // A 304 sends no bytes: only what is served is a view.
+      if (plan.kind !== 'not-modified')
+        await recordView(ctx, item, actorOf(req), plan.kind === 'range' ? 'content-range' : 'content');
+      return sendDownload(ctx, item, plan, reply);
     },
   );
 
@@ -154,39 +163,3 @@ export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
 
 /** The vault's route plugins: items (list, detail, bytes, timeline, multipart upload) and tus uploads. */
 export const VAULT_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [itemRoutes, uploadRoutes];
-
-/** sendContent streams bytes; a full download is re-hashed and cut off if it does not match. */
-function sendContent(
-  ctx: Ctx,
-  item: Item,
-  range: { start: number; end: number } | undefined,
-  reply: FastifyReply,
-) {
-  reply
-    .header('accept-ranges', 'bytes')
-    .header('etag', `"sha256:${item.sha256}"`)
-    .header('content-disposition', `attachment; filename="${item.ern}"`)
-    .type(item.mediaType.startsWith('text/') ? item.mediaType : 'application/octet-stream');
-  if (range) {
-    reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${item.size}`);
-    reply.header('content-length', range.end - range.start + 1);
-    return reply.send(ctx.blobs.get(item.sha256, range));
-  }
-  // RFC 9530 Repr-Digest lets the client check what it received.
-  reply.header('repr-digest', `sha-256=:${Buffer.from(item.sha256, 'hex').toString('base64')}:`);
-  reply.header('content-length', item.size);
-  const hash = createHash('sha256');
-  const out = new PassThrough({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-    flush(done) {
-      // Bytes that no longer match their recorded hash must not arrive as a complete download.
-      done(hash.digest('hex') === item.sha256 ? null : new Error(`integrity failure on ${item.ern}`));
-    },
-  });
-  const source = ctx.blobs.get(item.sha256);
-  source.on('error', (err) => out.destroy(err));
-  return reply.send(source.pipe(out));
-}
