@@ -22,6 +22,12 @@ export const eventRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
         tags: ['operations'],
         summary:
           'Live events (text/event-stream): observation, status, alert, totals; ends with `end` when access ends or after 15 min; resumes by Last-Event-ID',
+        description:
+          "Event ids come from one deployment-wide increasing sequence, so one operation's ids have gaps; " +
+          'resume with the last id received (Last-Event-ID, or ?lastEventId=). Without a position a ' +
+          'following stream starts from now; ?follow=false sends the backlog (or what follows the ' +
+          'position) and ends, and answers 204 No Content when there is nothing more, which tells an ' +
+          'EventSource to stop reconnecting.',
         params: OperationParam,
         querystring: EventsQuery,
         response: {
@@ -29,6 +35,7 @@ export const eventRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
             description: 'Server-Sent Events (HTML Living Standard §9.2)',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
+          204: { type: 'null', description: 'follow=false and no event after the position' },
         },
       },
     },

@@ -12,6 +12,10 @@
  * It also ends after STREAM_LIMITS.maxLifetimeMs on the context's clock (reason `lifetime`);
  * EventSource then reconnects by itself with Last-Event-ID and loses nothing, and the new request
  * is authenticated and authorised afresh.
+ *
+ * Event ids are the `seq` of `ops_event`: one sequence for the whole deployment, increasing, never
+ * reused. An operation's stream therefore shows gaps (the ids of other operations' events), which
+ * is harmless: resuming is "every event of this operation with a larger id", never "the next id".
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Access, currentAccess, onAccessChange } from '../../access/index.js';
@@ -73,11 +77,17 @@ export async function streamOperationEvents(
     else openStreams.delete(userId);
   };
   const query = req.query as { lastEventId?: unknown; follow?: unknown };
-  // follow=false sends what is stored after the position and ends (for polling clients and curl).
+  // follow=false sends what is stored after the position (from the start without one: the
+  // backlog) and ends, for polling clients and curl. With nothing to send it answers 204: the
+  // HTML Standard's way (§9.2.3) to tell an EventSource that reconnects after the end to stop.
   const follow = query.follow !== 'false' && query.follow !== '0';
   let after = parseLastEventId(req.headers['last-event-id']) ?? parseLastEventId(query.lastEventId);
   try {
-    if (after === null) after = await lastEventSeq(ctx.db, operationId);
+    if (after === null) after = follow ? await lastEventSeq(ctx.db, operationId) : -1;
+    if (!follow && (await eventsAfter(ctx.db, operationId, after, 1)).length === 0) {
+      release();
+      return void reply.status(204).header('cache-control', 'no-store').send();
+    }
   } catch (err) {
     release();
     throw err;
