@@ -29,6 +29,44 @@ export interface Config {
    * default off, so a capture request cannot probe the server's own network).
    */
   readonly captureAllowPrivate: boolean;
+  /**
+   * Where people and clients reach this deployment (ATTEST_PUBLIC_URL, e.g.
+   * https://attest.example.org behind a proxy): every link the server or the CLI prints, and the
+   * OpenAPI document's server, start with it. Undefined: derived from host and port (publicBase).
+   */
+  readonly publicUrl: string | undefined;
+}
+
+/** publicUrlFrom checks ATTEST_PUBLIC_URL: an absolute http(s) URL, no credentials, query or fragment. */
+function publicUrlFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`ATTEST_PUBLIC_URL must be an absolute URL, got "${raw}"`);
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  )
+    throw new Error('ATTEST_PUBLIC_URL must be an http(s) URL without credentials, query or fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * publicBase is the URL printed links start with: ATTEST_PUBLIC_URL, else the address the server
+ * listens at (`listening`, when known), else one made from host and port (a wildcard host shown
+ * as localhost).
+ */
+export function publicBase(config: Config, listening?: string): string {
+  if (config.publicUrl) return config.publicUrl;
+  if (listening) return listening;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
 const GiB = 1024 ** 3;
@@ -54,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.ATTEST_HOST ?? '127.0.0.1',
     port: positiveInt('ATTEST_PORT', env.ATTEST_PORT, 8080),
+    publicUrl: publicUrlFrom(env.ATTEST_PUBLIC_URL),
     maxItemBytes: positiveInt('ATTEST_MAX_ITEM_BYTES', env.ATTEST_MAX_ITEM_BYTES, 4 * GiB),
     logOrigin: env.ATTEST_LOG_ORIGIN ?? 'attest.local/custody-log',
     checkpointEvery: positiveInt('ATTEST_CHECKPOINT_EVERY', env.ATTEST_CHECKPOINT_EVERY, 1000),

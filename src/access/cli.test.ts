@@ -83,6 +83,28 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('prints links under ATTEST_PUBLIC_URL when set, and refuses a malformed one (issue 19.5)', async () => {
+      const out = await runCli(['user', 'add', 'Rana', '--role', 'investigator'], {
+        ...env,
+        ATTEST_PUBLIC_URL: 'https://attest.example.org/vault/',
+      });
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /https:\/\/attest\.example\.org\/vault\/reset#token=[A-Za-z0-9_-]{43}/);
+      assert.doesNotMatch(out.stdout, /127\.0\.0\.1|8123/);
+      for (const bad of [
+        'attest.example.org',
+        'ftp://attest.example.org',
+        'https://u:p@attest.example.org',
+      ]) {
+        const refused = await runCli(['user', 'add', 'Nour', '--role', 'investigator'], {
+          ...env,
+          ATTEST_PUBLIC_URL: bad,
+        });
+        assert.notEqual(refused.code, 0, bad);
+        assert.match(refused.stderr, /ATTEST_PUBLIC_URL/, bad);
+      }
+    });
+
     it('grants, lists and disables', async () => {
       assert.equal(
         (await runCli(['user', 'add', 'basel', '--role', 'investigator', '--compartment', 'general'], env))

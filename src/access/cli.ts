@@ -11,7 +11,7 @@
 import type { Register } from '../cli/command.js';
 import { withStore } from '../cli/context.js';
 import { CliExit, EXIT, printJson, println } from '../cli/io.js';
-import type { Config } from '../config.js';
+import { type Config, publicBase } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import type { AuditSource } from './audit/service.js';
 import { AccessError } from './errors.js';
@@ -24,10 +24,9 @@ import { createUser, disableUser, findUserId, listUsers } from './users/service.
 /** The CLI acts as `cli` in the access audit (whoever can run it owns the data directory). */
 const CLI: AuditSource = { actorId: 'cli' };
 
-/** baseUrl is where people reach this deployment, for printed links. */
+/** baseUrl is where people reach this deployment, for printed links (ATTEST_PUBLIC_URL first). */
 export function baseUrl(config: Config): string {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+  return publicBase(config);
 }
 
 async function userIdOf(ctx: Ctx, username: string): Promise<string> {

@@ -323,11 +323,23 @@ function classify(err: unknown): { code: ProblemCode; detail?: string; extra: Re
   return { code: 'internal', extra: {} };
 }
 
+/**
+ * wwwAuthenticate is the challenge every 401 carries (RFC 9110 §11.6.1, §15.5.2): the Bearer scheme
+ * of API tokens (RFC 6750 §3), with `error="invalid_token"` when the request presented a token that
+ * did not work. Browsers' session cookies have no HTTP authentication scheme; they sign in at
+ * POST /api/login, which the same 401 problem body says.
+ */
+export function wwwAuthenticate(request: FastifyRequest): string {
+  const presented = /^Bearer\s/i.test(String(request.headers.authorization ?? ''));
+  return presented ? 'Bearer realm="attest", error="invalid_token"' : 'Bearer realm="attest"';
+}
+
 /** sendProblem replies with problem+json; 5xx are logged with the request id, never sent. */
 export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = problemFor(err, request.id);
   // RFC 9110 §10.2.3: a 429 says when to retry, in the header as well as the body.
   if (typeof body.retryAfter === 'number') reply.header('retry-after', String(body.retryAfter));
   if (body.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
+  if (body.status === 401) reply.header('www-authenticate', wwwAuthenticate(request));
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -8,12 +8,15 @@
  * every log line; bodies are JSON only, at most `bodyLimit` bytes unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES, accessPlugin, SESSION_COOKIE } from '../access/index.js';
+import { publicBase } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
 import { jsonValidators } from './json-validators.js';
@@ -48,6 +51,8 @@ export function requestLogLine(request: { method: string; url: string; id: strin
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** COMPRESSIBLE is what the API compresses: JSON, problem+json, CSV, Markdown. */
+const COMPRESSIBLE = /^(application\/(problem\+)?json|text\/csv|text\/markdown)(;|$)/;
 export const DOCS_PREFIX = '/api/docs';
 
 /** buildApp returns the configured, ready Fastify instance for `ctx`. */
@@ -112,10 +117,22 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   await app.register(cookie, { hook: 'onRequest' });
+  // JSON, problems, CSV and Markdown are compressed for clients that accept it (br, gzip); evidence
+  // bytes never are (Range and Repr-Digest are about the stored bytes), nor event streams. Runs
+  // after jsonValidators (registered first), so the weak ETag is of the uncompressed JSON.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    customTypes: COMPRESSIBLE,
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Attest API', version: VERSION },
+      // Where clients reach this deployment (ATTEST_PUBLIC_URL, else the configured host and port).
+      servers: [{ url: publicBase(ctx.config), description: 'this deployment' }],
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },

@@ -101,6 +101,8 @@ export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
     '/api/items/:ern/content',
     {
       config: { policy: { permission: 'items:content' } },
+      // Evidence leaves as stored: Content-Length, Range and Repr-Digest are about these bytes.
+      compress: false,
       schema: {
         operationId: 'getItemContent',
         tags: ['evidence'],

@@ -1,6 +1,6 @@
 import { issueSetupLink, setupNeeded, setupPath } from '../../access/index.js';
 import { buildApp } from '../../api/server.js';
-import type { Config } from '../../config.js';
+import { type Config, publicBase } from '../../config.js';
 import { startCheckpointTimer } from '../../custody/index.js';
 import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
@@ -73,7 +73,7 @@ export async function startServer(
   const address = await app.listen({ host: listen.host, port: listen.port });
   println(
     io.stdout,
-    `Attest is running at ${address}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
+    `Attest is running at ${publicBase(config, address)}${config.publicUrl ? ` (listening at ${address})` : ''}  (data: ${config.dataDir}; database: ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'SQLite'})`,
   );
   if (await setupNeeded(store.ctx)) {
     // First run: no admin yet. The token is in the fragment, so it never reaches a server log.
@@ -83,7 +83,7 @@ export async function startServer(
       io.stdout,
       'First run: no admin account yet. Open this one-time link within the hour to create it:',
     );
-    println(io.stdout, `  ${address}${setupPath(link.token)}`);
+    println(io.stdout, `  ${publicBase(config, address)}${setupPath(link.token)}`);
     println(io.stdout, '');
   }
   return { address, stop };
