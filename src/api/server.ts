@@ -20,6 +20,7 @@ import { publicBase } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import { VERSION } from '../version.js';
 import { jsonValidators } from './json-validators.js';
+import { finishDocument, routeDocProblems } from './openapi.js';
 import type { RoutePolicy } from './policy.js';
 import { HttpProblem, sendProblem } from './problems.js';
 import { DOMAIN_ROUTES } from './routes.js';
@@ -140,6 +141,11 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
         },
       },
     },
+    // Problem responses, the licence (openapi.ts): what client generators need beyond the routes.
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? finishDocument(documentObject.openapiObject)
+        : documentObject.swaggerObject,
     // Document each route's policy next to it: who may call, with which credentials.
     transform: ({ schema, url, route }) => {
       const policy = route.config?.policy as RoutePolicy | undefined;
@@ -152,6 +158,15 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
             };
       return { schema: { ...schema, ...extra } as unknown as typeof schema, url };
     },
+  });
+  // Every documented /api route says what it is for and what it answers (issue 19.3): a route
+  // without an operationId, a summary or a success response schema stops the server here.
+  app.addHook('onRoute', (route) => {
+    const missing = routeDocProblems(route);
+    if (missing.length > 0)
+      throw new Error(
+        `route ${String(route.method)} ${route.url} lacks ${missing.join(', ')} (src/api/openapi.ts)`,
+      );
   });
   await app.register(accessPlugin, { ctx, publicPrefixes: [DOCS_PREFIX] });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });

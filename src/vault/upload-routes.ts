@@ -197,7 +197,8 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
   app.head(
     '/api/uploads/:id',
     {
-      config: write,
+      // Documented (as getUploadOffset-head), unlike the HEAD routes Fastify derives from GETs.
+      config: { ...write, swagger: { exposeHeadRoute: true } },
       schema: {
         operationId: 'getUploadOffset',
         tags,
