@@ -48,7 +48,13 @@ export const auditRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
         summary: 'Access audit events as CSV (RFC 4180), up to 100 000 rows',
         tags,
         querystring: S.AuditQuerySchema,
-        response: { 200: { type: 'string', description: 'CSV (RFC 4180), one event a row' } },
+        // Documented as text/csv (not JSON), so generated clients read it as text (issue 19.3).
+        response: {
+          200: {
+            description: 'CSV (RFC 4180), one event a row',
+            content: { 'text/csv': { schema: { type: 'string' } } },
+          },
+        },
       },
     },
     async (request, reply) =>
