@@ -159,7 +159,9 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
       return { schema: { ...schema, ...extra } as unknown as typeof schema, url };
     },
   });
+  await app.register(accessPlugin, { ctx, publicPrefixes: [DOCS_PREFIX] });
   // Every documented /api route says what it is for and what it answers (issue 19.3): a route
+  // (checked after the access plugin's policy check, so a route without a policy is told that first)
   // without an operationId, a summary or a success response schema stops the server here.
   app.addHook('onRoute', (route) => {
     const missing = routeDocProblems(route);
@@ -168,7 +170,6 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
         `route ${String(route.method)} ${route.url} lacks ${missing.join(', ')} (src/api/openapi.ts)`,
       );
   });
-  await app.register(accessPlugin, { ctx, publicPrefixes: [DOCS_PREFIX] });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
