@@ -161,8 +161,8 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
   });
   await app.register(accessPlugin, { ctx, publicPrefixes: [DOCS_PREFIX] });
   // Every documented /api route says what it is for and what it answers (issue 19.3): a route
-  // (checked after the access plugin's policy check, so a route without a policy is told that first)
-  // without an operationId, a summary or a success response schema stops the server here.
+  // without an operationId, a summary or a success response schema stops the server here. Checked
+  // after the access plugin's policy check, so a route without a policy is refused for that first.
   app.addHook('onRoute', (route) => {
     const missing = routeDocProblems(route);
     if (missing.length > 0)
