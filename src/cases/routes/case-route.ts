@@ -54,6 +54,8 @@ export interface CaseRouteSpec<P, Q, B, R> {
    * route that sends a stream itself (a download); its handler returns the reply.
    */
   readonly response?: R;
+  /** What a route that sends its own stream answers, for the OpenAPI document only. */
+  readonly streams?: TSchema;
   readonly handle: (call: Call<P, Q, B>) => Handled<R>;
 }
 
@@ -82,6 +84,7 @@ export function caseRoute<
     ...(spec.body ? { body: spec.body } : {}),
     ...(status === 204 ? { response: { 204: NO_CONTENT } } : {}),
     ...(spec.response ? { response: { [status]: spec.response } } : {}),
+    ...(spec.streams ? { response: { [status]: spec.streams } } : {}),
   };
   return (app, ctx) => {
     app.route({

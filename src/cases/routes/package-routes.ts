@@ -3,6 +3,7 @@
  * (202 with its Location), follow its progress, list them, download the finished archive.
  */
 import { createReadStream } from 'node:fs';
+import { Type } from '@sinclair/typebox';
 import { exportArchive, getExport, listExports, queueExport } from '../package/jobs.js';
 import { redactItem } from '../redaction/service.js';
 import * as S from '../schemas.js';
@@ -63,6 +64,10 @@ export const PACKAGE_ROUTES: readonly CaseRoute[] = [
     operationId: 'downloadExport',
     summary: 'The finished package as a ZIP',
     params: S.ExportParam,
+    streams: Type.Unsafe<unknown>({
+      description: 'The BagIt package, zipped',
+      content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+    }),
     handle: async ({ ctx, viewer, params, reply }) => {
       const a = await exportArchive(ctx, viewer, params.id);
       return reply
