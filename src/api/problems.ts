@@ -97,6 +97,10 @@ export const PROBLEMS = {
   'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
   'extraction-refused': { status: 422, title: 'The content is malformed or past an intake limit' },
   'capture-failed': { status: 422, title: 'The page could not be captured' },
+  'log-signing-refused': {
+    status: 503,
+    title: 'The custody log signer refuses to sign: the log does not extend its last checkpoint',
+  },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ProblemSpec>;
 
@@ -142,11 +146,22 @@ export const FROM_DOMAIN = {
   UPLOAD_LOCKED: 'upload-locked',
   FINAL_UPLOAD: 'final-upload',
   PRECONDITION_FAILED: 'precondition-failed',
+  STAGING_EXPIRED: 'conflict',
   // custody (src/custody/errors.ts)
   INVALID_ENTRY: 'internal',
   INVALID_PROOF: 'internal',
   INVALID_RANGE: 'invalid-request',
   NO_CHECKPOINT: 'not-found',
+  // A signer that cannot prove continuity refuses loudly (issue 18.2); the key's absence is a
+  // deployment fault (the server refuses to start before any request).
+  CONTINUITY: 'log-signing-refused',
+  STATE_INVALID: 'log-signing-refused',
+  SIGNER_BUSY: 'log-signing-refused',
+  KEY_MISSING: 'internal',
+  // Raised only by `attest log publish | verify-bundle` (CLI), never by a route.
+  PUBLISHED_DIFFERS: 'internal',
+  PUBLISH_FAILED: 'internal',
+  INVALID_BUNDLE: 'invalid-request',
   // access (src/access/errors.ts)
   UNAUTHENTICATED: 'unauthenticated',
   CSRF_FAILED: 'csrf-failed',

@@ -18,6 +18,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES, accessPlugin, SESSION_COOKIE } from '../access/index.js';
 import { publicBase } from '../config.js';
 import type { Ctx } from '../ctx.js';
+import { signerRefusal } from '../custody/index.js';
 import { VERSION } from '../version.js';
 import { jsonValidators } from './json-validators.js';
 import { finishDocument, routeDocProblems } from './openapi.js';
@@ -172,8 +173,11 @@ export async function buildApp(ctx: Ctx, options: AppOptions = {}): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     await ctx.db.selectFrom('counter').select('name').limit(1).execute();
+    // A signer that refused to sign is a deployment an operator must look at (issue 18.2);
+    // the reason is in the server log, not here.
+    if (signerRefusal(ctx)) return reply.status(503).send({ status: 'degraded', custodySigner: 'refused' });
     return { status: 'ok' };
   });
   app.get(

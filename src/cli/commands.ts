@@ -12,7 +12,7 @@ import { registerIntake } from '../intake/cli.js';
 import { registerOps } from '../ops/cli.js';
 import { registerSearch } from '../search/index.js';
 import { VAULT_COMMANDS } from '../vault/cli/index.js';
-import { getItem, verifyVault } from '../vault/index.js';
+import { checkItemsAgainstLog, getItem, verifyVault } from '../vault/index.js';
 import type { Register } from './command.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
@@ -21,7 +21,7 @@ import { registerServe } from './commands/serve.js';
 export const COMMANDS: readonly Register[] = [
   registerInit,
   ...VAULT_COMMANDS,
-  verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }]),
+  verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }], checkItemsAgainstLog),
   registerServe,
   registerJobs,
   logCommands(getItem),

@@ -54,8 +54,22 @@ export async function run(args: string[], io: CliIo, extra: readonly Register[] 
   return code;
 }
 
+/**
+ * quietOnClosedPipe keeps a closed stdout or stderr (`attest show | head`) from crashing the
+ * process with an unhandled EPIPE (issue 18.10): output that nobody reads is dropped and the
+ * command finishes its work — an `add` still commits and signs what it added.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 /** main is what bin/attest.js calls with the real process. */
 export async function main(args: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return run(args, {
     stdout: process.stdout,
     stderr: process.stderr,

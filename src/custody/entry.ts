@@ -15,6 +15,7 @@ export const ENTRY_KINDS = [
   'annotate',
   'redact',
   'transfer',
+  'amend',
   'key-rotation',
   'delete-request',
   'observation',
@@ -35,18 +36,28 @@ export interface NewEntry {
 export interface Entry extends NewEntry {
   readonly seq: number;
   readonly at: string;
+  /**
+   * Version 2 entries carry a random 128-bit salt (hex), so that the leaf hash — served to every
+   * log reader — commits to the entry without revealing anything guessable (ids, actors, times).
+   * Version 1 entries (written before issue 12.5) have none.
+   */
+  readonly salt?: string;
 }
+
+/** SALT_HEX is a version 2 salt: 16 random bytes as lowercase hex. */
+const SALT_HEX = /^[0-9a-f]{32}$/;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,127}$/;
 const DATA_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,31}$/;
-const RESERVED = new Set(['v', 'seq', 'at', 'kind', 'actor', 'item']);
+const RESERVED = new Set(['v', 'salt', 'seq', 'at', 'kind', 'actor', 'item']);
 const MAX_DATA_KEYS = 32;
 const MAX_VALUE = 256;
 
 /**
- * entryPayload returns the canonical JSON of `entry` (version 1):
- * {"actor","at","item"?,"kind","seq","v":1, …data}. Values are bounded and checked so that
- * free text (where personal data would hide) cannot enter the log.
+ * entryPayload returns the canonical JSON of `entry`: version 2
+ * {"actor","at","item"?,"kind","salt","seq","v":2, …data} when it carries a salt, else version 1
+ * (no salt). Values are bounded and checked so that free text (where personal data would hide)
+ * cannot enter the log.
  */
 export function entryPayload(entry: Entry): string {
   if (!ENTRY_KINDS.includes(entry.kind))
@@ -54,13 +65,16 @@ export function entryPayload(entry: Entry): string {
   if (!ID.test(entry.actor)) throw new CustodyError('INVALID_ENTRY', 'actor must be an id');
   if (entry.itemId !== undefined && !ID.test(entry.itemId))
     throw new CustodyError('INVALID_ENTRY', 'item must be an id');
+  if (entry.salt !== undefined && !SALT_HEX.test(entry.salt))
+    throw new CustodyError('INVALID_ENTRY', 'salt must be 32 lowercase hex digits');
   const body: Record<string, CanonicalValue> = {
-    v: 1,
+    v: entry.salt === undefined ? 1 : 2,
     seq: entry.seq,
     at: entry.at,
     kind: entry.kind,
     actor: entry.actor,
   };
+  if (entry.salt !== undefined) body.salt = entry.salt;
   if (entry.itemId !== undefined) body.item = entry.itemId;
   const data = entry.data ?? {};
   const keys = Object.keys(data);
@@ -78,22 +92,23 @@ export function entryPayload(entry: Entry): string {
   return canonicalJson(body);
 }
 
-/** parsePayload reads a stored payload back into an Entry (for verification and display). */
+/** parsePayload reads a stored payload (version 1 or 2) back into an Entry (for verification and display). */
 export function parsePayload(payload: string): Entry {
   const raw = JSON.parse(payload) as Record<string, unknown>;
-  const { v, seq, at, kind, actor, item, ...data } = raw;
+  const { v, salt, seq, at, kind, actor, item, ...data } = raw;
   if (
-    v !== 1 ||
+    !((v === 1 && salt === undefined) || (v === 2 && typeof salt === 'string' && SALT_HEX.test(salt))) ||
     typeof seq !== 'number' ||
     typeof at !== 'string' ||
     typeof kind !== 'string' ||
     typeof actor !== 'string'
   ) {
-    throw new CustodyError('INVALID_ENTRY', 'not a version 1 custody entry');
+    throw new CustodyError('INVALID_ENTRY', 'not a version 1 or 2 custody entry');
   }
   return {
     seq,
     at,
+    ...(typeof salt === 'string' ? { salt } : {}),
     kind: kind as EntryKind,
     actor,
     ...(typeof item === 'string' ? { itemId: item } : {}),

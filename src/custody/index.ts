@@ -4,6 +4,8 @@
  */
 export { ENTRY_KINDS, type Entry, type EntryKind, type NewEntry } from './entry.js';
 export { CustodyError, type CustodyErrorCode } from './errors.js';
+export type { Problem } from './problem.js';
+export { logSize } from './repo.js';
 export {
   appendEntries,
   appendEntry,
@@ -24,4 +26,6 @@ export {
   signCheckpoint,
   startCheckpointTimer,
 } from './service.js';
-export { type Problem, verifyCustody } from './verify.js';
+export { onSignerRefusal, type SignerRefusal, signerRefusal } from './signer-health.js';
+export { type ItemLogCheck, type ItemLogRefs, type VerifyOptions, verifyCustody } from './verify.js';
+export { recordView, type ViewInput, type ViewPart } from './views.js';

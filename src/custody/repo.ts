@@ -92,7 +92,14 @@ export async function logSize(db: Db): Promise<number> {
 }
 
 export async function latestCheckpointRow(db: Db): Promise<Selectable<CheckpointTable> | undefined> {
-  return db.selectFrom('checkpoint').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+  return db.selectFrom('checkpoint').selectAll().orderBy('number', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function checkpointByNumber(
+  db: Db,
+  number: number,
+): Promise<Selectable<CheckpointTable> | undefined> {
+  return db.selectFrom('checkpoint').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
 export async function checkpointRow(db: Db, size: number): Promise<Selectable<CheckpointTable> | undefined> {

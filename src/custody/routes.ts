@@ -1,29 +1,18 @@
 /**
- * routes.ts — the custody log over HTTP, read-only: the public verifier key, checkpoints,
- * entries and proofs. Everything but the key needs `log:read`.
+ * routes.ts — the custody log over HTTP, read-only: the public verifier key and signed
+ * checkpoints (public), entries and proofs (`log:read`; an entry's content only for readers of
+ * its subject, see entry-access.ts).
  */
 import { Type } from '@sinclair/typebox';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
+import { entryForReader } from './entry-access.js';
 import { CustodyError } from './errors.js';
 import { logSize } from './repo.js';
-import {
-  checkpointAt,
-  getEntry,
-  latestCheckpoint,
-  proveConsistency,
-  proveInclusion,
-  signCheckpoint,
-} from './service.js';
+import { checkpointAt, latestCheckpoint, proveConsistency, proveInclusion } from './service.js';
 
 const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Size = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
-const CheckpointSchema = Type.Object({
-  size: Type.Integer(),
-  root: Hex,
-  signedNote: Type.String({ description: 'C2SP tlog-checkpoint wrapped in a C2SP signed note' }),
-  at: Type.String(),
-});
 const InclusionSchema = Type.Object({
   index: Type.Integer(),
   size: Type.Integer(),
@@ -39,9 +28,15 @@ const ConsistencySchema = Type.Object({
 });
 const EntrySchema = Type.Object({
   seq: Type.Integer(),
-  at: Type.String(),
-  kind: Type.String(),
-  actor: Type.String(),
+  at: Type.Optional(Type.String()),
+  kind: Type.Optional(Type.String()),
+  actor: Type.Optional(Type.String()),
+  salt: Type.Optional(Type.String({ description: 'version 2 entries: the salt inside the hashed payload' })),
+  redacted: Type.Optional(
+    Type.Boolean({
+      description: 'true: the entry is about a record outside your compartments; only its leaf hash is shown',
+    }),
+  ),
   itemId: Type.Optional(Type.String()),
   data: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
   leafHash: Hex,
@@ -64,37 +59,44 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
     async () => ({ origin: ctx.logKey.origin, key: ctx.logKey.verifierKey, size: await logSize(ctx.db) }),
   );
 
+  // Checkpoints leave the building (issue 18.6): the signed note — origin, size, root,
+  // signatures; nothing else — is public, as a C2SP tlog's checkpoint endpoint, so that anyone can
+  // keep copies to hold the log to. The route serves what was signed (the timer signs every T
+  // seconds), and never signs on an anonymous caller's behalf.
+  const NOTE = 'text/plain; charset=utf-8';
   app.get(
     '/api/log/checkpoint',
     {
-      config: readLog,
+      config: { policy: { public: true } },
       schema: {
         operationId: 'getLatestCheckpoint',
         tags: ['custody'],
-        summary: 'The latest signed checkpoint (signing one if the log grew)',
-        response: { 200: CheckpointSchema },
+        summary: 'The latest signed checkpoint, as a C2SP signed note (text/plain; public)',
+        produces: ['text/plain'],
+        response: { 200: Type.String({ description: 'C2SP tlog-checkpoint wrapped in a C2SP signed note' }) },
       },
     },
-    async () => {
-      const cp = (await signCheckpoint(ctx)) ?? (await latestCheckpoint(ctx));
-      if (!cp) throw new CustodyError('NO_CHECKPOINT', 'the log is empty');
-      return cp;
+    async (_req, reply) => {
+      const cp = await latestCheckpoint(ctx);
+      if (!cp) throw new CustodyError('NO_CHECKPOINT', 'no checkpoint yet');
+      return reply.type(NOTE).send(cp.signedNote);
     },
   );
 
   app.get(
     '/api/log/checkpoints/:size',
     {
-      config: readLog,
+      config: { policy: { public: true } },
       schema: {
         operationId: 'getCheckpoint',
         tags: ['custody'],
-        summary: 'A stored checkpoint by tree size',
+        summary: 'A stored checkpoint by tree size, as a C2SP signed note (text/plain; public)',
+        produces: ['text/plain'],
         params: Type.Object({ size: Size }, { additionalProperties: false }),
-        response: { 200: CheckpointSchema },
+        response: { 200: Type.String({ description: 'C2SP tlog-checkpoint wrapped in a C2SP signed note' }) },
       },
     },
-    async (req) => checkpointAt(ctx, req.params.size),
+    async (req, reply) => reply.type(NOTE).send((await checkpointAt(ctx, req.params.size)).signedNote),
   );
 
   app.get(
@@ -109,7 +111,7 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
         response: { 200: EntrySchema },
       },
     },
-    async (req) => getEntry(ctx, req.params.index),
+    async (req) => entryForReader(ctx, req.params.index, req.access.compartmentsFor('log:read')),
   );
 
   app.get(

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { asInsider } from '../../test/support/insider.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import type { Ctx } from '../ctx.js';
 import { logKeyFrom } from '../lib/log-key.js';
 import { verifyConsistency, verifyInclusion } from '../lib/merkle.js';
 import { generateSignerKey, parseSignerKey } from '../lib/note.js';
-import { addContent, verifyVault } from '../vault/index.js';
+import { addContent, checkItemsAgainstLog, verifyVault } from '../vault/index.js';
 import {
   appendEntry,
   latestCheckpoint,
@@ -15,7 +17,11 @@ import {
   signCheckpoint,
   treeRoot,
 } from './service.js';
-import { verifyCustody } from './verify.js';
+import { type VerifyOptions, verifyCustody as verifyLog } from './verify.js';
+
+/** verifyCustody as `attest verify` runs it: the log, with the vault's items ↔ log check. */
+const verifyCustody = (ctx: Ctx, published: readonly string[] = [], options: VerifyOptions = {}) =>
+  verifyLog(ctx, published, { itemCheck: checkItemsAgainstLog, ...options });
 
 const provenance = { source: 'synthetic', collectedAt: '2016-12-15', collectedBy: 'monitor-01' };
 
@@ -127,11 +133,13 @@ for (const dialect of DIALECTS) {
 
       it('an entry edited', async () => {
         await freshLog();
-        await s.ctx.db
-          .updateTable('custody_entry')
-          .set({ payload: sql`replace(payload, 'user-1', 'user-2')` })
-          .where('seq', '=', 2)
-          .execute();
+        await asInsider(s.ctx.db, () =>
+          s.ctx.db
+            .updateTable('custody_entry')
+            .set({ payload: sql`replace(payload, 'user-1', 'user-2')` })
+            .where('seq', '=', 2)
+            .execute(),
+        );
         assert.ok(codes(await verifyCustody(s.ctx)).includes('log-entry-altered entry 2'));
       });
 
@@ -144,11 +152,13 @@ for (const dialect of DIALECTS) {
           .executeTakeFirstOrThrow();
         const payload = row.payload.replace('user-1', 'user-9');
         const { leafHashOf } = await import('./service.js');
-        await s.ctx.db
-          .updateTable('custody_entry')
-          .set({ payload, actor_id: 'user-9', leaf_hash: leafHashOf(payload).toString('hex') })
-          .where('seq', '=', 1)
-          .execute();
+        await asInsider(s.ctx.db, () =>
+          s.ctx.db
+            .updateTable('custody_entry')
+            .set({ payload, actor_id: 'user-9', leaf_hash: leafHashOf(payload).toString('hex') })
+            .where('seq', '=', 1)
+            .execute(),
+        );
         const found = codes(await verifyCustody(s.ctx));
         assert.ok(found.includes('checkpoint-root-mismatch checkpoint 6'), found.join('; '));
         assert.ok(found.includes('log-node-altered node 0:1'));
@@ -156,10 +166,27 @@ for (const dialect of DIALECTS) {
 
       it('an entry deleted', async () => {
         await freshLog();
-        await s.ctx.db.deleteFrom('custody_entry').where('seq', '=', 3).execute();
+        await asInsider(s.ctx.db, () => s.ctx.db.deleteFrom('custody_entry').where('seq', '=', 3).execute());
         const found = codes(await verifyCustody(s.ctx));
         assert.ok(found.includes('log-gap entry 3'), found.join('; '));
         assert.ok(found.includes('item-not-logged ATT-000004'));
+      });
+
+      it('an item row deleted, or one added without its entry', async () => {
+        await freshLog();
+        const gone = await s.ctx.db
+          .selectFrom('item')
+          .selectAll()
+          .where('ern', '=', 'ATT-000002')
+          .executeTakeFirstOrThrow();
+        await s.ctx.db.deleteFrom('item').where('id', '=', gone.id).execute();
+        await s.ctx.db
+          .insertInto('item')
+          .values({ ...gone, id: 'smuggled', ern: 'ATT-000077', ern_seq: 77 })
+          .execute();
+        const found = codes(await verifyCustody(s.ctx));
+        assert.ok(found.includes('log-refers-to-missing entry 1'), found.join('; '));
+        assert.ok(found.includes('item-not-logged ATT-000077'), found.join('; '));
       });
 
       it('an entry inserted', async () => {
@@ -186,14 +213,16 @@ for (const dialect of DIALECTS) {
           .where('seq', 'in', [1, 2])
           .orderBy('seq')
           .execute();
-        await s.ctx.db.deleteFrom('custody_entry').where('seq', 'in', [1, 2]).execute();
-        await s.ctx.db
-          .insertInto('custody_entry')
-          .values([
-            { ...a!, seq: 2 },
-            { ...b!, seq: 1 },
-          ])
-          .execute();
+        await asInsider(s.ctx.db, async () => {
+          await s.ctx.db.deleteFrom('custody_entry').where('seq', 'in', [1, 2]).execute();
+          await s.ctx.db
+            .insertInto('custody_entry')
+            .values([
+              { ...a!, seq: 2 },
+              { ...b!, seq: 1 },
+            ])
+            .execute();
+        });
         const found = codes(await verifyCustody(s.ctx));
         assert.ok(
           found.includes('log-entry-altered entry 1') && found.includes('log-entry-altered entry 2'),
@@ -207,11 +236,13 @@ for (const dialect of DIALECTS) {
         const cp = (await latestCheckpoint(s.ctx))!;
         const impostor = logKeyFrom(parseSignerKey(generateSignerKey(s.ctx.logKey.origin)));
         const forged = impostor.signCheckpoint(cp.size, Buffer.from(cp.root, 'hex'));
-        await s.ctx.db
-          .updateTable('checkpoint')
-          .set({ signed_note: forged })
-          .where('size', '=', cp.size)
-          .execute();
+        await asInsider(s.ctx.db, () =>
+          s.ctx.db
+            .updateTable('checkpoint')
+            .set({ signed_note: forged })
+            .where('size', '=', cp.size)
+            .execute(),
+        );
         assert.ok(codes(await verifyCustody(s.ctx)).includes(`checkpoint-signature checkpoint ${cp.size}`));
       });
 
@@ -220,26 +251,25 @@ for (const dialect of DIALECTS) {
         await addItems(s, 3, 50);
         const published = (await signCheckpoint(s.ctx))!.signedNote;
         // Roll back to the 3-entry state: entries, subtree hashes, checkpoints, counter and items.
-        await s.ctx.db.deleteFrom('checkpoint').where('size', '>', 3).execute();
-        await s.ctx.db.deleteFrom('custody_entry').where('seq', '>=', 3).execute();
-        for (const [level, firstIdx] of [
-          [0, 3],
-          [1, 1],
-          [2, 0],
-        ] as const) {
-          await s.ctx.db
-            .deleteFrom('custody_node')
-            .where('level', '=', level)
-            .where('idx', '>=', firstIdx)
-            .execute();
-        }
-        await s.ctx.db.deleteFrom('item').where('ern_seq', '>', 3).execute();
-        await s.ctx.db.updateTable('counter').set({ value: 3 }).where('name', '=', 'custody').execute();
-        assert.deepEqual(
-          await verifyCustody(s.ctx),
-          [],
-          'on its own the rolled-back database is self-consistent',
-        );
+        await asInsider(s.ctx.db, async () => {
+          await s.ctx.db.deleteFrom('checkpoint').where('size', '>', 3).execute();
+          await s.ctx.db.deleteFrom('custody_entry').where('seq', '>=', 3).execute();
+          for (const [level, firstIdx] of [
+            [0, 3],
+            [1, 1],
+            [2, 0],
+          ] as const) {
+            await s.ctx.db
+              .deleteFrom('custody_node')
+              .where('level', '=', level)
+              .where('idx', '>=', firstIdx)
+              .execute();
+          }
+          await s.ctx.db.deleteFrom('item').where('ern_seq', '>', 3).execute();
+          await s.ctx.db.updateTable('counter').set({ value: 3 }).where('name', '=', 'custody').execute();
+        });
+        // The database is self-consistent, but the signer's state file remembers checkpoint #2.
+        assert.deepEqual(codes(await verifyCustody(s.ctx)), ['checkpoint-missing-latest checkpoint #3']);
         const found = codes(await verifyCustody(s.ctx, [published]));
         assert.ok(found.includes('log-rolled-back published checkpoint 6'), found.join('; '));
       });

@@ -3,19 +3,15 @@
  * record (DESIGN.md rule 2), RFC 6962 subtree hashes persisted on append so that any proof
  * costs O(log n) reads, signed C2SP checkpoints every N entries or T seconds, and proofs.
  */
-import { hash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import {
   assembleProof,
   CompactRange,
   LEAF_PREFIX,
-  type ProofPlan,
-  planConsistencyProof,
   planInclusionProof,
-  planTreeHead,
   type SubtreeCoord,
-  treeHead,
 } from '../lib/merkle.js';
 import { nextValues } from '../store/counters.js';
 import type { Database } from '../store/schema.js';
@@ -30,9 +26,22 @@ import {
   insertRows,
   latestCheckpointRow,
   logSize,
-  readHashes,
   readHashSet,
 } from './repo.js';
+import { signContinuing } from './signer.js';
+import {
+  type Checkpoint,
+  type ConsistencyProof,
+  checkedPlan,
+  checkpointFromRow,
+  hex,
+  type InclusionProof,
+  proveConsistencyIn,
+  proveInclusionIn,
+  treeRootIn,
+} from './tree.js';
+
+export type { Checkpoint, ConsistencyProof, InclusionProof } from './tree.js';
 
 /** leafHashOf returns SHA-256(0x00 || payload) for an entry's canonical JSON — RFC 6962 §2.1. */
 export function leafHashOf(payload: string): Buffer {
@@ -43,10 +52,14 @@ export function leafHashOf(payload: string): Buffer {
   return hash('sha256', bytes, 'buffer');
 }
 
+const SALT_BYTES = 16;
+
 /**
  * appendEntries appends `entries` inside the caller's transaction and returns them with their
  * sequence numbers. Each is dated `at` unless it carries its own time (a batch of observations,
- * each dated its receipt). The counter row update serialises concurrent appenders on PostgreSQL.
+ * each dated its receipt), and gets a fresh random salt (version 2 entries, see entry.ts and the
+ * README's "What a leaf hash reveals"). The counter row update serialises concurrent appenders
+ * on PostgreSQL.
  */
 export async function appendEntries(
   trx: Transaction<Database>,
@@ -58,7 +71,14 @@ export async function appendEntries(
   const first = (await nextValues(trx, 'custody', entries.length)) - 1;
   // The right edge of the tree (one stored hash per set bit of the size) is all an append needs.
   const range = await CompactRange.load(first, hashReader(trx));
-  const full: Entry[] = entries.map((e, i) => ({ ...e, seq: first + i, at: e.at ?? at }));
+  // One call to the CSPRNG per batch, not per entry.
+  const salts = randomBytes(SALT_BYTES * entries.length).toString('hex');
+  const full: Entry[] = entries.map((e, i) => ({
+    ...e,
+    seq: first + i,
+    at: e.at ?? at,
+    salt: salts.slice(i * 2 * SALT_BYTES, (i + 1) * 2 * SALT_BYTES),
+  }));
   const payloads = full.map(entryPayload);
   const leafHashes = payloads.map(leafHashOf);
   const created = leafHashes.flatMap((leaf) => range.append(leaf));
@@ -85,48 +105,39 @@ export async function appendEntry(ctx: Ctx, entry: NewEntry): Promise<Entry> {
   return e!;
 }
 
-export interface Checkpoint {
-  readonly size: number;
-  /** Hex root hash. */
-  readonly root: string;
-  /** The C2SP signed note (tlog-checkpoint body + signature lines). */
-  readonly signedNote: string;
-  readonly at: string;
-}
-
 /** treeRoot returns MTH of the first `size` entries from stored subtrees. */
 export async function treeRoot(db: Kysely<Database>, size: number): Promise<Buffer> {
-  return treeHead(size, hashReader(db));
+  return treeRootIn(db, size);
 }
 
 /**
  * signCheckpoint signs a checkpoint of the log as it is now (or returns the latest when nothing
- * was appended since). Ed25519 is deterministic, so two processes racing to sign the same size
- * produce the same note and the second insert is a no-op.
+ * was appended since), after proving that the log extends the last checkpoint this signer signed
+ * (signer.ts). It throws CONTINUITY when it does not.
  */
 export async function signCheckpoint(ctx: Ctx): Promise<Checkpoint | undefined> {
-  const size = await logSize(ctx.db);
-  const latest = await latestCheckpointRow(ctx.db);
-  if (size === 0) return undefined;
-  if (latest && Number(latest.size) >= size) return checkpointFromRow(latest);
-  const root = await treeRoot(ctx.db, size);
-  const signedNote = ctx.logKey.signCheckpoint(size, root);
-  const row = { size, root: root.toString('hex'), signed_note: signedNote, at: nowIso(ctx) };
-  await ctx.db
-    .insertInto('checkpoint')
-    .values(row)
-    .onConflict((oc) => oc.column('size').doNothing())
-    .execute();
-  return checkpointFromRow(row);
+  return signContinuing(ctx);
 }
 
-/** maybeCheckpoint signs when N entries or T seconds have passed since the latest checkpoint. */
+/**
+ * maybeCheckpoint signs when N entries or T seconds have passed since the latest checkpoint. It
+ * runs after the caller's transaction committed, so a refusal to sign must not fail the caller:
+ * it is recorded (signer-health.ts: health status and log line) and the entries stay unsigned.
+ */
 export async function maybeCheckpoint(ctx: Ctx): Promise<Checkpoint | undefined> {
   const [size, latest] = await Promise.all([logSize(ctx.db), latestCheckpointRow(ctx.db)]);
   const since = latest ? size - Number(latest.size) : size;
   if (since <= 0) return undefined;
   const age = latest ? (ctx.clock().getTime() - Date.parse(latest.at)) / 1000 : Number.POSITIVE_INFINITY;
-  if (since >= ctx.config.checkpointEvery || age >= ctx.config.checkpointSeconds) return signCheckpoint(ctx);
+  if (since >= ctx.config.checkpointEvery || age >= ctx.config.checkpointSeconds) {
+    try {
+      return await signCheckpoint(ctx);
+    } catch (err) {
+      if (err instanceof CustodyError && ['CONTINUITY', 'STATE_INVALID', 'SIGNER_BUSY'].includes(err.code))
+        return undefined;
+      throw err;
+    }
+  }
   return undefined;
 }
 
@@ -141,32 +152,9 @@ export async function checkpointAt(ctx: Ctx, size: number): Promise<Checkpoint> 
   return checkpointFromRow(row);
 }
 
-function checkpointFromRow(r: { size: number; root: string; signed_note: string; at: string }): Checkpoint {
-  return { size: Number(r.size), root: r.root, signedNote: r.signed_note, at: r.at };
-}
-
-export interface InclusionProof {
-  readonly index: number;
-  readonly size: number;
-  readonly leafHash: string;
-  readonly proof: string[];
-}
-
-export interface ConsistencyProof {
-  readonly old: number;
-  readonly new: number;
-  readonly oldRoot: string;
-  readonly newRoot: string;
-  readonly proof: string[];
-}
-
 /** proveInclusion returns the audit path for entry `index` in the tree of `size` entries. */
 export async function proveInclusion(ctx: Ctx, index: number, size: number): Promise<InclusionProof> {
-  const plan = checkedPlan(() => planInclusionProof(index, size));
-  // One read: the subtrees of the path and, last, the leaf itself.
-  const hashes = await readHashes(ctx.db, [...plan.coords, { level: 0, index }]);
-  const leaf = hashes.pop()!;
-  return { index, size, leafHash: leaf.toString('hex'), proof: hex(assembleProof(plan, hashes)) };
+  return proveInclusionIn(ctx.db, index, size);
 }
 
 /**
@@ -204,38 +192,8 @@ export async function proveConsistency(
   oldSize: number,
   newSize: number,
 ): Promise<ConsistencyProof> {
-  const plans = checkedPlan(() => [
-    planTreeHead(oldSize),
-    planTreeHead(newSize),
-    planConsistencyProof(oldSize, newSize),
-  ]);
-  // One read for both roots and the proof.
-  const hashes = await readHashes(
-    ctx.db,
-    plans.flatMap((p) => p.coords),
-  );
-  const [oldRoot, newRoot, proof] = splitByPlans(plans, hashes);
-  return { old: oldSize, new: newSize, oldRoot: oldRoot![0]!, newRoot: newRoot![0]!, proof: proof! };
+  return proveConsistencyIn(ctx.db, oldSize, newSize);
 }
-
-function checkedPlan<T extends ProofPlan | ProofPlan[]>(make: () => T): T {
-  try {
-    return make();
-  } catch (err) {
-    throw new CustodyError('INVALID_RANGE', (err as Error).message);
-  }
-}
-
-function splitByPlans(plans: readonly ProofPlan[], hashes: readonly Buffer[]): string[][] {
-  let at = 0;
-  return plans.map((p) => {
-    const part = hashes.slice(at, at + p.coords.length);
-    at += p.coords.length;
-    return hex(assembleProof(p, part));
-  });
-}
-
-const hex = (hashes: readonly Buffer[]) => hashes.map((h) => h.toString('hex'));
 
 export interface StoredEntry extends Entry {
   readonly leafHash: string;

@@ -22,13 +22,45 @@ export interface CustodyNodeTable {
 }
 
 export interface CheckpointTable {
+  /** 1, 2, 3…: a deleted checkpoint leaves a gap that verify names. */
+  number: number;
   size: number;
   root: string;
   signed_note: string;
   at: string;
 }
 
+/** One row per (actor, item, part, hour): the view entry that covers those reads, and their count. */
+export interface CustodyViewWindowTable {
+  actor_id: string;
+  item_id: string;
+  /** detail | content */
+  part: string;
+  /** The hour's start, UTC ISO 8601. */
+  hour: string;
+  /** The `view` entry that records the first read of the window. */
+  seq: number;
+  reads: number;
+  last_at: string;
+}
+
+/** A change of an item's provenance or compartment: the reason stays here, out of the log. */
+export interface ItemAmendmentTable {
+  id: string;
+  item_id: string;
+  /** The `amend` entry that commits to it. */
+  seq: number;
+  at: string;
+  actor_id: string;
+  reason: string;
+  /** JSON of the changed fields' values before and after. */
+  before: string;
+  after: string;
+}
+
 export interface CustodyTables {
+  custody_view_window: CustodyViewWindowTable;
+  item_amendment: ItemAmendmentTable;
   custody_entry: CustodyEntryTable;
   custody_node: CustodyNodeTable;
   checkpoint: CheckpointTable;

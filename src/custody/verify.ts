@@ -1,9 +1,10 @@
 /**
  * verify.ts — the custody half of `attest verify`. It trusts nothing stored but the entries'
  * payloads: it recomputes every leaf hash and every level of the RFC 6962 tree, compares them
- * with the stored subtree hashes, recomputes the root at every checkpoint and checks each
- * checkpoint's signature and consistency with the one before it, checks published checkpoints
- * held outside (rollback detection), and checks that items and entries agree.
+ * with the stored subtree hashes, then hands the recomputed tree to the checkpoint checks
+ * (verify-checkpoints.ts: signatures under a pinned or local key chain, numbering, the signer's
+ * state file, published checkpoints, append-only guards) and, when the caller passes one, the
+ * item checks (the vault's verify-log.ts: ingest entries, provenance commitments, amendments).
  */
 import type { Ctx } from '../ctx.js';
 import { sha256 } from '../lib/hash.js';
@@ -15,21 +16,44 @@ import {
   planTreeHead,
   verifyConsistency,
 } from '../lib/merkle.js';
-import { parsePayload } from './entry.js';
+import { parseVerifierKey, type Verifier } from '../lib/note.js';
+import { type Entry, parsePayload } from './entry.js';
+import type { Problem } from './problem.js';
 import { logSize } from './repo.js';
 import { leafHashOf } from './service.js';
+import {
+  checkCheckpoints,
+  checkPublished,
+  KeyChain,
+  type RecomputedTree,
+  type Rotation,
+} from './verify-checkpoints.js';
+
+export interface VerifyOptions {
+  /**
+   * The verifier key the auditor trusts (C2SP signed-note `name+hash+base64`), instead of the one
+   * in the data directory being audited; key-rotation entries are followed from it.
+   */
+  readonly pinnedKey?: string;
+  /** The items ↔ log check, run with the references collected while reading the entries. */
+  readonly itemCheck?: ItemLogCheck;
+}
+
+/** What verify collects from the entries about items while it reads the log. */
+export interface ItemLogRefs {
+  /** Per item: the entry that recorded it (ingest or derive) and its latest recording-or-amend entry. */
+  readonly latest: Map<string, { entry: Entry; ingest: Entry }>;
+  /** Per item: the first entry that names it. */
+  readonly firstRef: Map<string, number>;
+  /** Per amendment id: its amend entry. */
+  readonly amendments: Map<string, Entry>;
+}
 
 /**
- * Problem is one finding of `attest verify`, in the vault's checks and the log's alike. It names
- * what it is about (an ERN, a blob hash, a log index) and never carries payload contents.
+ * ItemLogCheck checks the items' records against what the log says of them (the vault supplies
+ * it: the log does not read the tables of the domains that write to it).
  */
-export interface Problem {
-  /** Stable machine-readable kind, e.g. blob-corrupt. */
-  readonly code: string;
-  /** What it is about: an ERN, a blob hash, a log index. */
-  readonly subject: string;
-  readonly message: string;
-}
+export type ItemLogCheck = (ctx: Ctx, refs: ItemLogRefs) => Promise<Problem[]>;
 
 const PAGE = 20_000;
 
@@ -38,22 +62,38 @@ interface Levels {
   readonly levels: Buffer[];
 }
 
-/** verifyCustody runs every log check; `published` are checkpoint notes held outside the database. */
-export async function verifyCustody(ctx: Ctx, published: readonly string[] = []): Promise<Problem[]> {
+/**
+ * verifyCustody runs every log check; `published` are checkpoint notes held outside the database
+ * (as saved: CRLF and extra newlines are normalised).
+ */
+export async function verifyCustody(
+  ctx: Ctx,
+  published: readonly string[] = [],
+  options: VerifyOptions = {},
+): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const { tree, size, ingests, itemRefs } = await recomputeFromEntries(ctx, problems);
+  const { tree, size, refs, rotations } = await recomputeFromEntries(ctx, problems);
   await compareStoredNodes(ctx, tree, problems);
-  await checkCheckpoints(ctx, tree, size, problems);
-  for (const note of published) checkPublished(ctx, note, tree, size, problems);
-  await checkItemsAgainstLog(ctx, ingests, itemRefs, problems);
+  const current = parseVerifierKey(ctx.logKey.verifierKey);
+  let anchor: Verifier = current;
+  if (options.pinnedKey !== undefined) anchor = parseVerifierKey(options.pinnedKey.trim());
+  const chain = new KeyChain(ctx.logKey.origin, anchor, current, rotations, problems);
+  const recomputed: RecomputedTree = {
+    size,
+    rootAt: (n) => rootAt(tree, n),
+    consistent: (o, n, oldRoot, newRoot) => consistentInTree(tree, o, n, oldRoot, newRoot),
+  };
+  await checkCheckpoints(ctx, chain, recomputed, problems);
+  for (const note of published) checkPublished(ctx, chain, note, recomputed, problems);
+  if (options.itemCheck) problems.push(...(await options.itemCheck(ctx, refs)));
   return problems;
 }
 
 async function recomputeFromEntries(ctx: Ctx, problems: Problem[]) {
   const counted = await logSize(ctx.db);
   const leaves: Buffer[] = [];
-  const ingests = new Map<string, { ern: unknown; sha256: unknown; seq: number }>();
-  const itemRefs = new Map<string, number>();
+  const refs: ItemLogRefs = { latest: new Map(), firstRef: new Map(), amendments: new Map() };
+  const rotations: Rotation[] = [];
   let expected = 0;
   for (let after = -1; ; ) {
     const rows = await ctx.db
@@ -83,7 +123,7 @@ async function recomputeFromEntries(ctx: Ctx, problems: Problem[]) {
           message: `entry ${seq}'s payload does not hash to its leaf hash`,
         });
       }
-      checkColumns(row, seq, problems, ingests, itemRefs);
+      checkColumns(row, seq, problems, refs, rotations);
       leaves.push(leaf);
       expected++;
     }
@@ -95,15 +135,15 @@ async function recomputeFromEntries(ctx: Ctx, problems: Problem[]) {
       message: `the log counter says ${counted} entries but ${expected} are stored`,
     });
   }
-  return { tree: buildLevels(leaves), size: leaves.length, ingests, itemRefs };
+  return { tree: buildLevels(leaves), size: leaves.length, refs, rotations };
 }
 
 function checkColumns(
   row: { seq: number; payload: string; kind: string; item_id: string | null; actor_id: string; at: string },
   seq: number,
   problems: Problem[],
-  ingests: Map<string, { ern: unknown; sha256: unknown; seq: number }>,
-  itemRefs: Map<string, number>,
+  refs: ItemLogRefs,
+  rotations: Rotation[],
 ): void {
   let entry: ReturnType<typeof parsePayload>;
   try {
@@ -129,10 +169,20 @@ function checkColumns(
       message: `entry ${seq}'s columns disagree with its signed payload (seq ${entry.seq})`,
     });
   }
+  if (entry.kind === 'key-rotation') {
+    const { oldKey, newKey } = entry.data ?? {};
+    if (typeof oldKey === 'string' && typeof newKey === 'string') rotations.push({ seq, oldKey, newKey });
+  }
   if (entry.itemId) {
-    if (!itemRefs.has(entry.itemId)) itemRefs.set(entry.itemId, seq);
-    if (entry.kind === 'ingest' && !ingests.has(entry.itemId)) {
-      ingests.set(entry.itemId, { ern: entry.data?.ern, sha256: entry.data?.sha256, seq });
+    if (!refs.firstRef.has(entry.itemId)) refs.firstRef.set(entry.itemId, seq);
+    // An item is recorded by its `ingest` entry, or by a `derive` entry when intake made it.
+    if ((entry.kind === 'ingest' || entry.kind === 'derive') && !refs.latest.has(entry.itemId)) {
+      refs.latest.set(entry.itemId, { entry, ingest: entry });
+    } else if (entry.kind === 'amend') {
+      const prior = refs.latest.get(entry.itemId);
+      if (prior) refs.latest.set(entry.itemId, { entry, ingest: prior.ingest });
+      const amendment = entry.data?.amendment;
+      if (typeof amendment === 'string') refs.amendments.set(amendment, entry);
     }
   }
 }
@@ -210,54 +260,6 @@ async function compareStoredNodes(ctx: Ctx, tree: Levels, problems: Problem[]): 
   }
 }
 
-async function checkCheckpoints(ctx: Ctx, tree: Levels, size: number, problems: Problem[]): Promise<void> {
-  const rows = await ctx.db.selectFrom('checkpoint').selectAll().orderBy('size').execute();
-  let previous: { size: number; root: Buffer } | undefined;
-  for (const row of rows) {
-    const subject = `checkpoint ${row.size}`;
-    const opened = ctx.logKey.openCheckpoint(row.signed_note);
-    if (!opened.ok) {
-      problems.push({
-        code: 'checkpoint-signature',
-        subject,
-        message: `checkpoint ${row.size}: ${opened.error}`,
-      });
-      continue;
-    }
-    if (opened.size !== Number(row.size) || opened.root.toString('hex') !== row.root) {
-      problems.push({
-        code: 'checkpoint-altered',
-        subject,
-        message: `checkpoint ${row.size}'s columns disagree with its signed note`,
-      });
-    }
-    if (opened.size > size) {
-      problems.push({
-        code: 'log-rolled-back',
-        subject,
-        message: `checkpoint ${opened.size} was signed but the log now holds only ${size} entries`,
-      });
-      continue;
-    }
-    if (!rootAt(tree, opened.size).equals(opened.root)) {
-      problems.push({
-        code: 'checkpoint-root-mismatch',
-        subject,
-        message: `the entries' tree of size ${opened.size} does not have the root this checkpoint signed`,
-      });
-      continue;
-    }
-    if (previous && !consistentInTree(tree, previous.size, opened.size, previous.root, opened.root)) {
-      problems.push({
-        code: 'checkpoint-inconsistent',
-        subject,
-        message: `not consistent with checkpoint ${previous.size}`,
-      });
-    }
-    previous = { size: opened.size, root: opened.root };
-  }
-}
-
 /** consistentInTree proves old ⊑ new from the recomputed tree and verifies the proof (RFC 9162 §2.1.4.2). */
 function consistentInTree(
   tree: Levels,
@@ -268,70 +270,4 @@ function consistentInTree(
 ): boolean {
   const proof = fromTree(tree, planConsistencyProof(oldSize, newSize));
   return verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof);
-}
-
-function checkPublished(ctx: Ctx, note: string, tree: Levels, size: number, problems: Problem[]): void {
-  const opened = ctx.logKey.openCheckpoint(note);
-  if (!opened.ok) {
-    problems.push({
-      code: 'published-checkpoint-invalid',
-      subject: 'published checkpoint',
-      message: opened.error,
-    });
-    return;
-  }
-  const subject = `published checkpoint ${opened.size}`;
-  if (opened.size > size) {
-    problems.push({
-      code: 'log-rolled-back',
-      subject,
-      message: `a checkpoint of ${opened.size} entries was published but the log now holds ${size}: it was rolled back`,
-    });
-  } else if (!rootAt(tree, opened.size).equals(opened.root)) {
-    problems.push({
-      code: 'log-rewritten',
-      subject,
-      message: `the log's first ${opened.size} entries no longer have the published root`,
-    });
-  }
-}
-
-async function checkItemsAgainstLog(
-  ctx: Ctx,
-  ingests: Map<string, { ern: unknown; sha256: unknown; seq: number }>,
-  itemRefs: Map<string, number>,
-  problems: Problem[],
-): Promise<void> {
-  const items = await ctx.db
-    .selectFrom('item')
-    .select(['id', 'ern', 'blob_sha256'])
-    .orderBy('ern_seq')
-    .execute();
-  const ids = new Set<string>();
-  for (const item of items) {
-    ids.add(item.id);
-    const ingest = ingests.get(item.id);
-    if (!ingest) {
-      problems.push({
-        code: 'item-not-logged',
-        subject: item.ern,
-        message: `${item.ern} has no ingest entry in the custody log`,
-      });
-    } else if (ingest.ern !== item.ern || ingest.sha256 !== item.blob_sha256) {
-      problems.push({
-        code: 'item-log-mismatch',
-        subject: item.ern,
-        message: `${item.ern} disagrees with its ingest entry ${ingest.seq} (logged ${ingest.ern}, ${ingest.sha256})`,
-      });
-    }
-  }
-  for (const [itemId, seq] of itemRefs) {
-    if (!ids.has(itemId)) {
-      problems.push({
-        code: 'log-refers-to-missing',
-        subject: `entry ${seq}`,
-        message: `entry ${seq} refers to item ${itemId}, which does not exist`,
-      });
-    }
-  }
 }

@@ -15,7 +15,15 @@ import type { Ctx } from '../ctx.js';
 import { appendEntries } from '../custody/index.js';
 import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
-import { type Item, insertItems, itemFromRow, type StagedItem, sniffMediaType } from '../vault/index.js';
+import {
+  discardStaged,
+  type Item,
+  insertItems,
+  itemFromRow,
+  releaseStaged,
+  type StagedItem,
+  stageContent,
+} from '../vault/index.js';
 
 export const DERIVATION_KINDS = [
   'text',
@@ -76,13 +84,11 @@ export async function recordDerivatives(
   const done = await existingDerivatives(ctx.db, parent.id);
   const todo = derivatives.filter((d) => !done.has(`${d.kind}\u0000${d.key}`));
   const staged: StagedItem[] = [];
-  for (const d of todo) {
-    const source = d.content instanceof Uint8Array ? d.content : createReadStream(d.content.path);
-    const blob = await ctx.blobs.put(source, { maxBytes: ctx.config.maxItemBytes });
-    staged.push({
-      blob,
-      mediaType: d.mediaType ?? (await sniffMediaType(blob.head)),
-      input: {
+  try {
+    for (const d of todo) {
+      const source = d.content instanceof Uint8Array ? d.content : createReadStream(d.content.path);
+      // Staged, so held: gc leaves the bytes alone until the items are recorded (vault/staging.ts).
+      const s = await stageContent(ctx, source, {
         originalName: safeName(d.originalName),
         title: (d.title ?? `${d.kind} of ${parent.ern}`).slice(0, 500),
         provenance: {
@@ -94,44 +100,60 @@ export async function recordDerivatives(
         metadata: { ...(d.metadata ?? {}), derivation: d.kind },
         parentItemId: parent.id,
         actor,
-      },
-    });
+      });
+      staged.push(d.mediaType ? { ...s, mediaType: d.mediaType } : s);
+    }
+  } catch (err) {
+    await discardStaged(ctx, staged);
+    throw err;
   }
   const at = ctx.clock().toISOString();
-  const inserted = await ctx.db.transaction().execute(async (trx) => {
-    // Another attempt may have recorded some meanwhile (a lease taken over): check again inside.
-    const again = await existingDerivatives(trx, parent.id);
-    const fresh = staged.filter((_, i) => !again.has(`${todo[i]!.kind}\u0000${todo[i]!.key}`));
-    const freshDerivs = todo.filter((d) => !again.has(`${d.kind}\u0000${d.key}`));
-    const items = await insertItems(trx, fresh, at);
-    await insertDerivationRows(trx, items, freshDerivs, parent, at);
-    await appendEntries(
-      trx,
-      items.map((item, i) => ({
-        kind: 'derive' as const,
-        actor,
-        itemId: item.id,
-        data: {
-          ern: item.ern,
-          sha256: item.sha256,
-          size: item.size,
-          parent: parent.id,
-          parentSha256: parent.sha256,
-          derivation: freshDerivs[i]!.kind,
-          tool: toolId(freshDerivs[i]!),
-        },
-      })),
-      at,
-    );
-    const jobs = items.flatMap((item, i) => {
-      const depth = freshDerivs[i]!.intakeDepth;
-      return depth === undefined
-        ? []
-        : [{ kind: INTAKE_JOB, itemId: item.id, compartment: item.compartment, payload: { depth } }];
+  const inserted = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      // The staged bytes become the derivatives' (the holds go with the insert; vault/staging.ts).
+      await releaseStaged(trx, staged);
+      // Another attempt may have recorded some meanwhile (a lease taken over): check again inside.
+      const again = await existingDerivatives(trx, parent.id);
+      const fresh = staged.filter((_, i) => !again.has(`${todo[i]!.kind}\u0000${todo[i]!.key}`));
+      const freshDerivs = todo.filter((d) => !again.has(`${d.kind}\u0000${d.key}`));
+      const recorded = await insertItems(trx, fresh, at);
+      const items = recorded.map((r) => r.item);
+      await insertDerivationRows(trx, items, freshDerivs, parent, at);
+      await appendEntries(
+        trx,
+        items.map((item, i) => ({
+          kind: 'derive' as const,
+          actor,
+          itemId: item.id,
+          data: {
+            ern: item.ern,
+            sha256: item.sha256,
+            size: item.size,
+            parent: parent.id,
+            parentSha256: parent.sha256,
+            derivation: freshDerivs[i]!.kind,
+            tool: toolId(freshDerivs[i]!),
+            // Its provenance record, committed to as an ingest entry's is (issue 18.1).
+            provenanceSha256: recorded[i]!.provenanceSha256,
+          },
+        })),
+        at,
+      );
+      const jobs = items.flatMap((item, i) => {
+        const depth = freshDerivs[i]!.intakeDepth;
+        return depth === undefined
+          ? []
+          : [{ kind: INTAKE_JOB, itemId: item.id, compartment: item.compartment, payload: { depth } }];
+      });
+      await enqueueJobs(trx, jobs, at);
+      return items.map((item, i) => ({ item, d: freshDerivs[i]! }));
+    })
+    .catch(async (err: unknown) => {
+      // Nothing recorded: what was staged goes (bytes an earlier attempt's items hold stay).
+      await discardStaged(ctx, staged);
+      throw err;
     });
-    await enqueueJobs(trx, jobs, at);
-    return items.map((item, i) => ({ item, d: freshDerivs[i]! }));
-  });
   const byKey = new Map(inserted.map(({ item, d }) => [`${d.kind}\u0000${d.key}`, item]));
   const all = await itemsByDerivation(ctx, parent.id);
   return derivatives.map((d) => {

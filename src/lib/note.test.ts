@@ -10,6 +10,7 @@ import {
   MAX_NOTE_BYTES,
   NoteError,
   type NoteErrorCode,
+  normaliseSavedNote,
   openNote,
   parseSignerKey,
   parseVerifierKey,
@@ -353,5 +354,30 @@ describe('parseVerifierKey and parseSignerKey with hostile input', () => {
     for (const bad of ['', 'a b', 'a+b', 'a\u2028b', 'a\u3000b', 'a\u0085b', '\uD800']) {
       assert.equal(isValidKeyName(bad), false, JSON.stringify(bad));
     }
+  });
+});
+
+describe('normaliseSavedNote (issue 18.6: notes saved from browsers and editors)', () => {
+  const key = generateSignerKey('example.com/log');
+  const signer = parseSignerKey(key);
+  const verifier = parseVerifierKey(signer.verifierKey);
+  const note = signNote('example.com/log\n7\nAAAA\n', signer);
+
+  for (const [name, saved] of [
+    ['CRLF line ends', note.replace(/\n/g, '\r\n')],
+    ['one extra trailing newline', `${note}\n`],
+    ['CRLF and an extra trailing CRLF', `${note.replace(/\n/g, '\r\n')}\r\n`],
+    ['no final newline', note.slice(0, -1)],
+    ['a byte-order mark', `\uFEFF${note}`],
+  ] as const) {
+    it(`opens a note with ${name}`, () => {
+      assert.throws(() => openNote(saved, [verifier]));
+      assert.equal(openNote(normaliseSavedNote(saved), [verifier]).text, 'example.com/log\n7\nAAAA\n');
+    });
+  }
+
+  it('still refuses a note whose text was changed', () => {
+    const changed = note.replace('\n7\n', '\r\n8\r\n');
+    assert.throws(() => openNote(normaliseSavedNote(changed), [verifier]), /invalid signature|malformed/);
   });
 });

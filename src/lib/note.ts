@@ -363,3 +363,16 @@ export function openNote(msg: string | Uint8Array, verifiers: readonly Verifier[
   }
   return note;
 }
+
+/**
+ * normaliseSavedNote undoes what browsers, editors and mail do to a note saved as a file, before
+ * it is opened: a leading UTF-8 byte-order mark, CRLF (or lone CR) line ends, and a missing or
+ * extra final newline. A note is "\n"-terminated text with no blank line at its end (C2SP
+ * signed-note), so these changes are the only ones undone; anything else still fails in openNote.
+ * The input is bounded first (it is attacker-controlled).
+ */
+export function normaliseSavedNote(saved: string): string {
+  if (saved.length > MAX_NOTE_BYTES * 2) return saved;
+  const text = saved.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return `${text.replace(/\n+$/, '')}\n`;
+}

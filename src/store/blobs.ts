@@ -30,7 +30,16 @@ export interface PutOptions {
    * directory per batch instead of one per blob). The caller must flush before recording it.
    */
   readonly deferDirSync?: boolean;
+  /**
+   * Wraps the moment the bytes take their place under their hash (renamed from the temp file, or
+   * found already stored): the vault holds the hash in the same transaction, so that a blob is
+   * never both in place and unprotected while its item is being recorded (src/vault/staging.ts).
+   */
+  readonly guard?: PutGuard;
 }
+
+/** PutGuard runs `place` (which returns whether the bytes were newly stored) and returns its result. */
+export type PutGuard = (sha256: string, place: () => Promise<boolean>) => Promise<boolean>;
 
 export interface PutResult {
   readonly sha256: string;
@@ -66,6 +75,11 @@ export interface BlobStore {
   verify(sha256: string): Promise<BlobVerification>;
   /** list yields every stored hash (for orphan checks). */
   list(): AsyncIterable<string>;
+  /**
+   * remove deletes the blob's bytes; it returns false when they were not there. Only the vault's
+   * garbage rule calls it (blobs are immutable while anything names them).
+   */
+  remove(sha256: string): Promise<boolean>;
   /** flush makes every deferred put durable. */
   flush(): Promise<void>;
 }
@@ -182,17 +196,21 @@ export class LocalBlobStore implements BlobStore {
     head: Buffer,
     options: PutOptions,
   ): Promise<PutResult> {
-    const existing = await this.size(sha256);
-    if (existing === size) {
-      await rm(tmpPath, { force: true });
-      return { sha256, size, head, created: false };
-    }
-    const dir = join(this.#root, 'sha256', sha256.slice(0, 2));
-    await rename(tmpPath, this.pathOf(sha256));
-    // The rename is durable only once the directory entry is on disk.
-    if (options.deferDirSync) this.#unsyncedDirs.add(dir);
-    else await fsyncPath(dir);
-    return { sha256, size, head, created: true };
+    const place = async (): Promise<boolean> => {
+      const existing = await this.size(sha256);
+      if (existing === size) {
+        await rm(tmpPath, { force: true });
+        return false;
+      }
+      const dir = join(this.#root, 'sha256', sha256.slice(0, 2));
+      await rename(tmpPath, this.pathOf(sha256));
+      // The rename is durable only once the directory entry is on disk.
+      if (options.deferDirSync) this.#unsyncedDirs.add(dir);
+      else await fsyncPath(dir);
+      return true;
+    };
+    const created = options.guard ? await options.guard(sha256, place) : await place();
+    return { sha256, size, head, created };
   }
 
   async flush(): Promise<void> {
@@ -231,6 +249,18 @@ export class LocalBlobStore implements BlobStore {
     return actual === sha256
       ? { sha256, status: 'ok', actualSize: size }
       : { sha256, status: 'corrupt', actualSha256: actual, actualSize: size };
+  }
+
+  async remove(sha256: string): Promise<boolean> {
+    const path = this.pathOf(sha256);
+    try {
+      await rm(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    await fsyncPath(join(this.#root, 'sha256', sha256.slice(0, 2)));
+    return true;
   }
 
   async *list(): AsyncIterable<string> {

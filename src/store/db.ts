@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName } from './dialect.js';
 
 export interface DbHandle {
   readonly db: Kysely<Database>;

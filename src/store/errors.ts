@@ -4,7 +4,9 @@ export type StoreErrorCode =
   /** More bytes arrived than the caller's limit; nothing was kept. */
   | 'BLOB_TOO_LARGE'
   /** A key file under the data directory cannot be read as a key. */
-  | 'KEY_INVALID';
+  | 'KEY_INVALID'
+  /** The log has signed checkpoints but its signing key file is missing (restore it from backup). */
+  | 'KEY_MISSING';
 
 /** StoreError is raised by the storage layer (blobs, key files); `code` says what failed. */
 export class StoreError extends AttestError<StoreErrorCode> {}

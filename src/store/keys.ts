@@ -6,9 +6,11 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { type LogKey, logKeyFrom } from '../lib/log-key.js';
 import { generateSignerKey, parseSignerKey, type Signer } from '../lib/note.js';
 import { StoreError } from './errors.js';
+import type { Database } from './schema.js';
 
 /** keyPath is where a deployment keeps its log signing key. */
 export function keyPath(dataDir: string): string {
@@ -35,4 +37,28 @@ export function loadOrCreateLogKey(dataDir: string, origin: string): LogKey {
     );
   }
   return logKeyFrom(signer);
+}
+
+/**
+ * refuseMissingKey throws KEY_MISSING when the log has signed checkpoints but the key file is
+ * gone. Creating a new key on start (as a first run does) would let anyone who deletes the key
+ * file obtain a fresh signer for a rewritten log; so a missing key is a refusal to start, with
+ * the way back (issue 18.4). A new key is only ever made by `attest log rotate-key`.
+ */
+export async function refuseMissingKey(db: Kysely<Database>, dataDir: string): Promise<void> {
+  const file = keyPath(dataDir);
+  if (existsSync(file)) return;
+  const row = await db
+    .selectFrom('checkpoint')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  const n = Number(row?.n ?? 0);
+  if (n === 0) return;
+  throw new StoreError(
+    'KEY_MISSING',
+    `the custody log has ${n} signed checkpoint(s) but its signing key ${file} is missing. ` +
+      `Restore ${file} and ${file.replace(/\.key$/, '.state')} from the backup made with them (mode 0600), ` +
+      'then start again. Attest will not make a new key for a log that already has one: if the key is ' +
+      'lost for good, see "Losing the key" in src/custody/README.md.',
+  );
 }

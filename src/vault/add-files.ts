@@ -13,6 +13,7 @@ import { BlobTooLargeError } from '../store/blobs.js';
 import { VaultError, type VaultErrorCode } from './errors.js';
 import type { Item } from './item.js';
 import { type ItemInput, recordItems, type StagedItem, stageContent } from './service.js';
+import { discardStaged } from './staging.js';
 
 export interface FileCandidate {
   readonly path: Buffer;
@@ -154,6 +155,7 @@ async function stageFile(
     };
   }
   let fh: FileHandle | undefined;
+  let staged: StagedItem | undefined;
   try {
     // O_NONBLOCK: a FIFO swapped in after the walk must not hang the batch.
     fh = await open(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -165,7 +167,7 @@ async function stageFile(
       before.size <= SMALL_FILE_BYTES
         ? await fh.readFile()
         : createReadStream('', { fd: fh, autoClose: false, highWaterMark: 1 << 20 });
-    const staged = await stageContent(
+    staged = await stageContent(
       ctx,
       source,
       { ...options.common, originalName: file.name, originalNameHex: file.nameHex },
@@ -191,6 +193,8 @@ async function stageFile(
     }
     return staged;
   } catch (err) {
+    // A file refused after its bytes were stored (it changed while read) leaves nothing behind.
+    if (staged) await discardStaged(ctx, [staged]);
     return { path, status: 'failed', error: errorOf(err) };
   } finally {
     await fh?.close();

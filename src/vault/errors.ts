@@ -18,7 +18,9 @@ export type VaultErrorCode =
   | 'TUS_VERSION'
   | 'UPLOAD_LOCKED'
   | 'FINAL_UPLOAD'
-  | 'PRECONDITION_FAILED';
+  | 'PRECONDITION_FAILED'
+  /** Staged bytes were collected (their hold expired) before their item was recorded. */
+  | 'STAGING_EXPIRED';
 
 /** VaultError is raised by the vault; `code` says which rule the input broke. */
 export class VaultError extends AttestError<VaultErrorCode> {}

@@ -2,7 +2,9 @@
  * index.ts — what other domains may import from the vault. Routes (routes.ts) and commands
  * (cli/) are entries for the app layers (src/api, src/cli), not for other domains.
  */
+export { amendItem, type ItemChanges } from './amend.js';
 export { VaultError, type VaultErrorCode } from './errors.js';
+export { collectGarbage, findUnreferencedBlobs, type GcResult, type UnreferencedBlob } from './gc.js';
 export { type Item, itemFromRow } from './item.js';
 export { sniffMediaType } from './media-type.js';
 export { normaliseProvenance, type Provenance, UNKNOWN } from './provenance.js';
@@ -14,13 +16,17 @@ export {
   type DuplicateScope,
   duplicateScopeFor,
   getItem,
+  type InsertedItem,
   type ItemInput,
   insertItems,
   listItems,
   readVerified,
   recordItems,
   type StagedItem,
+  type StageOptions,
   stageContent,
 } from './service.js';
+export { discardStaged, releaseStaged } from './staging.js';
 export type { ItemTable } from './tables.js';
 export { type VerifyProgress, verifyVault } from './verify.js';
+export { checkItemsAgainstLog } from './verify-log.js';

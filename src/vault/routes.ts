@@ -121,7 +121,8 @@ export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
       const plan = planDownload(req, reply, item);
       // A 304 sends no bytes: only what is served is a view.
       if (plan.kind !== 'not-modified')
-        await recordView(ctx, item, actorOf(req), plan.kind === 'range' ? 'content-range' : 'content');
+        // Whole or ranged, a read of the bytes is one `content` view per actor, item and hour.
+        await recordView(ctx, item, actorOf(req), 'content');
       return sendDownload(ctx, item, plan, reply);
     },
   );

@@ -2,11 +2,17 @@
  * service.ts — the evidence vault's rules: store bytes content-addressed, record items with
  * provenance and an ERN, read them back verified, and check the whole vault.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries, appendEntry, maybeCheckpoint, type NewEntry } from '../custody/index.js';
+import {
+  appendEntries,
+  maybeCheckpoint,
+  type NewEntry,
+  recordView as recordCustodyView,
+  type ViewPart,
+} from '../custody/index.js';
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
 import { nextValues } from '../store/counters.js';
@@ -16,6 +22,8 @@ import { VaultError } from './errors.js';
 import { type Item, itemFromRow } from './item.js';
 import { kindOf, sniffMediaType } from './media-type.js';
 import { normaliseProvenance, type Provenance } from './provenance.js';
+import { provenanceSha256 } from './provenance-record.js';
+import { discardStaged, holdGuard, newHoldId, releaseHolds } from './staging.js';
 import type { ItemTable } from './tables.js';
 
 export const DEFAULT_COMPARTMENT = 'general';
@@ -66,27 +74,56 @@ export function duplicateScopeFor(
   return { readable, own: { createdBy, compartment } };
 }
 
-/** A blob already in the store, waiting for its item row. */
+/** A blob already in the store, held (staging.ts) while it waits for its item row. */
 export interface StagedItem {
   readonly blob: PutResult;
   readonly mediaType: string;
   readonly input: ItemInput;
+  /** The hold that keeps gc off the bytes until recordItems releases it. */
+  readonly holdId: string;
+}
+
+export interface StageOptions extends Omit<PutOptions, 'guard'> {
+  /**
+   * A check of the stored bytes (their hash, their media type, a truncation): when it throws, the
+   * staging is undone (nothing is left in the store) and the error is thrown on.
+   */
+  readonly accept?: (staged: StagedItem) => void | Promise<void>;
 }
 
 export type AddOutcome =
   | { readonly status: 'added'; readonly item: Item }
   | { readonly status: 'duplicate'; readonly item: Item };
 
-/** stageContent streams bytes into the blob store and sniffs their media type. */
+/**
+ * stageContent streams bytes into the blob store, holds them for their item (staging.ts) and
+ * sniffs their media type. Either it returns a held StagedItem, for recordItems (or
+ * discardStaged), or it throws and leaves nothing behind.
+ */
 export async function stageContent(
   ctx: Ctx,
   source: AsyncIterable<Uint8Array> | Readable | Uint8Array,
   input: ItemInput,
-  options: PutOptions = {},
+  options: StageOptions = {},
 ): Promise<StagedItem> {
   validateInput(input);
-  const blob = await ctx.blobs.put(source, { maxBytes: ctx.config.maxItemBytes, ...options });
-  return { blob, mediaType: await sniffMediaType(blob.head), input };
+  const { accept, ...put } = options;
+  const holdId = newHoldId();
+  const blob = await ctx.blobs.put(source, {
+    maxBytes: ctx.config.maxItemBytes,
+    ...put,
+    guard: holdGuard(ctx, holdId),
+  });
+  const staged: StagedItem = { blob, mediaType: await sniffMediaType(blob.head), input, holdId };
+  if (accept) {
+    try {
+      await accept(staged);
+    } catch (err) {
+      await discardStaged(ctx, [staged]);
+      throw err;
+    }
+  }
+  return staged;
 }
 
 /** addContent stores bytes and records them as an item (or reports the existing item). */
@@ -94,7 +131,7 @@ export async function addContent(
   ctx: Ctx,
   source: AsyncIterable<Uint8Array> | Readable,
   input: ItemInput,
-  options: PutOptions = {},
+  options: StageOptions = {},
 ): Promise<AddOutcome> {
   const staged = await stageContent(ctx, source, input, options);
   const [outcome] = await recordItems(ctx, [staged]);
@@ -111,8 +148,9 @@ export interface RecordOptions {
 
 /**
  * recordItems writes the rows of staged blobs in one transaction: the blob row, the next ERN,
- * the item row. Bytes already held by an item within the input's duplicate scope are reported as
- * that item unless allowDuplicate; bytes held only outside it become a new item on the same blob.
+ * the item row, the ingest entry, and the release of the staging holds. Bytes already held by an
+ * item within the input's duplicate scope are reported as that item unless allowDuplicate; bytes
+ * held only outside it become a new item on the same blob. When it fails, the staging is undone.
  */
 export async function recordItems(
   ctx: Ctx,
@@ -120,8 +158,26 @@ export async function recordItems(
   options: RecordOptions = {},
 ): Promise<AddOutcome[]> {
   if (staged.length === 0) return [];
+  try {
+    return await recordStaged(ctx, staged, options);
+  } catch (err) {
+    await discardStaged(ctx, staged);
+    throw err;
+  }
+}
+
+async function recordStaged(
+  ctx: Ctx,
+  staged: readonly StagedItem[],
+  options: RecordOptions,
+): Promise<AddOutcome[]> {
   const at = nowIso(ctx);
   const outcomes = await ctx.db.transaction().execute(async (trx) => {
+    // The bytes become the items' (or stay the earlier item's) in this transaction.
+    await releaseHolds(
+      trx,
+      staged.map((s) => s.holdId),
+    );
     const known = await firstVisibleItems(trx, staged);
     // Decide first, then write in bulk: one ERN block, one multi-row insert per table.
     const toInsert: StagedItem[] = [];
@@ -141,7 +197,7 @@ export async function recordItems(
       plan.push(toInsert.length);
       toInsert.push(s);
     }
-    const inserted = await insertItems(trx, toInsert, at);
+    const { items: inserted, rows } = await insertItemRows(trx, toInsert, at);
     // Every new item gets its intake job (src/intake) in the same transaction: an item is never
     // stored without the job that extracts it, even if the process dies right after the commit.
     await enqueueJobs(
@@ -149,14 +205,20 @@ export async function recordItems(
       inserted.map((item) => ({ kind: INTAKE_JOB, itemId: item.id, compartment: item.compartment })),
       at,
     );
-    // The ingest entries commit with the rows they record (DESIGN.md rule 2).
+    // The ingest entries commit with the rows they record (DESIGN.md rule 2), and to each
+    // item's provenance record by its salted hash (provenance-record.ts, issue 18.1).
     await appendEntries(
       trx,
-      inserted.map((item) => ({
+      rows.map((row) => ({
         kind: 'ingest',
-        actor: item.createdBy,
-        itemId: item.id,
-        data: { ern: item.ern, sha256: item.sha256, size: item.size },
+        actor: row.created_by,
+        itemId: row.id,
+        data: {
+          ern: row.ern,
+          sha256: row.blob_sha256,
+          size: Number(row.size),
+          provenanceSha256: provenanceSha256(row, row.provenance_salt!),
+        },
       })),
       at,
     );
@@ -236,15 +298,39 @@ async function firstItemsByBlob(
 
 const ROWS_PER_INSERT = 200;
 
-/** insertItems writes blob and item rows for `staged` in `trx` (no custody entry: the caller adds it). */
+/** An item just inserted, with the commitment to its provenance record (provenance-record.ts). */
+export interface InsertedItem {
+  readonly item: Item;
+  /** What the entry recording the item carries as `provenanceSha256` (issue 18.1). */
+  readonly provenanceSha256: string;
+}
+
+/**
+ * insertItems writes blob and item rows for `staged` in `trx` (no custody entry: the caller adds
+ * it, with each item's `provenanceSha256`, and releases the staging holds with releaseStaged).
+ */
 export async function insertItems(
   trx: Transaction<Database>,
   staged: readonly StagedItem[],
   at: string,
-): Promise<Item[]> {
-  if (staged.length === 0) return [];
+): Promise<InsertedItem[]> {
+  const { items, rows } = await insertItemRows(trx, staged, at);
+  return items.map((item, i) => ({
+    item,
+    provenanceSha256: provenanceSha256(rows[i]!, rows[i]!.provenance_salt!),
+  }));
+}
+
+async function insertItemRows(
+  trx: Transaction<Database>,
+  staged: readonly StagedItem[],
+  at: string,
+): Promise<{ items: Item[]; rows: Selectable<ItemTable>[] }> {
+  if (staged.length === 0) return { items: [], rows: [] };
   const firstSeq = await nextValues(trx, 'ern', staged.length);
-  const rows = staged.map((s, i) => itemRow(s, firstSeq + i, at));
+  // One call to the CSPRNG for the batch's provenance salts.
+  const salts = randomBytes(16 * staged.length).toString('hex');
+  const rows = staged.map((s, i) => itemRow(s, firstSeq + i, at, salts.slice(i * 32, (i + 1) * 32)));
   const blobs = new Map(
     staged.map((s) => [
       s.blob.sha256,
@@ -265,10 +351,15 @@ export async function insertItems(
       .values(rows.slice(i, i + ROWS_PER_INSERT))
       .execute();
   }
-  return rows.map(itemFromRow);
+  return { items: rows.map(itemFromRow), rows };
 }
 
-function itemRow(s: StagedItem, seq: number, at: string): Insertable<ItemTable> & Selectable<ItemTable> {
+function itemRow(
+  s: StagedItem,
+  seq: number,
+  at: string,
+  salt: string,
+): Insertable<ItemTable> & Selectable<ItemTable> {
   const { blob, input } = s;
   const provenance = normaliseProvenance(input.provenance);
   return {
@@ -290,6 +381,7 @@ function itemRow(s: StagedItem, seq: number, at: string): Insertable<ItemTable> 
     metadata: JSON.stringify(input.metadata ?? {}),
     created_at: at,
     created_by: input.actor,
+    provenance_salt: salt,
   };
 }
 
@@ -337,14 +429,12 @@ export async function getItem(
   return itemFromRow(row);
 }
 
-/** recordView appends a `view` entry: who read which part of the item (ids only). */
-export async function recordView(
-  ctx: Ctx,
-  item: Item,
-  actor: string,
-  part: 'detail' | 'content' | 'content-range',
-): Promise<void> {
-  await appendEntry(ctx, { kind: 'view', actor, itemId: item.id, data: { ern: item.ern, part } });
+/**
+ * recordView audits a read of the item (ids only): one `view` entry per actor, item, part and
+ * hour, later reads in that hour counted beside it (custody's coalesced views, issue 12.14).
+ */
+export async function recordView(ctx: Ctx, item: Item, actor: string, part: ViewPart): Promise<void> {
+  await recordCustodyView(ctx, { actor, itemId: item.id, ern: item.ern, part });
 }
 
 export interface ListOptions {

@@ -30,6 +30,11 @@ export interface ItemTable {
   metadata: string;
   created_at: string;
   created_by: string;
+  /**
+   * Random per-item salt (hex) of the provenance commitment in the ingest entry
+   * (provenance-record.ts); null for items recorded before the commitment existed.
+   */
+  provenance_salt: string | null;
 }
 
 /** A resumable (tus) upload in progress; its bytes so far are in a file named by id. */
@@ -52,8 +57,22 @@ export interface UploadTable {
   parts: string | null;
 }
 
+/**
+ * A blob stored for an item not yet recorded (src/vault/staging.ts): gc and clean-up leave its
+ * bytes alone while the hold lives.
+ */
+export interface BlobHoldTable {
+  id: string;
+  sha256: string;
+  /** `host/pid` of the process that staged it (a dead pid on this host frees the hold). */
+  holder: string;
+  held_at: string;
+  expires_at: string;
+}
+
 export interface VaultTables {
   blob: BlobTable;
   item: ItemTable;
   upload: UploadTable;
+  blob_hold: BlobHoldTable;
 }

@@ -18,6 +18,7 @@ import {
   type StagedItem,
   stageContent,
 } from './service.js';
+import { discardStaged } from './staging.js';
 
 const FIELDS = new Set(['source', 'collectedAt', 'collectedBy', 'compartment', 'title', 'allowDuplicate']);
 
@@ -58,6 +59,8 @@ export async function receiveUpload(ctx: Ctx, req: FastifyRequest): Promise<AddO
       staged = await stageFile(ctx, req, part, fields);
     }
   } catch (err) {
+    // A request refused after its file was staged leaves no bytes behind (issue 12.7).
+    if (staged) await discardStaged(ctx, [staged]);
     throw multipartRefusal(err);
   }
   if (!staged) throw new VaultError('INVALID_INPUT', 'no file part');
@@ -102,8 +105,11 @@ async function stageFile(
     duplicatesAmong: duplicateScopeFor(req.access.compartmentsFor('items:read'), actor, compartment),
     ...(fields.title ? { title: fields.title } : {}),
   };
-  const staged = await stageContent(ctx, part.file, input);
-  if (part.file.truncated)
-    throw new VaultError('TOO_LARGE', `over the item limit of ${ctx.config.maxItemBytes} bytes`);
-  return staged;
+  return stageContent(ctx, part.file, input, {
+    // A refused upload leaves no bytes behind (issue 12.7).
+    accept: () => {
+      if (part.file.truncated)
+        throw new VaultError('TOO_LARGE', `over the item limit of ${ctx.config.maxItemBytes} bytes`);
+    },
+  });
 }

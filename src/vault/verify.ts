@@ -4,6 +4,7 @@
  */
 import type { Ctx } from '../ctx.js';
 import type { Problem } from '../custody/index.js';
+import { findUnreferencedBlobs } from './gc.js';
 
 export type VerifyProgress = (done: number, total: number) => void;
 
@@ -77,6 +78,14 @@ export async function verifyVault(ctx: Ctx, onProgress?: VerifyProgress): Promis
         message: `blob row ${b.sha256} belongs to no item`,
       });
     }
+  }
+  // Stored bytes nothing names and no ingest in progress holds (issues 18.9, 12.7).
+  for (const orphan of await findUnreferencedBlobs(ctx)) {
+    problems.push({
+      code: 'blob-orphan',
+      subject: orphan.sha256,
+      message: `stored blob ${orphan.sha256} (${orphan.size} bytes) is referenced by no item (left by a crash or a refused upload); \`attest gc --apply\` removes it`,
+    });
   }
   return problems;
 }

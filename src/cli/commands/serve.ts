@@ -1,7 +1,7 @@
 import { issueSetupLink, setupNeeded, setupPath } from '../../access/index.js';
 import { buildApp } from '../../api/server.js';
 import { type Config, publicBase } from '../../config.js';
-import { startCheckpointTimer } from '../../custody/index.js';
+import { onSignerRefusal, startCheckpointTimer } from '../../custody/index.js';
 import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
 import { type OpenStore, openStore } from '../../store/open.js';
@@ -55,6 +55,10 @@ export async function startServer(
   const stopCheckpoints = startCheckpointTimer(store.ctx, (err) =>
     app.log.error({ err }, 'checkpoint failed'),
   );
+  // The signer's refusals are loud: each is an error line in the server log (issue 18.2).
+  const stopRefusals = onSignerRefusal((refusal, dataDir) => {
+    if (dataDir === store.ctx.config.dataDir) app.log.error({ custodySigner: refusal }, refusal.message);
+  });
   const stopOps = startOpsTimer(store.ctx, (err) => app.log.error({ err }, 'ops reconciliation failed'));
   // Intake and other durable jobs run in this process unless the deployment runs `attest worker`s.
   const worker =
@@ -63,6 +67,7 @@ export async function startServer(
       : undefined;
   const stop = async () => {
     stopCheckpoints();
+    stopRefusals();
     stopOps();
     await worker?.stop();
     await app.close();

@@ -19,6 +19,7 @@ import {
   proveInclusion,
   signCheckpoint,
 } from '../service.js';
+import { addTrustCommands } from './trust.js';
 
 function sizeArg(name: string, raw: string): number {
   if (!/^[0-9]{1,15}$/.test(raw)) throw new CliExit(EXIT.usage, `${name} must be a whole number`);
@@ -134,6 +135,7 @@ function registerLog(program: Command, { io }: CommandEnv, getItem: ItemLookup):
     });
 
   addProofsCommand(log, io, open, getItem);
+  addTrustCommands(log, io, open);
 }
 
 /**

@@ -10,23 +10,37 @@ import { withStore } from '../../cli/context.js';
 import { EXIT, printJson, println } from '../../cli/io.js';
 import type { Ctx } from '../../ctx.js';
 import { visible } from '../../lib/display.js';
-import { type Problem, verifyCustody } from '../verify.js';
+import type { Problem } from '../problem.js';
+import { type ItemLogCheck, type VerifyOptions, verifyCustody } from '../verify.js';
+import { readKeyArg } from './trust.js';
 
 /** VerifyCheck is one named part of `attest verify`. */
 export interface VerifyCheck {
   readonly name: string;
-  run(ctx: Ctx, published: readonly string[]): Promise<Problem[]>;
+  run(ctx: Ctx, published: readonly string[], options: VerifyOptions): Promise<Problem[]>;
 }
 
-/** verifyCommand returns `attest verify`, running `checks` in order and then the custody log's. */
-export function verifyCommand(checks: readonly VerifyCheck[]): Register {
-  return (program, env) => registerVerify(program, env, checks);
+/**
+ * verifyCommand returns `attest verify`, running `checks` in order and then the custody log's,
+ * which runs `itemCheck` (the items' records against their entries) as it reads the log.
+ */
+export function verifyCommand(checks: readonly VerifyCheck[], itemCheck?: ItemLogCheck): Register {
+  return (program, env) => registerVerify(program, env, checks, itemCheck);
 }
 
-function registerVerify(program: Command, { io, exit }: CommandEnv, checks: readonly VerifyCheck[]): void {
+function registerVerify(
+  program: Command,
+  { io, exit }: CommandEnv,
+  checks: readonly VerifyCheck[],
+  itemCheck: ItemLogCheck | undefined,
+): void {
   const all: VerifyCheck[] = [
     ...checks,
-    { name: 'custody', run: (ctx, published) => verifyCustody(ctx, published) },
+    {
+      name: 'custody',
+      run: (ctx, published, options) =>
+        verifyCustody(ctx, published, itemCheck ? { ...options, itemCheck } : options),
+    },
   ];
   program
     .command('verify')
@@ -35,12 +49,17 @@ function registerVerify(program: Command, { io, exit }: CommandEnv, checks: read
       '--checkpoint <file...>',
       'also check the log against checkpoints published earlier (signed notes)',
     )
+    .option(
+      '--key <vkey-or-file>',
+      "check checkpoints against this verifier key (yours, pinned) instead of the data directory's",
+    )
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean; checkpoint?: string[] }) => {
+    .action(async (opts: { json?: boolean; checkpoint?: string[]; key?: string }) => {
       const published = await Promise.all((opts.checkpoint ?? []).map((f) => readFile(f, 'utf8')));
+      const options: VerifyOptions = opts.key === undefined ? {} : { pinnedKey: await readKeyArg(opts.key) };
       const problems = await withStore(io, program.opts(), async (ctx) => {
         const found: Problem[] = [];
-        for (const check of all) found.push(...(await check.run(ctx, published)));
+        for (const check of all) found.push(...(await check.run(ctx, published, options)));
         return found;
       });
       if (opts.json) printJson(io, { ok: problems.length === 0, problems });

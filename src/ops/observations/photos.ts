@@ -77,20 +77,25 @@ export async function attachPhoto(
       // not read become a new item, and the reply says nothing about them (issue 12.1).
       duplicatesAmong: duplicateScopeFor(who.itemsReadable, who.userId, operation.compartment),
     },
-    { maxBytes: Math.min(MAX_PHOTO_BYTES, ctx.config.maxItemBytes) },
-  );
-  if (staged.blob.sha256 !== sha256) {
-    throw new OpsError(
-      'PHOTO_HASH_MISMATCH',
-      'the bytes received do not have the SHA-256 the observation signed',
-      {
-        clientId,
+    {
+      maxBytes: Math.min(MAX_PHOTO_BYTES, ctx.config.maxItemBytes),
+      // A refused photo leaves no bytes behind (issue 12.7): stageContent undoes the staging.
+      accept: (staged) => {
+        if (staged.blob.sha256 !== sha256) {
+          throw new OpsError(
+            'PHOTO_HASH_MISMATCH',
+            'the bytes received do not have the SHA-256 the observation signed',
+            { clientId },
+          );
+        }
+        if (!staged.mediaType.startsWith('image/')) {
+          throw new OpsError('PHOTO_NOT_IMAGE', `a photo must be an image, not ${staged.mediaType}`, {
+            clientId,
+          });
+        }
       },
-    );
-  }
-  if (!staged.mediaType.startsWith('image/')) {
-    throw new OpsError('PHOTO_NOT_IMAGE', `a photo must be an image, not ${staged.mediaType}`, { clientId });
-  }
+    },
+  );
   // The same photo with two of the monitor's observations is one blob and one item: the first is the record.
   const [outcome] = await recordItems(ctx, [staged]);
   return { ern: outcome!.item.ern, status: outcome!.status };

@@ -6,6 +6,7 @@ import * as m0003 from './0003-access.js';
 import * as m0004 from './0004-ops.js';
 import * as m0005 from './0005-uploads.js';
 import * as m0006 from './0006-cases.js';
+import * as m0007 from './0007-custody-hardening.js';
 import * as m0008 from './0008-jobs.js';
 import * as m0009 from './0009-ops-alert-actor.js';
 import * as m0010 from './0010-search.js';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0004-ops': m0004,
   '0005-uploads': m0005,
   '0006-cases': m0006,
+  '0007-custody-hardening': m0007,
   '0008-jobs': m0008,
   '0009-ops-alert-actor': m0009,
   '0010-search': m0010,

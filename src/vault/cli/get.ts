@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Register } from '../../cli/command.js';
 import { withStore } from '../../cli/context.js';
 import { CliExit, EXIT, printJson, println } from '../../cli/io.js';
-import { getItem, readVerified } from '../service.js';
+import { getItem, readVerified, recordView } from '../service.js';
 
 export const registerGet: Register = (program, { io }) => {
   program
@@ -21,6 +21,8 @@ export const registerGet: Register = (program, { io }) => {
       const tmp = join(dirname(opts.out), `.attest-get-${randomBytes(6).toString('hex')}`);
       const item = await withStore(io, program.opts(), async (ctx) => {
         const item = await getItem(ctx, ern);
+        // A read through the CLI is audited like one over HTTP (issue 18.8).
+        await recordView(ctx, item, 'cli', 'content');
         const fh = await open(tmp, 'wx', 0o600);
         try {
           await readVerified(ctx, item, async (chunk) => void (await fh.write(chunk)));

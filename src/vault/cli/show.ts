@@ -3,7 +3,7 @@ import { withStore } from '../../cli/context.js';
 import { printJson, println } from '../../cli/io.js';
 import { visible } from '../../lib/display.js';
 import type { Item } from '../item.js';
-import { getItem } from '../service.js';
+import { getItem, recordView } from '../service.js';
 
 export const registerShow: Register = (program, { io }) => {
   program
@@ -12,7 +12,12 @@ export const registerShow: Register = (program, { io }) => {
     .argument('<ern>', 'evidence reference number, e.g. ATT-000123')
     .option('--json', 'machine-readable output')
     .action(async (ern: string, opts: { json?: boolean }) => {
-      const item = await withStore(io, program.opts(), (ctx) => getItem(ctx, ern));
+      const item = await withStore(io, program.opts(), async (ctx) => {
+        const item = await getItem(ctx, ern);
+        // A read through the CLI is audited like one over HTTP (issue 18.8).
+        await recordView(ctx, item, 'cli', 'detail');
+        return item;
+      });
       if (opts.json) return printJson(io, item);
       for (const [k, v] of describeItem(item)) println(io.stdout, `${k.padEnd(15)} ${visible(v)}`);
     });

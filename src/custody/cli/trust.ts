@@ -1,0 +1,142 @@
+/**
+ * trust.ts — `attest log rotate-key | trust-state | publish | verify-bundle`: the commands
+ * that move trust outside the database (issues 18.2, 18.4, 18.5, 18.6).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { CliExit, type CliIo, EXIT, printJson, println } from '../../cli/io.js';
+import type { Ctx } from '../../ctx.js';
+import { parseVerifierKey } from '../../lib/note.js';
+import { verifyBundle } from '../bundle.js';
+import { rotateKey } from '../key-rotation.js';
+import { publishCheckpoints } from '../publish.js';
+import { latestCheckpointRow } from '../repo.js';
+import { readSignerState, statePath, writeSignerState } from '../signer-state.js';
+import { verifyCustody } from '../verify.js';
+
+type Open = <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>;
+
+/** readKeyArg accepts a verifier key string, or the path of a file holding one. */
+export async function readKeyArg(arg: string): Promise<string> {
+  let text = arg.trim();
+  if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(text)) {
+    try {
+      text = (await readFile(arg, 'utf8')).trim();
+    } catch {
+      throw new CliExit(EXIT.usage, `--key: ${arg} is neither a verifier key nor a readable file`);
+    }
+  }
+  try {
+    return parseVerifierKey(text).verifierKey;
+  } catch {
+    throw new CliExit(
+      EXIT.usage,
+      '--key: not a verifier key (name+keyhash+base64, as `attest log head` prints)',
+    );
+  }
+}
+
+export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
+  log
+    .command('rotate-key')
+    .description('make a new log signing key, announced by an entry the old key signs')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const r = await open((ctx) => rotateKey(ctx, 'cli'));
+      if (opts.json) return printJson(io, r);
+      println(io.stdout, `old key: ${r.oldKey}`);
+      println(io.stdout, `new key: ${r.newKey}`);
+      println(io.stdout, `announced in checkpoint ${r.checkpoint.size}, signed by both keys.`);
+      println(
+        io.stdout,
+        'Publish the new key where verifiers find it; restart running servers to sign with it.',
+      );
+    });
+
+  log
+    .command('trust-state')
+    .description("adopt the latest checkpoint as the signer's memory, when its state file was lost")
+    .action(async () => {
+      const adopted = await open(async (ctx) => {
+        if (readSignerState(ctx.config.dataDir)) {
+          throw new CliExit(EXIT.usage, `${statePath(ctx.config.dataDir)} exists; nothing to adopt`);
+        }
+        const problems = (await verifyCustody(ctx)).filter((p) => p.code !== 'signer-state-missing');
+        if (problems.length) {
+          throw new CliExit(
+            EXIT.failed,
+            `the log does not verify (${problems[0]!.code} ${problems[0]!.subject}…): run \`attest verify\`; nothing adopted`,
+          );
+        }
+        const row = await latestCheckpointRow(ctx.db);
+        if (!row) throw new CliExit(EXIT.failed, 'no checkpoint to adopt');
+        writeSignerState(ctx.config.dataDir, {
+          origin: ctx.logKey.origin,
+          number: Number(row.number),
+          size: Number(row.size),
+          root: row.root,
+          signedNote: row.signed_note,
+          at: row.at,
+        });
+        return row;
+      });
+      println(
+        io.stdout,
+        `adopted checkpoint #${adopted.number} (size ${adopted.size}). Compare it with a copy published earlier.`,
+      );
+    });
+
+  log
+    .command('publish')
+    .description(
+      'write every new checkpoint to a directory (DIR/checkpoints/<size>, DIR/checkpoint) or POST it to a URL',
+    )
+    .requiredOption('--to <dir-or-url>', 'a directory, or an http(s) URL')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { to: string; json?: boolean }) => {
+      const r = await open((ctx) => publishCheckpoints(ctx, opts.to));
+      if (opts.json) return printJson(io, r);
+      println(
+        io.stdout,
+        r.published.length ? `published sizes ${r.published.join(', ')}` : 'nothing new to publish',
+      );
+      if (r.skipped.length) {
+        println(io.stderr, `not published (not signed by the current key): ${r.skipped.join(', ')}`);
+      }
+    });
+
+  log
+    .command('verify-bundle')
+    .description('check a proof bundle (attest log proofs --json) offline, against a pinned key')
+    .argument('<file>', 'the bundle (JSON)')
+    .option('--key <vkey-or-file>', "the log's verifier key you trust (default: the key in the bundle)")
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, opts: { key?: string; json?: boolean }) => {
+      let parsed: unknown;
+      try {
+        const text = await readFile(file, 'utf8');
+        if (text.length > 256 * 1024 * 1024) throw new Error('too large');
+        parsed = JSON.parse(text);
+      } catch (err) {
+        throw new CliExit(EXIT.usage, `${file}: not readable JSON (${(err as Error).message})`);
+      }
+      const key = opts.key === undefined ? undefined : await readKeyArg(opts.key);
+      const r = verifyBundle(parsed, key);
+      if (opts.json) printJson(io, r);
+      else {
+        for (const p of r.problems) println(io.stdout, `FAIL ${p}`);
+        if (r.ok) {
+          println(
+            io.stdout,
+            `bundle OK: checkpoint of ${r.size} entries, ${r.checked.inclusion} inclusion and ${r.checked.consistency} consistency proofs`,
+          );
+        }
+        if (!r.pinned)
+          println(
+            io.stderr,
+            'note: checked against the key inside the bundle; pass --key to pin the one you trust',
+          );
+      }
+      if (!r.ok) throw new CliExit(EXIT.failed);
+    });
+}
