@@ -10,11 +10,16 @@
  *   context; a few kilobytes in the lazy map chunk.
  * - `sw.js` — the service worker (web/sw/service-worker.js) prefixed with the list of every file
  *   of this build, so the app shell (and its lazy chunks) work offline after the first visit.
+ * - precompression — every text file of the build also as `NAME.br` (brotli, quality 11) and
+ *   `NAME.gz` (gzip -9), written once at build time, so the server sends the smallest encoding the
+ *   browser accepts without compressing on each request (src/api/static.ts negotiates).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -111,12 +116,51 @@ function serviceWorker(): Plugin {
   };
 }
 
+/** COMPRESSIBLE are the build's text formats; images and fonts are compressed already. */
+const COMPRESSIBLE = /\.(?:js|css|html|svg|json|webmanifest|txt|map)$/;
+
+/**
+ * precompress writes `.br` and `.gz` beside each text file of the build. A variant that saves
+ * less than 5 % is not written: the server then sends the file as it is.
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'attest-precompress',
+    apply: 'build',
+    writeBundle(options) {
+      outDir = options.dir ?? '';
+    },
+    closeBundle() {
+      if (!outDir) return;
+      for (const rel of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+        const file = join(outDir, rel);
+        if (!COMPRESSIBLE.test(rel) || !statSync(file).isFile()) continue;
+        const body = readFileSync(file);
+        const variants = {
+          br: brotliCompressSync(body, {
+            params: {
+              [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+              [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+              [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+            },
+          }),
+          gz: gzipSync(body, { level: 9 }),
+        };
+        for (const [ext, packed] of Object.entries(variants)) {
+          if (packed.length < body.length * 0.95) writeFileSync(`${file}.${ext}`, packed);
+        }
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   base: '/',
   publicDir: 'public',
   oxc: { jsx: { runtime: 'automatic' } },
-  plugins: [regionOutline(), gazetteerSeats(), serviceWorker()],
+  plugins: [regionOutline(), gazetteerSeats(), serviceWorker(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
