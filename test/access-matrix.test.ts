@@ -358,6 +358,10 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/ops/observation-conflicts/resolve': {
     body: () => ({ deviceKeyId: 'dk-none', clientId: 'none', chosenSha256: null, reason: 'matrix' }),
   },
+  'GET /api/admin/device-keys': {},
+  'POST /api/admin/device-keys/:id/revoke': {
+    params: async (fx, c) => ({ id: (await deviceFor(fx.ctx, c?.userId ?? 'nobody')).deviceKeyId }),
+  },
   'POST /api/ops/observations': {
     body: async (fx, c) => {
       const device = await deviceFor(fx.ctx, c?.userId ?? 'nobody');

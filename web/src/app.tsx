@@ -11,29 +11,41 @@ import { can, type SessionState, useSession } from './auth/session.js';
 import { LANGUAGES, setLanguage } from './i18n/index.js';
 import { Link, matchPath, navigate, usePath } from './router.js';
 import { OperationsListScreen } from './screens/operations-list.js';
+import { ResetPasswordScreen } from './screens/reset-password.js';
 import { SetupScreen } from './screens/setup.js';
 import { SignInScreen } from './screens/sign-in.js';
 
 const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
 const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
 const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
+const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 
 interface Section {
   readonly path: string;
   readonly label: string;
-  readonly permission: Permission;
+  /** The section shows to users holding any of these. */
+  readonly permission: Permission | readonly Permission[];
 }
 
 const SECTIONS: readonly Section[] = [
   { path: '/operations', label: 'nav.operations', permission: 'ops:read' },
   { path: '/monitor', label: 'nav.monitor', permission: 'observations:submit' },
   { path: '/evidence', label: 'nav.evidence', permission: 'items:read' },
+  { path: '/admin', label: 'nav.admin', permission: ['users:admin', 'audit:read'] },
 ];
+
+const ADMIN_TABS = ['users', 'tokens', 'devices', 'audit'] as const;
+
+/** canSee says whether the user holds the section's permission (or one of them). */
+function canSee(state: SessionState, section: Section): boolean {
+  const wanted = typeof section.permission === 'string' ? [section.permission] : section.permission;
+  return wanted.some((p) => can(state, p));
+}
 
 /** homeFor is where a user lands: monitors go to the monitor app, others to their first section. */
 function homeFor(state: SessionState): string | null {
   if (can(state, 'observations:submit') && !can(state, 'alerts:manage')) return '/monitor';
-  return SECTIONS.find((s) => can(state, s.permission))?.path ?? null;
+  return SECTIONS.find((s) => canSee(state, s))?.path ?? null;
 }
 
 function LanguageSwitch() {
@@ -87,6 +99,9 @@ function UserMenu() {
             </li>
           ))}
         </ul>
+        <p>
+          <Link href="/admin/tokens">{t('admin.tokens')}</Link>
+        </p>
         <button type="button" onClick={() => void out()}>
           {t('nav.signOut')}
         </button>
@@ -99,7 +114,7 @@ function Header() {
   const { t } = useTranslation();
   const { state } = useSession();
   const path = usePath();
-  const sections = SECTIONS.filter((s) => can(state, s.permission));
+  const sections = SECTIONS.filter((s) => canSee(state, s));
   return (
     <header className="top">
       <a className="skip" href="#main">
@@ -170,6 +185,7 @@ function NotFound() {
 function Screen({ path }: { path: string }): ReactNode {
   const { state } = useSession();
   if (path === '/setup') return <SetupScreen />;
+  if (path === '/reset') return <ResetPasswordScreen />;
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'anonymous') return <SignInScreen />;
   if (path === '/' || path === '/sign-in') return <Home />;
@@ -178,6 +194,10 @@ function Screen({ path }: { path: string }): ReactNode {
   if (op) return <DashboardScreen id={op.id!} />;
   if (path === '/monitor') return <MonitorScreen />;
   if (path === '/evidence') return <EvidenceScreen />;
+  if (path === '/admin') return <AdminScreen tab={null} />;
+  const admin = matchPath('/admin/:tab', path);
+  if (admin && (ADMIN_TABS as readonly string[]).includes(admin.tab!))
+    return <AdminScreen tab={admin.tab as (typeof ADMIN_TABS)[number]} />;
   return <NotFound />;
 }
 

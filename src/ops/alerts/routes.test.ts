@@ -28,6 +28,13 @@ for (const dialect of DIALECTS) {
       assert.equal(alert.summary, 'BUS-017: 8 fewer people at al-Rashideen than at Ramouseh (50 → 42).');
       const bus = view.vehicleList.find((v: { id: string }) => v.id === 'veh-bus-017');
       assert.equal(bus.lastPointId, 'pt-rashideen');
+      // What the attention strip reads (issue 16.1): people on board now, and each point's last sighting.
+      assert.equal(bus.people, 42);
+      assert.equal(rashideen.lastObservedAt, '2016-12-15T07:40:00.000Z');
+      assert.equal(
+        view.routePoints.find((p: { id: string }) => p.id === 'pt-destination').lastObservedAt,
+        null,
+      );
       assert.ok(['in-transit', 'overdue'].includes(bus.state), bus.state);
       assert.ok(
         !view.vehicleList.some((v: { state: string }) => v.state === 'planned'),

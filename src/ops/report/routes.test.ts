@@ -46,6 +46,9 @@ for (const dialect of DIALECTS) {
         ['pt-origin', 'pt-ramouseh', 'pt-rashideen', 'pt-destination'],
       );
       assert.ok(body.vehicles.some((v: { marking: string }) => v.marking === 'BUS-017'));
+      // Convoys, so the app can group a long list and record a whole convoy (issue 16.3).
+      assert.deepEqual(body.convoys, [{ id: 'convoy-1', label: 'Convoy 1' }]);
+      assert.equal(body.vehicles.find((v: { id: string }) => v.id === 'veh-bus-017').convoyId, 'convoy-1');
       assert.equal(body.routePoints[1].nameAr, 'الراموسة');
     });
 

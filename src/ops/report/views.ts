@@ -256,6 +256,8 @@ export function operationView(
         convoyId: v.convoyId ?? null,
         lastPointId: last?.routePointId ?? null,
         lastSeenAt: last?.deviceTime ?? null,
+        // The accepted count at its latest point (null: seen only in group observations).
+        people: d?.finalCounts.at(-1)?.count ?? null,
         state: vehicleState,
       };
     })
@@ -266,6 +268,15 @@ export function operationView(
     const s = operationSummary(state, registry, other);
     return [{ id, name: s.name, nameAr: s.nameAr, status: s.status, totals: s.totals }];
   });
+  // When each point last saw anything: the dashboard says how long a point has been quiet.
+  const lastObserved = new Map<string, number>();
+  for (const v of registry.vehicles) {
+    if (v.operationId !== op.id) continue;
+    for (const t of state.tracks.get(v.id) ?? []) {
+      const p = t.obs.routePointId;
+      if (t.deviceMs > (lastObserved.get(p) ?? -Infinity)) lastObserved.set(p, t.deviceMs);
+    }
+  }
   return {
     operation: {
       ...summary,
@@ -284,6 +295,7 @@ export function operationView(
         ...placeView(p.place),
         monitored: p.monitored !== false,
         counts: { people: t?.people ?? 0, vehicles: t?.vehicles ?? 0 },
+        lastObservedAt: lastObserved.has(p.id) ? new Date(lastObserved.get(p.id)!).toISOString() : null,
       };
     }),
     vehicles: counts,
@@ -313,6 +325,10 @@ export function monitorAssignment(state: ReconcileState, registry: Registry, op:
     })),
     vehicles: registry.vehicles
       .filter((v) => v.operationId === op.id)
-      .map((v) => ({ id: v.id, kind: v.kind, marking: v.marking })),
+      .map((v) => ({ id: v.id, kind: v.kind, marking: v.marking, convoyId: v.convoyId ?? null })),
+    // Convoys let the monitor app group a long list and record a whole convoy at once.
+    convoys: registry.convoys
+      .filter((c) => c.operationId === op.id)
+      .map((c) => ({ id: c.id, label: c.label })),
   };
 }

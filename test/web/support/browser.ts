@@ -19,7 +19,7 @@ export const CHROMIUM = process.env.ATTEST_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'test-results/web';
 
 /** Flags for a headless Chromium on a machine with no outside network (see node.md). */
-const FLAGS = [
+export const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -118,6 +118,34 @@ export async function buildWebApp(): Promise<string> {
     build: { outDir, emptyOutDir: true },
   });
   return outDir;
+}
+
+/**
+ * assertNoHorizontalOverflow fails when the page is wider than the window (a phone would scroll
+ * sideways), naming the widest elements that stick out, in either direction (RTL overflows left).
+ */
+export async function assertNoHorizontalOverflow(page: Page, name: string): Promise<void> {
+  const result = (await page.evaluate(`(() => {
+    const w = document.documentElement.clientWidth;
+    const culprits = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || (r.right <= w + 1 && r.left >= -1)) continue;
+      // Inside a scrolling container (a table that scrolls in its card) sticking out is fine.
+      let p = el.parentElement, clipped = false;
+      while (p && p !== document.body) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { clipped = true; break; }
+        p = p.parentElement;
+      }
+      if (!clipped) culprits.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' [' + Math.round(r.left) + '…' + Math.round(r.right) + ']');
+    }
+    return { scroll: document.documentElement.scrollWidth, width: w, culprits: culprits.slice(0, 5) };
+  })()`)) as { scroll: number; width: number; culprits: string[] };
+  assert.ok(
+    result.scroll <= result.width && result.culprits.length === 0,
+    `${name}: page is ${result.scroll} px wide in a ${result.width} px window; sticking out: ${result.culprits.join(', ')}`,
+  );
 }
 
 /** screenshot saves a full-page PNG as test-results/web/NAME.png and returns its path. */

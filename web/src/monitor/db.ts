@@ -24,6 +24,17 @@ export interface QueuedObservation {
   readonly serverId: string | null;
   /** Photos taken with the observation, kept on the device. */
   readonly photos: readonly Blob[];
+  /**
+   * What the monitor saw when recording (not signed, never sent): the point's names and the
+   * vehicles' markings, so the queue names them even offline or after the assignment changed.
+   */
+  readonly labels?: QueueLabels;
+}
+
+export interface QueueLabels {
+  readonly point: string;
+  readonly pointAr: string | null;
+  readonly markings: readonly string[];
 }
 
 export interface DeviceRecord {
@@ -36,6 +47,8 @@ export interface DeviceRecord {
   readonly deviceKeyId: string | null;
   /** The user the key was registered for; another user on this device registers anew. */
   readonly userId: string | null;
+  /** The name the monitor gave this device, sent when the key is registered. */
+  readonly label?: string;
 }
 
 export interface CacheRecord {

@@ -50,13 +50,54 @@ export async function deviceKey(): Promise<DeviceRecord> {
   return (await db.device.get('device'))!;
 }
 
+/** LABEL_MAX is the longest device name kept (the server bounds it too). */
+export const LABEL_MAX = 60;
+
+/**
+ * defaultDeviceLabel names a device the monitor did not name: the kind of device and browser, and
+ * the start of its key's fingerprint, so that two identical phones still differ in the list.
+ */
+export async function defaultDeviceLabel(publicKey: string): Promise<string> {
+  const raw = Uint8Array.from(atob(publicKey), (c) => c.charCodeAt(0));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', raw));
+  const print = [...digest.slice(0, 3)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const ua = navigator.userAgent;
+  const device = /Android/i.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/i.test(ua)
+      ? 'iOS'
+      : /Windows/i.test(ua)
+        ? 'Windows'
+        : /Mac OS/i.test(ua)
+          ? 'macOS'
+          : /Linux/i.test(ua)
+            ? 'Linux'
+            : 'device';
+  const browser = /Firefox\//.test(ua)
+    ? 'Firefox'
+    : /Edg\//.test(ua)
+      ? 'Edge'
+      : /Chrom/.test(ua)
+        ? 'Chromium'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'browser';
+  return `${device} · ${browser} · ${print}`;
+}
+
+/** setDeviceLabel keeps the monitor's name for this device, used when its key is registered. */
+export async function setDeviceLabel(label: string): Promise<void> {
+  await deviceKey();
+  await db.device.update('device', { label: label.trim().slice(0, LABEL_MAX) });
+}
+
 /** registeredDeviceKeyId registers the key for `userId` if needed and returns its id (needs the network). */
 export async function registeredDeviceKeyId(userId: string): Promise<string> {
   const key = await deviceKey();
   if (key.deviceKeyId && key.userId === userId) return key.deviceKeyId;
   const { deviceKeyId } = await api<{ deviceKeyId: string }>('POST', '/api/ops/devices', {
     publicKey: key.publicKey,
-    label: `${navigator.platform || 'device'} · ${new Date().toISOString().slice(0, 10)}`,
+    label: key.label || (await defaultDeviceLabel(key.publicKey)),
   });
   await db.device.update('device', { deviceKeyId, userId });
   return deviceKeyId;

@@ -1,7 +1,7 @@
 /**
- * monitor-screen.tsx — the monitor app (phone first): record what passes a checkpoint, sign it
- * on the device, queue it in IndexedDB and send it when the network allows, with each item's
- * state in view. Works offline after one online visit: the shell comes from the service worker,
+ * monitor-screen.tsx — the monitor app (phone first): record what passes a checkpoint (vehicles
+ * found by marking or a whole convoy at once, counts in any digits), sign it on the device, queue
+ * it in IndexedDB and send it when the network allows, with each item's state in view. Works offline after one online visit: the shell comes from the service worker,
  * the assignment (operation, route points, vehicles) from the IndexedDB cache.
  */
 import { liveQuery } from 'dexie';
@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.js';
 import type { MonitorData, ObservationBody, ObservationKind, OperationSummary } from '../api/types.js';
 import { useSession } from '../auth/session.js';
-import { useFormat } from '../i18n/format.js';
+import { useCount } from '../i18n/format.js';
 import { usePointName } from '../ops/dashboard-sections.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { SyncIcon } from '../ui/icons.js';
@@ -18,7 +18,12 @@ import { useLabel } from '../ui/labels.js';
 import { cacheGet, cachePut, db, type QueuedObservation } from './db.js';
 import { ed25519Supported, signObservation } from './device-key.js';
 import { DeviceList } from './device-list.js';
-import { requeue, syncQueue } from './sync.js';
+import { DeviceName } from './device-name.js';
+import { parseCount } from './digits.js';
+import { currentStamp, type LocationStamp } from './location.js';
+import { QueueList } from './queue-list.js';
+import { syncQueue } from './sync.js';
+import { type AssignedConvoy, type AssignedVehicle, VehiclePicker } from './vehicle-picker.js';
 
 const KINDS: readonly ObservationKind[] = ['departure', 'checkpoint', 'arrival', 'turned-back'];
 const CATEGORIES = ['adults', 'children', 'medical', 'unaccompaniedMinors'] as const;
@@ -74,10 +79,12 @@ function defaultKind(pointKind: string | undefined): ObservationKind {
   return 'checkpoint';
 }
 
-function wholeNumber(text: string): number | null {
-  if (!/^\d{1,7}$/.test(text.trim())) return null;
-  return Number(text.trim());
-}
+/** Assignment is the monitor's cached assignment: convoys, and the fields the server accepts. */
+type Assignment = Omit<MonitorData, 'vehicles'> & {
+  readonly vehicles: readonly AssignedVehicle[];
+  readonly convoys?: readonly AssignedConvoy[];
+  readonly observationFields?: readonly string[];
+};
 
 export default function MonitorScreen() {
   const { t } = useTranslation();
@@ -87,7 +94,7 @@ export default function MonitorScreen() {
   const queue = useQueue();
   const [operations, setOperations] = useState<OperationSummary[] | null>(null);
   const [operationId, setOperationId] = useState<string | null>(null);
-  const [data, setData] = useState<MonitorData | null>(null);
+  const [data, setData] = useState<Assignment | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [syncing, setSyncing] = useState(false);
   const [cryptoOk, setCryptoOk] = useState(true);
@@ -118,7 +125,7 @@ export default function MonitorScreen() {
     if (!operationId) return;
     let stop = false;
     void cachePut('monitor.operation', operationId);
-    fetchOrCache<MonitorData>(`/api/ops/operations/${encodeURIComponent(operationId)}/monitor`)
+    fetchOrCache<Assignment>(`/api/ops/operations/${encodeURIComponent(operationId)}/monitor`)
       .then((d) => {
         if (!stop) setData(d);
       })
@@ -181,12 +188,13 @@ export default function MonitorScreen() {
       )}
       {data && cryptoOk && <ObservationForm data={data} onQueued={() => void (navigator.onLine && sync())} />}
       <QueueList items={queue} />
+      <DeviceName version={queue.length - pending} />
       <DeviceList online={online} version={queue.length - pending} />
     </main>
   );
 }
 
-function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () => void }) {
+function ObservationForm({ data, onQueued }: { data: Assignment; onQueued: () => void }) {
   const { t } = useTranslation();
   const label = useLabel();
   const name = usePointName();
@@ -195,7 +203,7 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
   const [pointId, setPointId] = useState(points[0]?.id ?? '');
   const point = points.find((p) => p.id === pointId);
   const [kind, setKind] = useState<ObservationKind>(defaultKind(point?.kind));
-  const [vehicleIds, setVehicleIds] = useState<string[]>([]);
+  const [vehicleIds, setVehicleIds] = useState<ReadonlySet<string>>(new Set());
   const [headcount, setHeadcount] = useState('');
   const [categories, setCategories] = useState<Record<(typeof CATEGORIES)[number], string>>({
     adults: '',
@@ -205,43 +213,48 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
   });
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
+  const [withLocation, setWithLocation] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<'plain' | 'located' | 'no-fix' | null>(null);
   const [busy, setBusy] = useState(false);
+  const count = useCount();
+  // The server lists `location` among the observation fields it accepts once it verifies GPS stamps.
+  const acceptsLocation = data.observationFields?.includes('location') === true && 'geolocation' in navigator;
 
   const choosePoint = (id: string) => {
     setPointId(id);
     setKind(defaultKind(points.find((p) => p.id === id)?.kind));
   };
-  const toggleVehicle = (id: string, on: boolean) =>
-    setVehicleIds((v) => (on ? [...v, id] : v.filter((x) => x !== id)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setDone(false);
-    const count = wholeNumber(headcount);
-    if (count === null) return setProblem(t('monitor.invalidCount'));
-    if (vehicleIds.length === 0) return setProblem(t('monitor.chooseVehicle'));
+    setDone(null);
+    const people = parseCount(headcount);
+    if (people === null) return setProblem(t('monitor.invalidCount'));
+    if (vehicleIds.size === 0) return setProblem(t('monitor.chooseVehicle'));
     const cats = {} as Record<(typeof CATEGORIES)[number], number>;
     for (const c of CATEGORIES) {
-      const n = categories[c].trim() === '' ? 0 : wholeNumber(categories[c]);
+      const n = categories[c].trim() === '' ? 0 : parseCount(categories[c]);
       if (n === null) return setProblem(t('monitor.invalidCount'));
       cats[c] = n;
     }
     setProblem(null);
     setBusy(true);
     try {
-      const body: ObservationBody = {
+      const location = acceptsLocation && withLocation ? await currentStamp() : null;
+      const chosen = data.vehicles.filter((v) => vehicleIds.has(v.id));
+      const body: ObservationBody & { location?: LocationStamp } = {
         clientId: crypto.randomUUID(),
         operationId: data.operation.id,
         routePointId: pointId,
         deviceTime: new Date().toISOString(),
         kind,
-        vehicleIds: [...vehicleIds].sort(),
-        headcount: count,
+        vehicleIds: chosen.map((v) => v.id).sort(),
+        headcount: people,
         categories: cats,
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(photos.length > 0 ? { photoSha256: await Promise.all(photos.map(sha256Hex)) } : {}),
+        ...(location ? { location } : {}),
       };
       const signature = await signObservation(body);
       await db.queue.add({
@@ -254,9 +267,14 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
         attempts: 0,
         serverId: null,
         photos,
+        labels: {
+          point: point?.name ?? pointId,
+          pointAr: point?.nameAr ?? null,
+          markings: chosen.map((v) => v.marking),
+        },
       });
-      setDone(true);
-      setVehicleIds([]);
+      setDone(location ? 'located' : acceptsLocation && withLocation ? 'no-fix' : 'plain');
+      setVehicleIds(new Set());
       setHeadcount('');
       setCategories({ adults: '', children: '', medical: '', unaccompaniedMinors: '' });
       setNote('');
@@ -293,36 +311,27 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
           ))}
         </div>
       </fieldset>
-      <fieldset>
-        <legend>{t('monitor.vehicles')}</legend>
-        <div className="choices vehicles">
-          {data.vehicles.map((v) => (
-            <label key={v.id} className="choice">
-              <input
-                type="checkbox"
-                name="vehicle"
-                value={v.id}
-                checked={vehicleIds.includes(v.id)}
-                onChange={(e) => toggleVehicle(v.id, e.target.checked)}
-              />
-              <bdi translate="no">{v.marking}</bdi>{' '}
-              <span className="muted">{label('vehicleKind', v.kind)}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <VehiclePicker
+        vehicles={data.vehicles}
+        convoys={data.convoys ?? []}
+        selected={vehicleIds}
+        onChange={setVehicleIds}
+      />
       <label className="field">
         {t('monitor.headcount')}
         <input
           name="headcount"
           inputMode="numeric"
-          pattern="[0-9]*"
           required
           autoComplete="off"
+          aria-describedby={`${formId}-digits`}
           value={headcount}
           onChange={(e) => setHeadcount(e.target.value)}
         />
       </label>
+      <p id={`${formId}-digits`} className="hint">
+        {t('monitor.digitsHint')}
+      </p>
       <fieldset>
         <legend>{t('monitor.categories')}</legend>
         <div className="grid-2">
@@ -332,7 +341,6 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
               <input
                 name={c}
                 inputMode="numeric"
-                pattern="[0-9]*"
                 autoComplete="off"
                 value={categories[c]}
                 onChange={(e) => setCategories((s) => ({ ...s, [c]: e.target.value }))}
@@ -356,51 +364,31 @@ function ObservationForm({ data, onQueued }: { data: MonitorData; onQueued: () =
           onChange={(e) => setPhotos([...(e.target.files ?? [])])}
         />
       </label>
-      {photos.length > 0 && <p className="muted">{t('monitor.photoKept', { n: photos.length })}</p>}
+      {photos.length > 0 && (
+        <p className="muted">{t('monitor.photoKept', { photos: count('photos', photos.length) })}</p>
+      )}
+      {acceptsLocation && (
+        <label className="choice">
+          <input type="checkbox" checked={withLocation} onChange={(e) => setWithLocation(e.target.checked)} />
+          {t('monitor.withLocation')}
+        </label>
+      )}
       {problem && (
         <p className="error" role="alert">
           {problem}
         </p>
       )}
-      {done && <p role="status">{t('monitor.recorded')}</p>}
+      {done && (
+        <p role="status">
+          {t('monitor.recorded')}
+          {done === 'located' && ` ${t('monitor.located')}`}
+          {done === 'no-fix' && ` ${t('monitor.noFix')}`}
+        </p>
+      )}
       <button type="submit" className="primary big" disabled={busy}>
         {t('monitor.record')}
       </button>
     </form>
-  );
-}
-
-function QueueList({ items }: { items: readonly QueuedObservation[] }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  return (
-    <section aria-labelledby="queue-h">
-      <h2 id="queue-h">{t('monitor.queue')}</h2>
-      {items.length === 0 ? (
-        <p>{t('monitor.queueEmpty')}</p>
-      ) : (
-        <ul className="queue" data-testid="queue">
-          {items.map((q) => (
-            <li key={q.clientId} className={`queue-item state-${q.state}`} data-state={q.state}>
-              <span className={`badge state-${q.state}`}>{t(`monitor.state.${q.state}`)}</span>{' '}
-              {t(`observationKind.${q.body.kind}`)} · {f.number(q.body.headcount)} ·{' '}
-              <time dateTime={q.body.deviceTime}>{f.dateTime(q.body.deviceTime)}</time>
-              {q.state === 'rejected' && (
-                <>
-                  <p className="error">
-                    {t('monitor.reason', { reason: '' })}
-                    <bdi translate="no">{q.reason}</bdi>
-                  </p>
-                  <button type="button" onClick={() => void requeue(q.clientId)}>
-                    {t('monitor.retry')}
-                  </button>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }
 

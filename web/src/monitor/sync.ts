@@ -32,8 +32,16 @@ async function syncRound(userId: string): Promise<void> {
   const pending = await db.queue.where('state').anyOf('queued', 'sent').sortBy('createdAt');
   if (pending.length === 0) return;
   const deviceKeyId = await registeredDeviceKeyId(userId);
-  for (const item of pending) {
-    await db.queue.update(item.clientId, { state: 'sent', attempts: item.attempts + 1 });
+  for (const listed of pending) {
+    // The monitor may have discarded it since the list was read: claim it in one transaction
+    // (discard() checks the state in one too), and skip what is gone.
+    const item = await db.transaction('rw', db.queue, async () => {
+      const current = await db.queue.get(listed.clientId);
+      if (!current || (current.state !== 'queued' && current.state !== 'sent')) return null;
+      await db.queue.update(current.clientId, { state: 'sent', attempts: current.attempts + 1 });
+      return current;
+    });
+    if (!item) continue;
     try {
       const res = await api<SubmitResult>('POST', '/api/ops/observations', {
         deviceKeyId,
@@ -80,6 +88,20 @@ export async function syncQueue(userId: string): Promise<void> {
   } else {
     await syncRound(userId);
   }
+}
+
+/**
+ * discard deletes an observation the monitor recorded by mistake, if it has not started to be
+ * sent: returns false when it was already claimed by a sync (then the server decides). A deleted
+ * observation was never sent, so nothing of it exists anywhere else.
+ */
+export async function discard(clientId: string): Promise<boolean> {
+  return db.transaction('rw', db.queue, async () => {
+    const current = await db.queue.get(clientId);
+    if (!current || current.state !== 'queued') return false;
+    await db.queue.delete(clientId);
+    return true;
+  });
 }
 
 /** requeue puts a rejected observation back in the queue (e.g. after the server was fixed). */

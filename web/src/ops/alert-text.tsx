@@ -6,7 +6,7 @@
  */
 import { Trans, useTranslation } from 'react-i18next';
 import type { Alert, RoutePoint } from '../api/types.js';
-import { useFormat } from '../i18n/format.js';
+import { useCount, useFormat } from '../i18n/format.js';
 import { usePointName } from './dashboard-sections.js';
 
 type Figures = Readonly<Record<string, unknown>>;
@@ -45,6 +45,7 @@ export function AlertText({
 }) {
   const { i18n } = useTranslation();
   const fmt = useFormat();
+  const count = useCount();
   const pointName = usePointName();
   const figures = ((alert.evidence as { figures?: Figures } | null | undefined)?.figures ?? {}) as Figures;
   const key = textKey(alert.kind, figures);
@@ -63,6 +64,8 @@ export function AlertText({
   };
   const num = (k: string) => (typeof figures[k] === 'number' ? fmt.number(figures[k] as number) : '—');
   const time = (k: string) => (typeof figures[k] === 'string' ? fmt.dateTime(figures[k] as string) : '—');
+  const counted = (unit: 'people' | 'vehicles', k: string) =>
+    typeof figures[k] === 'number' ? count(unit, figures[k] as number) : '—';
   const pct = (k: string) =>
     typeof figures[k] === 'number' ? fmt.percent((figures[k] as number) / 100) : '—';
   const subject = alert.subjectLabel ?? String((alert.subject as { id?: unknown } | null)?.id ?? '');
@@ -89,10 +92,10 @@ export function AlertText({
             figures.pointIds.split(',').map(place),
           )
         : '—',
-    count: num('lastCount'),
+    people: counted('people', 'lastCount'),
     limit: num(alert.kind === 'excessive-dwell' ? 'maxDwellMinutes' : 'thresholdMinutes'),
     minutes: num('stalledMinutes'),
-    vehicles: num(alert.kind === 'route-point-unmonitored' ? 'vehiclesUnseen' : 'vehicles'),
+    vehicles: counted('vehicles', alert.kind === 'route-point-unmonitored' ? 'vehiclesUnseen' : 'vehicles'),
     day:
       typeof figures.day === 'string'
         ? fmt.date(figures.day)
@@ -105,6 +108,11 @@ export function AlertText({
     lead: num('maxLeadPercent'),
     min: num('min'),
     max: num('max'),
+    // "40–50 people": the noun agrees with the larger figure.
+    range:
+      typeof figures.max === 'number'
+        ? count('people', figures.max as number, `${num('min')}–${num('max')}`)
+        : '—',
     accepted: num('accepted'),
     sources: num('sources'),
   };

@@ -1,5 +1,6 @@
 /**
- * alerts-panel.tsx — an operation's alerts, newest first, open ones on top. Coordinators
+ * alerts-panel.tsx — an operation's alerts: unresolved before resolved, critical first, then
+ * newest (attention.ts compareAlerts); each has an anchor the attention strip links to. Coordinators
  * (alerts:manage) acknowledge an alert or resolve it with a note; the list updates live.
  */
 import { type FormEvent, useId, useState } from 'react';
@@ -10,8 +11,7 @@ import { useFormat } from '../i18n/format.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { useLabel } from '../ui/labels.js';
 import { AlertText } from './alert-text.js';
-
-const STATE_ORDER = { open: 0, acknowledged: 1, resolved: 2 } as const;
+import { compareAlerts } from './attention.js';
 
 /** subjectText renders an alert's subject (`{type, id}` or a string) without translating ids. */
 function subjectText(subject: unknown): string {
@@ -68,7 +68,11 @@ function AlertItem({
   const subject = alert.subjectLabel ?? subjectText(alert.subject);
 
   return (
-    <li className={`alert severity-${alert.severity} state-${alert.state}`} data-alert-kind={alert.kind}>
+    <li
+      id={`alert-${alert.id}`}
+      className={`alert severity-${alert.severity} state-${alert.state}`}
+      data-alert-kind={alert.kind}
+    >
       <div className="alert-head">
         <span className={`badge severity-${alert.severity}`}>{label('severity', alert.severity)}</span>
         <strong>{label('alertKind', alert.kind)}</strong>
@@ -138,9 +142,7 @@ export function AlertsPanel({
 } & AlertContext) {
   const { t } = useTranslation();
   const f = useFormat();
-  const sorted = [...alerts].sort(
-    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.raisedAt.localeCompare(a.raisedAt),
-  );
+  const sorted = [...alerts].sort(compareAlerts);
   const open = alerts.filter((a) => a.state === 'open').length;
   return (
     <section className="panel" aria-labelledby="alerts-h">

@@ -13,15 +13,16 @@ import type {
   VehicleCounts,
   VehicleRow,
 } from '../api/types.js';
-import { useFormat } from '../i18n/format.js';
+import { useDuration, useFormat } from '../i18n/format.js';
 import { useLocalName } from '../i18n/names.js';
 import { Link } from '../router.js';
 import { DownloadIcon } from '../ui/icons.js';
 import { StatusBadge, useLabel } from '../ui/labels.js';
+import { TableScroll } from '../ui/table-scroll.js';
+import type { LivePoint } from './attention.js';
 
 const MEASURES = ['people', 'buses', 'ambulances', 'privateVehicles'] as const;
 
-/** pointName is the route point's name in the UI language when the gazetteer has it. */
 /** usePointName names a route point in the UI language (i18n/names.ts). */
 export const usePointName = useLocalName;
 
@@ -31,90 +32,120 @@ export function TotalsTable({ totals, expected }: Pick<OperationSummary, 'totals
   return (
     <section className="panel" aria-labelledby="totals-h">
       <h2 id="totals-h">{t('dashboard.totals')}</h2>
-      <table data-testid="totals">
-        <thead>
-          <tr>
-            <th scope="col">{t('dashboard.measure')}</th>
-            <th scope="col">{t('dashboard.now')}</th>
-            <th scope="col">{t('dashboard.expected')}</th>
-            <th scope="col">{t('dashboard.progress')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {MEASURES.map((m) => {
-            const now = totals[m];
-            const want = expected?.[m] ?? null;
-            const fraction = want ? Math.min(now / want, 1) : null;
-            return (
-              <tr key={m} data-measure={m}>
-                <th scope="row">{t(`dashboard.${m}`)}</th>
-                <td className="num" data-testid={`total-${m}`}>
-                  {f.number(now)}
-                </td>
-                <td className="num">{want === null ? t('dashboard.noExpected') : f.number(want)}</td>
-                <td>
-                  {fraction !== null && (
-                    <span className="meter-row">
-                      <meter min={0} max={1} value={fraction} aria-label={t(`dashboard.${m}`)} />
-                      <span className="num">{f.percent(now / want!)}</span>
-                    </span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-          {totals.medicalEvacuations !== undefined && (
+      <TableScroll name={t('dashboard.totals')}>
+        <table data-testid="totals">
+          <thead>
             <tr>
-              <th scope="row">{t('dashboard.medicalEvacuations')}</th>
-              <td className="num">{f.number(totals.medicalEvacuations)}</td>
-              <td className="num">{t('dashboard.noExpected')}</td>
-              <td />
+              <th scope="col">{t('dashboard.measure')}</th>
+              <th scope="col">{t('dashboard.now')}</th>
+              <th scope="col">{t('dashboard.expected')}</th>
+              <th scope="col">{t('dashboard.progress')}</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {MEASURES.map((m) => {
+              const now = totals[m];
+              const want = expected?.[m] ?? null;
+              const fraction = want ? Math.min(now / want, 1) : null;
+              return (
+                <tr key={m} data-measure={m}>
+                  <th scope="row">{t(`dashboard.${m}`)}</th>
+                  <td className="num" data-testid={`total-${m}`}>
+                    {f.number(now)}
+                  </td>
+                  <td className="num">{want === null ? t('dashboard.noExpected') : f.number(want)}</td>
+                  <td>
+                    {fraction !== null && (
+                      <span className="meter-row">
+                        <meter min={0} max={1} value={fraction} aria-label={t(`dashboard.${m}`)} />
+                        <span className="num" data-testid={`progress-${m}`}>
+                          {f.progress(now, want!)}
+                        </span>
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+            {totals.medicalEvacuations !== undefined && (
+              <tr>
+                <th scope="row">{t('dashboard.medicalEvacuations')}</th>
+                <td className="num">{f.number(totals.medicalEvacuations)}</td>
+                <td className="num">{t('dashboard.noExpected')}</td>
+                <td />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }
 
-export function RoutePointsTable({ points }: { points: readonly RoutePoint[] }) {
+export function RoutePointsTable({
+  points,
+  atPoint,
+  now,
+}: {
+  points: readonly LivePoint[];
+  /** People on the road by the point where their vehicle was last seen. */
+  atPoint: ReadonlyMap<string, number>;
+  now: number;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const label = useLabel();
   const name = usePointName();
+  const duration = useDuration();
   return (
     <section className="panel" aria-labelledby="points-h">
       <h2 id="points-h">{t('dashboard.routePoints')}</h2>
-      <table data-testid="route-points">
-        <thead>
-          <tr>
-            <th scope="col">{t('dashboard.point')}</th>
-            <th scope="col">{t('dashboard.kind')}</th>
-            <th scope="col">{t('dashboard.peopleSeen')}</th>
-            <th scope="col">{t('dashboard.vehiclesSeen')}</th>
-            <th scope="col">{t('dashboard.monitored')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...points]
-            .sort((a, b) => a.order - b.order)
-            .map((p) => (
-              <tr key={p.id} data-point-id={p.id}>
-                <th scope="row">
-                  <bdi translate="no">{name(p)}</bdi>
-                </th>
-                <td>{label('pointKind', p.kind)}</td>
-                <td className="num" data-testid="point-people">
-                  {f.number(p.counts.people)}
-                </td>
-                <td className="num" data-testid="point-vehicles">
-                  {f.number(p.counts.vehicles)}
-                </td>
-                <td>{p.monitored ? t('dashboard.yes') : t('dashboard.no')}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <TableScroll name={t('dashboard.routePoints')}>
+        <table data-testid="route-points">
+          <thead>
+            <tr>
+              <th scope="col">{t('dashboard.point')}</th>
+              <th scope="col">{t('dashboard.kind')}</th>
+              <th scope="col">{t('dashboard.peopleSeen')}</th>
+              <th scope="col">{t('dashboard.vehiclesSeen')}</th>
+              <th scope="col">{t('dashboard.hereNow')}</th>
+              <th scope="col">{t('dashboard.lastObservation')}</th>
+              <th scope="col">{t('dashboard.monitored')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...points]
+              .sort((a, b) => a.order - b.order)
+              .map((p) => (
+                <tr key={p.id} data-point-id={p.id}>
+                  <th scope="row">
+                    <bdi translate="no">{name(p)}</bdi>
+                  </th>
+                  <td>{label('pointKind', p.kind)}</td>
+                  <td className="num" data-testid="point-people">
+                    {f.number(p.counts.people)}
+                  </td>
+                  <td className="num" data-testid="point-vehicles">
+                    {f.number(p.counts.vehicles)}
+                  </td>
+                  <td className="num" data-testid="point-here">
+                    {f.number(atPoint.get(p.id) ?? 0)}
+                  </td>
+                  <td>
+                    {p.lastObservedAt ? (
+                      <time dateTime={p.lastObservedAt} title={f.dateTime(p.lastObservedAt)}>
+                        {t('dashboard.ago', { duration: duration(now - Date.parse(p.lastObservedAt)) })}
+                      </time>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>{p.monitored ? t('dashboard.yes') : t('dashboard.no')}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }
@@ -148,31 +179,33 @@ export function VehiclesPanel({
       {overdue.length > 0 && (
         <>
           <h3>{t('dashboard.overdueList')}</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.marking')}</th>
-                <th scope="col">{t('dashboard.kind')}</th>
-                <th scope="col">{t('dashboard.lastPoint')}</th>
-                <th scope="col">{t('dashboard.lastSeen')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overdue.map((v) => {
-                const p = v.lastPointId ? pointById.get(v.lastPointId) : undefined;
-                return (
-                  <tr key={v.id}>
-                    <th scope="row">
-                      <bdi translate="no">{v.marking}</bdi>
-                    </th>
-                    <td>{label('vehicleKind', v.kind)}</td>
-                    <td>{p ? <bdi translate="no">{name(p)}</bdi> : '—'}</td>
-                    <td>{f.dateTime(v.lastSeenAt)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <TableScroll name={t('dashboard.overdueList')}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.marking')}</th>
+                  <th scope="col">{t('dashboard.kind')}</th>
+                  <th scope="col">{t('dashboard.lastPoint')}</th>
+                  <th scope="col">{t('dashboard.lastSeen')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overdue.map((v) => {
+                  const p = v.lastPointId ? pointById.get(v.lastPointId) : undefined;
+                  return (
+                    <tr key={v.id}>
+                      <th scope="row">
+                        <bdi translate="no">{v.marking}</bdi>
+                      </th>
+                      <td>{label('vehicleKind', v.kind)}</td>
+                      <td>{p ? <bdi translate="no">{name(p)}</bdi> : '—'}</td>
+                      <td>{f.dateTime(v.lastSeenAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </section>

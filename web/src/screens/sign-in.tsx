@@ -12,7 +12,9 @@ export function SignInScreen() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const justSetUp = new URLSearchParams(location.search).get('setup') === 'done';
+  const params = new URLSearchParams(location.search);
+  const justSetUp = params.get('setup') === 'done';
+  const passwordSet = params.get('password') === 'set';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -34,6 +36,7 @@ export function SignInScreen() {
     <main id="main" className="narrow">
       <h1>{t('signIn.title')}</h1>
       {justSetUp && <p role="status">{t('setup.done')}</p>}
+      {passwordSet && <p role="status">{t('reset.done')}</p>}
       <form onSubmit={submit} className="stack">
         <label>
           {t('signIn.username')}
