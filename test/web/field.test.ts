@@ -1,153 +1,46 @@
 /**
- * The web app fit for the field (issue 16), in Debian's Chromium against a real server: a live
- * operation of 420 vehicles in seven convoys plus the small one's five, with observations that
- * raise critical alerts. A coordinator sees what needs attention first (grouped, critical first,
- * each point's silence, people in transit and at each point) and an unmistakable stale state when
- * the stream drops; the operations list counts open alerts by severity. A monitor finds a vehicle
- * by "0412" (or "٠٤١٢"), records a whole convoy with one exception and a count typed in Arabic
- * digits, sees the queue name vehicles and point, discards a mistaken observation before it is
- * sent, and names the device. Every screen is checked at 360 px and 1280 px in both languages for
- * horizontal overflow of the page and with axe-core; screenshots go to test-results/web/.
+ * The web app fit for the field (issue 16), in Debian's Chromium against a real server
+ * (test/web/support/field.ts: 420 vehicles in seven convoys plus five, two critical alerts). A
+ * coordinator sees what needs attention first (grouped, critical first, each point's silence,
+ * people in transit and at each point) and an unmistakable stale state when the stream drops; the
+ * operations list counts open alerts by severity. A monitor finds a vehicle by "0412" (or
+ * "٠٤١٢"), records a whole convoy with one exception and a count typed in Arabic digits, sees the
+ * queue name vehicles and point, discards a mistaken observation before it is sent, and names the
+ * device. An administrator creates a user whose one-time link opens the set-password screen,
+ * manages grants, tokens and device keys, and filters and exports the access audit. Screenshots go
+ * to test-results/web/; test/web/field-layout.test.ts checks every screen at 360 and 1280 px.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Role } from '../../src/access/permissions.js';
-import { createUser, resetPassword } from '../../src/access/users.js';
-import { buildApp } from '../../src/api/server.js';
-import type { Vehicle } from '../../src/ops/index.js';
-import { planOperations } from '../../src/ops/service.js';
-import { loginAs, type TestCaller } from '../support/access.js';
-import { deviceFor, SMALL_OP, sighting, smallPlan } from '../support/ops.js';
-import { openTestStore, type TestStore } from '../support/stores.js';
+import type { Browser, Page } from 'playwright-core';
+import { SMALL_OP } from '../support/ops.js';
+import type { TestStore } from '../support/stores.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
-  buildWebApp,
-  CHROMIUM,
-  FLAGS,
   screenshot,
   skipReason,
   untranslatedText,
 } from './support/browser.js';
+import { type Field, type Lang, PASSWORD, startField } from './support/field.js';
 
-const PASSWORD = 'Ramouseh-checkpoint-1216';
 const skip = skipReason();
 
-/** fieldPlan is the small operation with 420 more vehicles: seven convoys of 60 buses and ambulances. */
-function fieldPlan(activeAt: string) {
-  const plan = smallPlan('aleppo', { activeAt });
-  const convoys = Array.from({ length: 7 }, (_, i) => ({
-    id: `convoy-${i + 2}`,
-    operationId: SMALL_OP,
-    label: `Convoy ${i + 2}`,
-  }));
-  const vehicles: Vehicle[] = Array.from({ length: 420 }, (_, i) => ({
-    id: `veh-al-${String(i + 1).padStart(4, '0')}`,
-    operationId: SMALL_OP,
-    convoyId: convoys[Math.floor(i / 60)]!.id,
-    kind: i % 10 === 9 ? 'ambulance' : 'bus',
-    marking: `AL-BUS-${String(i + 1).padStart(4, '0')}`,
-    capacity: 60,
-  }));
-  return { ...plan, convoys: [...plan.convoys, ...convoys], vehicles: [...plan.vehicles, ...vehicles] };
-}
-
-type Lang = 'en' | 'ar';
-
-describe('web app in the field (issue 16)', { skip: skip ?? false, timeout: 600_000 }, () => {
+describe('web app in the field (issue 16)', { skip: skip ?? false, timeout: 900_000 }, () => {
+  let field: Field;
   let s: TestStore;
-  let app: FastifyInstance;
   let base: string;
   let browser: Browser;
-  let webDist: string | undefined;
-  let monitorCaller: TestCaller;
-
-  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-
-  async function user(role: Role, username: string): Promise<void> {
-    const { passwordToken } = await createUser(s.ctx, { username, role, compartment: '*', actor: 'test' });
-    await resetPassword(s.ctx, passwordToken, PASSWORD);
-  }
-
-  /** Signed-in sessions by username (cookies), so each page does not pay for a sign-in. */
-  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
-
-  async function open(username: string, lang: Lang, width: 360 | 1280): Promise<Page> {
-    const options = {
-      viewport: { width, height: width === 360 ? 780 : 900 },
-      deviceScaleFactor: 1,
-      isMobile: width === 360,
-      hasTouch: width === 360,
-      locale: lang === 'ar' ? 'ar-SY' : 'en-GB',
-      timezoneId: 'UTC',
-      serviceWorkers: 'block' as const,
-    };
-    if (!sessions.has(username)) {
-      const ctx = await browser.newContext(options);
-      const page = await ctx.newPage();
-      await page.goto(`${base}/`);
-      await page.locator('input[name="username"]').fill(username);
-      await page.locator('input[name="password"]').fill(PASSWORD);
-      await page.locator('form button[type="submit"]').click();
-      await page.locator('header .user-menu').waitFor();
-      const state = await ctx.storageState();
-      // The language follows each context's locale, not the first sign-in's choice.
-      sessions.set(username, { cookies: state.cookies, origins: [] });
-      await ctx.close();
-    }
-    const ctx = await browser.newContext({ ...options, storageState: sessions.get(username)! });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
-    await page.locator('header .user-menu').waitFor();
-    return page;
-  }
+  let app: Field['app'];
+  const open = (username: string, lang: Lang, width: 360 | 1280): Promise<Page> =>
+    field.open(username, lang, width);
 
   before(async () => {
-    s = await openTestStore('sqlite');
-    s.setTime(new Date().toISOString());
-    webDist = await buildWebApp();
-    await planOperations(s.ctx, fieldPlan(minutesAgo(120)), 'test');
-    app = await buildApp(s.ctx, { webDist });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    await user('coordinator', 'coord-amal');
-    await user('monitor', 'monitor-omar');
-    await user('investigator', 'inv-layla');
-    await user('admin', 'admin-nour');
-
-    // What the monitors reported: BUS-017 lost 8 people between the checkpoints (critical), and
-    // BUS-018 of Convoy 1 turned back at Ramouseh (critical, about the convoy).
-    monitorCaller = await loginAs(app, s.ctx, 'monitor', ['aleppo']);
-    const device = await deviceFor(s.ctx, monitorCaller.userId);
-    const at = (m: number) => ({ deviceTime: minutesAgo(m) });
-    for (const wire of [
-      sighting('veh-bus-017', 'pt-origin', 'departure', 50, 0, at(40)),
-      sighting('veh-bus-018', 'pt-origin', 'departure', 40, 0, at(40)),
-      sighting('veh-bus-017', 'pt-ramouseh', 'checkpoint', 50, 0, at(30)),
-      sighting('veh-bus-018', 'pt-ramouseh', 'turned-back', 40, 0, at(28)),
-      sighting('veh-bus-017', 'pt-rashideen', 'checkpoint', 42, 0, at(5)),
-    ]) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/ops/observations',
-        headers: monitorCaller.headers,
-        payload: device.submission(wire),
-      });
-      assert.equal(res.statusCode, 201, res.body);
-    }
+    field = await startField();
+    ({ s, base, browser, app } = field);
   });
-
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await s?.close();
-    if (webDist) rmSync(webDist, { recursive: true, force: true });
+    await field?.close();
   });
 
   describe('attention first (16.1)', () => {
@@ -446,65 +339,5 @@ describe('web app in the field (issue 16)', { skip: skip ?? false, timeout: 600_
       await screenshot(page, 'field-admin-audit-en-1280');
       await page.context().close();
     });
-  });
-
-  describe('every screen at 360 px and 1280 px, both directions (16.2)', () => {
-    const SCREENS: ReadonlyArray<{ name: string; who: string; path: string; ready: string }> = [
-      { name: 'operations', who: 'coord-amal', path: '/operations', ready: '.cards' },
-      {
-        name: 'dashboard',
-        who: 'coord-amal',
-        path: `/operations/${SMALL_OP}`,
-        ready: '[data-testid="route-map"]',
-      },
-      { name: 'monitor', who: 'monitor-omar', path: '/monitor', ready: '[data-testid="convoys"]' },
-      { name: 'evidence', who: 'inv-layla', path: '/evidence', ready: 'main h1' },
-      { name: 'admin-users', who: 'admin-nour', path: '/admin/users', ready: '[data-testid="users"]' },
-      {
-        name: 'admin-devices',
-        who: 'admin-nour',
-        path: '/admin/devices',
-        ready: '[data-testid="device-keys"]',
-      },
-      { name: 'admin-audit', who: 'admin-nour', path: '/admin/audit', ready: '[data-testid="audit"]' },
-      { name: 'admin-tokens', who: 'admin-nour', path: '/admin/tokens', ready: 'input[name="token-name"]' },
-    ];
-    for (const lang of ['en', 'ar'] as const) {
-      it(`${lang}: no page overflows sideways at 360 px or 1280 px; axe finds nothing serious`, async () => {
-        // One signed-in page per user, resized in place: a phone, then a desktop window.
-        const byUser = new Map<string, typeof SCREENS>();
-        for (const sc of SCREENS) byUser.set(sc.who, [...(byUser.get(sc.who) ?? []), sc]);
-        for (const [who, screens] of byUser) {
-          const page = await open(who, lang, 360);
-          for (const screen of screens) {
-            await page.setViewportSize({ width: 360, height: 780 });
-            await page.goto(`${base}${screen.path}`);
-            await page.locator(screen.ready).first().waitFor();
-            await assertNoHorizontalOverflow(page, `${screen.name} (${lang}, 360)`);
-            if (lang === 'ar')
-              assert.deepEqual(await untranslatedText(page), [], `${screen.name}: untranslated`);
-            await assertAccessible(page, `${screen.name} (${lang}, 360)`);
-            await screenshot(page, `field-${screen.name}-${lang}-360`);
-            await page.setViewportSize({ width: 1280, height: 900 });
-            await assertNoHorizontalOverflow(page, `${screen.name} (${lang}, 1280)`);
-            await screenshot(page, `field-${screen.name}-${lang}-1280`);
-          }
-          await page.context().close();
-        }
-        // The sign-in page, signed out.
-        const ctx = await browser.newContext({
-          viewport: { width: 360, height: 780 },
-          locale: lang === 'ar' ? 'ar-SY' : 'en-GB',
-        });
-        const page = await ctx.newPage();
-        await page.goto(`${base}/`);
-        await page.locator('input[name="username"]').waitFor();
-        await assertNoHorizontalOverflow(page, `sign-in (${lang}, 360)`);
-        await screenshot(page, `field-sign-in-${lang}-360`);
-        await page.setViewportSize({ width: 1280, height: 900 });
-        await assertNoHorizontalOverflow(page, `sign-in (${lang}, 1280)`);
-        await ctx.close();
-      });
-    }
   });
 });
