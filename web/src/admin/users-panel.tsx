@@ -17,6 +17,23 @@ import { OneTimeSecret } from './one-time-secret.js';
 /** linkUrl is the full address of a password page (the token stays in the fragment). */
 const linkUrl = (link: PasswordLink) => `${location.origin}${link.passwordPath}`;
 
+/** GrantText says "Monitor in aleppo", the compartment (data) kept out of translation. */
+function GrantText({ role, compartment }: { role: string; compartment: string }) {
+  const { t } = useTranslation();
+  if (compartment === '*')
+    return <>{t('nav.roleIn', { role: t(`roles.${role}`), compartment: t('nav.everywhere') })}</>;
+  const [before, after] = t('nav.roleIn', { role: t(`roles.${role}`), compartment: '\u0000' }).split(
+    '\u0000',
+  );
+  return (
+    <>
+      {before}
+      <bdi translate="no">{compartment}</bdi>
+      {after}
+    </>
+  );
+}
+
 function RoleSelect({
   value,
   onChange,
@@ -151,18 +168,12 @@ function UserRow({
         <ul className="grants">
           {user.grants.map((g) => (
             <li key={`${g.role}/${g.compartment}`}>
-              {t('nav.roleIn', {
-                role: t(`roles.${g.role}`),
-                compartment: g.compartment === '*' ? t('nav.everywhere') : g.compartment,
-              })}{' '}
+              <GrantText role={g.role} compartment={g.compartment} />{' '}
               {!user.disabled && (
                 <button
                   type="button"
                   className="small"
-                  aria-label={t('admin.revokeGrant', {
-                    role: t(`roles.${g.role}`),
-                    compartment: g.compartment === '*' ? t('nav.everywhere') : g.compartment,
-                  })}
+                  aria-label={t('admin.removeRole')}
                   onClick={() =>
                     void run(() =>
                       api(

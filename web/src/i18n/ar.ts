@@ -399,7 +399,7 @@ export const ar: Strings = {
     awaitingPassword: 'لا كلمة مرور بعد',
     addRole: 'أضف دورًا',
     grant: 'امنح',
-    revokeGrant: 'أزل دور {{role}} في {{compartment}}',
+    removeRole: 'أزل هذا الدور',
     passwordLink: 'رابط جديد لكلمة المرور',
     disable: 'عطّل',
     disableConfirm: 'عطّل هذا الحساب الآن',

@@ -371,7 +371,7 @@ export const en = {
     awaitingPassword: 'No password yet',
     addRole: 'Add a role',
     grant: 'Grant',
-    revokeGrant: 'Remove {{role}} in {{compartment}}',
+    removeRole: 'Remove this role',
     passwordLink: 'New password link',
     disable: 'Disable',
     disableConfirm: 'Disable this account now',
