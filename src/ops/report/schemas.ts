@@ -96,7 +96,11 @@ export const OperationViewSchema = Type.Object({
     links: Type.Array(LinkSchema),
     deadline: Nullable(Type.String()),
   }),
-  routePoints: Type.Array(RoutePointView),
+  // lastObservedAt: the device time of the latest observation at the point (the attention strip's
+  // "silent for" figure); null before the first.
+  routePoints: Type.Array(
+    Type.Object({ ...RoutePointView.properties, lastObservedAt: Nullable(Type.String()) }),
+  ),
   vehicles: Type.Object({
     inTransit: Type.Integer(),
     overdue: Type.Integer(),
@@ -111,6 +115,8 @@ export const OperationViewSchema = Type.Object({
       convoyId: Nullable(Type.String()),
       lastPointId: Nullable(Type.String()),
       lastSeenAt: Nullable(Type.String()),
+      /** People on board by the accepted count at the latest point (null: seen only in group counts). */
+      people: Nullable(Type.Integer()),
       state: Type.String(),
     }),
   ),
@@ -134,7 +140,15 @@ export const MonitorAssignmentSchema = Type.Object({
     status: Type.String(),
   }),
   routePoints: Type.Array(RoutePointView),
-  vehicles: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), marking: Type.String() })),
+  vehicles: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String(),
+      marking: Type.String(),
+      convoyId: Nullable(Type.String()),
+    }),
+  ),
+  convoys: Type.Array(Type.Object({ id: Type.String(), label: Type.String() })),
 });
 
 /** SitrepSchema is report/sitrep.ts `Sitrep` (the JSON form of the situation report). */
