@@ -10,11 +10,10 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Role } from '../../../src/access/permissions.js';
-import { createUser, resetPassword } from '../../../src/access/users.js';
+import { createUser, type Role, resetPassword } from '../../../src/access/index.js';
 import { buildApp } from '../../../src/api/server.js';
 import { planOperations, type Vehicle } from '../../../src/ops/index.js';
-import { loginAs } from '../../support/access.js';
+import { loginAs, TEST_ACTOR } from '../../support/access.js';
 import { deviceFor, SMALL_OP, sighting, smallPlan } from '../../support/ops.js';
 import { openTestStore, type TestStore } from '../../support/stores.js';
 import { buildWebApp, CHROMIUM, FLAGS } from './browser.js';
@@ -64,8 +63,8 @@ export async function startField(): Promise<Field> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   const user = async (role: Role, username: string) => {
-    const { passwordToken } = await createUser(s.ctx, { username, role, compartment: '*', actor: 'test' });
-    await resetPassword(s.ctx, passwordToken, PASSWORD);
+    const { passwordToken } = await createUser(s.ctx, { username, role, compartment: '*' }, TEST_ACTOR);
+    await resetPassword(s.ctx, { token: passwordToken, password: PASSWORD }, TEST_ACTOR);
   };
   await user('coordinator', 'coord-amal');
   await user('monitor', 'monitor-omar');

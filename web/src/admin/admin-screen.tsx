@@ -4,6 +4,7 @@
  * permissions its API requires (the server checks again on every call).
  */
 import { useTranslation } from 'react-i18next';
+import type { Permission } from '../api/types.js';
 import { can, useSession } from '../auth/session.js';
 import { Link } from '../router.js';
 import { AuditPanel } from './audit-panel.js';
@@ -13,7 +14,7 @@ import { UsersPanel } from './users-panel.js';
 
 export type AdminTab = 'users' | 'tokens' | 'devices' | 'audit';
 
-const TABS: ReadonlyArray<{ tab: AdminTab; label: string; permission: string | null }> = [
+const TABS: ReadonlyArray<{ tab: AdminTab; label: string; permission: Permission | null }> = [
   { tab: 'users', label: 'admin.users', permission: 'users:admin' },
   { tab: 'devices', label: 'admin.devices', permission: 'users:admin' },
   { tab: 'audit', label: 'admin.audit', permission: 'audit:read' },

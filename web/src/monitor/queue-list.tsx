@@ -64,7 +64,7 @@ export function QueueList({ items }: { items: readonly QueuedObservation[] }) {
                     ` ${t('monitor.andMore', { vehicles: count('vehicles', markings.length - MARKINGS_SHOWN) })}`}
                 </p>
                 <p className="muted">
-                  {count('people', q.body.headcount)} ·{' '}
+                  {q.body.headcount !== null && <>{count('people', q.body.headcount)} · </>}
                   <time dateTime={q.body.deviceTime}>{f.dateTime(q.body.deviceTime)}</time>
                 </p>
                 {q.state === 'queued' &&
