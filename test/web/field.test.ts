@@ -327,8 +327,10 @@ describe('web app in the field (issue 16)', { skip: skip ?? false, timeout: 900_
         `[...document.querySelectorAll('[data-testid="audit"] tbody tr')].every((r) => r.dataset.kind === 'user-create')`,
       );
       const rows = page.locator('[data-testid="audit"] tbody tr');
-      assert.ok((await rows.count()) >= 1);
-      assert.match((await rows.first().textContent()) ?? '', /User created.*admin-nour.*monitor-sami/s);
+      // Oldest first (the audit's order): the row of the user the admin created in this journey.
+      const created = rows.filter({ hasText: 'monitor-sami' });
+      assert.equal(await created.count(), 1);
+      assert.match((await created.textContent()) ?? '', /User created.*admin-nour.*monitor-sami/s);
       const href = (await page.getByTestId('audit-csv').getAttribute('href')) ?? '';
       assert.match(href, /^\/api\/audit\.csv\?kind=user-create$/);
       const csv = await page.request.get(`${base}${href}`);
