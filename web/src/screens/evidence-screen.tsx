@@ -8,6 +8,7 @@ import { api } from '../api/client.js';
 import type { Item } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
 import { ErrorMessage } from '../ui/error-message.js';
+import { TableScroll } from '../ui/table-scroll.js';
 
 const PAGE = 50;
 
@@ -45,7 +46,7 @@ export default function EvidenceScreen() {
       <ErrorMessage error={error} />
       {!loading && !error && items.length === 0 && <p>{t('evidence.none')}</p>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll name={t('evidence.title')}>
           <table data-testid="evidence">
             <thead>
               <tr>
@@ -78,7 +79,7 @@ export default function EvidenceScreen() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {loading && <p role="status">{t('app.loading')}</p>}
       {next && !loading && (
