@@ -23,14 +23,16 @@ export function canonicalJson(value: CanonicalValue): string {
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    // A plain loop and one growing string: every custody append passes here (no map/join arrays).
     const keys = Object.keys(value).sort();
-    return `{${keys
-      .map((k) => {
-        const v = value[k];
-        if (v === undefined) throw new TypeError(`canonical JSON has no undefined (key ${k})`);
-        return `${JSON.stringify(k)}:${canonicalJson(v)}`;
-      })
-      .join(',')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = value[k];
+      if (v === undefined) throw new TypeError(`canonical JSON has no undefined (key ${k})`);
+      out += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`canonical JSON cannot encode ${typeof value}`);
 }

@@ -78,8 +78,43 @@ function openSqlite(dataDir: string): DbHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/** How many prepared statements one SQLite connection keeps for reuse. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * withStatementCache hands Kysely a connection that reuses prepared statements by SQL text.
+ * Kysely's SQLite driver prepares every query afresh; SQLite then re-parses and re-plans it,
+ * which for the custody log's 500-row inserts (3,500 parameters) is a measurable share of an
+ * append. A statement still iterating (a streamed read) is busy and cannot be run again, so a
+ * busy one is never reused: that call gets a fresh statement. Least recently used drop first.
+ */
+function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        // Re-insert: a Map iterates in insertion order, so the first key is the least recent.
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        cache.set(text, stmt);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 function openPostgres(url: string): DbHandle {

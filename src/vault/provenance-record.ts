@@ -61,20 +61,29 @@ export function provenanceText(row: ProvenanceRow, salt: string): string {
 
 /**
  * provenanceSha256 returns the hex commitment to `row`'s provenance under its salt: SHA-256 of
- * provenanceText. Every ingest computes it, so it writes the same bytes directly (the record is
- * flat, its keys fixed and already in canonical order, each value a string or null; JSON.stringify
- * of a string is JCS's string form) instead of building and sorting an object: a test holds the
- * two equal, Arabic, controls and lone surrogates included.
+ * provenanceText. Every ingest computes it, so it serialises in one JSON.stringify of an object
+ * whose keys are written in canonical (sorted) order, instead of building, sorting and joining:
+ * the record is flat and each value a string, null or the integer 1, and JSON.stringify of those
+ * is JCS's form (RFC 8785 §3.2.2), so the bytes are provenanceText's — a test holds the two
+ * equal, Arabic, controls and lone surrogates included.
  */
 export function provenanceSha256(row: ProvenanceRow, salt: string): string {
-  const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
-  const metadataSha256 = hash('sha256', row.metadata, 'hex');
-  const text =
-    `{"collectedAt":${str(row.collected_at)},"collectedBy":${str(row.collected_by)}` +
-    `,"compartment":${str(row.compartment)},"createdAt":${str(row.created_at)}` +
-    `,"createdBy":${str(row.created_by)},"kind":${str(row.kind)},"mediaType":${str(row.media_type)}` +
-    `,"metadataSha256":"${metadataSha256}","originalName":${str(row.original_name)}` +
-    `,"originalNameHex":${str(row.original_name_hex)},"parentItemId":${str(row.parent_item_id)}` +
-    `,"salt":${str(salt)},"source":${str(row.source)},"title":${str(row.title)},"v":1}`;
+  const text = JSON.stringify({
+    collectedAt: row.collected_at,
+    collectedBy: row.collected_by,
+    compartment: row.compartment,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    kind: row.kind,
+    mediaType: row.media_type,
+    metadataSha256: hash('sha256', row.metadata, 'hex'),
+    originalName: row.original_name,
+    originalNameHex: row.original_name_hex,
+    parentItemId: row.parent_item_id,
+    salt,
+    source: row.source,
+    title: row.title,
+    v: 1,
+  });
   return hash('sha256', text, 'hex');
 }
