@@ -68,7 +68,9 @@ async function ingestAppends(ctx: Awaited<ReturnType<typeof openStore>>['ctx'], 
     // The item rows exist before recordItems commits to them: built outside the timing.
     // Flattened through JSON, as rows read from the database are: V8 builds template literals as
     // rope strings, and flattening one on first use is not the commitment's cost.
-    const rows: ProvenanceRow[] = JSON.parse(JSON.stringify(Array.from({ length: n }, (_, k) => provenanceRow(done + k))));
+    const rows: ProvenanceRow[] = JSON.parse(
+      JSON.stringify(Array.from({ length: n }, (_, k) => provenanceRow(done + k))),
+    );
     const blobs = rows.map((_, k) => sha256(Buffer.from(`blob ${done + k}`)).toString('hex'));
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();

@@ -92,7 +92,10 @@ const STATEMENT_CACHE_SIZE = 256;
  * append. A statement still iterating (a streamed read) is busy and cannot be run again, so a
  * busy one is never reused: that call gets a fresh statement. Least recently used drop first.
  */
-function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+function withStatementCache(sqlite: SQLite.Database): {
+  prepare(sql: string): SQLite.Statement;
+  close(): void;
+} {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(text: string) {
