@@ -35,6 +35,61 @@ export interface Config {
    * OpenAPI document's server, start with it. Undefined: derived from host and port (publicBase).
    */
   readonly publicUrl: string | undefined;
+  /**
+   * Where blobs live (ATTEST_BLOBS): undefined for files under `<dataDir>/blobs`, a path or
+   * `file:///…` for files elsewhere, `s3://bucket/prefix` for an S3-compatible object store.
+   */
+  readonly blobs: string | undefined;
+  /** How to reach the object store when `blobs` is an s3:// URL (ATTEST_S3_*, AWS_*). */
+  readonly s3: S3Settings;
+}
+
+/** S3Settings: the endpoint and identity of an S3-compatible object store. */
+export interface S3Settings {
+  /** ATTEST_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3), e.g. http://minio:9000; AWS S3 when absent. */
+  readonly endpoint: string | undefined;
+  /** ATTEST_S3_REGION (or AWS_REGION), default us-east-1 (what MinIO and Ceph expect). */
+  readonly region: string;
+  /** ATTEST_S3_PATH_STYLE=1: `endpoint/bucket/key` instead of `bucket.endpoint/key` (MinIO, Ceph). */
+  readonly forcePathStyle: boolean;
+  /**
+   * The access key, from ATTEST_S3_ACCESS_KEY_ID + ATTEST_S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID
+   * + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]); undefined leaves it to the AWS SDK's default
+   * chain (profiles, instance roles). A function, so that printing the configuration never
+   * prints the secret.
+   */
+  readonly credentials:
+    | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>)
+    | undefined;
+}
+
+/** s3SettingsFrom reads the object store's endpoint, region and key from the environment. */
+function s3SettingsFrom(env: NodeJS.ProcessEnv): S3Settings {
+  const endpoint = env.ATTEST_S3_ENDPOINT || env.AWS_ENDPOINT_URL_S3 || undefined;
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new Error(`ATTEST_S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
+      throw new Error('ATTEST_S3_ENDPOINT must be an http(s) URL without credentials in it');
+  }
+  const id = env.ATTEST_S3_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID;
+  const secret = env.ATTEST_S3_ACCESS_KEY_ID ? env.ATTEST_S3_SECRET_ACCESS_KEY : env.AWS_SECRET_ACCESS_KEY;
+  if (id && !secret) throw new Error('an S3 access key id is set without its secret access key');
+  const token = env.ATTEST_S3_ACCESS_KEY_ID ? undefined : env.AWS_SESSION_TOKEN || undefined;
+  const key =
+    id && secret
+      ? { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) }
+      : undefined;
+  return Object.freeze({
+    endpoint,
+    region: env.ATTEST_S3_REGION || env.AWS_REGION || 'us-east-1',
+    forcePathStyle: flag('ATTEST_S3_PATH_STYLE', env.ATTEST_S3_PATH_STYLE),
+    credentials: key ? async () => ({ ...key }) : undefined,
+  });
 }
 
 /** publicUrlFrom checks ATTEST_PUBLIC_URL: an absolute http(s) URL, no credentials, query or fragment. */
@@ -100,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workers: env.ATTEST_WORKERS === '0' ? 0 : positiveInt('ATTEST_WORKERS', env.ATTEST_WORKERS, 1),
     intake: readIntakeLimits(env),
     captureAllowPrivate: flag('ATTEST_CAPTURE_ALLOW_PRIVATE', env.ATTEST_CAPTURE_ALLOW_PRIVATE),
+    blobs: env.ATTEST_BLOBS || undefined,
+    s3: s3SettingsFrom(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
   return Object.freeze(config);

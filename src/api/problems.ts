@@ -128,6 +128,8 @@ export const FROM_DOMAIN = {
   // store (src/store/errors.ts)
   BLOB_TOO_LARGE: 'payload-too-large',
   KEY_INVALID: 'internal',
+  BLOB_STORE_CONFIG: 'internal',
+  BLOB_STORE_UNAVAILABLE: 'internal',
   // vault (src/vault/errors.ts) and shared codes
   NOT_FOUND: 'not-found',
   INVALID_ERN: 'invalid-ern',

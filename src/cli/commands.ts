@@ -14,6 +14,7 @@ import { registerSearch } from '../search/index.js';
 import { VAULT_COMMANDS } from '../vault/cli/index.js';
 import { checkItemsAgainstLog, getItem, verifyVault } from '../vault/index.js';
 import type { Register } from './command.js';
+import { registerBlobs } from './commands/blobs.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Register[] = [
   verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }], checkItemsAgainstLog),
   registerServe,
   registerJobs,
+  registerBlobs,
   logCommands(getItem),
   registerUser,
   registerOps,

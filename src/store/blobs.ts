@@ -4,8 +4,9 @@
  * so a blob is either wholly present under its name or absent. Identical content is stored once.
  * Layout: `sha256/ab/<hash>`, 256 shard directories as in git's object store; they are made
  * once at init so a put never needs a mkdir.
- * Blobs are immutable (DESIGN.md rule 1). `BlobStore` is the seam a later S3-compatible backend
- * implements without callers changing.
+ * Blobs are immutable (DESIGN.md rule 1). `BlobStore` is the seam: `S3BlobStore`
+ * (s3-blob-store.ts) implements it on an object store, blob-location.ts chooses, and
+ * blob-store-contract.ts is the suite both pass.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -266,7 +267,9 @@ export class LocalBlobStore implements BlobStore {
   async *list(): AsyncIterable<string> {
     const base = join(this.#root, 'sha256');
     for (const shard of await safeReaddir(base)) {
-      for (const name of await safeReaddir(join(base, shard))) yield name;
+      // Only files named as a blob in the shard their hash belongs to: anything else is not ours.
+      for (const name of await safeReaddir(join(base, shard)))
+        if (isSha256Hex(name) && name.startsWith(shard)) yield name;
     }
   }
 }

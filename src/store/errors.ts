@@ -6,7 +6,11 @@ export type StoreErrorCode =
   /** A key file under the data directory cannot be read as a key. */
   | 'KEY_INVALID'
   /** The log has signed checkpoints but its signing key file is missing (restore it from backup). */
-  | 'KEY_MISSING';
+  | 'KEY_MISSING'
+  /** ATTEST_BLOBS (or a migration's --to) names no store Attest can open. */
+  | 'BLOB_STORE_CONFIG'
+  /** The object store does not answer as configured (bucket, endpoint, credentials). */
+  | 'BLOB_STORE_UNAVAILABLE';
 
 /** StoreError is raised by the storage layer (blobs, key files); `code` says what failed. */
 export class StoreError extends AttestError<StoreErrorCode> {}

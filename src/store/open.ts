@@ -1,11 +1,10 @@
 /**
  * open.ts — opens a deployment's storage (records + blobs) as a Ctx for services.
  */
-import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import type { LogKey } from '../lib/log-key.js';
-import { LocalBlobStore } from './blobs.js';
+import { openBlobStore } from './blob-location.js';
 import { openDatabase } from './db.js';
 import { loadOrCreateLogKey, refuseMissingKey } from './keys.js';
 
@@ -15,11 +14,19 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
-/** openStore opens the database (running migrations) and the blob directory under dataDir. */
+/**
+ * openStore opens the database (running migrations) and the configured blob store (files under
+ * dataDir by default, or ATTEST_BLOBS: src/store/blob-location.ts).
+ */
 export async function openStore(config: Config, clock: () => Date = () => new Date()): Promise<OpenStore> {
-  const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
-  await blobs.init();
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openBlobStore(config);
+  let handle: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   let logKey: LogKey;
   try {
     // A log that has signed checkpoints must not silently get a new key (issue 18.4).
@@ -27,8 +34,16 @@ export async function openStore(config: Config, clock: () => Date = () => new Da
     logKey = loadOrCreateLogKey(config.dataDir, config.logOrigin);
   } catch (err) {
     await handle.close();
+    store.close();
     throw err;
   }
-  const ctx: Ctx = { db: handle.db, dialect: handle.dialect, blobs, config, clock, logKey };
-  return { ctx, location: handle.location, close: () => handle.close() };
+  const ctx: Ctx = { db: handle.db, dialect: handle.dialect, blobs: store.blobs, config, clock, logKey };
+  return {
+    ctx,
+    location: handle.location,
+    close: async () => {
+      await handle.close();
+      store.close();
+    },
+  };
 }
