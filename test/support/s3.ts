@@ -9,12 +9,36 @@
  * SDK v3 sends, so it would refuse every ListObjectsV2 as SignatureDoesNotMatch; it runs with
  * allowMismatchedSignatures (it still parses the Authorization header). Signatures are checked
  * for real when the suite runs against a real server.
+ *
+ * s3rver's DeleteObject also removes the object's "directory" when it looks empty, with a
+ * recursive rm: an object being written there at the same moment (another upload's temporary,
+ * a blob in the same shard) is deleted with it. S3 has no directories; the patch below makes
+ * DeleteObject remove only the object's own files, as a real server would.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import S3rver from '@20minutes/s3rver';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { scratchDir } from './stores.js';
+
+interface FilesystemStoreProto {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  deleteObject(bucket: string, key: string): Promise<void>;
+}
+const FilesystemStore = createRequire(import.meta.url)('@20minutes/s3rver/lib/stores/filesystem.js') as {
+  prototype: FilesystemStoreProto;
+};
+FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key) {
+  await Promise.all(
+    ['object', 'object.md5', 'metadata.json'].map((r) =>
+      unlink(this.getResourcePath(bucket, key, r)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      }),
+    ),
+  );
+};
 
 // The SDK warns once per process that its releases after January 2027 will need Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
