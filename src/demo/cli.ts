@@ -17,7 +17,7 @@ import { configFrom } from '../cli/context.js';
 import { CliExit, EXIT, println } from '../cli/io.js';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
-import { alertCountsByKind, buildSitrep, opsEngine } from '../ops/index.js';
+import { alertCountsByKind, buildSitrep, kindsPhrase, opsEngine } from '../ops/index.js';
 import { keyPath } from '../store/keys.js';
 import { openStore } from '../store/open.js';
 import { generateAleppo2016 } from './aleppo-2016.js';
@@ -144,8 +144,7 @@ export const registerDemo: Register = (program, { io }) => {
           println(io.stdout, `${s.name} (${s.operationId})`);
           println(
             io.stdout,
-            `  ${fmt.format(t.people)} people; ${fmt.format(t.buses)} buses, ${fmt.format(t.ambulances)} ambulances, ` +
-              `${fmt.format(t.privateVehicles)} private vehicles; ${fmt.format(t.medicalEvacuations)} medical evacuations`,
+            `  ${fmt.format(t.people)} people; ${kindsPhrase(t.byKind)}; ${fmt.format(t.medicalEvacuations)} medical evacuations`,
           );
         }
         println(io.stdout, '');

@@ -173,7 +173,7 @@ for (const dialect of DIALECTS) {
       const col = (tag: string) => movements.tags.indexOf(tag);
       const arrived = movements.rows
         .filter((r) => r[col('#loc+type')] === 'destination')
-        .reduce((sum, r) => sum + Number(r[col('#affected+displaced+ind')]), 0);
+        .reduce((sum, r) => sum + Number(r[col('#affected+arrived+ind')]), 0);
       assert.equal(arrived, REFERENCE.eastPeople);
       const totals = parseHxl(ok(await runCli(['ops', 'hxl', FUAH_ID, '--table', 'totals'], env)).stdout);
       assert.equal(totals.rows.length, 1);

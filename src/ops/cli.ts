@@ -24,6 +24,7 @@ import { opsEngine } from './reconcile/engine.js';
 import { operationHxl, operationSitrep } from './report/service.js';
 import { renderSitrepMarkdown } from './report/sitrep-markdown.js';
 import { renderSitrepPdf } from './report/sitrep-pdf.js';
+import { kindsPhrase } from './report/vehicle-kinds.js';
 import { alertSummary, apiAlert, namesFrom, operationSummary } from './report/views.js';
 
 const SITREP_FORMATS = ['md', 'json', 'pdf'] as const;
@@ -111,8 +112,7 @@ export const registerOps: Register = (program, { io }) => {
         println(
           io.stdout,
           `${o.id.padEnd(24)} ${o.status.padEnd(10)} ${o.compartment.padEnd(16)} ${fmt.format(t.people)} people, ` +
-            `${fmt.format(t.buses)} buses, ${fmt.format(t.ambulances)} ambulances, ` +
-            `${fmt.format(t.privateVehicles)} private vehicles  ${visible(o.name)}`,
+            `${kindsPhrase(t.byKind, o.expected?.byKind)}  ${visible(o.name)}`,
         );
       }
     });

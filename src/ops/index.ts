@@ -64,4 +64,5 @@ export { operationHxl, operationSitrep } from './report/service.js';
 export { buildSitrep, type Sitrep, type SitrepOptions } from './report/sitrep.js';
 export { renderSitrepMarkdown } from './report/sitrep-markdown.js';
 export { renderSitrepPdf } from './report/sitrep-pdf.js';
+export { KIND_COLUMNS, kindsPhrase } from './report/vehicle-kinds.js';
 export { opsRoutes } from './routes.js';

@@ -198,7 +198,13 @@ export interface Operation {
 
 // ── Convoys, vehicles, manifests ────────────────────────────────────────────────────────────────
 
-export type VehicleKind = 'bus' | 'ambulance' | 'private' | 'truck';
+/**
+ * VEHICLE_KINDS lists the kinds a plan may give a vehicle. Reports never keep their own list: totals
+ * are counted per kind found in the plan (`byKind`), and the per-kind columns of the sitrep and HXL
+ * come from `report/vehicle-kinds.ts`, a Record over this union that the compiler makes complete.
+ */
+export const VEHICLE_KINDS = ['bus', 'ambulance', 'private', 'truck'] as const;
+export type VehicleKind = (typeof VEHICLE_KINDS)[number];
 
 export interface Convoy {
   readonly id: string;
@@ -425,6 +431,11 @@ export interface VehicleDerivation {
   } | null;
   /** Open says the vehicle left and has not arrived or turned back on its final leg. */
   readonly open: boolean;
+  /**
+   * Missing says the vehicle is open after the operation ended (completion or deadline) and the
+   * arrival grace: it is not in transit any more (issue 13.7).
+   */
+  readonly missing: boolean;
   readonly turnedBack: ReadonlyArray<{
     readonly pointId: string;
     readonly atMs: number;

@@ -3,6 +3,7 @@
  * learned transit times). Request schemas are strict: no extra properties, bounded sizes.
  */
 import { Type } from '@sinclair/typebox';
+import { VEHICLE_KINDS } from '../model.js';
 import { LIMITS } from '../observations/validation.js';
 import { Id, Name, PlaceSchema, StatusChangeSchema } from '../schema-parts.js';
 
@@ -109,12 +110,7 @@ export const PlanBody = Type.Object(
           id: Id,
           operationId: Id,
           convoyId: Type.Optional(Id),
-          kind: Type.Union([
-            Type.Literal('bus'),
-            Type.Literal('ambulance'),
-            Type.Literal('private'),
-            Type.Literal('truck'),
-          ]),
+          kind: Type.Union(VEHICLE_KINDS.map((k) => Type.Literal(k))),
           marking: Type.String({ minLength: 1, maxLength: 100 }),
           capacity: Type.Integer({ minimum: 1, maximum: 1000 }),
         },

@@ -98,6 +98,7 @@ export function deriveVehicle(
         }
       : null,
     open,
+    missing,
     turnedBack,
     unmonitored,
     awaiting: waitingFor,

@@ -19,7 +19,9 @@ describe('operationMovementsHxl', () => {
       '#loc+name',
       '#geo+lat',
       '#geo+lon',
-      '#affected+displaced+ind',
+      '#affected+departed+ind',
+      '#affected+passing+ind',
+      '#affected+arrived+ind',
       '#loc+origin+name',
       '#loc+dest+name',
     ]) {
@@ -29,7 +31,7 @@ describe('operationMovementsHxl', () => {
 
   it('parses back to the people counted at the destination, day by day', () => {
     const arrivals = parsed.rows.filter((r) => r[col('#loc+type')] === 'destination');
-    const people = arrivals.reduce((sum, r) => sum + Number(r[col('#affected+displaced+ind')]), 0);
+    const people = arrivals.reduce((sum, r) => sum + Number(r[col('#affected+arrived+ind')]), 0);
     assert.equal(people, 35_000);
     assert.ok(arrivals.every((r) => r[col('#loc+code')] === 'C3871' && r[col('#adm1+code')] === 'SY07'));
     assert.deepEqual(

@@ -26,9 +26,12 @@ for (const dialect of DIALECTS) {
       assert.equal(op.mandates[0].instrument, 'S/RES/2328 (2016)');
       assert.deepEqual(op.totals, {
         people: 0,
+        vehicles: 0,
+        byKind: { bus: 0, ambulance: 0, private: 0, truck: 0 },
         buses: 0,
         ambulances: 0,
         privateVehicles: 0,
+        trucks: 0,
         medicalEvacuations: 0,
       });
       const outsider = await loginAs(app, s.ctx, 'coordinator', ['elsewhere']);

@@ -3,8 +3,9 @@
  * operation's dashboard view, a monitor's assignment, the situation report and HXL. A response
  * schema is an allow-list: only the properties named here leave the server.
  */
-import { Type } from '@sinclair/typebox';
+import { type TInteger, Type } from '@sinclair/typebox';
 import { ApiAlertSchema } from '../alerts/schemas.js';
+import { VEHICLE_KINDS, type VehicleKind } from '../model.js';
 import { IsoTime, StatusChangeSchema, StatusSchema } from '../schema-parts.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -28,11 +29,19 @@ export const HxlQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** ByKind counts vehicles per kind: every kind of the plan's schema, zero when none (issue 13.6). */
+const ByKind = Type.Object(
+  Object.fromEntries(VEHICLE_KINDS.map((k) => [k, Type.Integer()])) as Record<VehicleKind, TInteger>,
+);
+
 const Totals = Type.Object({
   people: Type.Integer(),
+  vehicles: Type.Integer(),
+  byKind: ByKind,
   buses: Type.Integer(),
   ambulances: Type.Integer(),
   privateVehicles: Type.Integer(),
+  trucks: Type.Integer(),
   medicalEvacuations: Type.Integer(),
 });
 
@@ -51,9 +60,12 @@ export const OperationSummarySchema = Type.Object({
   expected: Nullable(
     Type.Object({
       people: Type.Integer(),
+      vehicles: Type.Integer(),
+      byKind: ByKind,
       buses: Type.Integer(),
       ambulances: Type.Integer(),
       privateVehicles: Type.Integer(),
+      trucks: Type.Integer(),
     }),
   ),
 });
@@ -104,6 +116,7 @@ export const OperationViewSchema = Type.Object({
   vehicles: Type.Object({
     inTransit: Type.Integer(),
     overdue: Type.Integer(),
+    missing: Type.Integer(),
     arrived: Type.Integer(),
     total: Type.Integer(),
   }),
@@ -158,16 +171,16 @@ export const SitrepSchema = Type.Object({
   period: Type.Object({ from: Nullable(Type.String()), to: Type.String() }),
   status: StatusSchema,
   mandates: Type.Array(Type.Object({ instrument: Type.String(), date: Type.String() })),
-  totals: Type.Object({
-    people: Type.Integer(),
-    buses: Type.Integer(),
-    ambulances: Type.Integer(),
-    privateVehicles: Type.Integer(),
-    trucks: Type.Integer(),
-    medicalEvacuations: Type.Integer(),
-  }),
+  totals: Totals,
   plannedPeople: Type.Integer(),
   inTransit: Type.Object({ vehicles: Type.Integer(), people: Type.Integer() }),
+  missing: Type.Object({
+    vehicles: Type.Integer(),
+    people: Type.Integer(),
+    confirmed: Type.Integer(),
+    markings: Type.Array(Type.String()),
+    dueBy: Nullable(Type.String()),
+  }),
   turnedBackVehicles: Type.Integer(),
   points: Type.Array(
     Type.Object({

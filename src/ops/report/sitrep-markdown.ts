@@ -7,7 +7,9 @@
  * (issue 12.10).
  */
 import { escapeMarkdown as md } from '../../lib/markdown.js';
+import { VEHICLE_KINDS } from '../model.js';
 import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
+import { KIND_COLUMNS } from './vehicle-kinds.js';
 
 const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
@@ -33,21 +35,19 @@ export function renderSitrepMarkdown(s: Sitrep): string {
     '## Totals',
     '',
     ...table(
-      ['People', 'Buses', 'Ambulances', 'Private vehicles', 'Trucks', 'Medical evacuations'],
+      ['People', 'Vehicles', ...VEHICLE_KINDS.map((k) => KIND_COLUMNS[k].label), 'Medical evacuations'],
       [
         [
           s.totals.people,
-          s.totals.buses,
-          s.totals.ambulances,
-          s.totals.privateVehicles,
-          s.totals.trucks,
+          s.totals.vehicles,
+          ...VEHICLE_KINDS.map((k) => s.totals.byKind[k] ?? 0),
           s.totals.medicalEvacuations,
         ].map(n),
       ],
     ),
     '',
     md(
-      `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
+      `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Missing (never arrived): ${n(s.missing.vehicles)} vehicles, ${n(s.missing.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
     ),
     '',
     '## Per route point',

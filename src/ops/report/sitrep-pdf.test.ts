@@ -37,6 +37,8 @@ function large(points: number, alerts: number): Sitrep {
     ...sitrep,
     totals: {
       people: 34_512,
+      vehicles: 703,
+      byKind: { bus: 412, ambulance: 57, private: 230, truck: 4 },
       buses: 412,
       ambulances: 57,
       privateVehicles: 230,

@@ -10,7 +10,9 @@
  * that one table row always fits on a page.
  */
 import PDFDocument from 'pdfkit';
+import { VEHICLE_KINDS } from '../model.js';
 import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
+import { KIND_COLUMNS } from './vehicle-kinds.js';
 
 const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
@@ -248,13 +250,12 @@ export async function renderSitrepPdf(s: Sitrep, options: { generatedAt?: string
     (
       [
         ['People', n(t.people)],
-        ['Buses', n(t.buses)],
-        ['Ambulances', n(t.ambulances)],
-        ['Private vehicles', n(t.privateVehicles)],
-        ['Trucks', n(t.trucks)],
+        ['Vehicles (all kinds)', n(t.vehicles)],
+        ...VEHICLE_KINDS.map((k) => [KIND_COLUMNS[k].label, n(t.byKind[k] ?? 0)] as const),
         ['Medical evacuations', n(t.medicalEvacuations)],
         ['Planned (people)', n(s.plannedPeople)],
         ['In transit', `${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people`],
+        ['Missing (never arrived)', `${n(s.missing.vehicles)} vehicles, ${n(s.missing.people)} people`],
         ['Turned back (vehicles)', n(s.turnedBackVehicles)],
       ] as const
     ).map((cells) => ({ cells })),

@@ -32,6 +32,8 @@ describe('buildSitrep', () => {
     const s = buildSitrep(state, { operationId: 'op' });
     assert.deepEqual(s.totals, {
       people: 59,
+      vehicles: 3,
+      byKind: { bus: 1, ambulance: 1, private: 1, truck: 0 },
       buses: 1,
       ambulances: 1,
       privateVehicles: 1,
@@ -68,7 +70,13 @@ describe('buildSitrep', () => {
 describe('renderSitrepMarkdown', () => {
   it('renders the totals table and escapes names that would break it', () => {
     const md = renderSitrepMarkdown(buildSitrep(state, { operationId: 'op' }));
-    assert.ok(md.includes('| 59 | 1 | 1 | 1 | 0 | 5 |'), md);
+    assert.ok(
+      md.includes(
+        '| People | Vehicles | Buses | Ambulances | Private vehicles | Trucks | Medical evacuations |',
+      ),
+      md,
+    );
+    assert.ok(md.includes('| 59 | 3 | 1 | 1 | 1 | 0 | 5 |'), md);
     assert.ok(md.startsWith('# Situation report: Evacuation \\| of \\*here\\*'), md.split('\n')[0]);
   });
 });

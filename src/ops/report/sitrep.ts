@@ -13,12 +13,21 @@ import type {
   Mandate,
   OperationStatus,
   PlaceRef,
+  Vehicle,
 } from '../model.js';
 import { statusAt } from '../operation-status.js';
 import type { ReconcileState } from '../reconcile/reconcile-state.js';
+import { type KindCounts, kindCounts, kindFields } from './vehicle-kinds.js';
 
+/**
+ * SitrepTotals counts the people and vehicles that arrived. `vehicles` counts every kind, and
+ * `byKind` every kind of the plan (zero when none arrived yet); the named fields are the same counts
+ * for the kinds reports have always shown (report/vehicle-kinds.ts).
+ */
 export interface SitrepTotals {
   readonly people: number;
+  readonly vehicles: number;
+  readonly byKind: KindCounts;
   readonly buses: number;
   readonly ambulances: number;
   readonly privateVehicles: number;
@@ -65,7 +74,20 @@ export interface Sitrep {
   readonly mandates: ReadonlyArray<{ readonly instrument: string; readonly date: string }>;
   readonly totals: SitrepTotals;
   readonly plannedPeople: number;
+  /** Vehicles on the road: left, not arrived or turned back, and the operation has not ended. */
   readonly inTransit: { readonly vehicles: number; readonly people: number };
+  /**
+   * Vehicles that left and never arrived by the end of the operation (completion or deadline):
+   * missing, not in transit (issue 13.7). `confirmed` of them are past the arrival grace too, and
+   * carry a `vehicle-missing-at-arrival` alert; the others may still arrive until `dueBy`.
+   */
+  readonly missing: {
+    readonly vehicles: number;
+    readonly people: number;
+    readonly confirmed: number;
+    readonly markings: readonly string[];
+    readonly dueBy: string | null;
+  };
   readonly turnedBackVehicles: number;
   readonly points: readonly SitrepPoint[];
   readonly linked: readonly SitrepLinked[];
@@ -93,6 +115,8 @@ const fmt = new Intl.NumberFormat('en-GB');
 const n = (x: number) => fmt.format(x);
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+/** Vehicles named in a caveat (the count says how many there are in all). */
+const MAX_NAMED = 20;
 
 function placeName(place: PlaceRef): { name: string; pcode: string | null } {
   return { name: place.name, pcode: 'pcode' in place ? place.pcode : null };
@@ -105,11 +129,16 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
   const from = options.from ? Date.parse(options.from) : Number.NEGATIVE_INFINITY;
   const to = options.to ? Date.parse(options.to) : state.now + 1;
   const inPeriod = (ms: number) => ms >= from && ms < to;
-  const totals = { people: 0, buses: 0, ambulances: 0, privateVehicles: 0, trucks: 0, medicalEvacuations: 0 };
+  const counted = { people: 0, medicalEvacuations: 0 };
+  const arrived: Vehicle[] = [];
   const byPoint = new Map<string, { vehicles: number; people: number; uncounted: number }>(
     op.points.map((p) => [p.id, { vehicles: 0, people: 0, uncounted: 0 }]),
   );
   const transit = { vehicles: 0, people: 0 };
+  // After the operation's end, a vehicle still on the road is missing, not in transit (issue 13.7).
+  const judgedAt = Math.min(to - 1, state.now);
+  const ended = op.endMs !== null && judgedAt >= op.endMs;
+  const missing = { vehicles: 0, people: 0, confirmed: 0, markings: [] as string[] };
   let turnedBackVehicles = 0;
   let singleSource = 0;
   let uncountedArrivals = 0;
@@ -127,20 +156,31 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
     }
     if (d.turnedBack.some((t) => inPeriod(t.atMs))) turnedBackVehicles += 1;
     if (d.open && d.finalCounts.length > 0) {
-      transit.vehicles += 1;
-      transit.people += d.finalCounts.findLast((c) => c.count !== null)?.count ?? 0;
+      const aboard = d.finalCounts.findLast((c) => c.count !== null)?.count ?? 0;
+      const into = ended ? missing : transit;
+      into.vehicles += 1;
+      into.people += aboard;
+      if (into === missing) {
+        if (d.missing) missing.confirmed += 1;
+        missing.markings.push(vehicle.marking);
+      }
     }
     if (!d.arrival || !inPeriod(d.arrival.atMs)) continue;
     arrivals += 1;
-    totals.people += d.arrival.count ?? 0;
-    totals.medicalEvacuations += d.arrival.medical;
+    arrived.push(vehicle);
+    counted.people += d.arrival.count ?? 0;
+    counted.medicalEvacuations += d.arrival.medical;
     if (d.arrival.count === null) uncountedArrivals += 1;
     if (d.arrival.monitors === 1) singleSource += 1;
-    if (vehicle.kind === 'bus') totals.buses += 1;
-    else if (vehicle.kind === 'ambulance') totals.ambulances += 1;
-    else if (vehicle.kind === 'private') totals.privateVehicles += 1;
-    else totals.trucks += 1;
   }
+  const byKind = kindCounts(arrived);
+  const totals: SitrepTotals = {
+    people: counted.people,
+    vehicles: arrived.length,
+    byKind,
+    ...kindFields(byKind),
+    medicalEvacuations: counted.medicalEvacuations,
+  };
   const alerts = sitrepAlerts(state, op.operation.id, options.alerts);
   const reported = reportedTotals(state, op.operation.id, inPeriod);
   const caveats: string[] = [];
@@ -181,6 +221,16 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
     caveats.push(`${n(unaccounted)} vehicles arrived or travel with fewer people than they left with.`);
   if (transit.vehicles > 0)
     caveats.push(`${n(transit.vehicles)} vehicles (${n(transit.people)} people) are still in transit.`);
+  const dueBy =
+    op.endMs !== null ? new Date(op.endMs + op.thresholds.arrivalGraceMinutes * 60_000).toISOString() : null;
+  if (missing.vehicles > 0) {
+    missing.markings.sort();
+    const named =
+      missing.markings.slice(0, MAX_NAMED).join(', ') + (missing.vehicles > MAX_NAMED ? ', …' : '');
+    caveats.push(
+      `${n(missing.vehicles)} vehicles (${n(missing.people)} people) left and never arrived before the operation ended: missing (${named}).`,
+    );
+  }
   if (reported.min !== null && reported.max !== null && reported.min !== reported.max) {
     caveats.push(
       `Sources' reported totals range from ${n(reported.min)} to ${n(reported.max)}; the totals above are monitors' counts.`,
@@ -197,6 +247,11 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
     totals,
     plannedPeople: op.operation.plannedPeople,
     inTransit: transit,
+    missing: {
+      ...missing,
+      markings: missing.markings.slice(0, MAX_NAMED),
+      dueBy: missing.vehicles > 0 ? dueBy : null,
+    },
     turnedBackVehicles,
     points: op.points.map((p, order) => ({
       pointId: p.id,

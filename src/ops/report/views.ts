@@ -3,17 +3,44 @@
  * and the stored alerts: the list with totals, one operation's dashboard view (route points with
  * counts, vehicles by state, alerts, linked operations) and a monitor's assignment. Pure functions.
  */
-import type { Mandate, PlaceRef, Registry, StatusChange, StoredAlert, StoredOperation } from '../model.js';
+import type {
+  Mandate,
+  PlaceRef,
+  Registry,
+  StatusChange,
+  StoredAlert,
+  StoredOperation,
+  Vehicle,
+} from '../model.js';
 import { statusAt } from '../operation-status.js';
 import type { ReconcileState } from '../reconcile/reconcile-state.js';
 import { buildSitrep, type SitrepTotals } from './sitrep.js';
+import { type KindCounts, kindCounts, kindFields } from './vehicle-kinds.js';
 
+/**
+ * ApiTotals is what arrived: people, vehicles of every kind (`vehicles`, `byKind` with every kind of
+ * the plan) and the named per-kind fields (issue 13.6: trucks were dropped while their people counted).
+ */
 export interface ApiTotals {
   readonly people: number;
+  readonly vehicles: number;
+  readonly byKind: KindCounts;
   readonly buses: number;
   readonly ambulances: number;
   readonly privateVehicles: number;
+  readonly trucks: number;
   readonly medicalEvacuations: number;
+}
+
+/** ApiExpected is what the plan expects: its people and its vehicles, counted the same way. */
+export interface ApiExpected {
+  readonly people: number;
+  readonly vehicles: number;
+  readonly byKind: KindCounts;
+  readonly buses: number;
+  readonly ambulances: number;
+  readonly privateVehicles: number;
+  readonly trucks: number;
 }
 
 export interface OperationSummaryView {
@@ -26,17 +53,26 @@ export interface OperationSummaryView {
   readonly linkedOperationIds: readonly string[];
   readonly totals: ApiTotals;
   readonly plannedPeople: number;
-  readonly expected: { people: number; buses: number; ambulances: number; privateVehicles: number } | null;
+  readonly expected: ApiExpected | null;
 }
 
 function apiTotals(t: SitrepTotals): ApiTotals {
   return {
     people: t.people,
+    vehicles: t.vehicles,
+    byKind: t.byKind,
     buses: t.buses,
     ambulances: t.ambulances,
     privateVehicles: t.privateVehicles,
+    trucks: t.trucks,
     medicalEvacuations: t.medicalEvacuations,
   };
+}
+
+/** apiExpected counts the plan: its people and each kind of its vehicles. */
+function apiExpected(op: StoredOperation, planned: readonly Vehicle[]): ApiExpected {
+  const byKind = kindCounts(planned);
+  return { people: op.plannedPeople, vehicles: planned.length, byKind, ...kindFields(byKind) };
 }
 
 /**
@@ -79,15 +115,7 @@ export function operationSummary(
     linkedOperationIds: linkedIds(op, registry),
     totals: apiTotals(sitrep.totals),
     plannedPeople: op.plannedPeople,
-    expected:
-      op.plannedPeople > 0
-        ? {
-            people: op.plannedPeople,
-            buses: planned.filter((v) => v.kind === 'bus').length,
-            ambulances: planned.filter((v) => v.kind === 'ambulance').length,
-            privateVehicles: planned.filter((v) => v.kind === 'private').length,
-          }
-        : null,
+    expected: op.plannedPeople > 0 || planned.length > 0 ? apiExpected(op, planned) : null,
   };
 }
 
@@ -215,7 +243,7 @@ export function alertSummary(
 
 /**
  * operationView is the dashboard's view of one operation. `vehicleList` holds the vehicles on the
- * road or in trouble (in transit, overdue, turned back) — what the dashboard shows and maps — unless
+ * road or in trouble (in transit, overdue, missing, turned back) — what the dashboard shows and maps — unless
  * `allVehicles`: at the end of an operation the full list is thousands of rows nobody needs on
  * every live refresh.
  */
@@ -235,7 +263,9 @@ export function operationView(
     if (a.operationId === op.id && a.kind === 'vehicle-overdue' && a.subject.type === 'vehicle')
       overdue.add(a.subject.id);
   }
-  const counts = { inTransit: 0, overdue: 0, arrived: 0, total: 0 };
+  const counts = { inTransit: 0, overdue: 0, missing: 0, arrived: 0, total: 0 };
+  // After the operation's end a vehicle still on the road is missing, not in transit (issue 13.7).
+  const ended = ctx.endMs !== null && state.now >= ctx.endMs;
   const vehicleList = registry.vehicles
     .filter((v) => v.operationId === op.id)
     .map((v) => {
@@ -243,12 +273,14 @@ export function operationView(
       const last = state.tracks.get(v.id)?.at(-1)?.obs;
       let vehicleState = 'planned';
       if (d?.arrival) vehicleState = 'arrived';
-      else if (d?.open) vehicleState = overdue.has(v.id) ? 'overdue' : 'in-transit';
+      else if (d?.open)
+        vehicleState = ended || d.missing ? 'missing' : overdue.has(v.id) ? 'overdue' : 'in-transit';
       else if (d && d.turnedBack.length > 0) vehicleState = 'turned-back';
       counts.total += 1;
       if (vehicleState === 'arrived') counts.arrived += 1;
       if (vehicleState === 'in-transit' || vehicleState === 'overdue') counts.inTransit += 1;
       if (vehicleState === 'overdue') counts.overdue += 1;
+      if (vehicleState === 'missing') counts.missing += 1;
       return {
         id: v.id,
         kind: v.kind,
