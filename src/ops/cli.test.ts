@@ -112,13 +112,16 @@ for (const dialect of DIALECTS) {
         [EAST_ID, FUAH_ID],
       );
       const [east, fuah] = operations;
-      assert.deepEqual(
-        { ...east.totals, medicalEvacuations: undefined },
-        {
-          ...EAST_REFERENCE,
-          medicalEvacuations: undefined,
-        },
-      );
+      const { people, buses, ambulances, privateVehicles, trucks, vehicles, byKind } = east.totals;
+      assert.deepEqual({ people, buses, ambulances, privateVehicles }, EAST_REFERENCE);
+      assert.equal(trucks, 0);
+      assert.equal(vehicles, REFERENCE.buses + REFERENCE.ambulances + REFERENCE.privateVehicles);
+      assert.deepEqual(byKind, {
+        bus: REFERENCE.buses,
+        ambulance: REFERENCE.ambulances,
+        private: REFERENCE.privateVehicles,
+        truck: 0,
+      });
       assert.equal(fuah.totals.people, REFERENCE.fuahPeople);
       assert.equal(east.compartment, 'aleppo-2016');
       const text = ok(await runCli(['ops', 'list'], env)).stdout;
@@ -157,7 +160,7 @@ for (const dialect of DIALECTS) {
     it('ops sitrep --format md (the default) shows the totals; pdf goes to a pipe or --out', async () => {
       const md = ok(await runCli(['ops', 'sitrep', EAST_ID], env)).stdout;
       assert.match(md, /^# Situation report: Evacuation of eastern Aleppo/);
-      assert.match(md, /\| 35,000 \| 308 \| 61 \| 1,231 \| 0 \| \d/);
+      assert.match(md, /\| 35,000 \| 1,600 \| 308 \| 61 \| 1,231 \| 0 \| \d/);
       const pdf = ok(await runCli(['ops', 'sitrep', FUAH_ID, '--format', 'pdf'], env));
       assert.ok(pdf.stdout.startsWith('%PDF-'));
       const file = join(dir, 'sitrep.pdf');
