@@ -101,7 +101,9 @@ function serviceWorker(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle)
-        .filter((f) => !f.endsWith('.map') && f !== 'index.html')
+        // pdf.js and its worker (~1.5 MB) are fetched when a PDF is opened, never precached:
+        // monitors' phones should not download a PDF viewer they will not use.
+        .filter((f) => !f.endsWith('.map') && f !== 'index.html' && !/^assets\/pdf[.-]/.test(f))
         .map((f) => `/${f}`)
         .sort();
       const precache = ['/', ...files];
@@ -117,7 +119,7 @@ function serviceWorker(): Plugin {
 }
 
 /** COMPRESSIBLE are the build's text formats; images and fonts are compressed already. */
-const COMPRESSIBLE = /\.(?:js|css|html|svg|json|webmanifest|txt|map)$/;
+const COMPRESSIBLE = /\.(?:m?js|css|html|svg|json|webmanifest|txt|map)$/;
 
 /**
  * precompress writes `.br` and `.gz` beside each text file of the build. A variant that saves

@@ -299,7 +299,7 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () =>
     await page.waitForURL(`${base}/evidence`);
     await page.getByRole('heading', { name: 'Evidence' }).waitFor();
     // The photo the monitor took is evidence now, with the observation as its provenance.
-    await page.getByText(/Photo with observation/).waitFor();
+    await page.getByText(/Photo of BUS-017 at /).waitFor();
     await assertAccessible(page, 'evidence (en)');
     await screenshot(page, 'evidence-en');
     await page.getByRole('button', { name: 'العربية' }).click();

@@ -18,6 +18,7 @@ import { SignInScreen } from './screens/sign-in.js';
 const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
 const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
 const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
+const ItemScreen = lazy(() => import('./evidence/item-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 
 interface Section {
@@ -194,6 +195,8 @@ function Screen({ path }: { path: string }): ReactNode {
   if (op) return <DashboardScreen id={op.id!} />;
   if (path === '/monitor') return <MonitorScreen />;
   if (path === '/evidence') return <EvidenceScreen />;
+  const item = matchPath('/evidence/:ern', path);
+  if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
   if (path === '/admin') return <AdminScreen tab={null} />;
   const admin = matchPath('/admin/:tab', path);
   if (admin && (ADMIN_TABS as readonly string[]).includes(admin.tab!))

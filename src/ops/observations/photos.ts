@@ -28,6 +28,25 @@ export interface PhotoSender extends Submitter {
 export const MAX_PHOTO_BYTES = 32 * 1024 * 1024;
 
 /**
+ * photoTitle names a monitor's photo as a reader would look for it: the vehicles, the point and
+ * the device's time to the minute (UTC), e.g. "Photo of BUS-017 at Ramouseh, 2016-12-16 10:05 UTC".
+ * The observation's client id stays in the metadata and the source, not in the title.
+ */
+export function photoTitle(
+  markings: readonly string[],
+  pointName: string | undefined,
+  deviceTime: string,
+): string {
+  const shown = markings.length > 3 ? [...markings.slice(0, 3), `+${markings.length - 3}`] : markings;
+  const what = shown.length > 0 ? ` of ${shown.join(', ')}` : '';
+  const where = pointName ? ` at ${pointName}` : '';
+  const at = new Date(deviceTime);
+  const iso = Number.isNaN(at.getTime()) ? '' : at.toISOString();
+  const when = iso ? `, ${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '';
+  return `Photo${what}${where}${when}`;
+}
+
+/**
  * attachPhoto stores the bytes of a photo named by the caller's own accepted observation
  * `clientId`. It throws OpsError: UNKNOWN_OBSERVATION (not the caller's, or not visible),
  * PHOTO_NOT_IN_OBSERVATION, PHOTO_HASH_MISMATCH, PHOTO_NOT_IMAGE.
@@ -42,9 +61,15 @@ export async function attachPhoto(
   // The caller's own observation with this client id that signed this photo (any of their devices).
   const rows = await selectMonitorObservations(ctx.db, who.userId, clientId);
   const row = rows.find((r) => (JSON.parse(r.photo_sha256) as string[]).includes(sha256)) ?? rows[0];
-  const operation = row
-    ? await opsEngine(ctx).read((_, registry) => registry.operations.find((o) => o.id === row.operation_id))
+  const found = row
+    ? await opsEngine(ctx).read((_, registry) => {
+        const operation = registry.operations.find((o) => o.id === row.operation_id);
+        const vehicleIds = new Set(JSON.parse(row.vehicle_ids) as string[]);
+        const markings = registry.vehicles.filter((v) => vehicleIds.has(v.id)).map((v) => v.marking);
+        return operation ? { operation, markings } : undefined;
+      })
     : undefined;
+  const operation = found?.operation;
   if (!row || row.monitor_id !== who.userId || !operation || !who.mayObserve(operation.compartment)) {
     bytes.resume();
     throw new OpsError('UNKNOWN_OBSERVATION', 'no such observation of yours', { clientId });
@@ -64,7 +89,11 @@ export async function attachPhoto(
     bytes,
     {
       originalName: `${clientId}-${sha256.slice(0, 12)}`,
-      title: `Photo with observation ${clientId}`,
+      title: photoTitle(
+        found!.markings,
+        operation.route.find((p) => p.id === row.route_point_id)?.place.name,
+        row.device_time,
+      ),
       provenance: {
         source: `monitor observation ${clientId}`,
         collectedAt: row.device_time,

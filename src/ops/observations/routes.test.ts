@@ -211,6 +211,13 @@ for (const dialect of DIALECTS) {
       assert.equal(item.compartment, COMPARTMENT);
       assert.equal(item.media_type, 'image/png');
       assert.match(item.source, new RegExp(wire.clientId));
+      // Issue 17: titled by vehicle, point and time, not by the observation's UUID.
+      assert.match(
+        item.title,
+        /^Photo of [A-Z]+-[A-Z0-9-]+ at .+, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
+        item.title,
+      );
+      assert.ok(!item.title.includes(wire.clientId), `title ${item.title}: want no client id`);
     });
 
     it('records a photo whose bytes a hidden witness item holds as a new item, with the reply of new bytes (issue 12.1)', async () => {

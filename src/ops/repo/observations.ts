@@ -87,7 +87,7 @@ export async function setBodiesStatus(
 export async function selectMonitorObservations(db: Db, monitorId: string, clientId: string) {
   return db
     .selectFrom('observation')
-    .select(['monitor_id', 'operation_id', 'device_time', 'photo_sha256'])
+    .select(['monitor_id', 'operation_id', 'device_time', 'photo_sha256', 'route_point_id', 'vehicle_ids'])
     .where('monitor_id', '=', monitorId)
     .where('client_id', '=', clientId)
     .orderBy('seq')

@@ -9,6 +9,12 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { GrantSchema, MeResponse } from '../../../src/access/schemas.js';
+import type {
+  IntakeStateSchema,
+  JobSchema,
+  NearDuplicateListSchema,
+  QueueDepthSchema,
+} from '../../../src/intake/schemas.js';
 import type { ApiAlertSchema } from '../../../src/ops/alerts/schemas.js';
 import type { ObservationWireSchema } from '../../../src/ops/observations/schemas.js';
 import type {
@@ -16,7 +22,8 @@ import type {
   OperationSummarySchema,
   OperationViewSchema,
 } from '../../../src/ops/report/schemas.js';
-import type { ItemSchema } from '../../../src/vault/schemas.js';
+import type { MentionsSchema, SearchResultSchema } from '../../../src/search/schemas.js';
+import type { CustodyTimelineSchema, ItemSchema } from '../../../src/vault/schemas.js';
 
 export type Grant = Static<typeof GrantSchema>;
 
@@ -60,3 +67,23 @@ export type ObservationCategories = ObservationBody['categories'];
 
 /** Item is an evidence item as `GET /api/items` lists it. */
 export type Item = Static<typeof ItemSchema>;
+
+/** CustodyTimeline is `GET /api/items/{ern}/custody`: the item's log entries with their proofs. */
+export type CustodyTimeline = Static<typeof CustodyTimelineSchema>;
+export type TimelineEntry = CustodyTimeline['entries'][number];
+
+/** IntakeState is `GET /api/items/{ern}/intake`: the job, what was derived, duplicate links. */
+export type IntakeState = Static<typeof IntakeStateSchema>;
+export type DerivedRow = IntakeState['derived'][number];
+export type Job = Static<typeof JobSchema>;
+export type QueueDepth = Static<typeof QueueDepthSchema>;
+export type NearDuplicates = Static<typeof NearDuplicateListSchema>;
+
+/** PlaceMentions is `GET /api/items/{ern}/places`. */
+export type PlaceMentions = Static<typeof MentionsSchema>;
+
+/** SearchResult is `GET /api/search`. */
+export type SearchResult = Static<typeof SearchResultSchema>;
+export type SearchHit = SearchResult['results'][number];
+export type FacetName = keyof SearchResult['facets'];
+export type FacetValue = SearchResult['facets']['kind'][number];

@@ -2,6 +2,7 @@
  * ar.ts — the Arabic strings (Modern Standard Arabic). Same keys and placeholders as en.ts
  * (test/web/i18n-keys.test.ts).
  */
+import { arVault } from './ar-vault.js';
 import type { Strings } from './en.js';
 
 export const ar: Strings = {
@@ -474,4 +475,5 @@ export const ar: Strings = {
     legendVehicles: 'آخر رصد للمركبات',
     noCoordinates: 'لا توجد إحداثيات لهذا المسار.',
   },
+  ...arVault,
 };

@@ -2,6 +2,7 @@
  * en.ts — the English strings. Every key here must exist in ar.ts and the reverse
  * (test/web/i18n-keys.test.ts fails on any key missing from either).
  */
+import { enVault } from './en-vault.js';
 export const en = {
   app: {
     name: 'Attest',
@@ -448,6 +449,7 @@ export const en = {
     legendVehicles: 'Vehicles last seen',
     noCoordinates: 'No coordinates for this route.',
   },
+  ...enVault,
 };
 
 /**

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Item } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
+import { Link, navigate } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { TableScroll } from '../ui/table-scroll.js';
 
@@ -60,12 +61,23 @@ export default function EvidenceScreen() {
             </thead>
             <tbody>
               {items.map((it) => (
-                <tr key={it.id}>
+                <tr
+                  key={it.id}
+                  className="clickable"
+                  // The links below are the keyboard and screen-reader way in; a click anywhere on the row is a shortcut.
+                  onClick={(e) => {
+                    if (!(e.target as HTMLElement).closest('a')) navigate(`/evidence/${it.ern}`);
+                  }}
+                >
                   <th scope="row">
-                    <bdi translate="no">{it.ern}</bdi>
+                    <Link href={`/evidence/${it.ern}`} translate="no">
+                      {it.ern}
+                    </Link>
                   </th>
                   <td>
-                    <bdi translate="no">{it.title}</bdi>
+                    <Link href={`/evidence/${it.ern}`} tabIndex={-1}>
+                      <bdi translate="no">{it.title}</bdi>
+                    </Link>
                   </td>
                   <td>
                     <bdi translate="no">{it.mediaType}</bdi>
