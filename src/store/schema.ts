@@ -2,6 +2,7 @@
 // interface composes them. Add a domain's tables here, with a migration.
 
 import type { AccessTables } from '../access/tables.js';
+import type { AnalysisTables } from '../analysis/tables.js';
 import type { CasesTables } from '../cases/tables.js';
 import type { CustodyTables } from '../custody/tables.js';
 import type { IntakeTables } from '../intake/tables.js';
@@ -18,4 +19,5 @@ export interface Database
     OpsTables,
     CasesTables,
     SearchTables,
-    IntakeTables {}
+    IntakeTables,
+    AnalysisTables {}

@@ -1,0 +1,12 @@
+import { AttestError } from '../lib/errors.js';
+
+export type AnalysisErrorCode =
+  /** A field is missing, too long, not in its vocabulary, or inconsistent (a range that ends before it starts). */
+  | 'INVALID_RECORD'
+  /** No such entity, incident, link, claim or item that the caller may see. */
+  | 'NOT_FOUND'
+  /** The caller may not write in the compartment named. */
+  | 'FORBIDDEN_COMPARTMENT';
+
+/** AnalysisError is raised by entities, incidents, links and claims. */
+export class AnalysisError extends AttestError<AnalysisErrorCode> {}
