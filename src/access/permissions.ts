@@ -35,6 +35,12 @@ export const PERMISSIONS = [
   'cases:write',
   /** Release an item to a request for assistance although its consent conditions do not cover it. */
   'consent:override',
+  /** Entities, incidents, links, claims and corroboration (read; with items:read for the items they rest on). */
+  'analysis:read',
+  /** Entities, incidents, links, claims and stances: record and change. */
+  'analysis:write',
+  /** See a protected person's real name (each reveal is a custody `view` entry). */
+  'persons:reveal',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -48,8 +54,28 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   admin: ['users:admin', 'audit:read'],
   coordinator: ['ops:read', 'ops:write', 'alerts:manage'],
   monitor: ['observations:submit', 'ops:read'],
-  investigator: ['items:read', 'items:content', 'items:write', 'log:read', 'cases:read', 'cases:write'],
-  legal: ['items:read', 'items:content', 'log:read', 'cases:read', 'cases:write', 'consent:override'],
+  investigator: [
+    'items:read',
+    'items:content',
+    'items:write',
+    'log:read',
+    'cases:read',
+    'cases:write',
+    'analysis:read',
+    'analysis:write',
+  ],
+  // Counsel read the analysis and are the ones who may need a protected witness's identity
+  // (disclosure to a court); investigators record people but see protected names only as entered.
+  legal: [
+    'items:read',
+    'items:content',
+    'log:read',
+    'cases:read',
+    'cases:write',
+    'consent:override',
+    'analysis:read',
+    'persons:reveal',
+  ],
   auditor: ['audit:read', 'log:read', 'items:read'],
 });
 

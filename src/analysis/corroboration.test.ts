@@ -9,18 +9,46 @@ describe('tallyClaim', () => {
       { stance: 'supports', source: 'field  team 3' },
       { stance: 'supports', source: 'FIELD TEAM 3 ' },
     ]);
-    assert.deepEqual(t, { status: 'single-source', supportingSources: 1, contradictingSources: 0, silentItems: 0 });
+    assert.deepEqual(t, {
+      status: 'single-source',
+      supportingSources: 1,
+      contradictingSources: 0,
+      silentItems: 0,
+    });
   });
   it('is corroborated by two independent sources', () => {
-    assert.equal(tallyClaim([{ stance: 'supports', source: 'field team 3' }, { stance: 'supports', source: 'news wire' }]).status, 'corroborated');
+    assert.equal(
+      tallyClaim([
+        { stance: 'supports', source: 'field team 3' },
+        { stance: 'supports', source: 'news wire' },
+      ]).status,
+      'corroborated',
+    );
   });
   it('counts unknown sources together as one at most', () => {
-    assert.equal(tallyClaim([{ stance: 'supports', source: 'unknown' }, { stance: 'supports', source: 'Unknown' }]).status, 'single-source');
+    assert.equal(
+      tallyClaim([
+        { stance: 'supports', source: 'unknown' },
+        { stance: 'supports', source: 'Unknown' },
+      ]).status,
+      'single-source',
+    );
   });
   it('is contested when independent sources disagree, contradicted when none supports', () => {
-    assert.equal(tallyClaim([{ stance: 'supports', source: 'a' }, { stance: 'contradicts', source: 'b' }]).status, 'contested');
+    assert.equal(
+      tallyClaim([
+        { stance: 'supports', source: 'a' },
+        { stance: 'contradicts', source: 'b' },
+      ]).status,
+      'contested',
+    );
     assert.equal(tallyClaim([{ stance: 'contradicts', source: 'b' }]).status, 'contradicted');
-    assert.deepEqual(tallyClaim([{ stance: 'silent', source: 'a' }]), { status: 'unverified', supportingSources: 0, contradictingSources: 0, silentItems: 1 });
+    assert.deepEqual(tallyClaim([{ stance: 'silent', source: 'a' }]), {
+      status: 'unverified',
+      supportingSources: 0,
+      contradictingSources: 0,
+      silentItems: 1,
+    });
     assert.equal(tallyClaim([]).status, 'unverified');
   });
   it('folds case, width and spacing of source names', () => {

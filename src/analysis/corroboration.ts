@@ -19,7 +19,12 @@
 import type { Stance } from './vocabulary.js';
 
 export type ClaimStatus = 'corroborated' | 'single-source' | 'contested' | 'contradicted' | 'unverified';
-export type IncidentStatus = 'corroborated' | 'partly-corroborated' | 'contested' | 'contradicted' | 'unverified';
+export type IncidentStatus =
+  | 'corroborated'
+  | 'partly-corroborated'
+  | 'contested'
+  | 'contradicted'
+  | 'unverified';
 
 export interface StanceOf {
   readonly stance: Stance;
@@ -60,7 +65,12 @@ export function tallyClaim(stances: readonly StanceOf[]): ClaimTally {
           : contradict.size > 0
             ? 'contradicted'
             : 'unverified';
-  return { status, supportingSources: support.size, contradictingSources: contradict.size, silentItems: silent };
+  return {
+    status,
+    supportingSources: support.size,
+    contradictingSources: contradict.size,
+    silentItems: silent,
+  };
 }
 
 /** incidentStatus combines the statuses of an incident's claims. */

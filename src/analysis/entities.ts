@@ -1,18 +1,31 @@
 /**
- * entities.ts — persons, organisations, units, places and vehicles. A person may be protected:
- * outside the entity's compartment a pseudonymised or protected person appears by pseudonym only
- * (DESIGN rule 4); inside it a protected person's name needs an explicit reveal, which is
- * recorded in the custody log as a view. Any other entity outside the caller's compartments does
- * not exist for them (rule 7).
+ * entities.ts — persons, organisations, units, places and vehicles. Protection of a person
+ * (vocabulary.ts): a `pseudonymised` or `protected` person appears outside their compartment by
+ * pseudonym only, and only inside a link the caller may see (DESIGN rule 4); a `protected`
+ * person's name, other names and attributes are shown inside the compartment too only to a
+ * holder of persons:reveal who asks for them, and each such reveal is a custody `view` entry.
+ * Any other entity outside the caller's compartments does not exist for them (rule 7).
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { appendEntry } from '../custody/service.js';
 import { type Ctx, nowIso } from '../ctx.js';
+import { appendEntry } from '../custody/index.js';
 import type { CanonicalValue } from '../lib/canonical-json.js';
 import { loadGazetteer } from '../search/index.js';
 import { AnalysisError } from './errors.js';
-import { type Actor, inScope, invalid, oneOf, recordChange, type Scope, text, writableCompartment } from './records.js';
+import {
+  type Actor,
+  inScope,
+  inTransaction,
+  invalid,
+  isRecordId,
+  newSalt,
+  oneOf,
+  recordChange,
+  type Scope,
+  text,
+  writableCompartment,
+} from './records.js';
 import type { EntityTable } from './tables.js';
 import { ENTITY_KINDS, type EntityKind, PROTECTION_LEVELS, type Protection } from './vocabulary.js';
 
@@ -28,7 +41,7 @@ export interface EntityInput {
   readonly attributes?: unknown;
 }
 
-/** The entity as its own compartment sees it (a protected name only when revealed). */
+/** The entity as its own compartment sees it (a protected person's identity only when revealed). */
 export interface EntityView {
   readonly view: 'full';
   readonly id: string;
@@ -39,6 +52,8 @@ export interface EntityView {
   readonly compartment: string;
   readonly protection: Protection;
   readonly pseudonym: string | null;
+  /** True when a protected person's name, other names and attributes are withheld. */
+  readonly withheld: boolean;
   readonly pcode: string | null;
   readonly attributes: Record<string, string | number | boolean>;
   readonly createdAt: string;
@@ -61,39 +76,51 @@ const MAX_ATTRIBUTES = 32;
 
 function aliasesOf(value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.length > MAX_ALIASES) throw invalid(`aliases is a list of at most ${MAX_ALIASES} names`, 'aliases');
+  if (!Array.isArray(value) || value.length > MAX_ALIASES)
+    throw invalid(`aliases is a list of at most ${MAX_ALIASES} names`, 'aliases');
   return [...new Set(value.map((a, i) => text(a, `aliases[${i}]`, 300)!))];
 }
 
 function attributesOf(value: unknown): Record<string, string | number | boolean> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('attributes is an object', 'attributes');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw invalid('attributes is an object', 'attributes');
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_ATTRIBUTES) throw invalid(`at most ${MAX_ATTRIBUTES} attributes`, 'attributes');
-  const out: Record<string, string | number | boolean> = {};
+  // A null-prototype object: an attribute named __proto__ or constructor stays plain data.
+  const out: Record<string, string | number | boolean> = Object.create(null);
   for (const [k, v] of entries) {
-    if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/.test(k)) throw invalid(`attribute name ${k.slice(0, 40)} is not allowed`, 'attributes');
+    if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/.test(k) || k === 'constructor')
+      throw invalid(`attribute name ${JSON.stringify(k.slice(0, 40))} is not allowed`, 'attributes');
     if (typeof v === 'string') out[k] = text(v, `attributes.${k}`, 300)!;
     else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') out[k] = v;
     else throw invalid(`attributes.${k} must be text, a number or true/false`, 'attributes');
   }
-  return out;
+  return { ...out };
 }
 
-function pcodeOf(value: unknown): string | null {
+function pcodeOf(kind: EntityKind, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string' || !loadGazetteer().places.has(value.toUpperCase()))
     throw invalid('pcode names no gazetteer place', 'pcode');
+  if (kind !== 'place' && kind !== 'unit' && kind !== 'organisation')
+    throw invalid('pcode is for places, units and organisations (their base)', 'pcode');
   return value.toUpperCase();
 }
 
-function protectionOf(kind: EntityKind, protection: unknown, pseudonym: unknown, name: string): { protection: Protection; pseudonym: string | null } {
+function protectionOf(
+  kind: EntityKind,
+  protection: unknown,
+  pseudonym: unknown,
+  name: string,
+): { protection: Protection; pseudonym: string | null } {
   const level = protection === undefined ? 'none' : oneOf(protection, 'protection', PROTECTION_LEVELS);
   const p = text(pseudonym, 'pseudonym', 100, true);
   if (level !== 'none') {
     if (kind !== 'person') throw invalid('only a person can be protected', 'protection');
     if (!p) throw invalid('a protected person needs a pseudonym', 'pseudonym');
-    if (p.toLowerCase() === name.toLowerCase()) throw invalid('the pseudonym must not be the name', 'pseudonym');
+    if (p.toLowerCase() === name.toLowerCase())
+      throw invalid('the pseudonym must not be the name', 'pseudonym');
   }
   return { protection: level, pseudonym: p };
 }
@@ -104,32 +131,39 @@ function rowBody(row: Row): CanonicalValue {
 }
 
 function fullView(row: Row, reveal: boolean): EntityView {
-  const hidden = row.protection === 'protected' && !reveal;
+  const withheld = row.protection === 'protected' && !reveal;
   return {
     view: 'full',
     id: row.id,
     kind: row.kind as EntityKind,
-    name: hidden ? null : row.name,
-    nameAr: hidden ? null : row.name_ar,
-    aliases: hidden ? [] : (JSON.parse(row.aliases) as string[]),
+    name: withheld ? null : row.name,
+    nameAr: withheld ? null : row.name_ar,
+    aliases: withheld ? [] : (JSON.parse(row.aliases) as string[]),
     compartment: row.compartment,
     protection: row.protection as Protection,
     pseudonym: row.pseudonym,
+    withheld,
     pcode: row.pcode,
-    attributes: hidden ? {} : (JSON.parse(row.attributes) as Record<string, string | number | boolean>),
+    attributes: withheld ? {} : (JSON.parse(row.attributes) as Record<string, string | number | boolean>),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 /**
- * viewOf is how `scope` may see an entity row: in full, by pseudonym, or not at all (undefined).
- * Links, incidents and lists show their entity ends through it.
+ * viewOf is how `scope` may see an entity at the end of a link or in a list: in full (a
+ * protected person's identity withheld), by pseudonym, or not at all (undefined).
  */
-export function viewOf(row: Row, scope: Scope, reveal = false): EntityView | PseudonymView | undefined {
-  if (inScope(scope, row.compartment)) return fullView(row, reveal);
+export function viewOf(row: Row, scope: Scope): EntityView | PseudonymView | undefined {
+  if (inScope(scope, row.compartment)) return fullView(row, false);
   if (row.protection !== 'none' && row.pseudonym)
-    return { view: 'pseudonym', id: row.id, kind: 'person', pseudonym: row.pseudonym, protection: row.protection as Protection };
+    return {
+      view: 'pseudonym',
+      id: row.id,
+      kind: 'person',
+      pseudonym: row.pseudonym,
+      protection: row.protection as Protection,
+    };
   return undefined;
 }
 
@@ -148,19 +182,24 @@ export async function createEntity(ctx: Ctx, actor: Actor, input: EntityInput): 
     compartment: writableCompartment(actor, input.compartment),
     protection,
     pseudonym,
-    pcode: pcodeOf(input.pcode),
+    pcode: pcodeOf(kind, input.pcode),
     attributes: JSON.stringify(attributesOf(input.attributes)),
     created_at: now,
     created_by: actor.id,
     updated_at: now,
+    salt: newSalt(),
   };
-  if (kind !== 'place' && row.pcode && kind !== 'unit' && kind !== 'organisation')
-    throw invalid('pcode is for places, units and organisations (their base)', 'pcode');
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (trx) => {
     await trx.insertInto('entity').values(row).execute();
-    await recordChange(ctx, trx, actor, { action: 'entity-create', record: row.id, body: rowBody(row) });
+    await recordChange(ctx, trx, actor, {
+      action: 'entity-create',
+      record: row.id,
+      compartment: row.compartment,
+      body: rowBody(row),
+    });
   });
-  return fullView(row, true);
+  // What the caller typed is not echoed for a protected person: the reply is a read like any other.
+  return fullView(row, false);
 }
 
 export interface EntityPatch {
@@ -172,8 +211,17 @@ export interface EntityPatch {
   readonly attributes?: unknown;
 }
 
-/** updateEntity changes an entity the actor may write (its kind and compartment stay). */
-export async function updateEntity(ctx: Ctx, actor: Actor, id: string, patch: EntityPatch): Promise<EntityView> {
+/**
+ * updateEntity changes an entity the actor may write (its kind and compartment stay). Lowering
+ * a protected person's protection would show their name to every reader, so it needs
+ * persons:reveal in the entity's compartment, as a reveal does.
+ */
+export async function updateEntity(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  patch: EntityPatch,
+): Promise<EntityView> {
   const row = await readRow(ctx, id);
   if (!row || !inScope(actor.read, row.compartment)) throw new AnalysisError('NOT_FOUND', `no entity ${id}`);
   writableCompartment(actor, row.compartment);
@@ -181,6 +229,11 @@ export async function updateEntity(ctx: Ctx, actor: Actor, id: string, patch: En
   const level = patch.protection === undefined ? row.protection : patch.protection;
   const pseudo = patch.pseudonym === undefined ? row.pseudonym : patch.pseudonym;
   const { protection, pseudonym } = protectionOf(row.kind as EntityKind, level, pseudo, name);
+  if (row.protection === 'protected' && protection !== 'protected' && !inScope(actor.reveal, row.compartment))
+    throw new AnalysisError(
+      'REVEAL_FORBIDDEN',
+      'lowering the protection of a protected person needs persons:reveal',
+    );
   const next: Row = {
     ...row,
     name,
@@ -188,37 +241,49 @@ export async function updateEntity(ctx: Ctx, actor: Actor, id: string, patch: En
     aliases: patch.aliases === undefined ? row.aliases : JSON.stringify(aliasesOf(patch.aliases)),
     protection,
     pseudonym,
-    attributes: patch.attributes === undefined ? row.attributes : JSON.stringify(attributesOf(patch.attributes)),
+    attributes:
+      patch.attributes === undefined ? row.attributes : JSON.stringify(attributesOf(patch.attributes)),
     updated_at: nowIso(ctx),
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (trx) => {
     const { id: _id, ...rest } = next;
     await trx.updateTable('entity').set(rest).where('id', '=', id).execute();
-    await recordChange(ctx, trx, actor, { action: 'entity-update', record: id, body: rowBody(next) });
+    await recordChange(ctx, trx, actor, {
+      action: 'entity-update',
+      record: id,
+      compartment: row.compartment,
+      body: rowBody(next),
+    });
   });
-  return fullView(next, true);
+  return fullView(next, false);
 }
 
+/** readRow reads one entity row by id (undefined for an id of the wrong shape or none). */
 export async function readRow(ctx: Ctx, id: string): Promise<Row | undefined> {
-  if (!/^ent-[0-9a-f-]{36}$/.test(id)) return undefined;
+  if (!isRecordId('ent', id)) return undefined;
   return ctx.db.selectFrom('entity').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /**
- * getEntity returns the entity as the actor may see it. `reveal` shows a protected person's
- * name inside their compartment and logs that view in the custody log.
+ * getEntity returns an entity of the actor's compartments (another compartment's is not found,
+ * protected or not: the pseudonym shows only inside a link the caller may see). `reveal` shows a
+ * protected person's identity to a holder of persons:reveal there, and logs that view.
  */
-export async function getEntity(ctx: Ctx, actor: Actor, id: string, reveal = false): Promise<EntityView | PseudonymView> {
+export async function getEntity(ctx: Ctx, actor: Actor, id: string, reveal = false): Promise<EntityView> {
   const row = await readRow(ctx, id);
-  const view = row ? viewOf(row, actor.read, reveal) : undefined;
-  if (!row || !view) throw new AnalysisError('NOT_FOUND', `no entity ${id}`);
-  if (reveal && view.view === 'full' && row.protection === 'protected') {
-    await appendEntry(ctx, { kind: 'view', actor: actor.id, data: { record: id, part: 'identity' } });
-  }
-  return view;
+  if (!row || !inScope(actor.read, row.compartment)) throw new AnalysisError('NOT_FOUND', `no entity ${id}`);
+  if (!reveal || row.protection !== 'protected') return fullView(row, false);
+  if (!inScope(actor.reveal, row.compartment))
+    throw new AnalysisError('REVEAL_FORBIDDEN', "a protected person's identity needs persons:reveal");
+  await appendEntry(ctx, {
+    kind: 'view',
+    actor: actor.id,
+    data: { record: row.id, part: 'identity', compartment: row.compartment },
+  });
+  return fullView(row, true);
 }
 
-/** listEntities lists the entities of the actor's compartments, by name, a page at a time. */
+/** listEntities lists the entities of the actor's compartments in id order, a page at a time. */
 export async function listEntities(
   ctx: Ctx,
   actor: Actor,
@@ -226,10 +291,18 @@ export async function listEntities(
 ): Promise<{ entities: EntityView[]; next: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
   if (actor.read !== 'all' && actor.read.length === 0) return { entities: [], next: null };
-  let q = ctx.db.selectFrom('entity').selectAll().orderBy('id').limit(limit + 1);
+  let q = ctx.db
+    .selectFrom('entity')
+    .selectAll()
+    .orderBy('id')
+    .limit(limit + 1);
   if (actor.read !== 'all') q = q.where('compartment', 'in', [...actor.read]);
   if (options.kind) q = q.where('kind', '=', oneOf(options.kind, 'kind', ENTITY_KINDS));
-  if (options.after) q = q.where('id', '>', options.after);
+  if (options.after !== undefined) {
+    if (!isRecordId('ent', options.after))
+      throw invalid('after is an entity id (the previous page’s next)', 'after');
+    q = q.where('id', '>', options.after);
+  }
   const rows = await q.execute();
   const page = rows.slice(0, limit);
   return {

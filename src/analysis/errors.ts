@@ -5,8 +5,10 @@ export type AnalysisErrorCode =
   | 'INVALID_RECORD'
   /** No such entity, incident, link, claim or item that the caller may see. */
   | 'NOT_FOUND'
-  /** The caller may not write in the compartment named. */
-  | 'FORBIDDEN_COMPARTMENT';
+  /** The caller may not write in the compartment named (or the record's compartment). */
+  | 'FORBIDDEN_COMPARTMENT'
+  /** Revealing (or unprotecting) a protected person needs persons:reveal in their compartment. */
+  | 'REVEAL_FORBIDDEN';
 
 /** AnalysisError is raised by entities, incidents, links and claims. */
 export class AnalysisError extends AttestError<AnalysisErrorCode> {}

@@ -5,14 +5,26 @@
  * is derived from its claims over the items the caller may see.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import { ancestors, loadGazetteer } from '../search/index.js';
 import { type ClaimView, claimsOf } from './claims.js';
-import { type IncidentStatus, incidentStatus } from './corroboration.js';
+import { type IncidentStatus, incidentStatus, sourceKey } from './corroboration.js';
 import { AnalysisError } from './errors.js';
 import { type LinkView, linksOf } from './links.js';
-import { type Actor, inScope, invalid, oneOf, recordChange, type Scope, text, writableCompartment } from './records.js';
+import {
+  type Actor,
+  inScope,
+  inTransaction,
+  invalid,
+  isRecordId,
+  newSalt,
+  oneOf,
+  recordChange,
+  type Scope,
+  text,
+  writableCompartment,
+} from './records.js';
 import type { IncidentTable } from './tables.js';
 import { timeRange } from './time-range.js';
 import { INCIDENT_TYPES, type IncidentType } from './vocabulary.js';
@@ -44,7 +56,12 @@ export interface IncidentSummary {
 export interface IncidentDetail extends IncidentSummary {
   readonly links: LinkView[];
   readonly claims: ClaimView[];
-  readonly corroboration: { readonly status: IncidentStatus; readonly supportingSources: number };
+  readonly corroboration: {
+    readonly status: IncidentStatus;
+    /** Independent sources supporting at least one claim (one source counts once across claims). */
+    readonly supportingSources: number;
+    readonly contradictingSources: number;
+  };
 }
 
 type Row = Selectable<IncidentTable>;
@@ -88,37 +105,56 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
     pcode,
     created_at: nowIso(ctx),
     created_by: actor.id,
+    salt: newSalt(),
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (trx) => {
     await trx.insertInto('incident').values(row).execute();
     const { created_at: _c, ...body } = row;
-    await recordChange(ctx, trx, actor, { action: 'incident-create', record: row.id, body });
+    await recordChange(ctx, trx, actor, {
+      action: 'incident-create',
+      record: row.id,
+      compartment: row.compartment,
+      body,
+    });
   });
   return summary(row);
 }
 
 /** getIncident returns an incident with its visible links and claims and its status. */
 export async function getIncident(ctx: Ctx, scope: Scope, id: string): Promise<IncidentDetail> {
-  const row = /^inc-[0-9a-f-]{36}$/.test(id)
+  const row = isRecordId('inc', id)
     ? await ctx.db.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst()
     : undefined;
   if (!row || !inScope(scope, row.compartment)) throw new AnalysisError('NOT_FOUND', `no incident ${id}`);
   const links = await linksOf(ctx, scope, { type: 'incident', id });
   const claims = await claimsOf(ctx, scope, id);
+  const sources = (stance: string) =>
+    new Set(
+      claims.flatMap((c) => c.stances.filter((s) => s.stance === stance).map((s) => sourceKey(s.source))),
+    ).size;
   return {
     ...summary(row),
     links,
     claims,
     corroboration: {
       status: incidentStatus(claims.map((c) => c.corroboration.status)),
-      supportingSources: Math.max(0, ...claims.map((c) => c.corroboration.supportingSources)),
+      supportingSources: sources('supports'),
+      contradictingSources: sources('contradicts'),
     },
   };
 }
 
+/** placesWithin returns the P-codes of a place and every place inside it. */
+function placesWithin(area: string): string[] {
+  const out: string[] = [];
+  for (const p of loadGazetteer().places.values())
+    if (p.pcode === area || ancestors(p).includes(area)) out.push(p.pcode);
+  return out;
+}
+
 /**
- * listIncidents lists visible incidents, newest start first: by type, inside a place's admin
- * area (P-code), and overlapping [from, to) when given.
+ * listIncidents lists visible incidents, latest start first (undated last): by type, inside a
+ * place's admin area (P-code), and overlapping [from, to) when given.
  */
 export async function listIncidents(
   ctx: Ctx,
@@ -130,18 +166,35 @@ export async function listIncidents(
   let q = ctx.db.selectFrom('incident').selectAll();
   if (scope !== 'all') q = q.where('compartment', 'in', [...scope]);
   if (options.type) q = q.where('type', '=', oneOf(options.type, 'type', INCIDENT_TYPES));
-  if (options.from) q = q.where((eb) => eb.or([eb('end_latest', '>=', options.from!), eb.and([eb('end_latest', 'is', null), eb('start_latest', '>=', options.from!)])]));
-  if (options.to) q = q.where('start_earliest', '<', options.to);
-  const rows = await q.orderBy('start_earliest', 'desc').orderBy('id').limit(options.place ? 5000 : limit).execute();
-  let out = rows;
-  if (options.place) {
+  const from = options.from === undefined ? undefined : instant(options.from, 'from');
+  const to = options.to === undefined ? undefined : instant(options.to, 'to');
+  // Overlap of [start earliest, end latest] (an open end: the start's latest) with [from, to).
+  if (from)
+    q = q.where((eb) =>
+      eb.or([
+        eb('end_latest', '>=', from),
+        eb.and([eb('end_latest', 'is', null), eb('start_latest', '>=', from)]),
+      ]),
+    );
+  if (to) q = q.where('start_earliest', '<', to);
+  if (options.place !== undefined) {
     const area = options.place.toUpperCase();
-    const places = loadGazetteer().places;
-    if (!places.has(area)) throw invalid('place names no gazetteer place', 'place');
-    out = rows.filter((r) => {
-      const p = r.pcode ? places.get(r.pcode) : undefined;
-      return p !== undefined && (p.pcode === area || ancestors(p).includes(area));
-    });
+    if (!loadGazetteer().places.has(area)) throw invalid('place names no gazetteer place', 'place');
+    q = q.where('pcode', 'in', placesWithin(area));
   }
-  return out.slice(0, limit).map(summary);
+  // Both dialects sort undated incidents last (SQLite and PostgreSQL place NULL differently).
+  const rows = await q
+    .orderBy(sql`case when start_earliest is null then 1 else 0 end`)
+    .orderBy('start_earliest', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(summary);
+}
+
+function instant(value: string, field: string): string {
+  const t = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(t.getTime()))
+    throw invalid(`${field} is an ISO 8601 date or instant`, field);
+  return t.toISOString();
 }

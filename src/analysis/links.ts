@@ -8,10 +8,20 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import { AnalysisError } from './errors.js';
-import { type Actor, inScope, invalid, oneOf, recordChange, type Scope, writableCompartment } from './records.js';
+import {
+  type Actor,
+  inScope,
+  inTransaction,
+  invalid,
+  newSalt,
+  oneOf,
+  recordChange,
+  type Scope,
+  writableCompartment,
+} from './records.js';
 import { type RefInput, resolveRef, type SeenRef, seeRef, visibleItem } from './refs.js';
 import type { LinkTable } from './tables.js';
-import { RELATIONS, type Relation, type RecordType } from './vocabulary.js';
+import { RELATIONS, type RecordType, type Relation } from './vocabulary.js';
 
 export interface LinkInput {
   readonly from: RefInput;
@@ -42,8 +52,10 @@ export async function createLink(ctx: Ctx, actor: Actor, input: LinkInput): Prom
   const to = await resolveRef(ctx, actor.read, input.to, 'to');
   if (from.type === to.type && from.id === to.id) throw invalid('a record cannot be linked to itself', 'to');
   let basis: { id: string; ern: string } | null = null;
-  if (input.basis !== undefined && input.basis !== null) basis = await visibleItem(ctx, actor.read, input.basis);
-  else if (from.type !== 'item' && to.type !== 'item') throw invalid('a link between records needs the item that is its basis', 'basis');
+  if (input.basis !== undefined && input.basis !== null)
+    basis = await visibleItem(ctx, actor.read, input.basis);
+  else if (from.type !== 'item' && to.type !== 'item')
+    throw invalid('a link between records needs the item that is its basis', 'basis');
   const row: Row = {
     id: `lnk-${randomUUID()}`,
     from_type: from.type,
@@ -55,11 +67,18 @@ export async function createLink(ctx: Ctx, actor: Actor, input: LinkInput): Prom
     compartment,
     created_at: nowIso(ctx),
     created_by: actor.id,
+    salt: newSalt(),
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (trx) => {
     await trx.insertInto('link').values(row).execute();
     const { created_at: _c, ...body } = row;
-    await recordChange(ctx, trx, actor, { action: 'link-create', record: row.id, body, itemId: row.basis_item_id });
+    await recordChange(ctx, trx, actor, {
+      action: 'link-create',
+      record: row.id,
+      compartment: row.compartment,
+      body,
+      itemId: row.basis_item_id,
+    });
   });
   const view = await seeLink(ctx, actor.read, row);
   if (!view) throw new AnalysisError('NOT_FOUND', 'the link is not visible to you');
@@ -75,10 +94,18 @@ export async function seeLink(ctx: Ctx, scope: Scope, row: Row): Promise<LinkVie
   let basis: string | null = null;
   if (row.basis_item_id) {
     const b = await seeRef(ctx, scope, { type: 'item', id: row.basis_item_id });
-    if (!b || b.type !== 'item') return undefined;
+    if (b?.type !== 'item') return undefined;
     basis = b.ern;
   }
-  return { id: row.id, from, relation: row.relation as Relation, to, basis, compartment: row.compartment, createdAt: row.created_at };
+  return {
+    id: row.id,
+    from,
+    relation: row.relation as Relation,
+    to,
+    basis,
+    compartment: row.compartment,
+    createdAt: row.created_at,
+  };
 }
 
 const MAX_LINKS = 500;
@@ -90,7 +117,12 @@ export async function linksOf(ctx: Ctx, scope: Scope, ref: RefInput): Promise<Li
   const rows = await ctx.db
     .selectFrom('link')
     .selectAll()
-    .where((eb) => eb.or([eb.and([eb('from_type', '=', r.type), eb('from_id', '=', r.id)]), eb.and([eb('to_type', '=', r.type), eb('to_id', '=', r.id)])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('from_type', '=', r.type), eb('from_id', '=', r.id)]),
+        eb.and([eb('to_type', '=', r.type), eb('to_id', '=', r.id)]),
+      ]),
+    )
     .$if(scope !== 'all', (q) => q.where('compartment', 'in', [...(scope as readonly string[])]))
     .orderBy('created_at')
     .orderBy('id')

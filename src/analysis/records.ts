@@ -1,11 +1,13 @@
 /**
  * records.ts — what every analysis service shares: the caller's compartments (`Scope`), field
- * checks for outside input, and the custody entry each change appends (ids and the SHA-256 of
- * the record's canonical JSON, never its text; DESIGN rule 2 and 4).
+ * checks for outside input, and the custody entry each change appends (ids, the record's
+ * compartment and the SHA-256 of its canonical JSON with its random salt, never its text;
+ * DESIGN rules 2 and 4).
  */
+import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { appendEntries } from '../custody/service.js';
 import { type Ctx, nowIso } from '../ctx.js';
+import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
 import { sha256Hex } from '../lib/hash.js';
 import type { Database } from '../store/schema.js';
@@ -14,15 +16,40 @@ import { AnalysisError } from './errors.js';
 /** Where a caller may act: 'all' compartments, or a list (empty: none). */
 export type Scope = readonly string[] | 'all';
 
+/** inScope tells whether `compartment` is one of `scope`'s. */
 export function inScope(scope: Scope, compartment: string): boolean {
   return scope === 'all' || scope.includes(compartment);
 }
 
-/** The caller of a change: their user id (or `cli`), and where they may read and write. */
+/**
+ * The caller: their user id (or `cli`), where they may read and write analysis records, and
+ * where they may see a protected person's name (persons:reveal).
+ */
 export interface Actor {
   readonly id: string;
   readonly read: Scope;
   readonly write: Scope;
+  readonly reveal: Scope;
+}
+
+/** intersect is the compartments in both scopes. */
+export function intersect(a: Scope, b: Scope): Scope {
+  if (a === 'all') return b;
+  if (b === 'all') return a;
+  return a.filter((c) => b.includes(c));
+}
+
+/** newSalt is a record's commitment salt: 16 random bytes, hex. */
+export function newSalt(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** isRecordId checks the shape of a record id before any query (ent-, inc-, lnk-, clm- and a UUID). */
+export function isRecordId(prefix: 'ent' | 'inc' | 'lnk' | 'clm', id: unknown): id is string {
+  return (
+    typeof id === 'string' &&
+    new RegExp(`^${prefix}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).test(id)
+  );
 }
 
 const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -62,12 +89,24 @@ export function writableCompartment(actor: Actor, value: unknown): string {
   return value;
 }
 
-/** recordChange appends the custody entry of one change inside the caller's transaction. */
+/**
+ * recordChange appends the custody entry of one change inside the caller's transaction: the
+ * action, the record id, its compartment (so only log readers there see the entry's content,
+ * src/custody/entry-access.ts), the item it concerns if any, and the SHA-256 of the record's
+ * canonical JSON — which includes its random salt, so the hash confirms no guessed name.
+ */
 export async function recordChange(
   ctx: Ctx,
   trx: Transaction<Database>,
   actor: Actor,
-  change: { action: string; record: string; body: CanonicalValue; itemId?: string | null; extra?: Record<string, string> },
+  change: {
+    action: string;
+    record: string;
+    compartment: string;
+    body: CanonicalValue;
+    itemId?: string | null;
+    extra?: Record<string, string>;
+  },
 ): Promise<void> {
   await appendEntries(
     trx,
@@ -79,6 +118,7 @@ export async function recordChange(
         data: {
           annotation: change.action,
           record: change.record,
+          compartment: change.compartment,
           sha256: sha256Hex(canonicalJson(change.body)),
           ...(change.extra ?? {}),
         },
@@ -86,4 +126,14 @@ export async function recordChange(
     ],
     nowIso(ctx),
   );
+}
+
+/**
+ * inTransaction runs one change (its rows and its custody entry) in a transaction, then lets the
+ * log sign a checkpoint if one is due.
+ */
+export async function inTransaction<T>(ctx: Ctx, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const out = await ctx.db.transaction().execute(fn);
+  await maybeCheckpoint(ctx);
+  return out;
 }

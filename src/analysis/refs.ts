@@ -8,7 +8,7 @@ import type { Ctx } from '../ctx.js';
 import { parseErn } from '../lib/ern.js';
 import { type EntityView, type PseudonymView, readRow, viewOf } from './entities.js';
 import { AnalysisError } from './errors.js';
-import { inScope, invalid, oneOf, type Scope } from './records.js';
+import { inScope, invalid, isRecordId, oneOf, type Scope } from './records.js';
 import { RECORD_TYPES, type RecordType } from './vocabulary.js';
 
 export interface RefInput {
@@ -28,7 +28,12 @@ export type SeenRef =
   | { readonly type: 'incident'; readonly id: string; readonly title: string; readonly incidentType: string };
 
 /** resolveRef reads a reference given by a caller (ERN, entity or incident id) into a StoredRef. */
-export async function resolveRef(ctx: Ctx, scope: Scope, input: RefInput, field: string): Promise<StoredRef & { compartment: string }> {
+export async function resolveRef(
+  ctx: Ctx,
+  scope: Scope,
+  input: RefInput,
+  field: string,
+): Promise<StoredRef & { compartment: string }> {
   if (!input || typeof input !== 'object') throw invalid(`${field} is {type, id}`, field);
   const type = oneOf(input.type, `${field}.type`, RECORD_TYPES);
   if (typeof input.id !== 'string' || input.id.length > 64) throw invalid(`${field}.id is not an id`, field);
@@ -36,54 +41,99 @@ export async function resolveRef(ctx: Ctx, scope: Scope, input: RefInput, field:
   if (!stored) throw new AnalysisError('NOT_FOUND', `no ${type} ${input.id}`);
   const seen = await seeRef(ctx, scope, stored);
   if (!seen) throw new AnalysisError('NOT_FOUND', `no ${type} ${input.id}`);
-  return { ...stored, compartment: stored.compartment };
+  return stored;
 }
 
-async function storedRef(ctx: Ctx, type: RecordType, id: string): Promise<(StoredRef & { compartment: string }) | undefined> {
+async function storedRef(
+  ctx: Ctx,
+  type: RecordType,
+  id: string,
+): Promise<(StoredRef & { compartment: string }) | undefined> {
   if (type === 'item') {
     const seq = parseErn(id);
     if (seq === undefined) return undefined;
-    const row = await ctx.db.selectFrom('item').select(['id', 'compartment']).where('ern_seq', '=', seq).executeTakeFirst();
+    const row = await ctx.db
+      .selectFrom('item')
+      .select(['id', 'compartment'])
+      .where('ern_seq', '=', seq)
+      .executeTakeFirst();
     return row ? { type, id: row.id, compartment: row.compartment } : undefined;
   }
   if (type === 'entity') {
     const row = await readRow(ctx, id);
     return row ? { type, id: row.id, compartment: row.compartment } : undefined;
   }
-  if (!/^inc-[0-9a-f-]{36}$/.test(id)) return undefined;
-  const row = await ctx.db.selectFrom('incident').select(['id', 'compartment']).where('id', '=', id).executeTakeFirst();
+  if (!isRecordId('inc', id)) return undefined;
+  const row = await ctx.db
+    .selectFrom('incident')
+    .select(['id', 'compartment'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? { type, id: row.id, compartment: row.compartment } : undefined;
 }
 
 /** seeRef returns the record as `scope` may see it, or undefined when it may not. */
 export async function seeRef(ctx: Ctx, scope: Scope, ref: StoredRef): Promise<SeenRef | undefined> {
   if (ref.type === 'item') {
-    const row = await ctx.db.selectFrom('item').select(['ern', 'title', 'compartment']).where('id', '=', ref.id).executeTakeFirst();
-    return row && inScope(scope, row.compartment) ? { type: 'item', ern: row.ern, title: row.title } : undefined;
+    const row = await ctx.db
+      .selectFrom('item')
+      .select(['ern', 'title', 'compartment'])
+      .where('id', '=', ref.id)
+      .executeTakeFirst();
+    return row && inScope(scope, row.compartment)
+      ? { type: 'item', ern: row.ern, title: row.title }
+      : undefined;
   }
   if (ref.type === 'entity') {
     const row = await readRow(ctx, ref.id);
     const view = row ? viewOf(row, scope) : undefined;
     return view ? { type: 'entity', entity: view } : undefined;
   }
-  const row = await ctx.db.selectFrom('incident').select(['id', 'title', 'type', 'compartment']).where('id', '=', ref.id).executeTakeFirst();
-  return row && inScope(scope, row.compartment) ? { type: 'incident', id: row.id, title: row.title, incidentType: row.type } : undefined;
+  const row = await ctx.db
+    .selectFrom('incident')
+    .select(['id', 'title', 'type', 'compartment'])
+    .where('id', '=', ref.id)
+    .executeTakeFirst();
+  return row && inScope(scope, row.compartment)
+    ? { type: 'incident', id: row.id, title: row.title, incidentType: row.type }
+    : undefined;
 }
 
-/** visibleItem reads an ERN into the item's id, source (its root's) and compartment, if visible. */
-export async function visibleItem(ctx: Ctx, scope: Scope, ern: unknown): Promise<{ id: string; ern: string; source: string }> {
+/** visibleItem reads an ERN into the item's id and source, if the caller may see the item. */
+export async function visibleItem(
+  ctx: Ctx,
+  scope: Scope,
+  ern: unknown,
+): Promise<{ id: string; ern: string; source: string }> {
   const seq = typeof ern === 'string' ? parseErn(ern) : undefined;
   if (seq === undefined) throw invalid('not an evidence reference number (ATT-000123)', 'ern');
-  const row = await ctx.db.selectFrom('item').select(['id', 'ern', 'compartment']).where('ern_seq', '=', seq).executeTakeFirst();
-  if (!row || !inScope(scope, row.compartment)) throw new AnalysisError('NOT_FOUND', `no item ${String(ern)}`);
-  return { id: row.id, ern: row.ern, source: await rootSource(ctx, row.id) };
+  const row = await ctx.db
+    .selectFrom('item')
+    .select(['id', 'ern', 'compartment'])
+    .where('ern_seq', '=', seq)
+    .executeTakeFirst();
+  if (!row || !inScope(scope, row.compartment))
+    throw new AnalysisError('NOT_FOUND', `no item ${String(ern)}`);
+  return { id: row.id, ern: row.ern, source: await rootSource(ctx, scope, row.id) };
 }
 
-/** rootSource is the provenance source of the item an item was derived from (or its own). */
-export async function rootSource(ctx: Ctx, itemId: string): Promise<string> {
-  let row = await ctx.db.selectFrom('item').select(['source', 'parent_item_id']).where('id', '=', itemId).executeTakeFirst();
+/**
+ * rootSource is an item's source for independence: the provenance source of the item it was
+ * derived from (OCR of a photo is the photo's source), walking up while the caller may see the
+ * parent — a hidden parent's source is never shown, the visible item's own is used instead.
+ */
+export async function rootSource(ctx: Ctx, scope: Scope, itemId: string): Promise<string> {
+  const read = (id: string) =>
+    ctx.db
+      .selectFrom('item')
+      .select(['source', 'parent_item_id', 'compartment'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  let row = await read(itemId);
   for (let depth = 0; row?.parent_item_id && depth < 16; depth++) {
-    row = await ctx.db.selectFrom('item').select(['source', 'parent_item_id']).where('id', '=', row.parent_item_id).executeTakeFirst();
+    const parent = await read(row.parent_item_id);
+    if (!parent || !inScope(scope, parent.compartment)) break;
+    row = parent;
   }
   return row?.source ?? 'unknown';
 }

@@ -1,7 +1,14 @@
 // Request and response schemas of the analysis routes; the response schemas are the allow-list
 // of what leaves the server (a pseudonymous person has no name field to leak).
 import { type TSchema, Type } from '@sinclair/typebox';
-import { ENTITY_KINDS, INCIDENT_TYPES, PROTECTION_LEVELS, RECORD_TYPES, RELATIONS, STANCES } from './vocabulary.js';
+import {
+  ENTITY_KINDS,
+  INCIDENT_TYPES,
+  PROTECTION_LEVELS,
+  RECORD_TYPES,
+  RELATIONS,
+  STANCES,
+} from './vocabulary.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -45,6 +52,9 @@ const EntityFull = Type.Object({
   compartment: Type.String(),
   protection: Type.String(),
   pseudonym: Nullable(Type.String()),
+  withheld: Type.Boolean({
+    description: "a protected person's name, other names and attributes are not shown",
+  }),
   pcode: Nullable(Type.String()),
   attributes: Type.Record(Type.String(), Scalar),
   createdAt: Type.String(),
@@ -57,8 +67,13 @@ const EntityPseudonym = Type.Object({
   pseudonym: Type.String(),
   protection: Type.String(),
 });
-export const EntitySchema = Type.Union([EntityFull, EntityPseudonym]);
-export const EntityListSchema = Type.Object({ entities: Type.Array(EntityFull), next: Nullable(Type.String()) });
+/** An entity at the end of a link: in full, or (a protected person of another compartment) by pseudonym. */
+const EntityRef = Type.Union([EntityFull, EntityPseudonym]);
+export const EntitySchema = EntityFull;
+export const EntityListSchema = Type.Object({
+  entities: Type.Array(EntityFull),
+  next: Nullable(Type.String()),
+});
 
 export const IdParam = (prefix: string) =>
   Type.Object({ id: Type.String({ pattern: `^${prefix}-[0-9a-f-]{36}$` }) }, { additionalProperties: false });
@@ -66,19 +81,24 @@ export const IdParam = (prefix: string) =>
 export const EntityQuery = Type.Object(
   {
     kind: Type.Optional(literals(ENTITY_KINDS)),
-    after: Type.Optional(Type.String({ maxLength: 64 })),
+    after: Type.Optional(Type.String({ pattern: '^ent-[0-9a-f-]{36}$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   },
   { additionalProperties: false },
 );
 export const RevealQuery = Type.Object(
-  { reveal: Type.Optional(Type.Boolean({ description: "show a protected person's name (logged as a view)" })) },
+  {
+    reveal: Type.Optional(Type.Boolean({ description: "show a protected person's name (logged as a view)" })),
+  },
   { additionalProperties: false },
 );
 
 const Bound = Type.Union([
   Type.String({ maxLength: 40 }),
-  Type.Object({ earliest: Type.String({ maxLength: 40 }), latest: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+  Type.Object(
+    { earliest: Type.String({ maxLength: 40 }), latest: Type.String({ maxLength: 40 }) },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const IncidentBody = Type.Object(
@@ -113,8 +133,8 @@ export const IncidentQuery = Type.Object(
   {
     type: Type.Optional(literals(INCIDENT_TYPES)),
     place: Type.Optional(Type.String({ pattern: '^(SY[0-9]{2,6}|C[0-9]{1,6})$' })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or instant' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or instant' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   },
   { additionalProperties: false },
@@ -122,8 +142,13 @@ export const IncidentQuery = Type.Object(
 
 const SeenRef = Type.Union([
   Type.Object({ type: Type.Literal('item'), ern: Type.String(), title: Type.String() }),
-  Type.Object({ type: Type.Literal('entity'), entity: EntitySchema }),
-  Type.Object({ type: Type.Literal('incident'), id: Type.String(), title: Type.String(), incidentType: Type.String() }),
+  Type.Object({ type: Type.Literal('entity'), entity: EntityRef }),
+  Type.Object({
+    type: Type.Literal('incident'),
+    id: Type.String(),
+    title: Type.String(),
+    incidentType: Type.String(),
+  }),
 ]);
 const Link = Type.Object({
   id: Type.String(),
@@ -166,8 +191,20 @@ const Claim = Type.Object({
   incidentId: Nullable(Type.String()),
   statement: Type.String(),
   compartment: Type.String(),
-  stances: Type.Array(Type.Object({ ern: Type.String(), source: Type.String(), stance: Type.String() })),
+  stances: Type.Array(
+    Type.Object({
+      ern: Type.String(),
+      title: Type.String(),
+      source: Type.String(),
+      stance: Type.String(),
+      implicit: Type.Boolean({ description: "linked to the claim's incident, no stance recorded (silent)" }),
+    }),
+  ),
+  supporting: Type.Array(Type.String()),
+  contradicting: Type.Array(Type.String()),
+  silent: Type.Array(Type.String()),
   corroboration: Tally,
+  createdAt: Type.String(),
 });
 export const ClaimSchema = Claim;
 export const ClaimBody = Type.Object(
@@ -189,6 +226,10 @@ export const IncidentDetailSchema = Type.Composite([
   Type.Object({
     links: Type.Array(Link),
     claims: Type.Array(Claim),
-    corroboration: Type.Object({ status: Type.String(), supportingSources: Type.Integer() }),
+    corroboration: Type.Object({
+      status: Type.String(),
+      supportingSources: Type.Integer(),
+      contradictingSources: Type.Integer(),
+    }),
   }),
 ]);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
-import { itemEntries } from '../custody/service.js';
 import { logSize } from '../custody/repo.js';
+import { itemEntries } from '../custody/service.js';
 import { addContent } from '../vault/service.js';
 import { createClaim, getClaim, setStance } from './claims.js';
 import { createEntity, getEntity, listEntities, updateEntity } from './entities.js';
@@ -12,8 +12,15 @@ import { createIncident, getIncident, listIncidents } from './incidents.js';
 import { createLink, linksOf } from './links.js';
 import type { Actor } from './records.js';
 
-const GENERAL: Actor = { id: 'user-general', read: ['general'], write: ['general'] };
-const WITNESS: Actor = { id: 'user-witness', read: ['general', 'witness'], write: ['general', 'witness'] };
+const GENERAL: Actor = { id: 'user-general', read: ['general'], write: ['general'], reveal: [] };
+const WITNESS: Actor = {
+  id: 'user-witness',
+  read: ['general', 'witness'],
+  write: ['general', 'witness'],
+  reveal: [],
+};
+/** Counsel in the witness compartment: may reveal a protected identity there. */
+const COUNSEL: Actor = { id: 'user-counsel', read: ['general', 'witness'], write: [], reveal: ['witness'] };
 const code = (c: string) => (e: unknown) => e instanceof AnalysisError && e.code === c;
 
 for (const dialect of DIALECTS) {
@@ -40,40 +47,109 @@ for (const dialect of DIALECTS) {
     after(async () => s.close());
 
     describe('entities', () => {
-      it('shows a protected witness by pseudonym outside their compartment, by name only on reveal inside it', async () => {
+      it('withholds a protected witness’s identity: not found outside, pseudonym inside, name only on a reveal by persons:reveal', async () => {
         const w = await createEntity(s.ctx, WITNESS, {
           kind: 'person',
           name: 'Samir Haddad (synthetic)',
+          nameAr: 'سمير حداد',
+          aliases: ['Abu Samir'],
           compartment: 'witness',
           protection: 'protected',
           pseudonym: 'W-17',
         });
-        const outside = await getEntity(s.ctx, GENERAL, w.id);
-        assert.deepEqual(Object.keys(outside).sort(), ['id', 'kind', 'protection', 'pseudonym', 'view']);
-        assert.equal(outside.view, 'pseudonym');
+        assert.equal(w.name, null, 'the reply to the creator withholds the name too');
+        assert.equal(w.withheld, true);
+        await assert.rejects(getEntity(s.ctx, GENERAL, w.id), code('NOT_FOUND'));
         const inside = await getEntity(s.ctx, WITNESS, w.id);
-        assert.equal(inside.view === 'full' && inside.name, null);
+        assert.deepEqual(
+          [inside.name, inside.nameAr, inside.aliases, inside.pseudonym],
+          [null, null, [], 'W-17'],
+        );
+        await assert.rejects(getEntity(s.ctx, WITNESS, w.id, true), code('REVEAL_FORBIDDEN'));
         const before = await logSize(s.ctx.db);
-        const revealed = await getEntity(s.ctx, WITNESS, w.id, true);
-        assert.equal(revealed.view === 'full' && revealed.name, 'Samir Haddad (synthetic)');
+        const revealed = await getEntity(s.ctx, COUNSEL, w.id, true);
+        assert.deepEqual(
+          [revealed.name, revealed.nameAr, revealed.aliases],
+          ['Samir Haddad (synthetic)', 'سمير حداد', ['Abu Samir']],
+        );
         assert.equal(await logSize(s.ctx.db), before + 1, 'the reveal is a custody view entry');
-        assert.deepEqual((await listEntities(s.ctx, GENERAL)).entities.map((e) => e.id).includes(w.id), false);
+        const view = await s.ctx.db
+          .selectFrom('custody_entry')
+          .select(['kind', 'payload'])
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow();
+        assert.equal(view.kind, 'view');
+        assert.ok(
+          !view.payload.includes('Samir') &&
+            view.payload.includes(w.id) &&
+            view.payload.includes('"compartment":"witness"'),
+        );
+        assert.equal(
+          (await listEntities(s.ctx, GENERAL)).entities.some((e) => e.id === w.id),
+          false,
+        );
+        const listed = (await listEntities(s.ctx, WITNESS)).entities.find((e) => e.id === w.id)!;
+        assert.equal(listed.name, null);
+        // Lowering the protection would show the name to every reader: it needs persons:reveal.
+        await assert.rejects(
+          updateEntity(s.ctx, WITNESS, w.id, { protection: 'none' }),
+          code('REVEAL_FORBIDDEN'),
+        );
+        const patched = await updateEntity(s.ctx, WITNESS, w.id, { attributes: { born: 1980 } });
+        assert.equal(patched.name, null, 'an update reply withholds the name');
       });
       it('hides an unprotected entity of another compartment entirely', async () => {
-        const unit = await createEntity(s.ctx, WITNESS, { kind: 'unit', name: 'Checkpoint unit 4', compartment: 'witness' });
+        const unit = await createEntity(s.ctx, WITNESS, {
+          kind: 'unit',
+          name: 'Checkpoint unit 4',
+          compartment: 'witness',
+        });
         await assert.rejects(getEntity(s.ctx, GENERAL, unit.id), code('NOT_FOUND'));
         await assert.rejects(updateEntity(s.ctx, GENERAL, unit.id, { name: 'x' }), code('NOT_FOUND'));
       });
       it('refuses bad input and writes outside the actor’s compartments', async () => {
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'person', name: 'A', compartment: 'general', protection: 'protected' }), code('INVALID_RECORD'));
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'bus', name: 'A', compartment: 'general' }), code('INVALID_RECORD'));
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'x'.repeat(301), compartment: 'general' }), code('INVALID_RECORD'));
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'bus\u0000', compartment: 'general' }), code('INVALID_RECORD'));
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'place', name: 'Atlantis', pcode: 'C0', compartment: 'general' }), code('INVALID_RECORD'));
-        await assert.rejects(createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'bus 12', compartment: 'witness' }), code('FORBIDDEN_COMPARTMENT'));
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, {
+            kind: 'person',
+            name: 'A',
+            compartment: 'general',
+            protection: 'protected',
+          }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, { kind: 'bus', name: 'A', compartment: 'general' }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'x'.repeat(301), compartment: 'general' }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'bus\u0000', compartment: 'general' }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, {
+            kind: 'place',
+            name: 'Atlantis',
+            pcode: 'C0',
+            compartment: 'general',
+          }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'bus 12', compartment: 'witness' }),
+          code('FORBIDDEN_COMPARTMENT'),
+        );
       });
       it('logs each change with ids and a hash only', async () => {
-        const v = await createEntity(s.ctx, GENERAL, { kind: 'vehicle', name: 'Bus 12, plate 123-456', compartment: 'general', attributes: { type: 'bus', capacity: 50 } });
+        const v = await createEntity(s.ctx, GENERAL, {
+          kind: 'vehicle',
+          name: 'Bus 12, plate 123-456',
+          compartment: 'general',
+          attributes: { type: 'bus', capacity: 50 },
+        });
         await updateEntity(s.ctx, GENERAL, v.id, { aliases: ['the white bus'] });
         const rows = await s.ctx.db.selectFrom('custody_entry').select('payload').execute();
         const mine = rows.map((r) => r.payload).filter((p) => p.includes(v.id));
@@ -94,10 +170,26 @@ for (const dialect of DIALECTS) {
           start: '2017-05-10',
           pcode: 'C3985',
         });
-        assert.deepEqual(inc.start, { earliest: '2017-05-10T00:00:00.000Z', latest: '2017-05-10T23:59:59.999Z' });
-        await createLink(s.ctx, GENERAL, { from: { type: 'incident', id: inc.id }, to: { type: 'item', id: erns.photo }, relation: 'documents', compartment: 'general' });
-        const struck = await createClaim(s.ctx, GENERAL, { statement: 'The hospital was struck', incidentId: inc.id, compartment: 'general' });
-        const two = await createClaim(s.ctx, GENERAL, { statement: 'Two missiles were used', incidentId: inc.id, compartment: 'general' });
+        assert.deepEqual(inc.start, {
+          earliest: '2017-05-10T00:00:00.000Z',
+          latest: '2017-05-10T23:59:59.999Z',
+        });
+        await createLink(s.ctx, GENERAL, {
+          from: { type: 'incident', id: inc.id },
+          to: { type: 'item', id: erns.photo },
+          relation: 'documents',
+          compartment: 'general',
+        });
+        const struck = await createClaim(s.ctx, GENERAL, {
+          statement: 'The hospital was struck',
+          incidentId: inc.id,
+          compartment: 'general',
+        });
+        const two = await createClaim(s.ctx, GENERAL, {
+          statement: 'Two missiles were used',
+          incidentId: inc.id,
+          compartment: 'general',
+        });
         await setStance(s.ctx, GENERAL, struck.id, erns.report, 'supports');
         await setStance(s.ctx, GENERAL, struck.id, erns.wire, 'supports');
         await setStance(s.ctx, GENERAL, struck.id, erns.wire2, 'supports');
@@ -116,36 +208,118 @@ for (const dialect of DIALECTS) {
         assert.equal(detail.corroboration.status, 'contested');
         assert.equal(detail.links.length, 1);
         assert.ok(!JSON.stringify(detail).includes(erns.statement!));
-        assert.deepEqual((await listIncidents(s.ctx, GENERAL.read, { place: 'SY07' })).map((i) => i.id), [inc.id]);
+        assert.deepEqual(
+          (await listIncidents(s.ctx, GENERAL.read, { place: 'SY07' })).map((i) => i.id),
+          [inc.id],
+        );
         assert.deepEqual(await listIncidents(s.ctx, GENERAL.read, { place: 'SY02' }), []);
       });
       it('hides a link whose end, basis or compartment the caller may not see; shows a protected person by pseudonym', async () => {
-        const witness = await createEntity(s.ctx, WITNESS, { kind: 'person', name: 'Rana K. (synthetic)', compartment: 'witness', protection: 'pseudonymised', pseudonym: 'W-22' });
-        const inc = await createIncident(s.ctx, GENERAL, { type: 'detention', title: 'Detention at a checkpoint', compartment: 'general', start: { earliest: '2016-12-15', latest: '2016-12-16' } });
-        await createLink(s.ctx, WITNESS, { from: { type: 'entity', id: witness.id }, to: { type: 'incident', id: inc.id }, relation: 'witness-of', basis: erns.photo, compartment: 'general' });
-        await createLink(s.ctx, WITNESS, { from: { type: 'entity', id: witness.id }, to: { type: 'incident', id: inc.id }, relation: 'victim-of', basis: erns.statement, compartment: 'general' });
-        await createLink(s.ctx, WITNESS, { from: { type: 'item', id: erns.statement }, to: { type: 'incident', id: inc.id }, relation: 'documents', compartment: 'witness' });
+        const witness = await createEntity(s.ctx, WITNESS, {
+          kind: 'person',
+          name: 'Rana K. (synthetic)',
+          compartment: 'witness',
+          protection: 'pseudonymised',
+          pseudonym: 'W-22',
+        });
+        const inc = await createIncident(s.ctx, GENERAL, {
+          type: 'detention',
+          title: 'Detention at a checkpoint',
+          compartment: 'general',
+          start: { earliest: '2016-12-15', latest: '2016-12-16' },
+        });
+        await createLink(s.ctx, WITNESS, {
+          from: { type: 'entity', id: witness.id },
+          to: { type: 'incident', id: inc.id },
+          relation: 'witness-of',
+          basis: erns.photo,
+          compartment: 'general',
+        });
+        await createLink(s.ctx, WITNESS, {
+          from: { type: 'entity', id: witness.id },
+          to: { type: 'incident', id: inc.id },
+          relation: 'victim-of',
+          basis: erns.statement,
+          compartment: 'general',
+        });
+        await createLink(s.ctx, WITNESS, {
+          from: { type: 'item', id: erns.statement },
+          to: { type: 'incident', id: inc.id },
+          relation: 'documents',
+          compartment: 'witness',
+        });
         const seen = await linksOf(s.ctx, GENERAL.read, { type: 'incident', id: inc.id });
         assert.equal(seen.length, 1, 'only the link with a visible basis');
-        assert.deepEqual(seen[0]!.from, { type: 'entity', entity: { view: 'pseudonym', id: witness.id, kind: 'person', pseudonym: 'W-22', protection: 'pseudonymised' } });
+        assert.deepEqual(seen[0]!.from, {
+          type: 'entity',
+          entity: {
+            view: 'pseudonym',
+            id: witness.id,
+            kind: 'person',
+            pseudonym: 'W-22',
+            protection: 'pseudonymised',
+          },
+        });
         assert.equal((await linksOf(s.ctx, WITNESS.read, { type: 'incident', id: inc.id })).length, 3);
         await assert.rejects(
-          createLink(s.ctx, GENERAL, { from: { type: 'item', id: erns.statement }, to: { type: 'incident', id: inc.id }, relation: 'documents', compartment: 'general' }),
+          createLink(s.ctx, GENERAL, {
+            from: { type: 'item', id: erns.statement },
+            to: { type: 'incident', id: inc.id },
+            relation: 'documents',
+            compartment: 'general',
+          }),
           code('NOT_FOUND'),
         );
         await assert.rejects(
-          createLink(s.ctx, GENERAL, { from: { type: 'entity', id: witness.id }, to: { type: 'incident', id: inc.id }, relation: 'witness-of', compartment: 'general' }),
+          createLink(s.ctx, GENERAL, {
+            from: { type: 'entity', id: witness.id },
+            to: { type: 'incident', id: inc.id },
+            relation: 'witness-of',
+            compartment: 'general',
+          }),
           code('INVALID_RECORD'),
         );
       });
       it('refuses inconsistent time ranges and unknown vocabulary', async () => {
-        await assert.rejects(createIncident(s.ctx, GENERAL, { type: 'shelling', title: 't', compartment: 'general', start: '2017-02', end: '2017-01' }), code('INVALID_RECORD'));
-        await assert.rejects(createIncident(s.ctx, GENERAL, { type: 'shelling', title: 't', compartment: 'general', start: '2017-02-30' }), code('INVALID_RECORD'));
-        await assert.rejects(createIncident(s.ctx, GENERAL, { type: 'war', title: 't', compartment: 'general' }), code('INVALID_RECORD'));
-        await assert.rejects(setStance(s.ctx, GENERAL, 'clm-00000000-0000-0000-0000-000000000000', erns.photo, 'supports'), code('NOT_FOUND'));
+        await assert.rejects(
+          createIncident(s.ctx, GENERAL, {
+            type: 'shelling',
+            title: 't',
+            compartment: 'general',
+            start: '2017-02',
+            end: '2017-01',
+          }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createIncident(s.ctx, GENERAL, {
+            type: 'shelling',
+            title: 't',
+            compartment: 'general',
+            start: '2017-02-30',
+          }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createIncident(s.ctx, GENERAL, { type: 'war', title: 't', compartment: 'general' }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          setStance(s.ctx, GENERAL, 'clm-00000000-0000-0000-0000-000000000000', erns.photo, 'supports'),
+          code('NOT_FOUND'),
+        );
       });
       it('records every change in the custody log, tied to the basis item', async () => {
-        const entries = await itemEntries(s.ctx, (await s.ctx.db.selectFrom('item').select('id').where('ern', '=', erns.report!).executeTakeFirstOrThrow()).id);
+        const entries = await itemEntries(
+          s.ctx,
+          (
+            await s.ctx.db
+              .selectFrom('item')
+              .select('id')
+              .where('ern', '=', erns.report!)
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
         const annotations = entries.filter((e) => e.kind === 'annotate').map((e) => e.data?.annotation);
         assert.deepEqual(annotations, ['claim-stance', 'claim-stance']);
       });

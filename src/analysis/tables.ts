@@ -1,4 +1,4 @@
-// Analysis tables (migration 0011-analysis): what investigators record about the world, each
+// Analysis tables (migration 0015-analysis): what investigators record about the world, each
 // row in one compartment. JSON columns hold canonical JSON text, alike on both dialects.
 export interface EntityTable {
   id: string;
@@ -16,6 +16,8 @@ export interface EntityTable {
   created_at: string;
   created_by: string;
   updated_at: string;
+  /** Random hex; the custody entries' SHA-256 commits to it with the record (records.ts). */
+  salt: string;
 }
 
 export interface IncidentTable {
@@ -32,6 +34,7 @@ export interface IncidentTable {
   pcode: string | null;
   created_at: string;
   created_by: string;
+  salt: string;
 }
 
 export interface LinkTable {
@@ -46,6 +49,7 @@ export interface LinkTable {
   compartment: string;
   created_at: string;
   created_by: string;
+  salt: string;
 }
 
 export interface ClaimTable {
@@ -55,6 +59,7 @@ export interface ClaimTable {
   compartment: string;
   created_at: string;
   created_by: string;
+  salt: string;
 }
 
 export interface StanceTable {

@@ -58,8 +58,10 @@ export function timeRange(start: unknown, end: unknown): TimeRange {
   };
   const s = read(start, 'start');
   const e = read(end, 'end');
-  if (s.earliest && s.latest && s.earliest > s.latest) throw invalid('start: earliest is after latest', 'start');
+  if (s.earliest && s.latest && s.earliest > s.latest)
+    throw invalid('start: earliest is after latest', 'start');
   if (e.earliest && e.latest && e.earliest > e.latest) throw invalid('end: earliest is after latest', 'end');
-  if (s.earliest && e.latest && s.earliest > e.latest) throw invalid('the incident ends before it starts', 'end');
+  if (s.earliest && e.latest && s.earliest > e.latest)
+    throw invalid('the incident ends before it starts', 'end');
   return { startEarliest: s.earliest, startLatest: s.latest, endEarliest: e.earliest, endLatest: e.latest };
 }

@@ -12,6 +12,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessErrorCode } from '../access/index.js';
+import type { AnalysisErrorCode } from '../analysis/index.js';
 import type { CaseErrorCode } from '../cases/index.js';
 import type { CustodyErrorCode } from '../custody/index.js';
 import type { IntakeErrorCode } from '../intake/index.js';
@@ -95,6 +96,7 @@ export const PROBLEMS = {
   'query-too-complex': { status: 400, title: 'The search query is too long or too complex' },
   'invalid-cursor': { status: 400, title: 'The cursor does not belong to this query' },
   'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
+  'invalid-record': { status: 422, title: 'The entity, incident, link or claim is not valid' },
   'extraction-refused': { status: 422, title: 'The content is malformed or past an intake limit' },
   'capture-failed': { status: 422, title: 'The page could not be captured' },
   'log-signing-refused': {
@@ -116,7 +118,8 @@ export type DomainErrorCode =
   | OpsErrorCode
   | CaseErrorCode
   | SearchErrorCode
-  | IntakeErrorCode;
+  | IntakeErrorCode
+  | AnalysisErrorCode;
 
 /**
  * FROM_DOMAIN maps each domain error code to its problem. Codes shared by several domains
@@ -225,6 +228,10 @@ export const FROM_DOMAIN = {
   QUERY_TOO_COMPLEX: 'query-too-complex',
   INVALID_CURSOR: 'invalid-cursor',
   UNKNOWN_PLACE: 'unknown-place',
+  // analysis (src/analysis/errors.ts)
+  INVALID_RECORD: 'invalid-record',
+  FORBIDDEN_COMPARTMENT: 'forbidden',
+  REVEAL_FORBIDDEN: 'forbidden',
   // intake (src/intake/errors.ts): mostly a job's failure reason; over HTTP only from a capture
   JOB_NOT_RETRYABLE: 'conflict',
   TOO_MANY_PAGES: 'extraction-refused',
@@ -259,6 +266,7 @@ const DETAILS_SAFE: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
   'KIND_DOES_NOT_MATCH_POINT',
   'TIME_IN_FUTURE',
   'CLIENT_ID_REUSED',
+  'INVALID_RECORD',
 ]);
 
 /**

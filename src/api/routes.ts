@@ -4,6 +4,7 @@
  * adds declares a `config.policy` (policy.ts) and operationId, summary, tags and schemas.
  */
 
+import { analysisRoutes } from '../analysis/index.js';
 import { casesRoutes } from '../cases/routes.js';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
@@ -20,4 +21,5 @@ export const DOMAIN_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [
   searchRoutes,
   intakeRoutes,
   casesRoutes,
+  analysisRoutes,
 ];

@@ -4,7 +4,9 @@
  * it is also where commands that need two domains get them (the log's `item` lookup and
  * `attest verify`'s vault check come from the vault, so custody never imports the vault).
  */
+
 import { registerUser } from '../access/cli.js';
+import { registerAnalysis } from '../analysis/index.js';
 import { registerCases } from '../cases/cli.js';
 import { logCommands, verifyCommand } from '../custody/cli/index.js';
 import { registerDemo } from '../demo/cli.js';
@@ -33,4 +35,5 @@ export const COMMANDS: readonly Register[] = [
   registerDemo,
   registerSearch,
   registerIntake,
+  registerAnalysis,
 ];

@@ -3,9 +3,10 @@
  * every entry are for every `log:read` holder: that is what keeps the log verifiable by hash, and
  * a salted (version 2) leaf hash reveals nothing guessable (README, "What a leaf hash reveals").
  * The content — kind, actor, item, ERN, hashes — is for those who hold `log:read` in the
- * compartment of the entry's subject (the item's, or the operation's for an observation), and for
- * the deployment's auditors: holders of `log:read` in every compartment (`*`). An entry whose
- * subject is gone is shown only to them. Entries with no subject (key rotations) are for all.
+ * compartment of the entry's subject (the item's, the operation's for an observation, the one an
+ * analysis record names; all of them when there are several), and for the deployment's
+ * auditors: holders of `log:read` in every compartment (`*`). An entry whose subject is gone is
+ * shown only to them. Entries with no subject (key rotations) are for all.
  */
 import type { Ctx } from '../ctx.js';
 import { getEntry, type StoredEntry } from './service.js';
@@ -18,15 +19,22 @@ export type EntryForReader =
   | StoredEntry
   | { readonly seq: number; readonly leafHash: string; readonly redacted: true };
 
-/** subjectCompartment returns the compartment of the entry's subject, null for none, undefined if unknown. */
-async function subjectCompartment(ctx: Ctx, entry: StoredEntry): Promise<string | null | undefined> {
+/**
+ * subjectCompartments returns the compartments of the entry's subjects — its item's, its
+ * operation's (observations), and the one it names in `data.compartment` (analysis records:
+ * an entity, incident, link or claim has no item of its own) — an empty list for none, or
+ * undefined when a subject is gone. A reader must hold log:read in every one of them.
+ */
+async function subjectCompartments(ctx: Ctx, entry: StoredEntry): Promise<string[] | undefined> {
+  const out: string[] = [];
   if (entry.itemId !== undefined) {
     const row = await ctx.db
       .selectFrom('item')
       .select('compartment')
       .where('id', '=', entry.itemId)
       .executeTakeFirst();
-    return row?.compartment;
+    if (!row) return undefined;
+    out.push(row.compartment);
   }
   const operationId = entry.data?.operationId;
   if (typeof operationId === 'string') {
@@ -35,16 +43,19 @@ async function subjectCompartment(ctx: Ctx, entry: StoredEntry): Promise<string 
       .select('compartment')
       .where('id', '=', operationId)
       .executeTakeFirst();
-    return row?.compartment;
+    if (!row) return undefined;
+    out.push(row.compartment);
   }
-  return null;
+  const named = entry.data?.compartment;
+  if (typeof named === 'string') out.push(named);
+  return out;
 }
 
 /** entryForReader returns entry `seq` as a reader with `reach` may see it. */
 export async function entryForReader(ctx: Ctx, seq: number, reach: LogReach): Promise<EntryForReader> {
   const entry = await getEntry(ctx, seq);
   if (reach === 'all') return entry;
-  const compartment = await subjectCompartment(ctx, entry);
-  if (compartment === null || (compartment !== undefined && reach.includes(compartment))) return entry;
+  const compartments = await subjectCompartments(ctx, entry);
+  if (compartments?.every((c) => reach.includes(c))) return entry;
   return { seq: entry.seq, leafHash: entry.leafHash, redacted: true };
 }

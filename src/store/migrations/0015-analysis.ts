@@ -1,6 +1,8 @@
-// 0011 — analysis: entities (persons with protection and pseudonym, organisations and units,
+// 0015 — analysis: entities (persons with protection and pseudonym, organisations and units,
 // places, vehicles), incidents with uncertain time ranges, links between any two records with
-// the item that is their basis, and claims with each item's stance (src/analysis/README.md).
+// the item that is their basis, and claims with each item's stance (src/analysis/README.md). Each
+// record has a random `salt` that its custody entries' SHA-256 commits to, so a reader of the log
+// cannot confirm a guessed name or statement against the hash.
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -19,8 +21,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('salt', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('entity_compartment_idx').on('entity').columns(['compartment', 'kind']).execute();
+  await db.schema
+    .createIndex('entity_compartment_idx')
+    .on('entity')
+    .columns(['compartment', 'kind'])
+    .execute();
 
   await db.schema
     .createTable('incident')
@@ -36,8 +43,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('pcode', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('salt', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('incident_compartment_idx').on('incident').columns(['compartment', 'start_earliest']).execute();
+  await db.schema
+    .createIndex('incident_compartment_idx')
+    .on('incident')
+    .columns(['compartment', 'start_earliest'])
+    .execute();
+  await db.schema.createIndex('incident_pcode_idx').on('incident').columns(['pcode']).execute();
 
   await db.schema
     .createTable('link')
@@ -51,9 +64,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('compartment', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('salt', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('link_from_idx').on('link').columns(['from_id']).execute();
-  await db.schema.createIndex('link_to_idx').on('link').columns(['to_id']).execute();
+  await db.schema.createIndex('link_from_idx').on('link').columns(['from_type', 'from_id']).execute();
+  await db.schema.createIndex('link_to_idx').on('link').columns(['to_type', 'to_id']).execute();
 
   await db.schema
     .createTable('claim')
@@ -63,6 +77,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('compartment', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('salt', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('claim_incident_idx').on('claim').columns(['incident_id']).execute();
 
@@ -75,6 +90,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('stance_pk', ['claim_id', 'item_id'])
     .execute();
+  await db.schema.createIndex('stance_item_idx').on('stance').columns(['item_id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
