@@ -35,6 +35,7 @@ import {
   type Role,
   resetPassword,
 } from '../src/access/index.js';
+import { createClaim, createEntity, createIncident } from '../src/analysis/index.js';
 import { buildApp } from '../src/api/server.js';
 import { queueExport } from '../src/cases/package/jobs.js';
 import { createRfa, setJurisdiction } from '../src/cases/rfa.js';
@@ -240,6 +241,86 @@ const SAMPLES: Record<string, Sample> = {
       assert.equal(sees, c.compartment === WITNESS, `${c.role}@${c.compartment} finds ${fx.ern}`);
       assert.equal(body.total, sees ? 1 : 0, 'the total counts only what the caller may see');
     },
+  },
+  // analysis: entities, incidents, links, claims (fixture records in WITNESS; writes in the caller's own)
+  'POST /api/entities': {
+    body: (_fx, c) => ({ kind: 'unit', name: 'Checkpoint unit 4', compartment: c?.compartment ?? GENERAL }),
+  },
+  'GET /api/entities': {
+    check: (res, fx, c) => {
+      const ids = (JSON.parse(res.body) as { entities: { id: string }[] }).entities.map((e) => e.id);
+      const a = analysisReady.get(fx.ctx)!;
+      assert.equal(
+        ids.includes(a.entityId),
+        c.compartment === WITNESS,
+        `${c.role}@${c.compartment} lists the witness`,
+      );
+    },
+    before: async (fx) => {
+      await analysisFixture(fx);
+    },
+  },
+  'GET /api/entities/:id': {
+    params: async (fx) => ({ id: (await analysisFixture(fx)).entityId }),
+    scoped: true,
+  },
+  'PATCH /api/entities/:id': {
+    params: async (fx) => ({ id: (await analysisFixture(fx)).entityId }),
+    body: () => ({ attributes: { seenAt: 'Ramouseh' } }),
+    scoped: true,
+  },
+  'POST /api/incidents': {
+    body: (_fx, c) => ({ type: 'detention', title: 'Detention', compartment: c?.compartment ?? GENERAL }),
+  },
+  'GET /api/incidents': {
+    check: (res, fx, c) => {
+      const ids = (JSON.parse(res.body) as { incidents: { id: string }[] }).incidents.map((i) => i.id);
+      const a = analysisReady.get(fx.ctx)!;
+      assert.equal(
+        ids.includes(a.incidentId),
+        c.compartment === WITNESS,
+        `${c.role}@${c.compartment} lists the incident`,
+      );
+    },
+    before: async (fx) => {
+      await analysisFixture(fx);
+    },
+  },
+  'GET /api/incidents/:id': {
+    params: async (fx) => ({ id: (await analysisFixture(fx)).incidentId }),
+    scoped: true,
+  },
+  'POST /api/links': {
+    body: async (fx, c) => {
+      const a = await analysisFixture(fx);
+      const mine = c?.compartment === WITNESS ? a : a.general;
+      return {
+        from: { type: 'entity', id: mine.entityId },
+        relation: 'witness-of',
+        to: { type: 'incident', id: mine.incidentId },
+        basis: mine.ern,
+        compartment: c?.compartment ?? GENERAL,
+      };
+    },
+  },
+  'GET /api/links': {
+    query: async (fx) => ({ type: 'incident', id: (await analysisFixture(fx)).incidentId }),
+    scoped: true,
+  },
+  'POST /api/claims': {
+    body: (_fx, c) => ({
+      statement: 'The buses were held for six hours',
+      compartment: c?.compartment ?? GENERAL,
+    }),
+  },
+  'GET /api/claims/:id': {
+    params: async (fx) => ({ id: (await analysisFixture(fx)).claimId }),
+    scoped: true,
+  },
+  'PUT /api/claims/:id/stances/:ern': {
+    params: async (fx) => ({ id: (await analysisFixture(fx)).claimId, ern: fx.ern }),
+    body: () => ({ stance: 'supports' }),
+    scoped: true,
   },
   'GET /api/places': { query: () => ({ q: 'Foua' }) },
   'GET /api/places/:pcode': { params: () => ({ pcode: 'C3905' }) },
@@ -515,6 +596,56 @@ function casesFixture(fx: Fixture): Promise<{ caseRef: string; rfaRef: string; e
       return ready;
     })();
     casesFixtures.set(fx.ctx, made);
+  }
+  return made;
+}
+
+interface AnalysisRecords {
+  readonly entityId: string;
+  readonly incidentId: string;
+  readonly ern: string;
+}
+type AnalysisFixture = AnalysisRecords & { readonly claimId: string; readonly general: AnalysisRecords };
+const analysisReady = new WeakMap<Ctx, AnalysisFixture>();
+const analysisFixtures = new WeakMap<Ctx, Promise<AnalysisFixture>>();
+
+/**
+ * analysisFixture makes (once per store) a protected witness, an incident and a claim in WITNESS
+ * resting on fx.ern, and an entity, an incident and an item in GENERAL for callers there.
+ */
+function analysisFixture(fx: Fixture): Promise<AnalysisFixture> {
+  let made = analysisFixtures.get(fx.ctx);
+  if (!made) {
+    made = (async () => {
+      const op = { id: 'test', read: 'all', write: 'all', reveal: 'all' } as const;
+      const records = async (compartment: string, ern: string): Promise<AnalysisRecords> => {
+        const entity = await createEntity(fx.ctx, op, {
+          kind: 'person',
+          name: 'Synthetic witness',
+          compartment,
+          protection: 'protected',
+          pseudonym: `W-${compartment}`,
+        });
+        const incident = await createIncident(fx.ctx, op, { type: 'detention', title: 'Held', compartment });
+        return { entityId: entity.id, incidentId: incident.id, ern };
+      };
+      const general = await addContent(fx.ctx, Readable.from([Buffer.from('general report')]), {
+        originalName: 'general.txt',
+        provenance: { source: 'synthetic', collectedAt: '2016-12-15', collectedBy: 'monitor-01' },
+        compartment: GENERAL,
+        actor: 'test',
+      });
+      const witness = await records(WITNESS, fx.ern);
+      const claim = await createClaim(fx.ctx, op, {
+        statement: 'The witness was held',
+        incidentId: witness.incidentId,
+        compartment: WITNESS,
+      });
+      const ready = { ...witness, claimId: claim.id, general: await records(GENERAL, general.item.ern) };
+      analysisReady.set(fx.ctx, ready);
+      return ready;
+    })();
+    analysisFixtures.set(fx.ctx, made);
   }
   return made;
 }

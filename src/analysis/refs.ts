@@ -37,7 +37,7 @@ export async function resolveRef(
   if (!input || typeof input !== 'object') throw invalid(`${field} is {type, id}`, field);
   const type = oneOf(input.type, `${field}.type`, RECORD_TYPES);
   if (typeof input.id !== 'string' || input.id.length > 64) throw invalid(`${field}.id is not an id`, field);
-  const stored = await storedRef(ctx, type, input.id);
+  const stored = await storedRef(ctx, type, input.id, field);
   if (!stored) throw new AnalysisError('NOT_FOUND', `no ${type} ${input.id}`);
   const seen = await seeRef(ctx, scope, stored);
   if (!seen) throw new AnalysisError('NOT_FOUND', `no ${type} ${input.id}`);
@@ -48,10 +48,11 @@ async function storedRef(
   ctx: Ctx,
   type: RecordType,
   id: string,
+  field: string,
 ): Promise<(StoredRef & { compartment: string }) | undefined> {
   if (type === 'item') {
     const seq = parseErn(id);
-    if (seq === undefined) return undefined;
+    if (seq === undefined) throw invalid(`${field}.id is not an evidence reference number (ATT-000123)`, field);
     const row = await ctx.db
       .selectFrom('item')
       .select(['id', 'compartment'])
