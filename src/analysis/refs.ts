@@ -52,7 +52,8 @@ async function storedRef(
 ): Promise<(StoredRef & { compartment: string }) | undefined> {
   if (type === 'item') {
     const seq = parseErn(id);
-    if (seq === undefined) throw invalid(`${field}.id is not an evidence reference number (ATT-000123)`, field);
+    if (seq === undefined)
+      throw invalid(`${field}.id is not an evidence reference number (ATT-000123)`, field);
     const row = await ctx.db
       .selectFrom('item')
       .select(['id', 'compartment'])
