@@ -308,6 +308,63 @@ for (const dialect of DIALECTS) {
           code('NOT_FOUND'),
         );
       });
+      it('lists incidents by overlap with a period, latest first and undated last, on both dialects', async () => {
+        const scope = ['timeline'];
+        const actor: Actor = { id: 'user-t', read: scope, write: scope, reveal: [] };
+        const mk = (title: string, start?: string, end?: string) =>
+          createIncident(s.ctx, actor, {
+            type: 'shelling',
+            title,
+            compartment: 'timeline',
+            ...(start ? { start } : {}),
+            ...(end ? { end } : {}),
+          });
+        const dec = await mk('December', '2016-12-15', '2016-12-22');
+        const may = await mk('May', '2017-05');
+        const undated = await mk('Undated');
+        const order = (await listIncidents(s.ctx, scope)).map((i) => i.title);
+        assert.deepEqual(order, ['May', 'December', 'Undated']);
+        const inDec = await listIncidents(s.ctx, scope, { from: '2016-12-20', to: '2016-12-21' });
+        assert.deepEqual(
+          inDec.map((i) => i.id),
+          [dec.id],
+        );
+        const after = await listIncidents(s.ctx, scope, { from: '2017-01-01' });
+        assert.deepEqual(
+          after.map((i) => i.id),
+          [may.id],
+        );
+        assert.ok(!(await listIncidents(s.ctx, ['general'])).some((i) => i.id === undated.id));
+        await assert.rejects(listIncidents(s.ctx, scope, { from: "2017' OR 1=1" }), code('INVALID_RECORD'));
+      });
+      it('keeps attribute names plain data and refuses prototype keys', async () => {
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, {
+            kind: 'unit',
+            name: 'U',
+            compartment: 'general',
+            attributes: JSON.parse('{"__proto__": {"polluted": 1}}'),
+          }),
+          code('INVALID_RECORD'),
+        );
+        await assert.rejects(
+          createEntity(s.ctx, GENERAL, {
+            kind: 'unit',
+            name: 'U',
+            compartment: 'general',
+            attributes: { constructor: 'x' },
+          }),
+          code('INVALID_RECORD'),
+        );
+        assert.equal(({} as { polluted?: number }).polluted, undefined);
+        const e = await createEntity(s.ctx, GENERAL, {
+          kind: 'unit',
+          name: 'اللواء ٤',
+          compartment: 'general',
+          attributes: { strength: 120, mobile: true },
+        });
+        assert.deepEqual(e.attributes, { strength: 120, mobile: true });
+      });
       it('records every change in the custody log, tied to the basis item', async () => {
         const entries = await itemEntries(
           s.ctx,
