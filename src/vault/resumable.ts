@@ -68,13 +68,38 @@ function checkLength(ctx: Ctx, length: number): void {
     throw new VaultError('TOO_LARGE', `over the item limit of ${ctx.config.maxItemBytes} bytes`);
 }
 
-/** checkProvenance refuses metadata whose provenance is missing or malformed, before any byte is kept. */
+/** A gazetteer P-code (src/search/schemas.ts PcodeParam): Syrian admin units and cities. */
+const PCODE = /^(SY[0-9]{2,8}|C[0-9]{1,6})$/;
+const MAX_PLACE = 200;
+
+/**
+ * checkProvenance refuses metadata whose provenance is missing or malformed, before any byte is
+ * kept. The collection place is optional: `place` (a name as the collector wrote it) and
+ * `placePcode` (the gazetteer unit it was resolved to, issue 17 upload form).
+ */
 function checkProvenance(metadata: Readonly<Record<string, string>>): void {
   normaliseProvenance({
     source: metadata.source,
     collectedAt: metadata.collectedAt,
     collectedBy: metadata.collectedBy,
   });
+  const place = metadata.place;
+  if (place !== undefined && (place.length > MAX_PLACE || /[\u0000-\u001f\u007f]/.test(place)))
+    throw new VaultError('INVALID_PROVENANCE', 'place is too long or has control characters', {
+      field: 'place',
+    });
+  if (metadata.placePcode !== undefined && !PCODE.test(metadata.placePcode))
+    throw new VaultError('INVALID_PROVENANCE', 'placePcode is not a gazetteer P-code', {
+      field: 'placePcode',
+    });
+}
+
+/** placeMetadata is the collection place of an upload as item metadata (absent when not given). */
+function placeMetadata(m: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  if (m.place?.trim()) out.collectionPlace = m.place.normalize('NFC').trim();
+  if (m.placePcode) out.collectionPcode = m.placePcode;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
@@ -241,6 +266,7 @@ async function recordUpload(
     ...(m.title ? { title: m.title } : {}),
     provenance: { source: m.source, collectedAt: m.collectedAt, collectedBy: m.collectedBy },
     compartment: m.compartment || DEFAULT_COMPARTMENT,
+    ...(placeMetadata(m) ? { metadata: placeMetadata(m) } : {}),
     actor: upload.userId,
     duplicatesAmong,
   });

@@ -123,6 +123,31 @@ for (const dialect of DIALECTS) {
       assert.equal((await itemByErn(ern)).blob_sha256, sha(file));
     });
 
+    it('keeps the collection place as item metadata, and refuses a malformed one before any byte (issue 17)', async () => {
+      const file = randomBytes(20_000);
+      const { ern } = await run(file, {
+        metadata: { ...METADATA, place: 'الراموسة، حلب', placePcode: 'SY020000' },
+      });
+      const item = await itemByErn(ern!);
+      assert.deepEqual(JSON.parse(item.metadata), {
+        collectionPlace: 'الراموسة، حلب',
+        collectionPcode: 'SY020000',
+      });
+      const uploads = await count('upload');
+      const bads: Record<string, string>[] = [
+        { placePcode: 'Aleppo' },
+        { place: 'x'.repeat(201) },
+        { place: 'a\u0007b' },
+      ];
+      for (const bad of bads) {
+        await assert.rejects(
+          run(file, { metadata: { ...METADATA, ...bad }, retryDelays: [] }),
+          /400|invalid-provenance/,
+        );
+      }
+      assert.equal(await count('upload'), uploads, 'nothing stored for a refused upload');
+    });
+
     it('joins parallel uploads into one item; the partials never become items or custody entries', async () => {
       const file = randomBytes(5 * 100_000 + 3);
       const items = await count('item');

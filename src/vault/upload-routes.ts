@@ -150,7 +150,7 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
           'Create a resumable upload, optionally with its first bytes, or as a partial or final upload',
         description:
           'tus creation: Upload-Length, and Upload-Metadata with filename, source, collectedAt, collectedBy, ' +
-          'compartment, title. creation-with-upload: a body of type application/offset+octet-stream holds the ' +
+          'compartment, title, and optionally place (the collection place as written) and placePcode (its gazetteer P-code). creation-with-upload: a body of type application/offset+octet-stream holds the ' +
           'first bytes. concatenation: `Upload-Concat: partial` makes an upload that is never an item by itself; ' +
           '`Upload-Concat: final;<urls>` joins complete partials, in order, into one item.',
         response: {

@@ -19,6 +19,7 @@ const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
 const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
 const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
 const ItemScreen = lazy(() => import('./evidence/item-screen.js'));
+const UploadScreen = lazy(() => import('./vault/upload-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 
 interface Section {
@@ -195,6 +196,7 @@ function Screen({ path }: { path: string }): ReactNode {
   if (op) return <DashboardScreen id={op.id!} />;
   if (path === '/monitor') return <MonitorScreen />;
   if (path === '/evidence') return <EvidenceScreen />;
+  if (path === '/evidence/upload') return <UploadScreen />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
   if (path === '/admin') return <AdminScreen tab={null} />;

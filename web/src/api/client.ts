@@ -11,6 +11,11 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** csrfHeader is the header unsafe requests made outside api() (tus uploads) must carry. */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 /** ApiError is a failed request: HTTP status (0 = no network), problem type and detail. */
 export class ApiError extends Error {
   readonly status: number;

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Item } from '../api/types.js';
+import { can, useSession } from '../auth/session.js';
 import { useFormat } from '../i18n/format.js';
 import { Link, navigate } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
@@ -15,6 +16,7 @@ const PAGE = 50;
 
 export default function EvidenceScreen() {
   const { t } = useTranslation();
+  const { state } = useSession();
   const f = useFormat();
   const [items, setItems] = useState<Item[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -43,7 +45,14 @@ export default function EvidenceScreen() {
 
   return (
     <main id="main">
-      <h1>{t('evidence.title')}</h1>
+      <div className="page-head">
+        <h1>{t('evidence.title')}</h1>
+        {can(state, 'items:write') && (
+          <Link href="/evidence/upload" className="button">
+            {t('upload.title')}
+          </Link>
+        )}
+      </div>
       <ErrorMessage error={error} />
       {!loading && !error && items.length === 0 && <p>{t('evidence.none')}</p>}
       {items.length > 0 && (
