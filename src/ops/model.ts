@@ -451,6 +451,12 @@ export interface VehicleDerivation {
    * reported past that time: no news, not bad news (it feeds `point-not-reporting`).
    */
   readonly awaiting: { readonly pointId: string; readonly sinceMs: number } | null;
+  /**
+   * Points the vehicle is past but whose monitors have not yet reported up to the time it was seen
+   * further on: whether it passed them unseen is not known yet (no news, issue 13.2). Re-derived when
+   * such a point reports further.
+   */
+  readonly unseenPending: readonly string[];
   readonly alerts: readonly Alert[];
   readonly nextWakeAt: number | null;
 }

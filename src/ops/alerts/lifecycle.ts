@@ -109,6 +109,21 @@ export function mergeDerivedAlert(stored: Alert | undefined, derived: Alert): Al
 }
 
 /**
+ * isUntouched says whether no person has acted on a stored alert: still open, never acknowledged
+ * or resolved. A withdrawn alert nobody acted on is retracted (removed from the alerts), so the
+ * alerts are a function of the record, whatever order its observations arrived in (issue 13.2); its
+ * raising and retraction stay in the operation's event stream.
+ */
+export function isUntouched(stored: Alert & { readonly stateChangedBy?: string | null }): boolean {
+  return (
+    stored.state === 'open' && stored.stateChangedAt === null && (stored.stateChangedBy ?? null) === null
+  );
+}
+
+/** RETRACTED_NOTE is the note of the event that says an alert was retracted. */
+export const RETRACTED_NOTE = 'retracted: later observations cleared it before anyone acted on it';
+
+/**
  * withdrawnAlertResolution is the lifecycle step for an alert whose condition no longer holds (a late
  * observation cleared it): it is resolved with a note saying so, unless it is resolved already.
  */

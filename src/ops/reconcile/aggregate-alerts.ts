@@ -7,7 +7,15 @@
 import { alertKey, derivedAlert } from '../alerts/lifecycle.js';
 import type { AlertSeverity } from '../model.js';
 import { instantAfterMoving, movingMs } from '../operation-status.js';
-import { type AlertChange, type ReconcileState, scheduleWake, setAlert, utcDay } from './reconcile-state.js';
+import {
+  type AlertChange,
+  getOrCreate,
+  type ReconcileState,
+  reportedUpTo,
+  scheduleWake,
+  setAlert,
+  utcDay,
+} from './reconcile-state.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -162,7 +170,14 @@ export function evaluateStallGap(
   const reached = instantAfterMoving(op.timeline, from, limit);
   if (to === null)
     scheduleWake(state, `stall:${operationId}`, reached !== null && reached > state.now ? reached : null);
-  const stalled = reached !== null && (to === null ? state.now >= reached : reached <= to);
+  const long = reached !== null && (to === null ? state.now >= reached : reached <= to);
+  // Judged only once every reporting point has reported past the limit: before that, a movement in
+  // the gap may still arrive from a phone that syncs late (no news is not bad news, issue 13.2).
+  const known = reached !== null && reached <= reportedUpTo(state, operationId);
+  const pending = getOrCreate(state.pendingStalls, operationId, () => new Map<number, number>());
+  if (long && !known) pending.set(from, reached!);
+  else pending.delete(from);
+  const stalled = long && known;
   if (!stalled) {
     setAlert(state, key, null, changes);
     return;
@@ -218,6 +233,26 @@ export function recordMovement(
   const after = times[i + 1] ?? null;
   if (before !== undefined) evaluateStallGap(state, operationId, before, at, changes);
   evaluateStallGap(state, operationId, at, after, changes);
+}
+
+/**
+ * judgePendingStalls judges the pending stall gaps whose limit the operation's reports have now
+ * passed (after a point reported further). Only long gaps are pending, so this is a short list.
+ */
+export function judgePendingStalls(state: ReconcileState, operationId: string, changes: AlertChange[]): void {
+  const pending = state.pendingStalls.get(operationId);
+  if (!pending || pending.size === 0) return;
+  const upTo = reportedUpTo(state, operationId);
+  const times = state.movement.get(operationId)!;
+  for (const [from, reached] of [...pending].sort(([a], [b]) => a - b)) {
+    if (reached > upTo) continue;
+    const i = lowerBound(times, from);
+    if (times[i] !== from) {
+      pending.delete(from);
+      continue;
+    }
+    evaluateStallGap(state, operationId, from, times[i + 1] ?? null, changes);
+  }
 }
 
 /** evaluateOpenStall re-derives the stall gap after an operation's latest movement. */

@@ -12,10 +12,22 @@
  */
 import { createHash } from 'node:crypto';
 import { type Ctx, nowIso } from '../../ctx.js';
-import { mergeDerivedAlert, withdrawnAlertResolution } from '../alerts/lifecycle.js';
+import {
+  isUntouched,
+  mergeDerivedAlert,
+  RETRACTED_NOTE,
+  withdrawnAlertResolution,
+} from '../alerts/lifecycle.js';
 import { publishEvents } from '../events/publish.js';
 import type { Alert, Registry, StoredAlert } from '../model.js';
-import { alertFromRow, alertRow, selectAlertsByKey, selectAllAlerts, upsertAlerts } from '../repo/alerts.js';
+import {
+  alertFromRow,
+  alertRow,
+  deleteUntouchedAlerts,
+  selectAlertsByKey,
+  selectAllAlerts,
+  upsertAlerts,
+} from '../repo/alerts.js';
 import { observationsAfter, selectUnresolvedConflicts } from '../repo/observations.js';
 import { registryVersion, selectRegistry } from '../repo/operations.js';
 import {
@@ -119,12 +131,43 @@ export class OpsEngine {
         previous: byKey.get(derived.key),
       });
     }
+    const withdrawn: StoredAlert[] = [];
     for (const previous of stored) {
-      if (!this.state!.alerts.has(previous.key)) {
-        next.push({ alert: withdrawnAlertResolution(previous, nowText), previous });
-      }
+      if (!this.state!.alerts.has(previous.key)) withdrawn.push(previous);
     }
-    return this.write(next, nowText);
+    return [...(await this.retract(withdrawn, next, nowText)), ...(await this.write(next, nowText))];
+  }
+
+  /**
+   * retract removes the withdrawn alerts nobody acted on (lifecycle.ts isUntouched) and queues the
+   * others to be resolved with a note; it publishes each retraction on the operation's stream.
+   */
+  private async retract(
+    withdrawn: readonly StoredAlert[],
+    next: Array<{ alert: Alert; previous: StoredAlert | undefined }>,
+    nowText: string,
+  ): Promise<StoredAlert[]> {
+    const untouched = withdrawn.filter((a) => isUntouched(a));
+    const removed =
+      untouched.length > 0
+        ? await deleteUntouchedAlerts(
+            this.ctx.db,
+            untouched.map((a) => a.key),
+          )
+        : new Set();
+    for (const previous of withdrawn) {
+      if (!removed.has(previous.key))
+        next.push({ alert: withdrawnAlertResolution(previous, nowText), previous });
+    }
+    const out = untouched
+      .filter((a) => removed.has(a.key))
+      .map((a) => ({ ...a, state: 'resolved' as const, note: RETRACTED_NOTE, updatedAt: nowText }));
+    if (out.length > 0)
+      await publishEvents(
+        this.ctx,
+        out.map((a) => ({ operationId: a.operationId, type: 'alert' as const, data: a })),
+      );
+    return out;
   }
 
   private async persistChanges(changes: readonly AlertChange[]): Promise<StoredAlert[]> {
@@ -135,15 +178,16 @@ export class OpsEngine {
     const stored = await selectAlertsByKey(this.ctx.db, [...last.keys()]);
     const nowText = nowIso(this.ctx);
     const next: Array<{ alert: Alert; previous: StoredAlert | undefined }> = [];
+    const withdrawn: StoredAlert[] = [];
     for (const [key, change] of last) {
       const previous = stored.get(key);
       if (change.type === 'withdrawn') {
-        if (previous) next.push({ alert: withdrawnAlertResolution(previous, nowText), previous });
+        if (previous) withdrawn.push(previous);
       } else {
         next.push({ alert: mergeDerivedAlert(previous, change.alert), previous });
       }
     }
-    return this.write(next, nowText);
+    return [...(await this.retract(withdrawn, next, nowText)), ...(await this.write(next, nowText))];
   }
 
   /** write upserts the alerts that differ from what is stored and publishes them as events. */
@@ -167,8 +211,11 @@ export class OpsEngine {
 }
 
 function sameStored(a: Alert, b: StoredAlert): boolean {
+  // Kind and history too: an escalating timing alert may change only those (issue 13.2).
   return (
+    a.kind === b.kind &&
     a.severity === b.severity &&
+    JSON.stringify(a.history) === JSON.stringify(b.history) &&
     a.state === b.state &&
     a.note === b.note &&
     a.raisedAt === b.raisedAt &&

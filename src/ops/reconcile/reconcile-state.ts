@@ -78,6 +78,14 @@ export interface ReconcileState {
   readonly pointReports: Map<string, PointReports>;
   /** Vehicles awaited at `op|point` that has not reported past their due time: vehicle → since. */
   readonly silent: Map<string, Map<string, number>>;
+  /** Vehicles past `op|point` whose unseen passage waits for that point to report further. */
+  readonly unseenPending: Map<string, Set<string>>;
+  /**
+   * Stall gaps long enough to stall but not yet judged, per operation: gap start → the instant the
+   * stall limit is reached. They are judged once every reporting point has reported past that
+   * instant (issue 13.2: a silent phone is no news, not a stalled operation).
+   */
+  readonly pendingStalls: Map<string, Map<number, number>>;
   /** People arrived per operation → UTC day. */
   readonly arrivalsByDay: Map<string, Map<string, number>>;
   /** Distinct movement instants per operation, sorted ascending (stall gaps). */
@@ -136,6 +144,8 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     unmonitored: new Map(),
     pointReports: new Map(),
     silent: new Map(),
+    unseenPending: new Map(),
+    pendingStalls: new Map(),
     arrivalsByDay: new Map(),
     movement: new Map(),
     reports: new Map(),
@@ -185,6 +195,23 @@ export function conflictAlert(c: ObservationConflict): Alert {
     },
     raisedAtMs: Date.parse(c.deviceTime),
   });
+}
+
+/**
+ * reportedUpTo is the instant up to which an operation's monitored route points have all reported:
+ * the earliest of their latest device times, over the points that have reported at all (a point
+ * nobody ever reported from is not watched, and cannot hold the others back). −∞ before any report.
+ */
+export function reportedUpTo(state: ReconcileState, operationId: string): number {
+  const op = state.operations.get(operationId);
+  if (!op) return Number.NEGATIVE_INFINITY;
+  let upTo = Number.POSITIVE_INFINITY;
+  for (const p of op.points) {
+    if (p.monitored === false) continue;
+    const r = state.pointReports.get(`${operationId}|${p.id}`);
+    if (r && r.upToMs < upTo) upTo = r.upToMs;
+  }
+  return upTo === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : upTo;
 }
 
 /** emptyTally returns a zero tally. */

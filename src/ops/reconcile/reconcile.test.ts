@@ -115,7 +115,9 @@ describe('reconcile', () => {
 
     it('raises every alert kind somewhere in the noise, each key once', () => {
       const kinds = new Set([...full.alerts.values()].map((a) => a.kind));
-      assert.ok(kinds.size >= 8, `kinds: ${[...kinds].join(',')}`);
+      // Stall gaps are judged only once every reporting point has reported past them (issue 13.2),
+      // which random noise rarely gives: reconcile-alerts.test.ts raises them deliberately.
+      assert.ok(kinds.size >= 7, `kinds: ${[...kinds].join(',')}`);
       const keys = [...full.alerts.values()].map((a) => a.key);
       assert.equal(new Set(keys).size, keys.length);
     });

@@ -26,6 +26,7 @@ import {
   evaluatePointSilence,
   evaluateSources,
   evaluateUnmonitored,
+  judgePendingStalls,
   recordMovement,
   turnBackGroup,
 } from './aggregate-alerts.js';
@@ -36,6 +37,7 @@ import {
   operationContext,
   type ReconcileInput,
   type ReconcileState,
+  reportedUpTo,
   scheduleWake,
   setAlert,
   tallyIn,
@@ -63,6 +65,8 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
   state.now = Math.max(state.now, now);
   if (!admit(state, obs)) return { status: 'duplicate', changes };
   const deviceMs = Date.parse(obs.deviceTime);
+  const upToBefore = reportedUpTo(state, obs.operationId);
+  const firstReport = !state.pointReports.has(`${obs.operationId}|${obs.routePointId}`);
   const reportedFurther = notePointReport(state, obs, deviceMs);
   if (obs.kind === 'reported-total') {
     recordReport(state, obs, deviceMs, changes);
@@ -76,9 +80,21 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
   }
   const slot = `${obs.operationId}|${obs.routePointId}`;
   if (reportedFurther) {
-    // The point reported further: vehicles awaited there are now judged on what it said.
-    for (const vehicleId of [...(state.silent.get(slot)?.keys() ?? [])].sort())
-      rederiveVehicle(state, vehicleId, changes);
+    // The point reported further: vehicles awaited there, or past it unseen so far, are now judged
+    // on what it said.
+    const waiting = new Set([
+      ...(state.silent.get(slot)?.keys() ?? []),
+      ...(state.unseenPending.get(slot) ?? []),
+    ]);
+    // A point's first report makes it watched: passages judged unseen while nobody reported from
+    // it are judged again on what it reports (vehicle-derivation.ts unmonitoredPoints).
+    if (firstReport) {
+      for (const [key, vehicles] of state.unmonitored)
+        if (key.startsWith(`${slot}|`)) for (const id of vehicles.keys()) waiting.add(id);
+    }
+    for (const vehicleId of [...waiting].sort()) rederiveVehicle(state, vehicleId, changes);
+    if (reportedUpTo(state, obs.operationId) > upToBefore)
+      judgePendingStalls(state, obs.operationId, changes);
   }
   if (state.silent.has(slot) || state.alerts.has(`point-not-reporting:${slot.replace('|', ':')}`))
     evaluatePointSilence(state, obs.operationId, obs.routePointId, changes);
@@ -307,6 +323,16 @@ function rederiveVehicle(
     if (before) evaluatePointSilence(state, vehicle.operationId, before.pointId, changes);
     if (after && after.pointId !== before?.pointId)
       evaluatePointSilence(state, vehicle.operationId, after.pointId, changes);
+  }
+  const pendingBefore = previous?.unseenPending ?? [];
+  if (pendingBefore.join('\n') !== next.unseenPending.join('\n')) {
+    for (const pointId of pendingBefore) {
+      const slot = `${vehicle.operationId}|${pointId}`;
+      state.unseenPending.get(slot)?.delete(vehicleId);
+      if (state.unseenPending.get(slot)?.size === 0) state.unseenPending.delete(slot);
+    }
+    for (const pointId of next.unseenPending)
+      getOrCreate(state.unseenPending, `${vehicle.operationId}|${pointId}`, () => new Set()).add(vehicleId);
   }
   if (previous) contribute(state, vehicleId, previous, -1, touched);
   contribute(state, vehicleId, next, 1, touched);

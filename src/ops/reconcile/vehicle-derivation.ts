@@ -54,6 +54,7 @@ export function deriveVehicle(
   const awaiting: Array<{ pointId: string; sinceMs: number }> = [];
   const turnedBack: Array<{ pointId: string; atMs: number; observationId: string }> = [];
   const unmonitored: Array<{ pointId: string; day: string; medical: boolean }> = [];
+  const unseenPending = new Set<string>();
   const base = { vehicle, op, alerts, wakes, now, reportedAt, timing, awaiting };
   legs.forEach((leg, legIndex) => {
     const visits = [...leg.visits.values()].sort((a, b) => a.index - b.index);
@@ -71,7 +72,7 @@ export function deriveVehicle(
       turnedBack.push({ pointId: t.obs.routePointId, atMs: t.deviceMs, observationId: t.obs.clientId });
     }
     const medical = vehicle.kind === 'ambulance' || visits.some((v) => (v.categories?.medical ?? 0) > 0);
-    unmonitored.push(...unmonitoredPoints(visits, op, medical));
+    unmonitored.push(...unmonitoredPoints(visits, op, medical, reportedAt, unseenPending));
   });
   const final = legs.at(-1);
   const finalVisits = final ? [...final.visits.values()].sort((a, b) => a.index - b.index) : [];
@@ -102,6 +103,7 @@ export function deriveVehicle(
     turnedBack,
     unmonitored,
     awaiting: waitingFor,
+    unseenPending: [...unseenPending].sort(),
     alerts,
     nextWakeAt: future.length > 0 ? Math.min(...future) : null,
   };
@@ -201,12 +203,18 @@ function settleVisit(visit: Visit): void {
 
 /**
  * unmonitoredPoints lists the monitored route points a leg passed without a sighting: every point
- * before the furthest one seen. Each counts on the UTC day of the next sighting after it.
+ * before the furthest one seen. Each counts on the UTC day of the next sighting after it. A point
+ * whose monitors have reported before, but not yet up to that next sighting, may still send the
+ * sighting (a phone syncing late): it goes to `pending` instead, judged when the point reports
+ * further (no news is not bad news, issue 13.2). A point that never reported anything is judged at
+ * once: nobody is watching it.
  */
 function unmonitoredPoints(
   visits: readonly Visit[],
   op: OperationContext,
   medical: boolean,
+  reportedAt: (pointId: string) => number,
+  pending: Set<string>,
 ): Array<{ pointId: string; day: string; medical: boolean }> {
   const out: Array<{ pointId: string; day: string; medical: boolean }> = [];
   let next = 0;
@@ -217,6 +225,11 @@ function unmonitoredPoints(
     if (!visit || visit.index === i) continue;
     const point = op.points[i]!;
     if (point.monitored === false) continue;
+    const upTo = reportedAt(point.id);
+    if (upTo !== Number.NEGATIVE_INFINITY && upTo < visit.first) {
+      pending.add(point.id);
+      continue;
+    }
     out.push({ pointId: point.id, day: new Date(visit.first).toISOString().slice(0, 10), medical });
   }
   return out;

@@ -131,6 +131,27 @@ export async function upsertAlerts(db: Db, rows: ReadonlyArray<Selectable<AlertT
 }
 
 /**
+ * deleteUntouchedAlerts removes the alerts with these keys that nobody has acted on (still open, no
+ * person's state change) and returns the keys it removed. A person's acknowledgement that lands
+ * first keeps its alert (the engine then resolves it instead).
+ */
+export async function deleteUntouchedAlerts(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += KEY_BATCH) {
+    const rows = await db
+      .deleteFrom('alert')
+      .where('key', 'in', keys.slice(i, i + KEY_BATCH))
+      .where('state', '=', 'open')
+      .where('state_changed_by', 'is', null)
+      .where('state_changed_at', 'is', null)
+      .returning('key')
+      .execute();
+    for (const r of rows) out.add(r.key);
+  }
+  return out;
+}
+
+/**
  * updateAlertState moves an alert to `next`'s state if it is still in state `from` (a concurrent
  * change loses), recording who made the change.
  */
