@@ -126,10 +126,30 @@ describe('drawText', () => {
 
   it('returns the height it used and leaves the cursor below the text', async () => {
     await render((doc) => {
-      const h = drawText(doc, 'سطر أول وسطر ثان وسطر ثالث وسطر رابع', 48, 100, { width: 60, direction: 'rtl' });
+      const h = drawText(doc, 'سطر أول وسطر ثان وسطر ثالث وسطر رابع', 48, 100, {
+        width: 60,
+        direction: 'rtl',
+      });
       assert.ok(h > doc.currentLineHeight(true));
       assert.equal(doc.y, 100 + h);
       assert.equal(doc.x, 48);
     });
+  });
+});
+
+describe('cleanText (characters the fonts lack)', () => {
+  it('shows an emoji and a lone surrogate as U+FFFD, keeping Arabic, Latin and ≤', () => {
+    assert.equal(cleanText('حلب 🚌 \ud800 ≤ x'), 'حلب \uFFFD \uFFFD ≤ x');
+  });
+});
+
+describe('copying Arabic out of the PDF', () => {
+  it('gives lam-alef back in its order, twice over (the ligature glyph is reused)', async () => {
+    const pdf = await render((doc) => {
+      drawText(doc, 'إجلاء الأهالي', 48, 48, { width: 400, direction: 'rtl' });
+      drawText(doc, 'لا إجلاء', 48, 80, { width: 400, direction: 'rtl' });
+    });
+    const text = await pageText(pdf);
+    for (const word of ['إجلاء', 'الأهالي', 'لا']) assert.ok(text.includes(word), `${word} in ${text}`);
   });
 });

@@ -15,11 +15,19 @@
  * - Mirrored characters in right-to-left runs — brackets — are swapped (UAX #9 rule L4), since
  *   the embedded fonts have no `rtlm` feature.
  *
+ * What a reader copies out of the PDF is each glyph's ToUnicode text, the glyphs taken in reading
+ * order. Readers (pdf.js, poppler) reverse a right-to-left run glyph by glyph and then the text of
+ * the run, so a ligature standing for several Arabic letters (لا) would copy as alef-lam:
+ * its ToUnicode entry is written in reverse (rtlLigatureText). A mirrored character (≤ drawn as ≥
+ * in Arabic, brackets) still copies as its mirror — one glyph cannot map to two texts — which only
+ * /ActualText spans would fix; what the page shows is right.
+ *
  * Explicit directional formatting characters (embeddings, overrides, isolates: U+202A–U+202E,
  * U+2066–U+2069) are removed from the text first: in a report built from what monitors and
  * planners typed, they would let a name reorder the text around it (the "Trojan Source" trick).
  */
 import { createRequire } from 'node:module';
+import { type Font, openSync } from 'fontkit';
 
 type Doc = PDFKit.PDFDocument;
 export type Direction = 'ltr' | 'rtl';
@@ -39,6 +47,17 @@ export const FONT_FILES = {
   bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
 } as const;
 
+/** The code points both faces can draw (loaded on first use). */
+let drawable: Set<number> | undefined;
+
+function drawableCodePoints(): Set<number> {
+  if (!drawable) {
+    const [regular, bold] = [FONT_FILES.regular, FONT_FILES.bold].map((f) => openSync(f) as Font);
+    drawable = new Set(regular!.characterSet.filter((c) => bold!.hasGlyphForCodePoint(c)));
+  }
+  return drawable;
+}
+
 /** registerFonts makes 'regular' and 'bold' (DejaVu Sans) available on `doc`. */
 export function registerFonts(doc: Doc): void {
   doc.registerFont('regular', FONT_FILES.regular);
@@ -46,16 +65,32 @@ export function registerFonts(doc: Doc): void {
 }
 
 const DIRECTIONAL_FORMATTING = /[\u202A-\u202E\u2066-\u2069]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 const OTHER_CONTROLS = /[\p{Cc}]/gu;
+const FORMAT = /^\p{Cf}$/u;
 
-/** cleanText removes explicit directional formatting, turns breaks and tabs into spaces, drops controls. */
+/**
+ * cleanText removes explicit directional formatting, turns breaks and tabs into spaces, drops
+ * controls, and shows a character the embedded fonts cannot draw (an emoji, a lone surrogate) as
+ * U+FFFD '�' rather than an empty box that a reader would copy out as U+0000.
+ */
 export function cleanText(text: string): string {
-  return text
+  const cleaned = text
+    .replace(LONE_SURROGATE, '\uFFFD')
     .normalize('NFC')
     .replace(DIRECTIONAL_FORMATTING, '')
     .replace(LINE_BREAKS, ' ')
     .replace(OTHER_CONTROLS, '');
+  const fonts = drawableCodePoints();
+  let out = '';
+  for (const ch of cleaned) {
+    if (fonts.has(ch.codePointAt(0)!)) out += ch;
+    // An invisible format character the fonts lack (U+061C ARABIC LETTER MARK in Arabic
+    // percentages) is dropped, not shown.
+    else if (!FORMAT.test(ch)) out += '\uFFFD';
+  }
+  return out;
 }
 
 /** One run of a line, in the order it is drawn (left to right), as the text to hand to PDFKit. */
@@ -155,6 +190,38 @@ export function heightOfText(doc: Doc, text: string, width: number): number {
   return wrapLines(doc, cleanText(text), width).length * doc.currentLineHeight(true);
 }
 
+interface EmbeddedFontInternals {
+  unicode?: (number[] | undefined)[];
+  encode?: (...args: unknown[]) => unknown;
+  attestRtlLigatures?: Set<number>;
+}
+
+/**
+ * rtlLigatureText makes the current font write the ToUnicode text of a ligature of right-to-left
+ * letters in reverse, so that a reader's reversal of the run restores the letters' order (see the
+ * module comment). It reaches into PDFKit's EmbeddedFont (`_font.unicode`, filled by `encode`),
+ * pinned by the test that copies "إجلاء" back out of a PDF.
+ */
+function rtlLigatureText(doc: Doc): void {
+  const font = (doc as unknown as { _font?: EmbeddedFontInternals })._font;
+  if (!font || font.attestRtlLigatures || typeof font.encode !== 'function' || !Array.isArray(font.unicode))
+    return;
+  const fixed = new Set<number>();
+  font.attestRtlLigatures = fixed;
+  const encode = font.encode.bind(font);
+  font.encode = (...args: unknown[]) => {
+    const result = encode(...args);
+    font.unicode!.forEach((codePoints, gid) => {
+      if (!codePoints || codePoints.length < 2 || fixed.has(gid)) return;
+      fixed.add(gid);
+      // A copy: the array is fontkit's glyph's own.
+      if (codePoints.every((c) => RTL_SCRIPT.test(String.fromCodePoint(c))))
+        font.unicode![gid] = [...codePoints].reverse();
+    });
+    return result;
+  };
+}
+
 /**
  * drawLine draws one line (no wrapping) at (x, y) inside `width`, aligned to the start or end of
  * its direction (or to a side), and returns its width.
@@ -169,6 +236,7 @@ export function drawLine(doc: Doc, line: string, x: number, y: number, options: 
     (align === 'start' && options.direction === 'rtl') ||
     (align === 'end' && options.direction === 'ltr');
   let at = right ? x + options.width - total : x;
+  rtlLigatureText(doc);
   runs.forEach((run, i) => {
     if (run.text !== '') doc.text(run.text, at, y, { lineBreak: false, ...SHAPE });
     at += widths[i]!;

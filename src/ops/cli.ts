@@ -24,6 +24,7 @@ import { opsEngine } from './reconcile/engine.js';
 import { operationHxl, operationSitrep } from './report/service.js';
 import { renderSitrepMarkdown } from './report/sitrep-markdown.js';
 import { renderSitrepPdf } from './report/sitrep-pdf.js';
+import { SITREP_LANGUAGES } from './report/sitrep-text.js';
 import { kindsPhrase } from './report/vehicle-kinds.js';
 import { alertSummary, apiAlert, namesFrom, operationSummary } from './report/views.js';
 
@@ -208,24 +209,35 @@ export const registerOps: Register = (program, { io }) => {
     .option('--from <iso>', 'start of the period (inclusive; default the start of the operation)')
     .option('--to <iso>', 'end of the period (exclusive; default now)')
     .option('--format <format>', `one of ${SITREP_FORMATS.join(', ')}`, 'md')
+    .option(
+      '--lang <language>',
+      `language of the Markdown or PDF report: ${SITREP_LANGUAGES.join(', ')}`,
+      'en',
+    )
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (id: string, opts: { from?: string; to?: string; format: string; out?: string }) => {
-      const format = oneOf('--format', opts.format, SITREP_FORMATS);
-      const from = isoArg('--from', opts.from);
-      const to = isoArg('--to', opts.to);
-      if (from && to && from >= to) throw new CliExit(EXIT.usage, '--from must be before --to');
-      if (format === 'pdf' && opts.out === undefined && (io.stdout as { isTTY?: boolean }).isTTY) {
-        throw new CliExit(EXIT.usage, 'a PDF is not for the terminal: add --out FILE or redirect stdout');
-      }
-      const sitrep = await open(async (ctx) => {
-        const op = await operationOf(ctx, id);
-        return operationSitrep(ctx, op.id, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
-      });
-      if (format === 'json') output(io, `${JSON.stringify(sitrep, null, 2)}\n`, opts.out);
-      else if (format === 'pdf') output(io, await renderSitrepPdf(sitrep), opts.out);
-      else output(io, renderSitrepMarkdown(sitrep), opts.out);
-      if (opts.out !== undefined) println(io.stderr, `Wrote ${opts.out}`);
-    });
+    .action(
+      async (
+        id: string,
+        opts: { from?: string; to?: string; format: string; lang: string; out?: string },
+      ) => {
+        const format = oneOf('--format', opts.format, SITREP_FORMATS);
+        const language = oneOf('--lang', opts.lang, SITREP_LANGUAGES);
+        const from = isoArg('--from', opts.from);
+        const to = isoArg('--to', opts.to);
+        if (from && to && from >= to) throw new CliExit(EXIT.usage, '--from must be before --to');
+        if (format === 'pdf' && opts.out === undefined && (io.stdout as { isTTY?: boolean }).isTTY) {
+          throw new CliExit(EXIT.usage, 'a PDF is not for the terminal: add --out FILE or redirect stdout');
+        }
+        const sitrep = await open(async (ctx) => {
+          const op = await operationOf(ctx, id);
+          return operationSitrep(ctx, op.id, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+        });
+        if (format === 'json') output(io, `${JSON.stringify(sitrep, null, 2)}\n`, opts.out);
+        else if (format === 'pdf') output(io, await renderSitrepPdf(sitrep, { language }), opts.out);
+        else output(io, renderSitrepMarkdown(sitrep, language), opts.out);
+        if (opts.out !== undefined) println(io.stderr, `Wrote ${opts.out}`);
+      },
+    );
 
   ops
     .command('hxl <operation>')

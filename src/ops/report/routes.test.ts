@@ -89,6 +89,25 @@ for (const dialect of DIALECTS) {
       assert.equal(totals.rows.length, 1);
     });
 
+    it("reports in the reader's language: ?lang=ar, else Accept-Language, else English (issue 16.4)", async () => {
+      const { app, coordinator, get } = t;
+      const ar = await get(`/api/ops/operations/${SMALL_OP}/sitrep?lang=ar`, coordinator);
+      assert.equal(ar.statusCode, 200, ar.body);
+      assert.equal(ar.headers['content-language'], 'ar');
+      assert.match(ar.body, /^# تقرير الوضع: إجلاء شرق حلب/);
+      const byHeader = await app.inject({
+        method: 'GET',
+        url: `/api/ops/operations/${SMALL_OP}/sitrep?format=pdf`,
+        headers: { ...coordinator.headers, 'accept-language': 'ar-SY,ar;q=0.9,en;q=0.5' },
+      });
+      assert.equal(byHeader.headers['content-language'], 'ar');
+      assert.match(byHeader.rawPayload.toString('latin1'), /\/Lang \(ar\)/);
+      const en = await get(`/api/ops/operations/${SMALL_OP}/sitrep`, coordinator);
+      assert.equal(en.headers['content-language'], 'en');
+      const bad = await get(`/api/ops/operations/${SMALL_OP}/sitrep?lang=fr`, coordinator);
+      assert.equal(bad.statusCode, 400);
+    });
+
     it('sends every field of the view and the sitrep: the response schemas drop nothing (issue 11.2)', async () => {
       const { s, get, coordinator } = t;
       const viaHttp = (await get(`/api/ops/operations/${SMALL_OP}?vehicles=all`, coordinator)).json();

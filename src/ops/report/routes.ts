@@ -23,6 +23,7 @@ import {
 import { operationHxl, operationSitrep } from './service.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
 import { renderSitrepPdf } from './sitrep-pdf.js';
+import { sitrepLanguage } from './sitrep-text.js';
 import { monitorAssignment, operationSummary, operationView } from './views.js';
 
 const tags = ['operations'];
@@ -102,6 +103,7 @@ export const reportRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
     async (req, reply) => {
       const op = await readableOperation(ctx, req.params.id, (c) => req.access.can('ops:read', c));
       const { format = 'md', from, to } = req.query;
+      const language = sitrepLanguage(req.query.lang, req.headers['accept-language']);
       for (const t of [from, to]) {
         if (t !== undefined && Number.isNaN(Date.parse(t)))
           throw new OpsError('INVALID_PERIOD', 'from/to must be ISO 8601 times');
@@ -115,10 +117,11 @@ export const reportRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       const name = `sitrep-${fileSafe(op.id)}`;
       if (format === 'json') return reply.type('application/json; charset=utf-8').send(sitrep);
       if (format === 'pdf') {
-        const pdf = await renderSitrepPdf(sitrep);
+        const pdf = await renderSitrepPdf(sitrep, { language });
         return (
           reply
             .type('application/pdf')
+            .header('content-language', language)
             .header('content-disposition', `inline; filename="${name}.pdf"`)
             // Bytes, sent as they are: the schema documents them as a binary string.
             .send(pdf as unknown as string)
@@ -127,7 +130,8 @@ export const reportRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       return reply
         .type('text/markdown; charset=utf-8')
         .header('content-disposition', `inline; filename="${name}.md"`)
-        .send(renderSitrepMarkdown(sitrep));
+        .header('content-language', language)
+        .send(renderSitrepMarkdown(sitrep, language));
     },
   );
 

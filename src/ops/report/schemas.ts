@@ -18,6 +18,12 @@ export const VehiclesQuery = Type.Object(
 export const SitrepQuery = Type.Object(
   {
     format: Type.Optional(Type.Union([Type.Literal('md'), Type.Literal('json'), Type.Literal('pdf')])),
+    lang: Type.Optional(
+      Type.Union([Type.Literal('en'), Type.Literal('ar')], {
+        description:
+          "The report's language (Markdown and PDF); without it, the first of Accept-Language that Attest has, else English",
+      }),
+    ),
     from: Type.Optional(IsoTime),
     to: Type.Optional(IsoTime),
   },
@@ -168,6 +174,7 @@ export const MonitorAssignmentSchema = Type.Object({
 export const SitrepSchema = Type.Object({
   operationId: Type.String(),
   name: Type.String(),
+  nameAr: Nullable(Type.String()),
   period: Type.Object({ from: Nullable(Type.String()), to: Type.String() }),
   status: StatusSchema,
   mandates: Type.Array(Type.Object({ instrument: Type.String(), date: Type.String() })),
@@ -188,6 +195,7 @@ export const SitrepSchema = Type.Object({
       order: Type.Integer(),
       kind: Type.String(),
       name: Type.String(),
+      nameAr: Nullable(Type.String()),
       pcode: Nullable(Type.String()),
       vehicles: Type.Integer(),
       people: Type.Integer(),
@@ -198,7 +206,13 @@ export const SitrepSchema = Type.Object({
     Type.Object({
       operationId: Type.String(),
       name: Type.String(),
+      nameAr: Nullable(Type.String()),
       rule: Type.String(),
+      ruleFacts: Type.Object({
+        kind: Type.Union([Type.Literal('gates'), Type.Literal('reciprocal')]),
+        maxLeadPercent: Nullable(Type.Number()),
+        declaredBy: Nullable(Type.String()),
+      }),
       people: Type.Integer(),
       plannedPeople: Type.Integer(),
       progressPercent: Type.Number(),
@@ -221,4 +235,11 @@ export const SitrepSchema = Type.Object({
     }),
   ),
   caveats: Type.Array(Type.String()),
+  /** The caveats as facts (report/sitrep-text.ts `Caveat`): a code and its figures. */
+  caveatFacts: Type.Array(
+    Type.Object(
+      { code: Type.String() },
+      { additionalProperties: Type.Union([Type.Integer(), Type.Array(Type.String())]) },
+    ),
+  ),
 });

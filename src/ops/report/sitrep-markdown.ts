@@ -8,11 +8,8 @@
  */
 import { escapeMarkdown as md } from '../../lib/markdown.js';
 import { VEHICLE_KINDS } from '../model.js';
-import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
-import { KIND_COLUMNS } from './vehicle-kinds.js';
-
-const fmt = new Intl.NumberFormat('en-GB');
-const n = (x: number) => fmt.format(x);
+import type { Sitrep } from './sitrep.js';
+import { type SitrepLanguage, sitrepText } from './sitrep-text.js';
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   return [
@@ -22,20 +19,36 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
   ];
 }
 
-/** renderSitrepMarkdown returns the report as a Markdown document. */
-export function renderSitrepMarkdown(s: Sitrep): string {
-  const period = s.period.from ? `${md(s.period.from)} – ${md(s.period.to)}` : `up to ${md(s.period.to)}`;
+/**
+ * renderSitrepMarkdown returns the report as a Markdown document in `language` (default English).
+ * Times stay ISO 8601 (the Markdown form is also read by programs); Arabic names are used in an
+ * Arabic report where the plan has them.
+ */
+export function renderSitrepMarkdown(s: Sitrep, language: SitrepLanguage = 'en'): string {
+  const t = sitrepText(language);
+  const w = t.words;
+  const n = t.number;
+  const local = (x: { readonly name: string; readonly nameAr?: string | null }) =>
+    language === 'ar' && x.nameAr ? x.nameAr : x.name;
+  const period = s.period.from
+    ? `${md(s.period.from)} – ${md(s.period.to)}`
+    : md(t.fill(w.upTo, { to: s.period.to }));
   const mandates = s.mandates.map((m) => `${md(m.instrument)} (${md(m.date)})`).join('; ');
   const lines = [
-    `# Situation report: ${md(s.name)}`,
+    `# ${md(t.fill(w.markdown.title, { name: local(s) }))}`,
     '',
-    `Period: ${period}  `,
-    `Status: **${md(s.status)}**${s.mandates.length > 0 ? `  \nMandates: ${mandates}` : ''}`,
+    `${md(w.period)}: ${period}  `,
+    `${md(w.status)}: **${md(t.name(w.statusNames, s.status))}**${s.mandates.length > 0 ? `  \n${md(w.mandates)}: ${mandates}` : ''}`,
     '',
-    '## Totals',
+    `## ${md(w.headings.totals)}`,
     '',
     ...table(
-      ['People', 'Vehicles', ...VEHICLE_KINDS.map((k) => KIND_COLUMNS[k].label), 'Medical evacuations'],
+      [
+        w.totals.people,
+        w.markdown.vehicles,
+        ...VEHICLE_KINDS.map((k) => t.name(w.vehicleKinds, k)),
+        w.totals.medical,
+      ],
       [
         [
           s.totals.people,
@@ -47,44 +60,80 @@ export function renderSitrepMarkdown(s: Sitrep): string {
     ),
     '',
     md(
-      `Planned: ${n(s.plannedPeople)} people. In transit: ${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people. Missing (never arrived): ${n(s.missing.vehicles)} vehicles, ${n(s.missing.people)} people. Turned back: ${n(s.turnedBackVehicles)} vehicles.`,
+      w.markdown.summary(
+        {
+          planned: s.plannedPeople,
+          transit: s.inTransit,
+          missing: s.missing,
+          turnedBack: s.turnedBackVehicles,
+        },
+        t,
+      ),
     ),
     '',
-    '## Per route point',
+    `## ${md(w.headings.points)}`,
     '',
-    ...table([...POINT_COLUMNS], pointRows(s)),
+    ...table(
+      [...w.pointColumns],
+      s.points.map((p) => [
+        n(p.order),
+        local(p),
+        p.pcode ?? w.adHoc,
+        t.name(w.pointKinds, p.kind),
+        n(p.vehicles),
+        n(p.people),
+        n(p.uncounted),
+      ]),
+    ),
   ];
   if (s.linked.length > 0) {
-    lines.push('', '## Linked operations', '');
+    lines.push('', `## ${md(w.headings.linked)}`, '');
     lines.push(
       ...table(
-        ['Operation', 'Rule', 'People arrived', 'Planned', 'Progress'],
-        s.linked.map((l) => [l.name, l.rule, n(l.people), n(l.plannedPeople), `${l.progressPercent}%`]),
+        [...w.linkedColumns],
+        s.linked.map((l) => [
+          local(l),
+          t.linkRule(l.ruleFacts),
+          n(l.people),
+          n(l.plannedPeople),
+          t.percent(l.progressPercent),
+        ]),
       ),
     );
   }
   if (s.reportedTotals.figures.length > 0) {
-    lines.push('', "## Sources' reported totals", '');
+    lines.push('', `## ${md(w.headings.reported)}`, '');
     lines.push(
       ...table(
-        ['Source', 'Total', 'At'],
+        [w.reportedColumns[0], w.reportedColumns[1], w.markdown.at],
         s.reportedTotals.figures.map((f) => [f.source, n(f.total), f.at]),
       ),
     );
-    lines.push('', md(`Range: ${n(s.reportedTotals.min ?? 0)} – ${n(s.reportedTotals.max ?? 0)}`));
+    lines.push(
+      '',
+      md(t.fill(w.range, { min: n(s.reportedTotals.min ?? 0), max: n(s.reportedTotals.max ?? 0) })),
+    );
   }
-  lines.push('', `## Alerts (${s.alerts.length})`, '');
-  if (s.alerts.length === 0) lines.push('None.');
+  lines.push('', `## ${md(t.fill(w.headings.alerts, { n: n(s.alerts.length) }))}`, '');
+  if (s.alerts.length === 0) lines.push(md(w.none));
   else {
+    const [severity, kind, subject, state, , note] = w.alertColumns;
     lines.push(
       ...table(
-        ['Severity', 'Kind', 'Subject', 'State', 'Raised', 'Note'],
-        s.alerts.map((a) => [a.severity, a.kind, a.subject, a.state, a.raisedAt, a.note ?? '']),
+        [severity, kind, subject, state, w.markdown.raised, note],
+        s.alerts.map((a) => [
+          t.name(w.severities, a.severity),
+          t.name(w.alertKinds, a.kind),
+          a.subject,
+          t.name(w.states, a.state),
+          a.raisedAt,
+          a.note ?? '',
+        ]),
       ),
     );
   }
-  lines.push('', '## Caveats', '');
-  if (s.caveats.length === 0) lines.push('None: every arrival count is corroborated.');
-  else lines.push(...s.caveats.map((c) => `- ${md(c)}`));
+  lines.push('', `## ${md(w.headings.caveats)}`, '');
+  if (s.caveatFacts.length === 0) lines.push(md(w.noCaveats));
+  else lines.push(...s.caveatFacts.map((c) => `- ${md(t.caveat(c))}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inflateSync } from 'node:zlib';
 import { iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
 import type { Observation } from '../model.js';
 import { reconcileAll } from '../reconcile/reconcile.js';
 import { buildSitrep, type Sitrep, type SitrepAlert } from './sitrep.js';
-import { pdfText, renderSitrepPdf } from './sitrep-pdf.js';
+import { renderSitrepMarkdown } from './sitrep-markdown.js';
+import { cut, renderSitrepPdf } from './sitrep-pdf.js';
+import { sitrepLanguage, sitrepText } from './sitrep-text.js';
 
 const trip = (v: string, start: number, count: number, extra: Partial<Observation> = {}) =>
   (['o', 'c1', 'c2', 'd'] as const).map((p, i) => sighting(`${v}-${p}`, v, p, start + 30 * i, count, extra));
@@ -53,6 +54,7 @@ function large(points: number, alerts: number): Sitrep {
       order: i,
       kind: i === 0 ? 'origin' : 'checkpoint',
       name: `Checkpoint ${i}`,
+      nameAr: `نقطة التفتيش ${i}`,
       pcode: i % 2 ? `SY02${i}` : null,
       vehicles: 700 - i,
       people: 20_000 + i,
@@ -73,49 +75,24 @@ function large(points: number, alerts: number): Sitrep {
   };
 }
 
-// WinAnsi codes 0x85, 0x95, 0x96, 0x97 that the report uses, back to Unicode.
-const WIN_ANSI_BACK: Record<number, string> = { 133: '…', 149: '•', 150: '–', 151: '—' };
-
 interface Extracted {
-  /** The text of each text-showing operator, in order. */
+  /** The text of each item a PDF reader finds, page after page (pdf.js, which orders RTL text logically). */
   readonly texts: string[];
-  /** Every hex string shown, as written. */
-  readonly hex: string[];
   readonly pages: number;
 }
 
-/**
- * extract inflates the PDF's streams and returns what its TJ/Tj operators show. PDFKit writes
- * standard-font text as hex strings in TJ arrays (split where kerning applies): `[<48656c6c6f> 0] TJ`.
- */
-function extract(pdf: Buffer): Extracted {
-  const raw = pdf.toString('latin1');
+/** extract reads the PDF as a reader does: pdf.js's text content of every page. */
+async function extract(pdf: Buffer): Promise<Extracted> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
   const texts: string[] = [];
-  const hex: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
-    for (const op of content.matchAll(
-      /\[((?:<[0-9a-fA-F]*>|\([^)]*\)|[-\d.\s])*)\]\s*TJ|(<[0-9a-fA-F]*>|\([^)]*\))\s*Tj/g,
-    )) {
-      const body = op[1] ?? op[2] ?? '';
-      let text = '';
-      for (const s of body.matchAll(/<([0-9a-fA-F]*)>|\(([^)]*)\)/g)) {
-        if (s[1] !== undefined) {
-          hex.push(s[1]);
-          for (const byte of Buffer.from(s[1], 'hex'))
-            text += WIN_ANSI_BACK[byte] ?? String.fromCharCode(byte);
-        } else text += s[2];
-      }
-      texts.push(text);
-    }
+  for (let p = 1; p <= doc.numPages; p++) {
+    const content = await (await doc.getPage(p)).getTextContent();
+    for (const item of content.items) if ('str' in item && item.str.trim() !== '') texts.push(item.str);
   }
-  const pages = Number(/\/Type \/Pages\s*\/Count (\d+)/.exec(raw)?.[1]);
-  return { texts, hex, pages };
+  const pages = doc.numPages;
+  await doc.destroy();
+  return { texts, pages };
 }
 
 describe('renderSitrepPdf', () => {
@@ -139,7 +116,9 @@ describe('renderSitrepPdf', () => {
   });
 
   it('shows the heading, the totals, the route points, the sources, the alerts and the caveats', async () => {
-    const { texts, pages } = extract(await renderSitrepPdf(sitrep, { generatedAt: '2016-12-18T07:12:00Z' }));
+    const { texts, pages } = await extract(
+      await renderSitrepPdf(sitrep, { generatedAt: '2016-12-18T07:12:00Z' }),
+    );
     const all = texts.join('\n');
     assert.equal(pages, 1);
     for (const expected of [
@@ -168,7 +147,7 @@ describe('renderSitrepPdf', () => {
 
   it('spreads many route points and alerts over pages, numbering them', async () => {
     const pdf = await renderSitrepPdf(large(25, 120));
-    const { texts, pages } = extract(pdf);
+    const { texts, pages } = await extract(pdf);
     assert.ok(pages >= 3, `${pages} pages`);
     for (let p = 1; p <= pages; p += 1) assert.ok(texts.includes(`Page ${p} of ${pages}`), `page ${p}`);
     for (const figure of [
@@ -202,7 +181,9 @@ describe('renderSitrepPdf', () => {
         {
           operationId: 'l',
           name: hostile,
+          nameAr: hostile,
           rule: 'x'.repeat(10_000),
+          ruleFacts: { kind: 'gates', maxLeadPercent: 10, declaredBy: 'x'.repeat(10_000) },
           people: 1,
           plannedPeople: 2,
           progressPercent: 50,
@@ -215,14 +196,19 @@ describe('renderSitrepPdf', () => {
         note: i === 0 ? 'y'.repeat(10_000) : `${'long words '.repeat(1_000)}${hostile}`,
       })),
       caveats: [hostile, 'z'.repeat(10_000)],
+      caveatFacts: [
+        { code: 'missing', vehicles: 3, people: 40, markings: [hostile, 'z'.repeat(10_000)] },
+        { code: 'in-transit', vehicles: 1, people: 2 },
+      ],
     };
     const pdf = await renderSitrepPdf(s);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
-    assert.ok(pdf.equals(await renderSitrepPdf(s)));
-    const { texts, hex, pages } = extract(pdf);
-    // Every shown string is whole WinAnsi bytes: nothing unencodable reached the font.
-    for (const h of hex) assert.equal(h.length % 2, 0, h);
-    assert.ok(texts.some((t) => t.startsWith('Situation report — Aleppo ??? ??????? ??? ???[31m')));
+    assert.ok(pdf.equals(await renderSitrepPdf(s)), 'deterministic');
+    const { texts, pages } = await extract(pdf);
+    const all = texts.join(' ');
+    // Controls and the right-to-left override are gone; the Arabic and the text after them stay.
+    assert.ok(all.includes('حلب الشرقية'), all.slice(0, 400));
+    assert.ok(!/[\u0000-\u0008\u001b\u202e]/.test(all), JSON.stringify(all.slice(0, 300)));
     assert.ok(
       texts.some((t) => t.includes('yyy…')),
       'the long note is cut',
@@ -230,10 +216,125 @@ describe('renderSitrepPdf', () => {
     assert.ok(pages >= 1);
   });
 
-  it('pdfText keeps WinAnsi text and replaces what the standard fonts cannot show', () => {
-    assert.equal(pdfText('Café — “€5” … ½'), 'Café — “€5” … ½');
-    assert.equal(pdfText('e\u0301'), 'é');
-    assert.equal(pdfText('a\nb\tc\u00a0d'), 'a b c\u00a0d');
-    assert.equal(pdfText('حلب 🚌\u0000'), '??? ??');
+  it('cut keeps text whole up to its limit and marks a cut with an ellipsis', () => {
+    assert.equal(cut('حلب', 3), 'حلب');
+    assert.equal(cut('abcdef', 4), 'abc…');
+    // Code points, not UTF-16 units: an emoji (which the fonts lack: U+FFFD) is one character.
+    assert.equal(cut('🚌🚌🚌', 2), '\uFFFD…');
+    assert.equal(cut('a\nb\u202ec', 10), 'a bc');
+  });
+});
+
+describe('the sitrep in Arabic (issue 16.4)', () => {
+  const arabicNames = ['نقطة الانطلاق في حي السكري', 'حاجز الراموسة', 'دوار الموت', 'خان العسل'];
+  const base = testOperation('op', { plannedPeople: 80 });
+  const arState = reconcileAll(
+    {
+      operations: [
+        {
+          ...base,
+          nameAr: 'إجلاء شرق حلب',
+          route: base.route.map((p, i) => ({ ...p, place: { ...p.place, nameAr: arabicNames[i]! } })),
+        },
+      ],
+      convoys: [],
+      vehicles: [testVehicle('bus1'), testVehicle('amb1', 'op', 'ambulance')],
+    },
+    [...trip('bus1', 0, 50), ...trip('amb1', 60, 3)],
+    Date.parse(iso(3 * 24 * 60)),
+  );
+  const ar = buildSitrep(arState, { operationId: 'op' });
+
+  it('writes the Arabic report: Arabic names, headings, statuses, counted caveats and page numbers', async () => {
+    const pdf = await renderSitrepPdf(ar, { language: 'ar', generatedAt: '2016-12-18T07:12:00Z' });
+    const { texts } = await extract(pdf);
+    const all = texts.join(' ');
+    for (const expected of [
+      'تقرير الوضع',
+      // Its lam-alef ligature copies back as lam-alef (src/lib/pdf-bidi.ts rtlLigatureText).
+      'إجلاء شرق حلب',
+      'الحالة: جارية',
+      'المجاميع',
+      'الحافلات',
+      'سيارات الإسعاف',
+      'حاجز الراموسة',
+      'نقطة تفتيش',
+      'تحفّظات',
+      'تستند إلى مراقب واحد',
+      'الصفحة',
+    ]) {
+      assert.ok(all.includes(expected), `missing ${expected}\n${all}`);
+    }
+    // Figures in the Syrian locale's Arabic-Indic digits: 53 people arrived, 80 planned.
+    assert.ok(
+      texts.some((t) => t.includes('٥٣')),
+      all,
+    );
+    assert.ok(
+      texts.some((t) => t.includes('٨٠')),
+      all,
+    );
+    assert.ok(!all.includes('Situation report'), 'no English heading');
+    // One embedded font with Arabic glyphs, written as glyph ids (Identity-H) with a ToUnicode map.
+    const raw = pdf.toString('latin1');
+    assert.match(raw, /\/BaseFont \/[A-Z]{6}\+DejaVuSans/);
+    assert.match(raw, /\/Lang \(ar\)/);
+    assert.ok(pdf.equals(await renderSitrepPdf(ar, { language: 'ar', generatedAt: '2016-12-18T07:12:00Z' })));
+  });
+
+  it('keeps "≤" in both languages (the standard fonts printed "?")', async () => {
+    const linked: Sitrep = {
+      ...ar,
+      linked: [
+        {
+          operationId: 'l',
+          name: 'Foah and Kefraya',
+          nameAr: 'الفوعة وكفريا',
+          rule: 'gates: may lead by ≤ 10%',
+          ruleFacts: { kind: 'gates', maxLeadPercent: 10, declaredBy: null },
+          people: 1,
+          plannedPeople: 2,
+          progressPercent: 50,
+        },
+      ],
+    };
+    const en = (await extract(await renderSitrepPdf(linked))).texts.join(' ');
+    assert.ok(en.includes('gates: may lead by ≤ 10%'), en);
+    const arText = (await extract(await renderSitrepPdf(linked, { language: 'ar' }))).texts.join(' ');
+    assert.ok(arText.includes('الفوعة وكفريا'), arText);
+    // Drawn mirrored (≥) in the right-to-left line, as UAX #9 L4 asks; no '?' and no missing glyph.
+    assert.ok(/[≤≥]/.test(arText) && !arText.includes('\uFFFD'), arText);
+  });
+
+  it('writes the Markdown in Arabic with the plural forms Arabic needs', () => {
+    const md = renderSitrepMarkdown(ar, 'ar').replaceAll('\\', '');
+    assert.ok(md.startsWith('# تقرير الوضع: إجلاء شرق حلب'), md.slice(0, 80));
+    assert.ok(md.includes('## المجاميع'));
+    assert.ok(md.includes('حاجز الراموسة'));
+    assert.ok(md.includes('المخطّط: ٨٠ شخصًا'), md);
+    // English stays the default, word for word as before.
+    const en = renderSitrepMarkdown(ar);
+    assert.ok(en.startsWith('# Situation report: Operation op'));
+    assert.deepEqual(
+      ar.caveatFacts.map((c) => sitrepText('en').caveat(c)),
+      [...ar.caveats],
+    );
+  });
+
+  it('counts in Arabic with all six plural forms (0, 1, 2, 3, 11, 100)', () => {
+    const t = sitrepText('ar');
+    assert.deepEqual(
+      [0, 1, 2, 3, 11, 100].map((n) => t.count('people', n)),
+      ['٠ شخص', 'شخص واحد', 'شخصان', '٣ أشخاص', '١١ شخصًا', '١٠٠ شخص'],
+    );
+  });
+
+  it('picks the language from ?lang=, else Accept-Language, else English', () => {
+    assert.equal(sitrepLanguage('ar'), 'ar');
+    assert.equal(sitrepLanguage('fr'), 'en');
+    assert.equal(sitrepLanguage(undefined, 'ar-SY,ar;q=0.9,en;q=0.5'), 'ar');
+    assert.equal(sitrepLanguage(undefined, 'fr-FR, en-GB;q=0.8'), 'en');
+    assert.equal(sitrepLanguage(undefined, `${'x,'.repeat(10_000)}ar`), 'en');
+    assert.equal(sitrepLanguage(undefined, undefined), 'en');
   });
 });

@@ -1,27 +1,37 @@
 /**
  * sitrep-pdf.ts — renders a situation report (sitrep.ts) as an A4 PDF with the same sections as
  * sitrep-markdown.ts: heading, period, status, mandates, totals, per route point, linked operations,
- * sources' figures, alerts and caveats, with "Page n of m" in every footer.
+ * sources' figures, alerts and caveats, with "Page n of m" in every footer — in English or in
+ * Arabic, right to left (issue 16.4).
+ *
+ * Text goes through src/lib/pdf-bidi.ts: DejaVu Sans embedded (Latin, Arabic with its joining
+ * forms, ≤ and the other symbols), each line ordered by the Unicode Bidirectional Algorithm, so an
+ * Arabic name in an English report and an ERN in an Arabic one both read correctly. In Arabic the
+ * page is mirrored: text from the right margin, the first table column on the right.
  *
  * The output is deterministic: the document's dates come from `generatedAt` (or the period's end),
- * and PDFKit derives the file ID from those dates, so the same input gives the same bytes. Only
- * the built-in Helvetica fonts are used (WinAnsi encoding); characters they cannot show (Arabic,
- * emoji, control characters) are replaced by '?', and very long cell text is cut with '…' so
- * that one table row always fits on a page.
+ * and PDFKit derives the file ID and the font subset's tag from those dates and the document, so the
+ * same input gives the same bytes. Very long cell text is cut with '…' so that one table row always
+ * fits on a page.
  */
 import PDFDocument from 'pdfkit';
+import {
+  cleanText,
+  type Direction,
+  drawLine,
+  drawText,
+  heightOfText,
+  registerFonts,
+} from '../../lib/pdf-bidi.js';
 import { VEHICLE_KINDS } from '../model.js';
-import { POINT_COLUMNS, pointRows, type Sitrep } from './sitrep.js';
-import { KIND_COLUMNS } from './vehicle-kinds.js';
+import type { Sitrep } from './sitrep.js';
+import { type SitrepLanguage, type SitrepText, sitrepText } from './sitrep-text.js';
 
-const fmt = new Intl.NumberFormat('en-GB');
-const n = (x: number) => fmt.format(x);
-
-const REGULAR = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
+const REGULAR = 'regular';
+const BOLD = 'bold';
 const MARGIN = 48;
 const FOOTER_SPACE = 56;
-const TABLE_SIZE = 8;
+const TABLE_SIZE = 7.5;
 const PAD = 3;
 /** Longest text in a table cell, and in an alert's note, before it is cut. */
 const MAX_CELL = 200;
@@ -29,49 +39,22 @@ const MAX_NOTE = 280;
 /** Longest operation name in the heading and the footer. */
 const MAX_NAME = 300;
 
-/** Characters beyond Latin-1 that WinAnsiEncoding has (PDF 1.7, Annex D). */
-const WIN_ANSI_EXTRA = new Set([
-  0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017d, 0x017e, 0x0192, 0x02c6, 0x02dc, 0x2013, 0x2014, 0x2018,
-  0x2019, 0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac,
-  0x2122,
-]);
-
-/**
- * pdfText makes `text` safe for the standard fonts: line breaks and other spaces become a space,
- * a few dashes become '-', and each code point WinAnsi cannot encode becomes '?'.
- */
-export function pdfText(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFC')) {
-    const c = ch.codePointAt(0)!;
-    if (c === 0x09 || c === 0x0a || c === 0x0b || c === 0x0c || c === 0x0d || c === 0x2028 || c === 0x2029)
-      out += ' ';
-    else if ((c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(c)) out += ch;
-    else if (/\p{Zs}/u.test(ch)) out += ' ';
-    else if ((c >= 0x2010 && c <= 0x2012) || c === 0x2015 || c === 0x2212) out += '-';
-    else out += '?';
-  }
-  return out;
-}
-
-/** cut returns safe text of at most `max` characters, ending with '…' when it was cut. */
-function cut(text: string, max: number): string {
-  const safe = pdfText(text);
-  return safe.length <= max ? safe : `${safe.slice(0, max - 1).trimEnd()}…`;
-}
-
-/** time shows an ISO instant as `YYYY-MM-DD HH:MM UTC` (seconds kept when not zero). */
-function time(iso: string, zone = ' UTC'): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?(\.\d+)?Z$/.exec(iso);
-  if (!m) return iso;
-  const seconds = m[3] && m[3] !== ':00' ? m[3] : '';
-  return `${m[1]} ${m[2]}${seconds}${zone}`;
+/** cut returns clean text of at most `max` characters (code points), ending with '…' when it was cut. */
+export function cut(text: string, max: number): string {
+  const chars = Array.from(cleanText(text));
+  return chars.length <= max
+    ? chars.join('')
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 interface Column {
   readonly header: string;
   readonly width: number;
-  readonly align?: 'left' | 'right';
+  /** Figures line up at the end of the cell (the right in English, the left in Arabic). */
+  readonly align?: 'start' | 'end';
   readonly max?: number;
 }
 
@@ -86,9 +69,14 @@ type Doc = PDFKit.PDFDocument;
 class Layout {
   readonly left = MARGIN;
   readonly width: number;
+  readonly direction: Direction;
 
-  constructor(readonly doc: Doc) {
+  constructor(
+    readonly doc: Doc,
+    readonly t: SitrepText,
+  ) {
     this.width = doc.page.width - 2 * MARGIN;
+    this.direction = t.words.direction;
   }
 
   get bottom(): number {
@@ -104,9 +92,8 @@ class Layout {
     // Keep a heading with the start of what follows it.
     this.need(70);
     this.doc.moveDown(0.8);
-    this.doc.font(BOLD).fontSize(12).fillColor('black').text(pdfText(text), this.left, this.doc.y, {
-      width: this.width,
-    });
+    this.doc.font(BOLD).fontSize(12).fillColor('black');
+    drawText(this.doc, text, this.left, this.doc.y, { width: this.width, direction: this.direction });
     this.doc.moveDown(0.3);
   }
 
@@ -114,23 +101,34 @@ class Layout {
     this.doc
       .font(options.bold ? BOLD : REGULAR)
       .fontSize(options.size ?? 9.5)
-      .fillColor('black')
-      .text(pdfText(text), this.left, this.doc.y, { width: this.width });
+      .fillColor('black');
+    const clean = cut(text, 4000);
+    this.need(heightOfText(this.doc, clean, this.width));
+    drawText(this.doc, clean, this.left, this.doc.y, { width: this.width, direction: this.direction });
   }
 
-  /** table draws aligned columns, repeating the header row on each new page. */
+  /** table draws aligned columns (mirrored right to left), repeating the header row on each new page. */
   table(title: string, columns: readonly Column[], rows: readonly Row[]): void {
     const doc = this.doc;
+    const rtl = this.direction === 'rtl';
     const texts = rows.map((r) => ({
       strong: r.strong === true,
       cells: columns.map((col, i) => cut(r.cells[i] ?? '', col.max ?? MAX_CELL)),
     }));
-    const cellOptions = (col: Column) => ({ width: col.width - 2 * PAD, align: col.align ?? 'left' });
+    const tableWidth = columns.reduce((sum, c) => sum + c.width, 0);
+    const tableLeft = rtl ? this.left + this.width - tableWidth : this.left;
+    // Each column's left edge: from the left in English, from the right in Arabic.
+    const edges: number[] = [];
+    let run = 0;
+    for (const col of columns) {
+      edges.push(rtl ? tableLeft + tableWidth - run - col.width : tableLeft + run);
+      run += col.width;
+    }
     const height = (cells: readonly string[], font: string) => {
       doc.font(font).fontSize(TABLE_SIZE);
       let h = doc.currentLineHeight(true);
       cells.forEach((c, i) => {
-        if (c !== '') h = Math.max(h, doc.heightOfString(c, cellOptions(columns[i]!)));
+        if (c !== '') h = Math.max(h, heightOfText(doc, c, columns[i]!.width - 2 * PAD));
       });
       return Math.ceil(h) + 2 * PAD;
     };
@@ -138,16 +136,14 @@ class Layout {
       columns.map((c) => c.header),
       BOLD,
     );
-    const tableWidth = columns.reduce((sum, c) => sum + c.width, 0);
     const line = (y: number, color: string) =>
       doc
-        .moveTo(this.left, y)
-        .lineTo(this.left + tableWidth, y)
+        .moveTo(tableLeft, y)
+        .lineTo(tableLeft + tableWidth, y)
         .lineWidth(0.5)
         .strokeColor(color)
         .stroke();
     const drawCells = (cells: readonly string[], y: number, font: string, strong: boolean) => {
-      let x = this.left;
       cells.forEach((c, i) => {
         const col = columns[i]!;
         const emphasis = strong && i === 0;
@@ -155,13 +151,17 @@ class Layout {
           .font(emphasis ? BOLD : font)
           .fontSize(TABLE_SIZE)
           .fillColor(emphasis ? '#b00020' : 'black');
-        if (c !== '') doc.text(c, x + PAD, y + PAD, { ...cellOptions(col), lineBreak: true });
-        x += col.width;
+        if (c !== '')
+          drawText(doc, c, edges[i]! + PAD, y + PAD, {
+            width: col.width - 2 * PAD,
+            direction: this.direction,
+            align: col.align ?? 'start',
+          });
       });
       doc.fillColor('black');
     };
     const drawHeader = (y: number) => {
-      doc.rect(this.left, y, tableWidth, headerHeight).fillColor('#e8e8e8').fill();
+      doc.rect(tableLeft, y, tableWidth, headerHeight).fillColor('#e8e8e8').fill();
       drawCells(
         columns.map((c) => c.header),
         y,
@@ -176,11 +176,11 @@ class Layout {
       const h = height(row.cells, REGULAR);
       if (y + h > this.bottom - 1) {
         doc.addPage();
-        doc
-          .font(REGULAR)
-          .fontSize(TABLE_SIZE)
-          .fillColor('#555555')
-          .text(`${pdfText(title)} (continued)`, this.left, doc.page.margins.top, { width: this.width });
+        doc.font(REGULAR).fontSize(TABLE_SIZE).fillColor('#555555');
+        drawText(doc, this.t.fill(this.t.words.continued, { title }), this.left, doc.page.margins.top, {
+          width: this.width,
+          direction: this.direction,
+        });
         doc.fillColor('black');
         y = drawHeader(doc.y + 2);
       }
@@ -202,139 +202,177 @@ function collect(doc: Doc): Promise<Buffer> {
   });
 }
 
+/** localName is the Arabic name in an Arabic report when there is one, else the name. */
+const localName = (t: SitrepText, x: { readonly name: string; readonly nameAr?: string | null }) =>
+  t.language === 'ar' && x.nameAr ? x.nameAr : x.name;
+
+export interface SitrepPdfOptions {
+  /** ISO time shown in the heading and used as the document's dates (default: the period's end). */
+  readonly generatedAt?: string;
+  readonly language?: SitrepLanguage;
+}
+
 /**
- * renderSitrepPdf returns the report as an A4 PDF. `generatedAt` (ISO) is shown in the heading and
- * becomes the document's creation date; without it the period's end is used, never the clock.
+ * renderSitrepPdf returns the report as an A4 PDF in `language` (default English). `generatedAt`
+ * (ISO) is shown in the heading and becomes the document's creation date; without it the period's
+ * end is used, never the clock.
  */
-export async function renderSitrepPdf(s: Sitrep, options: { generatedAt?: string } = {}): Promise<Buffer> {
+export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {}): Promise<Buffer> {
+  const t = sitrepText(options.language ?? 'en');
+  const w = t.words;
   const generatedAt = options.generatedAt ?? s.period.to;
   const date = new Date(generatedAt);
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid generatedAt ${generatedAt}`);
-  const title = `Situation report — ${cut(s.name, MAX_NAME)}`;
+  const name = cut(localName(t, s), MAX_NAME);
+  const title = t.fill(w.title, { name });
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: FOOTER_SPACE },
     bufferPages: true,
-    font: REGULAR,
+    lang: t.language,
+    displayTitle: true,
     info: {
-      Title: `Situation report — ${s.name.replace(/\p{Cc}/gu, ' ').slice(0, MAX_NAME)}`,
+      Title: title,
       Creator: 'attest',
       Producer: 'attest (PDFKit)',
       CreationDate: date,
       ModDate: date,
     },
   });
+  registerFonts(doc);
+  doc.font(REGULAR);
   const done = collect(doc);
-  const out = new Layout(doc);
+  const out = new Layout(doc, t);
+  const n = t.number;
+  const end = 'end' as const;
 
   out.paragraph(title, { bold: true, size: 16 });
   doc.moveDown(0.4);
   const period = s.period.from
-    ? `${time(s.period.from)} – ${time(s.period.to)}`
-    : `up to ${time(s.period.to)}`;
-  out.paragraph(`Generated: ${time(generatedAt)}`);
-  out.paragraph(`Period: ${pdfText(period)}`);
-  out.paragraph(`Status: ${pdfText(s.status)}`);
+    ? `${t.time(s.period.from)} – ${t.time(s.period.to)}`
+    : t.fill(w.upTo, { to: t.time(s.period.to) });
+  out.paragraph(`${w.generated}: ${t.time(generatedAt)}`);
+  out.paragraph(`${w.period}: ${period}`);
+  out.paragraph(`${w.status}: ${t.name(w.statusNames, s.status)}`);
   if (s.mandates.length > 0) {
-    out.paragraph(`Mandates: ${cut(s.mandates.map((m) => `${m.instrument} (${m.date})`).join('; '), 2000)}`);
+    out.paragraph(`${w.mandates}: ${s.mandates.map((m) => `${m.instrument} (${m.date})`).join('; ')}`);
   }
 
-  out.heading('Totals');
-  const t = s.totals;
+  out.heading(w.headings.totals);
+  const totals = s.totals;
+  const pair = (a: number, b: number) => `${t.count('vehicles', a)}${w.list}${t.count('people', b)}`;
   out.table(
-    'Totals',
+    w.headings.totals,
     [
-      { header: 'Figure', width: 200 },
-      { header: 'Value', width: 140, align: 'right' },
+      { header: w.totals.figure, width: 200 },
+      { header: w.totals.value, width: 160, align: end },
     ],
-    (
-      [
-        ['People', n(t.people)],
-        ['Vehicles (all kinds)', n(t.vehicles)],
-        ...VEHICLE_KINDS.map((k) => [KIND_COLUMNS[k].label, n(t.byKind[k] ?? 0)] as const),
-        ['Medical evacuations', n(t.medicalEvacuations)],
-        ['Planned (people)', n(s.plannedPeople)],
-        ['In transit', `${n(s.inTransit.vehicles)} vehicles, ${n(s.inTransit.people)} people`],
-        ['Missing (never arrived)', `${n(s.missing.vehicles)} vehicles, ${n(s.missing.people)} people`],
-        ['Turned back (vehicles)', n(s.turnedBackVehicles)],
-      ] as const
-    ).map((cells) => ({ cells })),
+    [
+      [w.totals.people, n(totals.people)],
+      [w.totals.vehiclesAll, n(totals.vehicles)],
+      ...VEHICLE_KINDS.map((k) => [t.name(w.vehicleKinds, k), n(totals.byKind[k] ?? 0)]),
+      [w.totals.medical, n(totals.medicalEvacuations)],
+      [w.totals.planned, n(s.plannedPeople)],
+      [w.totals.inTransit, pair(s.inTransit.vehicles, s.inTransit.people)],
+      [w.totals.missing, pair(s.missing.vehicles, s.missing.people)],
+      [w.totals.turnedBack, n(s.turnedBackVehicles)],
+    ].map((cells) => ({ cells })),
   );
 
-  out.heading('Per route point');
+  out.heading(w.headings.points);
   out.table(
-    'Per route point',
-    POINT_COLUMNS.map((header, i) => ({
+    w.headings.points,
+    w.pointColumns.map((header, i) => ({
       header,
       width: [24, 150, 80, 75, 55, 60, 55][i]!,
-      ...(i === 0 || i >= 4 ? { align: 'right' as const } : {}),
+      ...(i === 0 || i >= 4 ? { align: end } : {}),
     })),
-    pointRows(s).map((cells) => ({ cells })),
+    s.points.map((p) => ({
+      cells: [
+        n(p.order),
+        localName(t, p),
+        p.pcode ?? w.adHoc,
+        t.name(w.pointKinds, p.kind),
+        n(p.vehicles),
+        n(p.people),
+        n(p.uncounted),
+      ],
+    })),
   );
 
   if (s.linked.length > 0) {
-    out.heading('Linked operations');
+    out.heading(w.headings.linked);
     out.table(
-      'Linked operations',
-      [
-        { header: 'Operation', width: 170 },
-        { header: 'Rule', width: 110 },
-        { header: 'People arrived', width: 75, align: 'right' },
-        { header: 'Planned', width: 75, align: 'right' },
-        { header: 'Progress', width: 69, align: 'right' },
-      ],
+      w.headings.linked,
+      w.linkedColumns.map((header, i) => ({
+        header,
+        width: [170, 110, 75, 75, 69][i]!,
+        ...(i >= 2 ? { align: end } : {}),
+      })),
       s.linked.map((l) => ({
-        cells: [l.name, l.rule, n(l.people), n(l.plannedPeople), `${l.progressPercent}%`],
+        cells: [
+          localName(t, l),
+          t.linkRule(l.ruleFacts),
+          n(l.people),
+          n(l.plannedPeople),
+          t.percent(l.progressPercent),
+        ],
       })),
     );
   }
 
   if (s.reportedTotals.figures.length > 0) {
-    out.heading("Sources' reported totals");
+    out.heading(w.headings.reported);
     out.table(
-      "Sources' reported totals",
-      [
-        { header: 'Source', width: 220 },
-        { header: 'Total', width: 90, align: 'right' },
-        { header: 'At (UTC)', width: 110 },
-      ],
-      s.reportedTotals.figures.map((f) => ({ cells: [f.source, n(f.total), time(f.at, '')] })),
+      w.headings.reported,
+      w.reportedColumns.map((header, i) => ({
+        header,
+        width: [220, 90, 110][i]!,
+        ...(i === 1 ? { align: end } : {}),
+      })),
+      s.reportedTotals.figures.map((f) => ({ cells: [f.source, n(f.total), t.time(f.at)] })),
     );
     doc.moveDown(0.3);
-    out.paragraph(`Range: ${n(s.reportedTotals.min ?? 0)} – ${n(s.reportedTotals.max ?? 0)}`);
+    out.paragraph(t.fill(w.range, { min: n(s.reportedTotals.min ?? 0), max: n(s.reportedTotals.max ?? 0) }));
   }
 
-  out.heading(`Alerts (${s.alerts.length})`);
-  if (s.alerts.length === 0) out.paragraph('None.');
+  const alertsTitle = t.fill(w.headings.alerts, { n: n(s.alerts.length) });
+  out.heading(alertsTitle);
+  if (s.alerts.length === 0) out.paragraph(w.none);
   else {
     out.table(
-      'Alerts',
-      [
-        { header: 'Severity', width: 48 },
-        { header: 'Kind', width: 92 },
-        { header: 'Subject', width: 90 },
-        { header: 'State', width: 58 },
-        { header: 'Raised (UTC)', width: 72 },
-        { header: 'Note', width: 139, max: MAX_NOTE },
-      ],
+      w.headings.alertsTable,
+      w.alertColumns.map((header, i) => ({
+        header,
+        width: [48, 92, 90, 58, 72, 139][i]!,
+        ...(i === 5 ? { max: MAX_NOTE } : {}),
+      })),
       s.alerts.map((a) => ({
-        cells: [a.severity, a.kind, a.subject, a.state, time(a.raisedAt, ''), a.note ?? ''],
+        cells: [
+          t.name(w.severities, a.severity),
+          t.name(w.alertKinds, a.kind),
+          a.subject,
+          t.name(w.states, a.state),
+          t.time(a.raisedAt),
+          a.note ?? '',
+        ],
         strong: a.severity === 'critical',
       })),
     );
   }
 
-  out.heading('Caveats');
-  if (s.caveats.length === 0) out.paragraph('None: every arrival count is corroborated.');
+  out.heading(w.headings.caveats);
+  const caveats = s.caveatFacts.map((c) => t.caveat(c));
+  if (caveats.length === 0) out.paragraph(w.noCaveats);
   else {
-    for (const c of s.caveats) {
-      out.paragraph(`•  ${cut(c, 2000)}`);
+    for (const c of caveats) {
+      out.paragraph(`•  ${c}`);
       doc.moveDown(0.2);
     }
   }
 
   const pages = doc.bufferedPageRange();
-  const footer = `${title} · generated ${time(generatedAt)}`;
+  const footer = `${title} · ${t.fill(w.generatedShort, { at: t.time(generatedAt) })}`;
   for (let i = pages.start; i < pages.start + pages.count; i += 1) {
     doc.switchToPage(i);
     const bottomMargin = doc.page.margins.bottom;
@@ -348,13 +386,18 @@ export async function renderSitrepPdf(s: Sitrep, options: { generatedAt?: string
       .strokeColor('#999999')
       .stroke();
     doc.font(REGULAR).fontSize(7.5).fillColor('#444444');
-    const pageText = `Page ${i - pages.start + 1} of ${pages.count}`;
-    const pageWidth = doc.widthOfString(pageText);
-    let left = footer;
+    const pageText = t.fill(w.page, { n: n(i - pages.start + 1), m: n(pages.count) });
+    const pageWidth = drawLine(doc, pageText, MARGIN, y, {
+      width: out.width,
+      direction: out.direction,
+      align: end,
+    });
     const room = out.width - pageWidth - 16;
-    while (left.length > 1 && doc.widthOfString(left) > room) left = `${left.slice(0, -2)}…`;
-    doc.text(left, MARGIN, y, { lineBreak: false });
-    doc.text(pageText, MARGIN + out.width - pageWidth, y, { lineBreak: false });
+    let left = footer;
+    while (left.length > 1 && heightOfText(doc, left, room) > doc.currentLineHeight(true))
+      left = `${left.slice(0, -2)}…`;
+    const footerX = out.direction === 'rtl' ? MARGIN + pageWidth + 16 : MARGIN;
+    drawLine(doc, left, footerX, y, { width: room, direction: out.direction });
     doc.page.margins.bottom = bottomMargin;
   }
   doc.end();

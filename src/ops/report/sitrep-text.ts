@@ -32,6 +32,14 @@ export type Caveat =
     }
   | { readonly code: 'sources-diverge'; readonly min: number; readonly max: number };
 
+/** The figures of the Markdown form's summary sentence. */
+export interface MarkdownSummary {
+  readonly planned: number;
+  readonly transit: { readonly vehicles: number; readonly people: number };
+  readonly missing: { readonly vehicles: number; readonly people: number };
+  readonly turnedBack: number;
+}
+
 type Unit = 'people' | 'vehicles' | 'counts' | 'observations';
 
 /** Plural forms by Intl.PluralRules category; `{n}` is the formatted number. */
@@ -52,7 +60,24 @@ interface Words {
     readonly linked: string;
     readonly reported: string;
     readonly alerts: string;
+    /** The alerts table's name without the count, for "(continued)". */
+    readonly alertsTable: string;
     readonly caveats: string;
+  };
+  readonly linkRules: {
+    readonly gates: string;
+    /** Names of the link kinds, for a link the other operation declared. */
+    readonly kinds: { readonly gates: string; readonly reciprocal: string };
+    readonly reciprocal: string;
+    readonly declaredBy: string;
+  };
+  /** Words only the Markdown form uses. */
+  readonly markdown: {
+    readonly title: string;
+    readonly vehicles: string;
+    readonly at: string;
+    readonly raised: string;
+    readonly summary: (s: MarkdownSummary, t: SitrepText) => string;
   };
   readonly totals: {
     readonly figure: string;
@@ -83,7 +108,9 @@ interface Words {
   readonly severities: Readonly<Record<AlertSeverity, string>>;
   readonly states: Readonly<Record<AlertState, string>>;
   readonly units: Readonly<Record<Unit, Forms>>;
-  readonly caveats: { readonly [C in Caveat['code']]: (c: Extract<Caveat, { code: C }>, t: SitrepText) => string };
+  readonly caveats: {
+    readonly [C in Caveat['code']]: (c: Extract<Caveat, { code: C }>, t: SitrepText) => string;
+  };
   readonly list: string;
 }
 
@@ -102,7 +129,22 @@ const EN: Words = {
     linked: 'Linked operations',
     reported: "Sources' reported totals",
     alerts: 'Alerts ({n})',
+    alertsTable: 'Alerts',
     caveats: 'Caveats',
+  },
+  linkRules: {
+    gates: 'gates: may lead by ≤ {percent}',
+    kinds: { gates: 'gates', reciprocal: 'reciprocal' },
+    reciprocal: 'reciprocal',
+    declaredBy: '{rule} (from {operation})',
+  },
+  markdown: {
+    title: 'Situation report: {name}',
+    vehicles: 'Vehicles',
+    at: 'At',
+    raised: 'Raised',
+    summary: (s, t) =>
+      `Planned: ${t.number(s.planned)} people. In transit: ${t.number(s.transit.vehicles)} vehicles, ${t.number(s.transit.people)} people. Missing (never arrived): ${t.number(s.missing.vehicles)} vehicles, ${t.number(s.missing.people)} people. Turned back: ${t.number(s.turnedBack)} vehicles.`,
   },
   totals: {
     figure: 'Figure',
@@ -133,7 +175,12 @@ const EN: Words = {
     resumed: 'resumed',
     completed: 'completed',
   },
-  pointKinds: { origin: 'origin', checkpoint: 'checkpoint', waypoint: 'waypoint', destination: 'destination' },
+  pointKinds: {
+    origin: 'origin',
+    checkpoint: 'checkpoint',
+    waypoint: 'waypoint',
+    destination: 'destination',
+  },
   vehicleKinds: { bus: 'Buses', ambulance: 'Ambulances', private: 'Private vehicles', truck: 'Trucks' },
   alertKinds: {
     'people-unaccounted': 'people-unaccounted',
@@ -195,7 +242,22 @@ const AR: Words = {
     linked: 'العمليات المرتبطة',
     reported: 'المجاميع التي أبلغت عنها المصادر',
     alerts: 'التنبيهات ({n})',
+    alertsTable: 'التنبيهات',
     caveats: 'تحفّظات',
+  },
+  linkRules: {
+    gates: 'مشروطة: يجوز أن تتقدّم بفارق ≤ {percent}',
+    kinds: { gates: 'مشروطة', reciprocal: 'متبادلة' },
+    reciprocal: 'متبادلة',
+    declaredBy: '{rule} (من {operation})',
+  },
+  markdown: {
+    title: 'تقرير الوضع: {name}',
+    vehicles: 'المركبات',
+    at: 'الوقت',
+    raised: 'وقت الإطلاق',
+    summary: (s, t) =>
+      `المخطّط: ${t.count('people', s.planned)}. في الطريق: ${t.count('vehicles', s.transit.vehicles)}، ${t.count('people', s.transit.people)}. مفقودة (لم تصل): ${t.count('vehicles', s.missing.vehicles)}، ${t.count('people', s.missing.people)}. أُعيدت: ${t.count('vehicles', s.turnedBack)}.`,
   },
   totals: {
     figure: 'المؤشّر',
@@ -226,8 +288,18 @@ const AR: Words = {
     resumed: 'مستأنفة',
     completed: 'مكتملة',
   },
-  pointKinds: { origin: 'نقطة الانطلاق', checkpoint: 'نقطة تفتيش', waypoint: 'نقطة عبور', destination: 'الوجهة' },
-  vehicleKinds: { bus: 'الحافلات', ambulance: 'سيارات الإسعاف', private: 'المركبات الخاصة', truck: 'الشاحنات' },
+  pointKinds: {
+    origin: 'نقطة الانطلاق',
+    checkpoint: 'نقطة تفتيش',
+    waypoint: 'نقطة عبور',
+    destination: 'الوجهة',
+  },
+  vehicleKinds: {
+    bus: 'الحافلات',
+    ambulance: 'سيارات الإسعاف',
+    private: 'المركبات الخاصة',
+    truck: 'الشاحنات',
+  },
   alertKinds: {
     'people-unaccounted': 'أشخاص مجهولو المصير',
     'vehicle-overdue': 'مركبة متأخرة',
@@ -261,7 +333,14 @@ const AR: Words = {
       many: '{n} مركبةً',
       other: '{n} مركبة',
     },
-    counts: { zero: '{n} عدّ', one: 'عدّ واحد', two: 'عدّان', few: '{n} عدّات', many: '{n} عدًّا', other: '{n} عدّ' },
+    counts: {
+      zero: '{n} عدّ',
+      one: 'عدّ واحد',
+      two: 'عدّان',
+      few: '{n} عدّات',
+      many: '{n} عدًّا',
+      other: '{n} عدّ',
+    },
     observations: {
       zero: '{n} ملاحظة',
       one: 'ملاحظة واحدة',
@@ -284,7 +363,8 @@ const AR: Words = {
       `${t.count('vehicles', c.vehicles)} وصلت ولم تُعدّ إلا في ملاحظات جماعية؛ ركّابها غير داخلين في المجموع.`,
     'people-unaccounted': (c, t) =>
       `${t.count('vehicles', c.vehicles)} وصلت أو تسير وعلى متنها أقل ممّن انطلقوا بها.`,
-    'in-transit': (c, t) => `${t.count('vehicles', c.vehicles)} (${t.count('people', c.people)}) لا تزال في الطريق.`,
+    'in-transit': (c, t) =>
+      `${t.count('vehicles', c.vehicles)} (${t.count('people', c.people)}) لا تزال في الطريق.`,
     missing: (c, t) =>
       `${t.count('vehicles', c.vehicles)} (${t.count('people', c.people)}) انطلقت ولم تصل قبل انتهاء العملية: مفقودة (${t.markings(c.markings, c.vehicles)}).`,
     'sources-diverge': (c, t) =>
@@ -298,6 +378,14 @@ export interface SitrepText {
   readonly language: SitrepLanguage;
   readonly words: Words;
   number(n: number): string;
+  /** percent shows whole percentage points (`45` → "45%", "٤٥٪"). */
+  percent(points: number): string;
+  /** linkRule says how a linked operation is tied to this one. */
+  linkRule(rule: {
+    kind: 'gates' | 'reciprocal';
+    maxLeadPercent: number | null;
+    declaredBy: string | null;
+  }): string;
   /** count says "5 people" / "٥ أشخاص" with the language's plural form. */
   count(unit: Unit, n: number): string;
   /** time shows an instant in UTC: `2016-12-15 08:30 UTC`, or the Arabic locale's long form. */
@@ -314,11 +402,28 @@ export function sitrepText(language: SitrepLanguage): SitrepText {
   const words = language === 'ar' ? AR : EN;
   const num = new Intl.NumberFormat(words.locale);
   const plural = new Intl.PluralRules(words.locale);
-  const arTime = new Intl.DateTimeFormat(words.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+  const pct = new Intl.NumberFormat(words.locale, { style: 'percent', maximumFractionDigits: 0 });
+  const arTime = new Intl.DateTimeFormat(words.locale, {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  });
   const text: SitrepText = {
     language,
     words,
     number: (n) => num.format(n),
+    percent: (points) => pct.format(points / 100),
+    linkRule(rule) {
+      // A link the other operation declared binds that one: name its kind, not this one's limit.
+      if (rule.declaredBy !== null)
+        return text.fill(words.linkRules.declaredBy, {
+          rule: words.linkRules.kinds[rule.kind],
+          operation: rule.declaredBy,
+        });
+      return rule.kind === 'gates'
+        ? text.fill(words.linkRules.gates, { percent: text.percent(rule.maxLeadPercent ?? 0) })
+        : words.linkRules.reciprocal;
+    },
     count(unit, n) {
       const forms = words.units[unit];
       return (forms[plural.select(n)] ?? forms.other).replace('{n}', num.format(n));
@@ -331,9 +436,7 @@ export function sitrepText(language: SitrepLanguage): SitrepText {
       return `${m[1]} ${m[2]}${seconds} UTC`;
     },
     fill: (template, values) =>
-      template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-        key in values ? String(values[key]) : whole,
-      ),
+      template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole)),
     markings: (markings, all) => markings.join(words.list) + (all > markings.length ? `${words.list}…` : ''),
     caveat: (c) => (words.caveats[c.code] as (c: Caveat, t: SitrepText) => string)(c, text),
     // A kind or status this version does not know (from a newer plan) shows as stored.
@@ -344,7 +447,8 @@ export function sitrepText(language: SitrepLanguage): SitrepText {
 
 /** sitrepLanguage picks the report's language from a `lang` value or an Accept-Language header. */
 export function sitrepLanguage(lang: string | undefined, acceptLanguage?: string): SitrepLanguage {
-  if (lang !== undefined) return (SITREP_LANGUAGES as readonly string[]).includes(lang) ? (lang as SitrepLanguage) : 'en';
+  if (lang !== undefined)
+    return (SITREP_LANGUAGES as readonly string[]).includes(lang) ? (lang as SitrepLanguage) : 'en';
   // The first listed language we have wins (q-values are rarely other than descending).
   for (const part of (acceptLanguage ?? '').split(',').slice(0, 20)) {
     const tag = part.split(';')[0]!.trim().toLowerCase().split('-')[0];

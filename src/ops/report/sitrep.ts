@@ -11,12 +11,14 @@ import type {
   AlertSeverity,
   AlertState,
   Mandate,
+  OperationLink,
   OperationStatus,
   PlaceRef,
   Vehicle,
 } from '../model.js';
 import { statusAt } from '../operation-status.js';
 import type { ReconcileState } from '../reconcile/reconcile-state.js';
+import { type Caveat, sitrepText } from './sitrep-text.js';
 import { type KindCounts, kindCounts, kindFields } from './vehicle-kinds.js';
 
 /**
@@ -40,6 +42,8 @@ export interface SitrepPoint {
   readonly order: number;
   readonly kind: string;
   readonly name: string;
+  /** The place's Arabic name, when the plan or gazetteer has one. */
+  readonly nameAr: string | null;
   readonly pcode: string | null;
   readonly vehicles: number;
   readonly people: number;
@@ -50,7 +54,10 @@ export interface SitrepPoint {
 export interface SitrepLinked {
   readonly operationId: string;
   readonly name: string;
+  readonly nameAr: string | null;
+  /** The rule in English; `ruleFacts` says the same for a report in another language. */
   readonly rule: string;
+  readonly ruleFacts: LinkRule;
   readonly people: number;
   readonly plannedPeople: number;
   readonly progressPercent: number;
@@ -66,9 +73,20 @@ export interface SitrepAlert {
   readonly note: string | null;
 }
 
+/** LinkRule is how a linked operation is tied to this one, and which side declared the link. */
+export interface LinkRule {
+  readonly kind: OperationLink['kind'];
+  /** For `gates`: how many percentage points this operation's progress may lead by. */
+  readonly maxLeadPercent: number | null;
+  /** The operation that declared the link when it is the other one, else null. */
+  readonly declaredBy: string | null;
+}
+
 export interface Sitrep {
   readonly operationId: string;
   readonly name: string;
+  /** The operation's Arabic name, when the plan has one. */
+  readonly nameAr: string | null;
   readonly period: { readonly from: string | null; readonly to: string };
   readonly status: OperationStatus;
   readonly mandates: ReadonlyArray<{ readonly instrument: string; readonly date: string }>;
@@ -97,7 +115,10 @@ export interface Sitrep {
     readonly max: number | null;
   };
   readonly alerts: readonly SitrepAlert[];
+  /** The caveats as English sentences (as `caveatFacts` read in English). */
   readonly caveats: readonly string[];
+  /** The caveats as facts, for a report in another language (sitrep-text.ts). */
+  readonly caveatFacts: readonly Caveat[];
 }
 
 /** SitrepOptions picks the operation and period; `alerts` are stored alerts carrying their lifecycle. */
@@ -111,15 +132,14 @@ export interface SitrepOptions {
   readonly alerts?: readonly Alert[];
 }
 
-const fmt = new Intl.NumberFormat('en-GB');
-const n = (x: number) => fmt.format(x);
+const ENGLISH = sitrepText('en');
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
 /** Vehicles named in a caveat (the count says how many there are in all). */
 const MAX_NAMED = 20;
 
-function placeName(place: PlaceRef): { name: string; pcode: string | null } {
-  return { name: place.name, pcode: 'pcode' in place ? place.pcode : null };
+function placeName(place: PlaceRef): { name: string; nameAr: string | null; pcode: string | null } {
+  return { name: place.name, nameAr: place.nameAr ?? null, pcode: 'pcode' in place ? place.pcode : null };
 }
 
 /** buildSitrep returns the situation report of `options.operationId` for the period asked. */
@@ -183,62 +203,41 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
   };
   const alerts = sitrepAlerts(state, op.operation.id, options.alerts);
   const reported = reportedTotals(state, op.operation.id, inPeriod);
-  const caveats: string[] = [];
-  if (singleSource > 0) {
-    caveats.push(
-      `${n(singleSource)} of ${n(arrivals)} arrival counts rest on a single monitor and are not corroborated.`,
-    );
-  }
+  // Caveats are facts here; their sentences come from the reader's language (sitrep-text.ts).
+  const caveatFacts: Caveat[] = [];
+  if (singleSource > 0) caveatFacts.push({ code: 'single-source', counts: singleSource, arrivals });
   const disputes = [...state.alerts.values()].filter(
     (a) => a.operationId === op.operation.id && a.kind === 'conflicting-observations',
   );
   const ties = disputes.filter((a) => a.evidence.figures.basis === 'tie').length;
-  if (disputes.length > ties) {
-    caveats.push(
-      `${n(disputes.length - ties)} counts had conflicting observations; the figure most monitors gave is used.`,
-    );
-  }
-  if (ties > 0) {
-    caveats.push(
-      `${n(ties)} counts are a tie between monitors (no majority); the lower figure is used and the range is in the alerts.`,
-    );
-  }
+  if (disputes.length > ties) caveatFacts.push({ code: 'disputed', counts: disputes.length - ties });
+  if (ties > 0) caveatFacts.push({ code: 'tie', counts: ties });
   const held = alerts.filter((a) => a.kind === 'conflicting-reports').length;
-  if (held > 0) {
-    caveats.push(
-      `${n(held)} observations are held: a device sent different reports under one id; they count once a coordinator chooses.`,
-    );
-  }
-  if (uncountedArrivals > 0) {
-    caveats.push(
-      `${n(uncountedArrivals)} arrived vehicles were counted only in group observations; their people are not in the total.`,
-    );
-  }
+  if (held > 0) caveatFacts.push({ code: 'held', observations: held });
+  if (uncountedArrivals > 0) caveatFacts.push({ code: 'uncounted-arrivals', vehicles: uncountedArrivals });
   const unaccounted = alerts.filter(
     (a) => a.kind === 'people-unaccounted' && a.severity === 'critical',
   ).length;
-  if (unaccounted > 0)
-    caveats.push(`${n(unaccounted)} vehicles arrived or travel with fewer people than they left with.`);
-  if (transit.vehicles > 0)
-    caveats.push(`${n(transit.vehicles)} vehicles (${n(transit.people)} people) are still in transit.`);
+  if (unaccounted > 0) caveatFacts.push({ code: 'people-unaccounted', vehicles: unaccounted });
+  if (transit.vehicles > 0) caveatFacts.push({ code: 'in-transit', ...transit });
   const dueBy =
     op.endMs !== null ? new Date(op.endMs + op.thresholds.arrivalGraceMinutes * 60_000).toISOString() : null;
   if (missing.vehicles > 0) {
     missing.markings.sort();
-    const named =
-      missing.markings.slice(0, MAX_NAMED).join(', ') + (missing.vehicles > MAX_NAMED ? ', …' : '');
-    caveats.push(
-      `${n(missing.vehicles)} vehicles (${n(missing.people)} people) left and never arrived before the operation ended: missing (${named}).`,
-    );
+    caveatFacts.push({
+      code: 'missing',
+      vehicles: missing.vehicles,
+      people: missing.people,
+      markings: missing.markings.slice(0, MAX_NAMED),
+    });
   }
   if (reported.min !== null && reported.max !== null && reported.min !== reported.max) {
-    caveats.push(
-      `Sources' reported totals range from ${n(reported.min)} to ${n(reported.max)}; the totals above are monitors' counts.`,
-    );
+    caveatFacts.push({ code: 'sources-diverge', min: reported.min, max: reported.max });
   }
   return {
     operationId: op.operation.id,
     name: op.operation.name,
+    nameAr: op.operation.nameAr ?? null,
     period: { from: options.from ?? null, to: new Date(to === state.now + 1 ? state.now : to).toISOString() },
     status: statusAt(op.operation.statusHistory, Math.min(to, state.now)),
     mandates: (options.mandates ?? [])
@@ -263,7 +262,8 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
     linked: linkedOperations(state, op.operation.id),
     reportedTotals: reported,
     alerts,
-    caveats,
+    caveats: caveatFacts.map((c) => ENGLISH.caveat(c)),
+    caveatFacts,
   };
 }
 
@@ -317,14 +317,27 @@ function linkedOperations(state: ReconcileState, operationId: string): SitrepLin
     ...op.operation.links.map((l) => ({
       other: l.other,
       rule: l.kind === 'gates' ? `gates: may lead by ≤ ${l.maxLeadPercent}%` : 'reciprocal',
+      ruleFacts: {
+        kind: l.kind,
+        maxLeadPercent: l.kind === 'gates' ? l.maxLeadPercent : null,
+        declaredBy: null,
+      } satisfies LinkRule,
     })),
     ...[...state.operations.values()].flatMap((o) =>
       o.operation.links
         .filter((l) => l.other === operationId)
-        .map((l) => ({ other: o.operation.id, rule: `${l.kind} (from ${o.operation.id})` })),
+        .map((l) => ({
+          other: o.operation.id,
+          rule: `${l.kind} (from ${o.operation.id})`,
+          ruleFacts: {
+            kind: l.kind,
+            maxLeadPercent: l.kind === 'gates' ? l.maxLeadPercent : null,
+            declaredBy: o.operation.id,
+          } satisfies LinkRule,
+        })),
     ),
   ];
-  for (const { other, rule } of rules) {
+  for (const { other, rule, ruleFacts } of rules) {
     const linked = state.operations.get(other);
     // Only operations of this one's compartment, which its readers may read (issue 12.2).
     if (!linked || seen.has(other) || linked.operation.compartment !== op.operation.compartment) continue;
@@ -335,26 +348,13 @@ function linkedOperations(state: ReconcileState, operationId: string): SitrepLin
     out.push({
       operationId: other,
       name: linked.operation.name,
+      nameAr: linked.operation.nameAr ?? null,
       rule,
+      ruleFacts,
       people,
       plannedPeople: planned,
       progressPercent: planned > 0 ? Math.floor((people * 100) / planned) : 0,
     });
   }
   return out;
-}
-
-/** POINT_COLUMNS and pointRows are the per-route-point table, shared by the Markdown and PDF renderings. */
-export const POINT_COLUMNS = ['#', 'Point', 'P-code', 'Kind', 'Vehicles', 'People', 'Uncounted'] as const;
-
-export function pointRows(s: Sitrep): string[][] {
-  return s.points.map((p) => [
-    String(p.order),
-    p.name,
-    p.pcode ?? 'ad hoc',
-    p.kind,
-    n(p.vehicles),
-    n(p.people),
-    n(p.uncounted),
-  ]);
 }

@@ -291,16 +291,18 @@ export function StatusTimeline({
 }
 
 export function Downloads({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const base = `/api/ops/operations/${encodeURIComponent(id)}`;
+  // The report comes in the reader's language (English or Arabic).
+  const lang = i18n.language === 'ar' ? 'ar' : 'en';
   return (
     <section className="panel" aria-labelledby="downloads-h">
       <h2 id="downloads-h">{t('dashboard.downloads')}</h2>
       <div className="row">
-        <a className="button" href={`${base}/sitrep?format=md`} download>
+        <a className="button" href={`${base}/sitrep?format=md&lang=${lang}`} download>
           <DownloadIcon /> {t('dashboard.sitrepMd')}
         </a>
-        <a className="button" href={`${base}/sitrep?format=pdf`} download>
+        <a className="button" href={`${base}/sitrep?format=pdf&lang=${lang}`} download>
           <DownloadIcon /> {t('dashboard.sitrepPdf')}
         </a>
         <a className="button" href={`${base}/hxl`} download>
