@@ -4,6 +4,7 @@
  * verify`). Services use `ctx.dialect`; this is for code that only holds the Kysely instance.
  * It stands apart from db.ts so that migrations can use it without an import cycle.
  */
+import { createHash } from 'node:crypto';
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -22,4 +23,26 @@ export async function triggerNames(db: Kysely<any>): Promise<Set<string>> {
       ? await sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`.execute(db)
       : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger'`.execute(db);
   return new Set(rows.rows.map((r) => r.name));
+}
+
+/**
+ * lockKeysInTransaction serialises transactions that name the same key, until `trx` ends: on
+ * PostgreSQL, transaction-scoped advisory locks, taken in ascending order in one statement so two
+ * transactions locking overlapping sets never deadlock (PostgreSQL ≥ 9.6 evaluates volatile
+ * functions after ORDER BY); on SQLite the one writer already runs transactions one at a time.
+ * Keys are hashed to the lock's 64-bit number (SHA-256 of `namespace:key`, first 8 bytes): a
+ * collision only makes two unrelated transactions wait for each other.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema
+export async function lockKeysInTransaction(trx: Kysely<any>, namespace: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0 || dialectOf(trx) !== 'postgres') return;
+  const ids = [...new Set(keys.map((k) => advisoryLockId(`${namespace}:${k}`)))].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${ids.map(String)}::bigint[]) AS t(k) ORDER BY k`.execute(trx);
+}
+
+/** advisoryLockId maps a name to a signed 64-bit advisory lock number. */
+export function advisoryLockId(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
 }

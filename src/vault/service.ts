@@ -16,6 +16,7 @@ import {
 import { formatErn, parseErn } from '../lib/ern.js';
 import type { PutOptions, PutResult } from '../store/blobs.js';
 import { nextValues } from '../store/counters.js';
+import { lockKeysInTransaction } from '../store/dialect.js';
 import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
 import { VaultError } from './errors.js';
@@ -173,6 +174,16 @@ async function recordStaged(
 ): Promise<AddOutcome[]> {
   const at = nowIso(ctx);
   const outcomes = await ctx.db.transaction().execute(async (trx) => {
+    // Recordings of the same bytes take turns (issue 21.2): without this, concurrent uploads on
+    // PostgreSQL each find no earlier item and all become items, where SQLite's one writer
+    // makes all but the first duplicates. The lock is per blob hash, so it holds whatever the
+    // callers' compartments; who counts as a duplicate is still decided inside each caller's
+    // scope (firstVisibleItems), so waiting reveals nothing more than SQLite's single writer does.
+    await lockKeysInTransaction(
+      trx,
+      'blob-record',
+      staged.map((s) => s.blob.sha256),
+    );
     // The bytes become the items' (or stay the earlier item's) in this transaction.
     await releaseHolds(
       trx,
