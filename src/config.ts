@@ -2,12 +2,18 @@
  * config.ts — the deployment's settings, read once from the environment (and CLI flags) and
  * frozen. Every knob is documented in the README's Configuration table.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type IntakeLimits, readIntakeLimits } from './lib/intake-limits.js';
 
 export interface Config {
   /** Directory holding the SQLite file, blobs and keys (ATTEST_DATA, default ./data). */
   readonly dataDir: string;
+  /**
+   * Directory of the custody log's signing key and signer state (ATTEST_KEYS_DIR, default
+   * `<dataDir>/keys`). Every process of a deployment on one PostgreSQL must use the same one
+   * (a shared mount or the same host's directory): one log, one key, one signer's memory.
+   */
+  readonly keysDir: string;
   /** PostgreSQL connection string for the scale tier (DATABASE_URL); SQLite when absent. */
   readonly databaseUrl: string | undefined;
   readonly host: string;
@@ -142,8 +148,10 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
 
 /** loadConfig reads the environment; explicit overrides (CLI flags) win. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = resolve(overrides.dataDir ?? env.ATTEST_DATA ?? './data');
   const config: Config = {
-    dataDir: resolve(env.ATTEST_DATA ?? './data'),
+    dataDir,
+    keysDir: resolve(overrides.keysDir ?? (env.ATTEST_KEYS_DIR || join(dataDir, 'keys'))),
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.ATTEST_HOST ?? '127.0.0.1',
     port: positiveInt('ATTEST_PORT', env.ATTEST_PORT, 8080),

@@ -131,6 +131,7 @@ export const FROM_DOMAIN = {
   // store (src/store/errors.ts)
   BLOB_TOO_LARGE: 'payload-too-large',
   KEY_INVALID: 'internal',
+  KEY_MISMATCH: 'internal',
   BLOB_STORE_CONFIG: 'internal',
   BLOB_STORE_UNAVAILABLE: 'internal',
   // vault (src/vault/errors.ts) and shared codes

@@ -36,13 +36,13 @@ for (const dialect of DIALECTS) {
 
     it('refuses to start when the log has checkpoints and its key is missing, saying how to restore it', async () => {
       await fresh();
-      rmSync(keyPath(s.dir));
+      rmSync(keyPath(s.config.keysDir));
       await assert.rejects(openStore(s.config), (err: CustodyError) => {
         assert.equal(err.code, 'KEY_MISSING');
         assert.match(err.message, /2 signed checkpoint\(s\).*custody-log\.key is missing.*Restore/s);
         return true;
       });
-      assert.equal(existsSync(keyPath(s.dir)), false, 'no new key was made');
+      assert.equal(existsSync(keyPath(s.config.keysDir)), false, 'no new key was made');
     });
 
     it('rotate-key announces the new key under the old one; verify follows the chain from either pinned key', async () => {
@@ -74,7 +74,7 @@ for (const dialect of DIALECTS) {
 
         // The transition checkpoint replaced by one only the new key signed: the old key no longer vouches.
         const newSigner = parseSignerKey(
-          (await import('node:fs')).readFileSync(keyPath(s.dir), 'utf8').trim(),
+          (await import('node:fs')).readFileSync(keyPath(s.config.keysDir), 'utf8').trim(),
         );
         const cp = rotated.checkpoint;
         const lone = signNote(

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { type Ctx, nowIso } from '../ctx.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey, signNote } from '../lib/note.js';
-import { keyPath } from '../store/keys.js';
+import { keyPath, recordLogKey } from '../store/keys.js';
 import { CustodyError } from './errors.js';
 import { appendEntries } from './service.js';
 import { signContinuing } from './signer.js';
@@ -30,7 +30,7 @@ export interface Rotated {
 
 /** rotateKey makes a new log key, announces it under the old one, and installs it. */
 export async function rotateKey(ctx: Ctx, actor: string): Promise<Rotated> {
-  const file = keyPath(ctx.config.dataDir);
+  const file = keyPath(ctx.config.keysDir);
   const next = `${file}.next`;
   if (!existsSync(file)) throw new CustodyError('KEY_MISSING', `no key at ${file} to rotate from`);
   const oldSigner = parseSignerKey(readFileSync(file, 'utf8').trim());
@@ -78,5 +78,7 @@ export async function rotateKey(ctx: Ctx, actor: string): Promise<Rotated> {
     },
   );
   renameSync(next, file);
+  // Other processes now refuse to start with the old key (src/store/keys.ts, issue 21.2).
+  await recordLogKey(ctx.db, newSigner.verifierKey, nowIso(ctx));
   return { oldKey: oldSigner.verifierKey, newKey: newSigner.verifierKey, checkpoint };
 }

@@ -34,8 +34,8 @@ export interface SignerState {
 }
 
 /** statePath is where the signer keeps its last signed checkpoint, beside the key. */
-export function statePath(dataDir: string): string {
-  return join(dataDir, 'keys', 'custody-log.state');
+export function statePath(keysDir: string): string {
+  return join(keysDir, 'custody-log.state');
 }
 
 const MAX_STATE_BYTES = 64 * 1024;
@@ -45,8 +45,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * readSignerState returns the state, undefined when there is none, and throws STATE_INVALID
  * when the file exists but is not a state this code wrote (truncated, edited, wrong types).
  */
-export function readSignerState(dataDir: string): SignerState | undefined {
-  const file = statePath(dataDir);
+export function readSignerState(keysDir: string): SignerState | undefined {
+  const file = statePath(keysDir);
   if (!existsSync(file)) return undefined;
   const invalid = (why: string) =>
     new CustodyError(
@@ -87,8 +87,8 @@ export function readSignerState(dataDir: string): SignerState | undefined {
 }
 
 /** writeSignerState replaces the state atomically and durably. */
-export function writeSignerState(dataDir: string, state: SignerState): void {
-  const file = statePath(dataDir);
+export function writeSignerState(keysDir: string, state: SignerState): void {
+  const file = statePath(keysDir);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
@@ -116,8 +116,8 @@ const inProcess = new Map<string, Promise<unknown>>();
  * (a promise chain) and across processes on this machine (an O_EXCL lock file holding the pid;
  * a lock whose process died, or older than a minute, is broken).
  */
-export async function withSignerLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
-  const key = statePath(dataDir);
+export async function withSignerLock<T>(keysDir: string, fn: () => Promise<T>): Promise<T> {
+  const key = statePath(keysDir);
   const before = inProcess.get(key) ?? Promise.resolve();
   const run = before.catch(() => {}).then(() => holdingFileLock(`${key}.lock`, fn));
   inProcess.set(key, run);

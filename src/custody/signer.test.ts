@@ -71,12 +71,14 @@ for (const dialect of DIALECTS) {
           [3, 4],
         ],
       );
-      const state = readSignerState(s.dir)!;
+      const state = readSignerState(s.config.keysDir)!;
       assert.deepEqual(
         [state.number, state.size, state.root, state.signedNote],
         [3, 4, cp.root, cp.signedNote],
       );
-      assert.ok(existsSync(statePath(s.dir)) && !existsSync(`${statePath(s.dir)}.lock`));
+      assert.ok(
+        existsSync(statePath(s.config.keysDir)) && !existsSync(`${statePath(s.config.keysDir)}.lock`),
+      );
     });
 
     it('refuses to sign a rewritten log (entry changed, nodes rebuilt, checkpoints deleted), loudly', async () => {
@@ -151,15 +153,15 @@ for (const dialect of DIALECTS) {
     it('refuses when the state file is missing but checkpoints exist', async () => {
       await fresh();
       await appendEntry(s.ctx, { kind: 'view', actor: 'user-1' });
-      rmSync(statePath(s.dir));
+      rmSync(statePath(s.config.keysDir));
       await assert.rejects(signCheckpoint(s.ctx), /custody-log\.state is missing/);
       assert.ok(codes(await verifyCustody(s.ctx)).includes('signer-state-missing signer state'));
     });
 
     it('refuses a state file that is not a checkpoint signed by its key', async () => {
       await fresh();
-      const state = JSON.parse(readFileSync(statePath(s.dir), 'utf8'));
-      writeFileSync(statePath(s.dir), JSON.stringify({ ...state, size: 2 }));
+      const state = JSON.parse(readFileSync(statePath(s.config.keysDir), 'utf8'));
+      writeFileSync(statePath(s.config.keysDir), JSON.stringify({ ...state, size: 2 }));
       await appendEntry(s.ctx, { kind: 'view', actor: 'user-1' });
       await assert.rejects(signCheckpoint(s.ctx), (err: CustodyError) => err.code === 'STATE_INVALID');
       assert.ok(codes(await verifyCustody(s.ctx)).includes('signer-state-invalid signer state'));

@@ -12,11 +12,18 @@ import { type Ctx, nowIso } from '../ctx.js';
 import { formatCheckpoint } from '../lib/checkpoint.js';
 import { verifyConsistency } from '../lib/merkle.js';
 import { parseSignerKey } from '../lib/note.js';
+import { serialisedAcrossProcesses } from '../store/dialect.js';
 import { keyPath } from '../store/keys.js';
 import { CustodyError } from './errors.js';
 import { checkpointByNumber, latestCheckpointRow, logSize } from './repo.js';
 import { clearRefusal, recordRefusal } from './signer-health.js';
-import { readSignerState, type SignerState, withSignerLock, writeSignerState } from './signer-state.js';
+import {
+  readSignerState,
+  type SignerState,
+  statePath,
+  withSignerLock,
+  writeSignerState,
+} from './signer-state.js';
 import { type Checkpoint, checkpointFromRow, proveConsistencyIn, treeRootIn } from './tree.js';
 
 /**
@@ -29,7 +36,11 @@ export async function signContinuing(
   cosign?: (text: string) => string,
 ): Promise<Checkpoint | undefined> {
   try {
-    const cp = await withSignerLock(ctx.config.dataDir, () => signLocked(ctx, cosign));
+    // One signer at a time: in this process and on this machine (the lock file), and among
+    // every process on the database (a PostgreSQL advisory lock, issue 21.2).
+    const cp = await withSignerLock(ctx.config.keysDir, () =>
+      serialisedAcrossProcesses(ctx.db, 'custody-signer', (db) => signLocked({ ...ctx, db }, cosign)),
+    );
     clearRefusal(ctx);
     return cp;
   } catch (err) {
@@ -46,13 +57,13 @@ async function signLocked(ctx: Ctx, cosign?: (text: string) => string): Promise<
   const size = await logSize(ctx.db);
   if (size === 0) return undefined;
   refuseStaleKey(ctx);
-  const state = readSignerState(ctx.config.dataDir);
+  const state = readSignerState(ctx.config.keysDir);
   let latest = await latestCheckpointRow(ctx.db);
   if (!state) {
     if (latest) {
       throw refuse(
         `the database holds ${latest.number} checkpoint(s) but this signer has no record of the last one it signed ` +
-          `(${ctx.config.dataDir}/keys/custody-log.state is missing). Restore it from the backup taken with the key; ` +
+          `(${statePath(ctx.config.keysDir)} is missing). Restore it from the backup taken with the key; ` +
           'or, after `attest verify --checkpoint <published checkpoints>` passes, run `attest log trust-state` to adopt the latest checkpoint',
       );
     }
@@ -94,7 +105,7 @@ async function signLocked(ctx: Ctx, cosign?: (text: string) => string): Promise<
   const row = { number, size, root: root.toString('hex'), signed_note: signedNote, at: nowIso(ctx) };
   // The signer's memory is written first: after a crash between the two writes, the next
   // signature re-inserts the row from the state (reconcile) rather than forgetting it signed.
-  writeSignerState(ctx.config.dataDir, {
+  writeSignerState(ctx.config.keysDir, {
     origin: ctx.logKey.origin,
     number,
     size,
@@ -110,7 +121,7 @@ async function signLocked(ctx: Ctx, cosign?: (text: string) => string): Promise<
 function refuseStaleKey(ctx: Ctx): void {
   let onDisk: string | undefined;
   try {
-    onDisk = parseSignerKey(readFileSync(keyPath(ctx.config.dataDir), 'utf8').trim()).verifierKey;
+    onDisk = parseSignerKey(readFileSync(keyPath(ctx.config.keysDir), 'utf8').trim()).verifierKey;
   } catch {
     onDisk = undefined;
   }

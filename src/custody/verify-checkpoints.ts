@@ -195,7 +195,7 @@ export async function checkCheckpoints(
 function checkState(ctx: Ctx, chain: KeyChain, rows: readonly CheckpointRow[], problems: Problem[]): void {
   let state: ReturnType<typeof readSignerState>;
   try {
-    state = readSignerState(ctx.config.dataDir);
+    state = readSignerState(ctx.config.keysDir);
   } catch (err) {
     problems.push({ code: 'signer-state-invalid', subject: 'signer state', message: (err as Error).message });
     return;

@@ -46,7 +46,7 @@ function removeEmbeddedDeployment(config: Config): void {
   }
   for (const sub of ['blobs', 'uploads']) rmSync(join(dir, sub), { recursive: true, force: true });
   // A new log under the old key would look like a forked log to anyone holding old checkpoints.
-  rmSync(keyPath(dir), { force: true });
+  rmSync(keyPath(join(dir, 'keys')), { force: true });
 }
 
 async function isEmpty(ctx: Ctx): Promise<boolean> {

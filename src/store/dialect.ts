@@ -5,13 +5,12 @@
  * It stands apart from db.ts so that migrations can use it without an import cycle.
  */
 import { createHash } from 'node:crypto';
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type QueryExecutorProvider, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /** dialectOf tells which dialect an open Kysely instance speaks. */
-// biome-ignore lint/suspicious/noExplicitAny: any schema
-export function dialectOf(db: Kysely<any>): DialectName {
+export function dialectOf(db: QueryExecutorProvider): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -33,16 +32,39 @@ export async function triggerNames(db: Kysely<any>): Promise<Set<string>> {
  * Keys are hashed to the lock's 64-bit number (SHA-256 of `namespace:key`, first 8 bytes): a
  * collision only makes two unrelated transactions wait for each other.
  */
-// biome-ignore lint/suspicious/noExplicitAny: any schema
-export async function lockKeysInTransaction(trx: Kysely<any>, namespace: string, keys: readonly string[]): Promise<void> {
+export async function lockKeysInTransaction(
+  trx: QueryExecutorProvider,
+  namespace: string,
+  keys: readonly string[],
+): Promise<void> {
   if (keys.length === 0 || dialectOf(trx) !== 'postgres') return;
   const ids = [...new Set(keys.map((k) => advisoryLockId(`${namespace}:${k}`)))].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
-  await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${ids.map(String)}::bigint[]) AS t(k) ORDER BY k`.execute(trx);
+  await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${ids.map(String)}::bigint[]) AS t(k) ORDER BY k`.execute(
+    trx,
+  );
 }
 
 /** advisoryLockId maps a name to a signed 64-bit advisory lock number. */
 export function advisoryLockId(name: string): bigint {
   return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * serialisedAcrossProcesses runs `fn` as the only holder of `name` among every process on the
+ * database: on PostgreSQL inside a transaction holding the advisory lock (`fn` gets that
+ * transaction, and its writes commit when it returns); on SQLite, which only processes on one
+ * machine can share, `fn` gets `db` unchanged and the caller's own file lock does the work.
+ */
+export async function serialisedAcrossProcesses<DB, T>(
+  db: Kysely<DB>,
+  name: string,
+  fn: (db: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return fn(db);
+  return db.transaction().execute(async (trx) => {
+    await lockKeysInTransaction(trx, 'process-lock', [name]);
+    return fn(trx);
+  });
 }

@@ -7,6 +7,8 @@ export type StoreErrorCode =
   | 'KEY_INVALID'
   /** The log has signed checkpoints but its signing key file is missing (restore it from backup). */
   | 'KEY_MISSING'
+  /** This process's log key is not the one the deployment's log is signed with (issue 21.2). */
+  | 'KEY_MISMATCH'
   /** ATTEST_BLOBS (or a migration's --to) names no store Attest can open. */
   | 'BLOB_STORE_CONFIG'
   /** The object store does not answer as configured (bucket, endpoint, credentials). */

@@ -6,7 +6,7 @@ import type { Ctx } from '../ctx.js';
 import type { LogKey } from '../lib/log-key.js';
 import { openBlobStore } from './blob-location.js';
 import { openDatabase } from './db.js';
-import { loadOrCreateLogKey, refuseMissingKey } from './keys.js';
+import { claimLogKey, loadOrCreateLogKey, refuseMissingKey } from './keys.js';
 
 export interface OpenStore {
   readonly ctx: Ctx;
@@ -30,8 +30,10 @@ export async function openStore(config: Config, clock: () => Date = () => new Da
   let logKey: LogKey;
   try {
     // A log that has signed checkpoints must not silently get a new key (issue 18.4).
-    await refuseMissingKey(handle.db, config.dataDir);
-    logKey = loadOrCreateLogKey(config.dataDir, config.logOrigin);
+    await refuseMissingKey(handle.db, config.keysDir);
+    logKey = loadOrCreateLogKey(config.keysDir, config.logOrigin);
+    // One key per log, whatever the number of processes (issue 21.2).
+    await claimLogKey(handle.db, logKey.verifierKey, config.keysDir, clock().toISOString());
   } catch (err) {
     await handle.close();
     store.close();

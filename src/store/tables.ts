@@ -37,7 +37,16 @@ export interface JobTable {
   finished_at: string | null;
 }
 
+/** The key that signs the custody log (migration 0018): one row, id 1. */
+export interface LogSignerTable {
+  id: number;
+  /** C2SP signed-note verifier key (public): `origin+keyhash+base64`. */
+  verifier_key: string;
+  updated_at: string;
+}
+
 export interface StoreTables {
   counter: CounterTable;
   job: JobTable;
+  log_signer: LogSignerTable;
 }

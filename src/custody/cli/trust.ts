@@ -58,8 +58,8 @@ export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
     .description("adopt the latest checkpoint as the signer's memory, when its state file was lost")
     .action(async () => {
       const adopted = await open(async (ctx) => {
-        if (readSignerState(ctx.config.dataDir)) {
-          throw new CliExit(EXIT.usage, `${statePath(ctx.config.dataDir)} exists; nothing to adopt`);
+        if (readSignerState(ctx.config.keysDir)) {
+          throw new CliExit(EXIT.usage, `${statePath(ctx.config.keysDir)} exists; nothing to adopt`);
         }
         const problems = (await verifyCustody(ctx)).filter((p) => p.code !== 'signer-state-missing');
         if (problems.length) {
@@ -70,7 +70,7 @@ export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
         }
         const row = await latestCheckpointRow(ctx.db);
         if (!row) throw new CliExit(EXIT.failed, 'no checkpoint to adopt');
-        writeSignerState(ctx.config.dataDir, {
+        writeSignerState(ctx.config.keysDir, {
           origin: ctx.logKey.origin,
           number: Number(row.number),
           size: Number(row.size),

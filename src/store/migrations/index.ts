@@ -15,6 +15,7 @@ import * as m0012 from './0012-access-audit-compartment.js';
 import * as m0013 from './0013-upload-lock-concat.js';
 import * as m0014 from './0014-cases-export-jobs.js';
 import * as m0015 from './0015-analysis.js';
+import * as m0018 from './0018-log-signer.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013-upload-lock-concat': m0013,
   '0014-cases-export-jobs': m0014,
   '0015-analysis': m0015,
+  '0018-log-signer': m0018,
 };
