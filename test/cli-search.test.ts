@@ -32,10 +32,12 @@ for (const dialect of DIALECTS) {
       const body = JSON.parse(json.stdout) as {
         results: { ern: string }[];
         total: number;
+        totalExact: boolean;
         facets: object;
         next: null;
       };
-      assert.deepEqual(Object.keys(body), ['results', 'total', 'facets', 'next']);
+      assert.deepEqual(Object.keys(body), ['results', 'total', 'totalExact', 'facets', 'next']);
+      assert.equal(body.totalExact, true);
       assert.equal(body.results[0]!.ern, 'ATT-000001');
     });
     it('refuses a malformed query with exit code 2 and the reason', async () => {

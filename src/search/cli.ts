@@ -54,7 +54,7 @@ export const registerSearch: Register = (program, { io }) => {
     .option('--cursor <cursor>', 'continue from the previous page (its "next")')
     .option('--sort <by>', 'relevance (default) or date')
     .option('--compartment <name>', 'only this compartment (repeatable)', collect)
-    .option('--json', 'machine-readable output: {"results","total","facets","next"}')
+    .option('--json', 'machine-readable output: {"results","total","totalExact","facets","next"}')
     .action(
       async (
         words: string[],
@@ -77,7 +77,8 @@ export const registerSearch: Register = (program, { io }) => {
           ),
         );
         if (opts.json) return printJson(io, res);
-        println(io.stdout, `${res.total} item${res.total === 1 ? '' : 's'}`);
+        const more = res.totalExact ? '' : ' or more (the newest ranked; narrow the query)';
+        println(io.stdout, `${res.total} item${res.total === 1 && res.totalExact ? '' : 's'}${more}`);
         for (const r of res.results) {
           println(io.stdout, `${r.ern}  ${r.date.slice(0, 10)}  ${r.kind.padEnd(9)} ${visible(r.title)}`);
           println(io.stdout, `    ${visible(plain(r.snippet))}`);

@@ -1,11 +1,23 @@
 /**
- * repo.ts — the search queries: one WHERE clause (text condition from the backend, then
- * compartments and filters) shared by the page of results, the total and every facet, so that
- * counts and facets can never include an item the page would not show (DESIGN rule 7).
+ * repo.ts — the search queries. One filter clause (compartments and filters) is ANDed to the
+ * text condition of every query — the candidates, the date-ordered page and the place facets —
+ * so no count or facet can include an item the page would not show (DESIGN rule 7).
+ *
+ * Cost is bounded by RANK_WINDOW, not by how many documents match: the candidates are the
+ * newest RANK_WINDOW matching documents (walked in id order by the text index, so the walk
+ * stops there), and relevance, the total and the facets are computed over them. Past the window
+ * the total is a lower bound (`totalExact: false`); a date-ordered page is still exact, walked
+ * down the date index with the text condition probed row by row.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { TextPlan } from './backends/backend.js';
+
+/**
+ * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
+ * A query matching more reports `totalExact: false`; the user narrows it (words, filters).
+ */
+export const RANK_WINDOW = 2000;
 
 export interface ResolvedFilters {
   /** undefined = every compartment; [] is never passed (the service answers empty itself). */
@@ -26,24 +38,101 @@ function list(values: readonly (string | number)[]): RawBuilder<unknown> {
   return sql.join(values.map((v) => sql`${v}`));
 }
 
-/** whereClause is the text condition AND every filter, all parameterised. */
-export function whereClause(plan: TextPlan, f: ResolvedFilters): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [plan.where];
+/**
+ * filterClause is every filter on `search_doc d`, parameterised. Place filters probe
+ * search_place by its primary key (item_id, pcode) for each candidate row, so an area with a
+ * hundred thousand items costs nothing until a candidate is tested.
+ */
+function filterClause(f: ResolvedFilters): RawBuilder<unknown>[] {
+  const parts: RawBuilder<unknown>[] = [];
   if (f.compartments) parts.push(sql`d.compartment IN (${list(f.compartments)})`);
   if (f.kinds.length) parts.push(sql`d.kind IN (${list(f.kinds)})`);
   if (f.notKinds.length) parts.push(sql`d.kind NOT IN (${list(f.notKinds)})`);
   if (f.sources.length) parts.push(sql`lower(d.source) IN (${list(f.sources)})`);
   if (f.notSources.length) parts.push(sql`lower(d.source) NOT IN (${list(f.notSources)})`);
   for (const p of f.places)
-    parts.push(sql`d.item_id IN (SELECT sp.item_id FROM search_place sp WHERE sp.pcode IN (${list(p)}))`);
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM search_place sp WHERE sp.item_id = d.item_id AND sp.pcode IN (${list(p)}))`,
+    );
   if (f.notPlaces.length)
     parts.push(
-      sql`d.item_id NOT IN (SELECT sp.item_id FROM search_place sp WHERE sp.pcode IN (${list(f.notPlaces)}))`,
+      sql`NOT EXISTS (SELECT 1 FROM search_place sp WHERE sp.item_id = d.item_id AND sp.pcode IN (${list(f.notPlaces)}))`,
     );
   if (f.after) parts.push(sql`d.date >= ${f.after}`);
   if (f.before) parts.push(sql`d.date < ${f.before}`);
   if (f.erns.length) parts.push(sql`d.doc_id IN (${list(f.erns)})`);
-  return sql.join(parts, sql` AND `);
+  return parts;
+}
+
+/** Conditions is one query's text condition and filters, in the two shapes the queries use. */
+export interface Conditions {
+  /** With the plan's FROM (the text index joined to search_doc d). */
+  readonly where: RawBuilder<unknown>;
+  /** With FROM search_doc d alone (the text condition probed per row). */
+  readonly probe: RawBuilder<unknown>;
+}
+
+/** conditionsOf is the text condition AND every filter, all parameterised. */
+export function conditionsOf(plan: TextPlan, f: ResolvedFilters): Conditions {
+  const filters = filterClause(f);
+  return {
+    where: sql.join([plan.where, ...filters], sql` AND `),
+    probe: sql.join([plan.probe, ...filters], sql` AND `),
+  };
+}
+
+export interface Candidate {
+  readonly doc_id: number;
+  readonly item_id: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly year: number | null;
+  readonly date: string;
+  readonly score: number;
+}
+
+/**
+ * candidatesOf returns the newest `window + 1` matching documents (doc_id descending) with
+ * their scores: the text index stops after them, and only they are scored.
+ */
+export async function candidatesOf(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  c: Conditions,
+  window: number,
+): Promise<Candidate[]> {
+  const r =
+    await sql<Candidate>`SELECT ${plan.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, ${plan.score} AS score FROM ${plan.from} WHERE ${c.where} ORDER BY ${plan.docId} DESC LIMIT ${window + 1}`.execute(
+      db,
+    );
+  return r.rows.map((x) => ({
+    ...x,
+    doc_id: Number(x.doc_id),
+    score: Number(x.score),
+    year: x.year === null ? null : Number(x.year),
+  }));
+}
+
+/**
+ * datePage returns up to `limit` matching documents in date order (newest first) after
+ * `cursor`, exactly over every match: the date index is walked and each row's text tested.
+ */
+export async function datePage(
+  db: Kysely<Database>,
+  c: Conditions,
+  cursor: { date: string; docId: number } | undefined,
+  limit: number,
+): Promise<Array<{ doc_id: number; date: string }>> {
+  const after = cursor
+    ? sql`(d.date < ${cursor.date} OR (d.date = ${cursor.date} AND d.doc_id < ${cursor.docId}))`
+    : sql`1 = 1`;
+  const r = await sql<{
+    doc_id: number;
+    date: string;
+  }>`SELECT d.doc_id, d.date FROM search_doc d WHERE ${c.probe} AND ${after} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit}`.execute(
+    db,
+  );
+  return r.rows.map((x) => ({ doc_id: Number(x.doc_id), date: x.date }));
 }
 
 export interface HitRow {
@@ -54,78 +143,40 @@ export interface HitRow {
   kind: string;
   source: string;
   date: string;
-  score: number;
   head: string;
 }
 
-export type SortKey =
-  | { readonly by: 'relevance'; readonly score: number; readonly docId: number }
-  | { readonly by: 'date'; readonly date: string; readonly docId: number };
-
-/** pageOfHits returns up to `limit` hits after `cursor`, in the sort's order. */
-export async function pageOfHits(
+/** hitRows reads what a page shows of the documents `docIds` (the start of the body for snippets). */
+export async function hitRows(
   db: Kysely<Database>,
-  plan: TextPlan,
-  where: RawBuilder<unknown>,
-  sort: 'relevance' | 'date',
-  cursor: SortKey | undefined,
-  limit: number,
+  docIds: readonly number[],
   headChars: number,
 ): Promise<HitRow[]> {
-  const inner = sql`SELECT d.item_id, d.doc_id, d.ern, d.title, d.kind, d.source, d.date, ${plan.score} AS score, substr(d.body, 1, ${headChars}) AS head FROM ${plan.from} WHERE ${where}`;
-  let after: RawBuilder<unknown> = sql`1 = 1`;
-  if (cursor?.by === 'relevance')
-    after = sql`(s.score < ${cursor.score} OR (s.score = ${cursor.score} AND s.doc_id > ${cursor.docId}))`;
-  if (cursor?.by === 'date')
-    after = sql`(s.date < ${cursor.date} OR (s.date = ${cursor.date} AND s.doc_id < ${cursor.docId}))`;
-  const order = sort === 'date' ? sql`s.date DESC, s.doc_id DESC` : sql`s.score DESC, s.doc_id ASC`;
-  const rows =
-    await sql<HitRow>`SELECT * FROM (${inner}) s WHERE ${after} ORDER BY ${order} LIMIT ${limit}`.execute(db);
-  return rows.rows.map((r) => ({ ...r, doc_id: Number(r.doc_id), score: Number(r.score) }));
-}
-
-/** countHits is the number of matching documents the caller may see. */
-export async function countHits(
-  db: Kysely<Database>,
-  plan: TextPlan,
-  where: RawBuilder<unknown>,
-): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM ${plan.from} WHERE ${where}`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
-}
-
-export interface FacetRow {
-  v: string | number | null;
-  n: number;
-}
-
-const FACET_LIMIT = 20;
-
-/** facetOf counts the matching documents by one column of search_doc. */
-export async function facetOf(
-  db: Kysely<Database>,
-  plan: TextPlan,
-  where: RawBuilder<unknown>,
-  column: 'kind' | 'source' | 'year',
-): Promise<FacetRow[]> {
-  const col = sql.ref(`d.${column}`);
+  if (docIds.length === 0) return [];
   const r =
-    await sql<FacetRow>`SELECT ${col} AS v, count(*) AS n FROM ${plan.from} WHERE ${where} GROUP BY ${col} ORDER BY n DESC, v ASC LIMIT ${FACET_LIMIT}`.execute(
+    await sql<HitRow>`SELECT d.item_id, d.doc_id, d.ern, d.title, d.kind, d.source, d.date, substr(d.body, 1, ${headChars}) AS head FROM search_doc d WHERE d.doc_id IN (${list(docIds)})`.execute(
       db,
     );
-  return r.rows.map((x) => ({ v: x.v, n: Number(x.n) }));
+  return r.rows.map((x) => ({ ...x, doc_id: Number(x.doc_id) }));
 }
 
-/** placeFacet counts the matching documents by the admin unit (level 1 or 2) they lie in. */
-export async function placeFacet(
-  db: Kysely<Database>,
-  plan: TextPlan,
-  where: RawBuilder<unknown>,
-  level: 1 | 2,
-): Promise<FacetRow[]> {
-  const r =
-    await sql<FacetRow>`SELECT sp.pcode AS v, count(*) AS n FROM ${plan.from} JOIN search_place sp ON sp.item_id = d.item_id AND sp.level = ${level} WHERE ${where} GROUP BY sp.pcode ORDER BY n DESC, v ASC LIMIT ${FACET_LIMIT}`.execute(
-      db,
-    );
-  return r.rows.map((x) => ({ v: x.v, n: Number(x.n) }));
+export interface PlaceRow {
+  readonly item_id: string;
+  readonly pcode: string;
+  readonly level: number;
+}
+
+/** adminUnitsOf returns the level 1 and 2 admin units the items lie in (for the place facets). */
+export async function adminUnitsOf(db: Kysely<Database>, itemIds: readonly string[]): Promise<PlaceRow[]> {
+  const out: PlaceRow[] = [];
+  for (let i = 0; i < itemIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('search_place')
+      .select(['item_id', 'pcode', 'level'])
+      .where('item_id', 'in', itemIds.slice(i, i + 500))
+      .where('level', 'in', [1, 2])
+      .execute();
+    for (const r of rows) out.push({ item_id: r.item_id, pcode: r.pcode, level: Number(r.level) });
+  }
+  return out;
 }

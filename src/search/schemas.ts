@@ -35,7 +35,11 @@ export const SearchResultSchema = Type.Object({
       snippet: Type.String({ description: 'HTML-escaped text with hits in <mark>…</mark>' }),
     }),
   ),
-  total: Type.Integer(),
+  total: Type.Integer({ description: 'matching items; a lower bound when totalExact is false' }),
+  totalExact: Type.Boolean({
+    description:
+      'false when more items match than a query ranks (the newest 2,000 matches): total and facets then count those, and relevance ranks those',
+  }),
   facets: Type.Object({
     kind: Type.Array(FacetValue),
     source: Type.Array(FacetValue),

@@ -43,6 +43,78 @@ for (const dialect of DIALECTS) {
     });
     after(async () => s.close());
 
+    describe('when more documents match than a query ranks (the ranking window)', () => {
+      it('ranks and counts the newest matches, says the total is a lower bound, and pages through them', async () => {
+        const capped = await search(s.ctx, {
+          q: 'convoy',
+          compartments: ['general'],
+          limit: 3,
+          rankWindow: 10,
+        });
+        assert.equal(capped.totalExact, false);
+        assert.equal(capped.total, 10);
+        assert.equal(
+          capped.facets.kind.reduce((n, f) => n + f.count, 0),
+          10,
+          'facets count the window',
+        );
+        const seen = new Set<string>();
+        let page = capped;
+        for (let i = 0; i < 10 && page; i++) {
+          for (const r of page.results) seen.add(r.ern);
+          if (!page.next) break;
+          page = await search(s.ctx, {
+            q: 'convoy',
+            compartments: ['general'],
+            limit: 3,
+            rankWindow: 10,
+            cursor: page.next,
+          });
+        }
+        assert.equal(seen.size, 10, 'the cursor walks the whole window once');
+        const exact = await search(s.ctx, {
+          q: 'convoy',
+          compartments: ['general'],
+          limit: 3,
+          rankWindow: 25,
+        });
+        assert.deepEqual([exact.total, exact.totalExact], [25, true]);
+      });
+      it('still sorts by date exactly over every match, page after page', async () => {
+        const all = await search(s.ctx, { q: 'convoy sort:date', compartments: ['general'], limit: 100 });
+        const want = all.results.map((r) => r.ern);
+        const got: string[] = [];
+        let next: string | null = null;
+        do {
+          const page = await search(s.ctx, {
+            q: 'convoy sort:date',
+            compartments: ['general'],
+            limit: 4,
+            rankWindow: 5,
+            ...(next ? { cursor: next } : {}),
+          });
+          assert.equal(page.totalExact, false);
+          got.push(...page.results.map((r) => r.ern));
+          next = page.next;
+        } while (next);
+        assert.deepEqual(got, want);
+        const dates = all.results.map((r) => r.date);
+        assert.deepEqual(dates, [...dates].sort().reverse());
+      });
+      it('keeps a hidden compartment out of the window, its counts and its date walk', async () => {
+        const r = await search(s.ctx, {
+          q: 'checkpoint sort:date',
+          compartments: ['general'],
+          limit: 50,
+          rankWindow: 3,
+        });
+        assert.ok(!r.results.some((x) => x.source === 'protected source'));
+        assert.equal(r.results.length, 25);
+        const hidden = await search(s.ctx, { q: 'W-17', compartments: ['general'], rankWindow: 1 });
+        assert.deepEqual([hidden.total, hidden.totalExact, hidden.results.length], [0, true, 0]);
+      });
+    });
+
     describe('when the caller may read only some compartments', () => {
       it('counts, facets and pages only what they may see (DESIGN rule 7)', async () => {
         const general = await search(s.ctx, { q: 'convoy', compartments: ['general'], limit: 100 });

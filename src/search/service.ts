@@ -16,13 +16,14 @@ import { syncIndex } from './indexer.js';
 import { compileQuery, type Match } from './query/compile.js';
 import { parseQuery } from './query/parse.js';
 import {
-  countHits,
-  facetOf,
-  pageOfHits,
-  placeFacet,
+  adminUnitsOf,
+  type Candidate,
+  candidatesOf,
+  conditionsOf,
+  datePage,
+  hitRows,
+  RANK_WINDOW,
   type ResolvedFilters,
-  type SortKey,
-  whereClause,
 } from './repo.js';
 import { makeSnippet, SNIPPET_SCAN } from './snippet.js';
 
@@ -38,6 +39,8 @@ export interface SearchRequest {
   readonly compartments: readonly string[] | 'all';
   /** Compute facets (default true). */
   readonly facets?: boolean;
+  /** How many of the newest matches are ranked and counted (default RANK_WINDOW; tests, benchmarks). */
+  readonly rankWindow?: number;
 }
 
 export interface SearchHit {
@@ -68,10 +71,20 @@ export interface Facets {
 
 export interface SearchResult {
   readonly results: SearchHit[];
+  /** How many documents match; a lower bound (the ranking window) when `totalExact` is false. */
   readonly total: number;
+  /**
+   * False when more documents match than a query ranks (RANK_WINDOW, the newest matches):
+   * `total` and the facet counts are then counted over those, and relevance ranks those.
+   */
+  readonly totalExact: boolean;
   readonly facets: Facets;
   readonly next: string | null;
 }
+
+type SortKey =
+  | { readonly by: 'relevance'; readonly score: number; readonly docId: number }
+  | { readonly by: 'date'; readonly date: string; readonly docId: number };
 
 const EMPTY_FACETS: Facets = { kind: [], source: [], year: [], admin1: [], admin2: [] };
 
@@ -159,7 +172,7 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
   if (cursor && cursor.by !== sort)
     throw new SearchError('INVALID_CURSOR', 'the cursor does not belong to this query');
   if (req.compartments !== 'all' && req.compartments.length === 0)
-    return { results: [], total: 0, facets: EMPTY_FACETS, next: null };
+    return { results: [], total: 0, totalExact: true, facets: EMPTY_FACETS, next: null };
 
   await syncIndex(ctx, { maxItems: 1000 });
   const { match, excludeOnly } = splitNegatives(compiled.match);
@@ -176,12 +189,16 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
     ...(f.before ? { before: f.before } : {}),
     erns: f.erns,
   };
-  const where = whereClause(plan, filters);
-  const rows = await pageOfHits(ctx.db, plan, where, sort, cursor, limit + 1, SNIPPET_SCAN);
-  const page = rows.slice(0, limit);
+  const conditions = conditionsOf(plan, filters);
+  const size = Math.max(1, Math.trunc(req.rankWindow ?? RANK_WINDOW));
+  const found = await candidatesOf(ctx.db, plan, conditions, size);
+  const totalExact = found.length <= size;
+  const window = found.slice(0, size);
+  const ranked = await pageOf(ctx, sort, window, totalExact, conditions, cursor, limit + 1);
+  const page = ranked.slice(0, limit);
   const last = page[page.length - 1];
   const next =
-    rows.length > limit && last
+    ranked.length > limit && last
       ? encodeCursor(
           sort === 'date'
             ? { by: 'date', date: last.date, docId: last.doc_id }
@@ -189,38 +206,99 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
           hash,
         )
       : null;
-  const results = page.map((r) => ({
-    ern: r.ern,
-    title: r.title,
-    kind: r.kind,
-    source: r.source,
-    date: r.date,
-    score: r.score / 1_000_000,
-    snippet: makeSnippet(r.head || r.title, compiled.highlight),
-  }));
-  const total = await countHits(ctx.db, plan, where);
-  const facets = req.facets === false ? EMPTY_FACETS : await facetsOf(ctx, plan, where);
-  return { results, total, facets, next };
+  const shown = new Map(
+    (
+      await hitRows(
+        ctx.db,
+        page.map((r) => r.doc_id),
+        SNIPPET_SCAN,
+      )
+    ).map((r) => [r.doc_id, r]),
+  );
+  const results = page.flatMap((p) => {
+    const r = shown.get(p.doc_id);
+    if (!r) return [];
+    return [
+      {
+        ern: r.ern,
+        title: r.title,
+        kind: r.kind,
+        source: r.source,
+        date: r.date,
+        score: p.score / 1_000_000,
+        snippet: makeSnippet(r.head || r.title, compiled.highlight),
+      },
+    ];
+  });
+  const facets = req.facets === false ? EMPTY_FACETS : await facetsOf(ctx, window);
+  return { results, total: window.length, totalExact, facets, next };
 }
 
-async function facetsOf(
+/**
+ * pageOf orders the candidates for one page (plus one, to know whether a next page exists).
+ * By relevance: the window's scores. By date: the window itself when it holds every match,
+ * else the date index walked over every match (exact, its scores unknown: 0).
+ */
+async function pageOf(
   ctx: Ctx,
-  plan: ReturnType<ReturnType<typeof backendFor>['plan']>,
-  where: ReturnType<typeof whereClause>,
-): Promise<Facets> {
+  sort: 'relevance' | 'date',
+  window: readonly Candidate[],
+  complete: boolean,
+  conditions: ReturnType<typeof conditionsOf>,
+  cursor: SortKey | undefined,
+  n: number,
+): Promise<Array<{ doc_id: number; date: string; score: number }>> {
+  if (sort === 'relevance') {
+    const after = (c: Candidate) =>
+      cursor?.by !== 'relevance' ||
+      c.score < cursor.score ||
+      (c.score === cursor.score && c.doc_id > cursor.docId);
+    return window
+      .filter(after)
+      .sort((a, b) => b.score - a.score || a.doc_id - b.doc_id)
+      .slice(0, n);
+  }
+  const at = cursor?.by === 'date' ? { date: cursor.date, docId: cursor.docId } : undefined;
+  if (complete) {
+    const after = (c: Candidate) => !at || c.date < at.date || (c.date === at.date && c.doc_id < at.docId);
+    return window
+      .filter(after)
+      .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.doc_id - a.doc_id))
+      .slice(0, n);
+  }
+  const scores = new Map(window.map((c) => [c.doc_id, c.score]));
+  return (await datePage(ctx.db, conditions, at, n)).map((r) => ({ ...r, score: scores.get(r.doc_id) ?? 0 }));
+}
+
+const FACET_LIMIT = 20;
+
+/** facetsOf counts the window's documents by kind, source, year and admin units 1 and 2. */
+async function facetsOf(ctx: Ctx, window: readonly Candidate[]): Promise<Facets> {
   const places = loadGazetteer().places;
-  const plain = (rows: { v: string | number | null; n: number }[]) =>
-    rows.filter((r) => r.v !== null).map((r) => ({ value: String(r.v), count: r.n }));
-  const named = (rows: { v: string | number | null; n: number }[]) =>
-    plain(rows).map((r) => {
+  const count = (values: Array<string | null>): FacetValue[] => {
+    const n = new Map<string, number>();
+    for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
+    return [...n]
+      .map(([value, c]) => ({ value, count: c }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, FACET_LIMIT);
+  };
+  const named = (values: FacetValue[]) =>
+    values.map((r) => {
       const p = places.get(r.value);
       return p ? { ...r, name: p.nameEn, nameAr: p.nameAr } : r;
     });
+  const units = window.length
+    ? await adminUnitsOf(
+        ctx.db,
+        window.map((c) => c.item_id),
+      )
+    : [];
   return {
-    kind: plain(await facetOf(ctx.db, plan, where, 'kind')),
-    source: plain(await facetOf(ctx.db, plan, where, 'source')),
-    year: plain(await facetOf(ctx.db, plan, where, 'year')),
-    admin1: named(await placeFacet(ctx.db, plan, where, 1)),
-    admin2: named(await placeFacet(ctx.db, plan, where, 2)),
+    kind: count(window.map((c) => c.kind)),
+    source: count(window.map((c) => c.source)),
+    year: count(window.map((c) => (c.year === null ? null : String(c.year)))),
+    admin1: named(count(units.filter((u) => u.level === 1).map((u) => u.pcode))),
+    admin2: named(count(units.filter((u) => u.level === 2).map((u) => u.pcode))),
   };
 }

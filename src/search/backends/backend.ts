@@ -24,6 +24,13 @@ export interface TextPlan {
   readonly where: RawBuilder<unknown>;
   /** An integer expression; 0 when the query has no positive text. */
   readonly score: RawBuilder<unknown>;
+  /**
+   * The text condition as a test of one row of `search_doc d` alone (FROM search_doc d): for
+   * walking another index (date order) and probing the text index row by row.
+   */
+  readonly probe: RawBuilder<unknown>;
+  /** The document id as the FROM clause orders it cheaply (FTS5's rowid, else d.doc_id). */
+  readonly docId: RawBuilder<unknown>;
 }
 
 export interface SearchBackend {

@@ -71,19 +71,25 @@ export const postgresBackend: SearchBackend = {
   plan(match, excludeOnly) {
     if (match) {
       const q = renderTsquery(match);
+      const where = sql`d.tsv @@ ${q}::tsquery`;
       return {
         from: sql`search_doc d`,
-        where: sql`d.tsv @@ ${q}::tsquery`,
+        where,
         score: sql`(ts_rank(d.tsv, ${q}::tsquery, 1) * 1000000)::bigint`,
+        probe: where,
+        docId: sql`d.doc_id`,
       };
     }
     if (excludeOnly) {
-      return {
-        from: sql`search_doc d`,
-        where: sql`NOT (d.tsv @@ ${renderTsquery(excludeOnly)}::tsquery)`,
-        score: sql`0`,
-      };
+      const where = sql`NOT (d.tsv @@ ${renderTsquery(excludeOnly)}::tsquery)`;
+      return { from: sql`search_doc d`, where, score: sql`0`, probe: where, docId: sql`d.doc_id` };
     }
-    return { from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0` };
+    return {
+      from: sql`search_doc d`,
+      where: sql`1 = 1`,
+      score: sql`0`,
+      probe: sql`1 = 1`,
+      docId: sql`d.doc_id`,
+    };
   },
 };

@@ -46,19 +46,27 @@ export const sqliteBackend: SearchBackend = {
   },
   plan(match, excludeOnly) {
     if (match) {
+      const q = renderFts5(match);
       return {
         from: sql`search_fts JOIN search_doc d ON d.doc_id = search_fts.rowid`,
-        where: sql`search_fts MATCH ${renderFts5(match)}`,
+        where: sql`search_fts MATCH ${q}`,
         score: sql`CAST(-bm25(search_fts, 10.0, 1.0, 2.0) * 1000000 AS INTEGER)`,
+        // FTS5 answers MATCH with rowid = ? by seeking each term's doclist (§7, xBestIndex).
+        probe: sql`EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ${q} AND search_fts.rowid = d.doc_id)`,
+        // FTS5 walks a match in rowid order itself (ORDER BY rowid DESC needs no sort).
+        docId: sql`search_fts.rowid`,
       };
     }
     if (excludeOnly) {
-      return {
-        from: sql`search_doc d`,
-        where: sql`d.doc_id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${renderFts5(excludeOnly)})`,
-        score: sql`0`,
-      };
+      const where = sql`NOT EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ${renderFts5(excludeOnly)} AND search_fts.rowid = d.doc_id)`;
+      return { from: sql`search_doc d`, where, score: sql`0`, probe: where, docId: sql`d.doc_id` };
     }
-    return { from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0` };
+    return {
+      from: sql`search_doc d`,
+      where: sql`1 = 1`,
+      score: sql`0`,
+      probe: sql`1 = 1`,
+      docId: sql`d.doc_id`,
+    };
   },
 };
