@@ -1,23 +1,36 @@
 /**
- * search.ts — `npm run bench -- search [DOCS] [--only sqlite|postgres]`: synthetic documents
- * (Arabic, English and mixed; lengths drawn from a long-tailed distribution; places from the
- * gazetteer in both scripts and several spellings), indexed through the real indexer (tagging,
- * analysis, terms, places) on SQLite FTS5 and PostgreSQL, then a fixed mix of 30 queries
- * (single words, phrases, OR and exclusions, prefixes, filters, place-area filters, place names
- * in other spellings) timed through the search service (results, total and facets), against a
- * `LIKE '%…%'` scan of the same text for the query's first word (results and count) in the
- * same run. DOCS defaults to 1,000,000.
+ * search.ts — `npm run bench -- search [DOCS] [--only sqlite|postgres] [--sample N]`: synthetic
+ * documents (Arabic, English and mixed; lengths drawn from a long-tailed distribution; places
+ * from the gazetteer in both scripts and several spellings) on SQLite FTS5 and PostgreSQL, then
+ * a fixed mix of 30 queries (single words, phrases, OR and exclusions, prefixes, filters,
+ * place-area filters, place names in other spellings) timed through the search service
+ * (results, total and facets), against a `LIKE '%…%'` scan of the same text for the query's
+ * first word (results and count) in the same run. DOCS defaults to 1,000,000.
+ *
+ * Loading: the first `--sample` documents (default 2,000) go through the real per-item indexer
+ * (vault item rows, reading, tagging, analysis, terms, places, custody entries) and its rate is
+ * reported as the indexer's rate; the rest are bulk-loaded — the same analyser, tagger and
+ * place areas, the same search_doc / FTS5 / tsvector rows, written in multi-row batches without
+ * vault items, place_mention rows or custody entries — which a 1M-document run needs to finish.
+ *
+ * The corpus is a worst case for a text index: its vocabulary is ~120 words, so every query word
+ * is in a large share of the documents (most queries match far more than the ranking window).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import type { Ctx } from '../src/ctx.js';
 import { formatErn } from '../src/lib/ern.js';
+import { analyze } from '../src/lib/search-tokens.js';
+import { tsvectorLiteral } from '../src/search/backends/postgres-backend.js';
 import { loadGazetteer } from '../src/search/gazetteer/places.js';
+import { tagPlaces } from '../src/search/gazetteer/tagger.js';
 import { indexItems } from '../src/search/indexer.js';
+import { placesOf } from '../src/search/places-in-text.js';
+import { RANK_WINDOW } from '../src/search/repo.js';
 import { search } from '../src/search/service.js';
 import { openStore } from '../src/store/open.js';
 import { fmt, machineLine, percentile, startBenchPostgres, time } from './_support.js';
@@ -25,6 +38,7 @@ import { fmt, machineLine, percentile, startBenchPostgres, time } from './_suppo
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const SAMPLE = Math.min(N, Number(args.includes('--sample') ? args[args.indexOf('--sample') + 1] : 2000));
 const BATCH = 1000;
 
 // A deterministic generator (mulberry32), so every run indexes the same corpus.
@@ -126,62 +140,154 @@ const QUERIES = [
 const firstWord = (q: string) =>
   (q.replace(/^[^\p{L}]+/u, '').match(/[\p{L}']+/u)?.[0] ?? q).replace(/\*$/, '');
 
-async function fill(ctx: Ctx): Promise<{ seconds: number }> {
+/** itemRow is the vault row of synthetic document `i` (its text in metadata, as the indexer reads it). */
+function itemRow(i: number, d: ReturnType<typeof makeDoc>, now: string) {
+  return {
+    id: randomUUID(),
+    ern: formatErn(i),
+    ern_seq: i,
+    blob_sha256: '0'.repeat(64),
+    title: d.title,
+    kind: d.kind,
+    media_type: 'application/octet-stream',
+    original_name: `doc-${i}`,
+    original_name_hex: null,
+    size: 0,
+    source: d.source,
+    collected_at: `${d.date}T00:00:00.000Z`,
+    collected_by: 'bench',
+    compartment: i % 10 === 0 ? 'witness' : 'general',
+    parent_item_id: null,
+    metadata: JSON.stringify({ text: d.text }),
+    created_at: now,
+    created_by: 'bench',
+  };
+}
+
+/** indexSample puts documents 1…SAMPLE through the vault rows and the real per-item indexer. */
+async function indexSample(ctx: Ctx, now: string): Promise<number> {
+  let ms = 0;
+  for (let start = 1; start <= SAMPLE; start += BATCH) {
+    const rows: Array<ReturnType<typeof itemRow>> = [];
+    for (let i = start; i < Math.min(SAMPLE + 1, start + BATCH); i++) rows.push(itemRow(i, makeDoc(i), now));
+    for (let k = 0; k < rows.length; k += 100)
+      await ctx.db
+        .insertInto('item')
+        .values(rows.slice(k, k + 100))
+        .execute();
+    ms += (
+      await time(() =>
+        indexItems(
+          ctx,
+          rows.map((r) => r.id),
+        ),
+      )
+    ).ms;
+  }
+  return ms;
+}
+
+/**
+ * bulkLoad writes documents SAMPLE+1…N straight into the search tables, analysed and tagged
+ * exactly as the indexer does (title, body = the metadata text, tags = place tokens + kind +
+ * source; place areas with their levels), in multi-row statements inside one transaction per
+ * batch.
+ */
+async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
+  let ms = 0;
+  const t0 = performance.now();
+  for (let start = SAMPLE + 1; start <= N; start += BATCH) {
+    const t = performance.now();
+    const docs: Array<{
+      row: ReturnType<typeof itemRow>;
+      d: ReturnType<typeof makeDoc>;
+      title: string[];
+      body: string[];
+      tags: string[];
+    }> = [];
+    const placeRows: Array<{ item_id: string; pcode: string; level: number }> = [];
+    for (let i = start; i < Math.min(N + 1, start + BATCH); i++) {
+      const d = makeDoc(i);
+      const row = itemRow(i, d, now);
+      const mentions = [...tagPlaces(d.title), ...tagPlaces(d.text)];
+      const places = placesOf(mentions, []);
+      for (const [pcode, level] of places.areas) placeRows.push({ item_id: row.id, pcode, level });
+      const title = analyze(d.title);
+      const body = analyze(d.text);
+      const tags = [...places.tokens, ...analyze(d.kind), ...analyze(d.source)];
+      docs.push({ row, d, title, body, tags });
+    }
+    await ctx.db.transaction().execute(async (trx) => {
+      for (let k = 0; k < docs.length; k += 200) {
+        const chunk = docs.slice(k, k + 200);
+        const values = chunk.map(({ row, d, title, body, tags }) => {
+          const base = [
+            sql`${row.id}`,
+            sql`${row.ern_seq}`,
+            sql`${row.ern}`,
+            sql`${row.title}`,
+            sql`${row.kind}`,
+            sql`${row.source}`,
+            sql`${row.compartment}`,
+            sql`${row.collected_at}`,
+            sql`${Number(d.date.slice(0, 4))}`,
+            sql`${d.text}`,
+            sql`${''}`,
+            sql`${now}`,
+          ];
+          if (ctx.dialect === 'postgres') {
+            const literal = tsvectorLiteral([
+              { terms: title, weight: 'A' },
+              { terms: body, weight: 'B' },
+              { terms: tags, weight: 'C' },
+            ]);
+            base.push(sql`${literal}::tsvector`);
+          }
+          return sql`(${sql.join(base)})`;
+        });
+        const tsvColumn = ctx.dialect === 'postgres' ? sql`, tsv` : sql``;
+        await sql`INSERT INTO search_doc (item_id, doc_id, ern, title, kind, source, compartment, date, year, body, text_sha256, indexed_at${tsvColumn}) VALUES ${sql.join(values)}`.execute(
+          trx,
+        );
+        if (ctx.dialect === 'sqlite') {
+          const fts = chunk.map(
+            ({ row, title, body, tags }) =>
+              sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')})`,
+          );
+          await sql`INSERT INTO search_fts (rowid, title, body, tags) VALUES ${sql.join(fts)}`.execute(trx);
+        }
+      }
+      for (let k = 0; k < placeRows.length; k += 1000)
+        await trx
+          .insertInto('search_place')
+          .values(placeRows.slice(k, k + 1000))
+          .execute();
+    });
+    ms += performance.now() - t;
+    if ((start - SAMPLE - 1) % 100_000 === 0)
+      process.stderr.write(
+        `  ${ctx.dialect}: ${fmt(start - 1 + docs.length, 0)} docs, bulk ${fmt(((start - SAMPLE - 1 + docs.length) / (performance.now() - t0)) * 1000, 0)} docs/s\n`,
+      );
+  }
+  return ms;
+}
+
+async function fill(ctx: Ctx): Promise<{ sampleMs: number; bulkMs: number }> {
   seed = 0x5eed;
   const now = '2026-01-01T00:00:00.000Z';
   await ctx.db
     .insertInto('blob')
     .values({ sha256: '0'.repeat(64), size: 0, media_type: 'application/octet-stream', stored_at: now })
     .execute();
-  let indexing = 0;
-  for (let start = 1; start <= N; start += BATCH) {
-    const rows: Array<import('kysely').Insertable<import('../src/vault/tables.js').ItemTable>> = [];
-    for (let i = start; i < Math.min(N + 1, start + BATCH); i++) {
-      const d = makeDoc(i);
-      rows.push({
-        id: randomUUID(),
-        ern: formatErn(i),
-        ern_seq: i,
-        blob_sha256: '0'.repeat(64),
-        title: d.title,
-        kind: d.kind,
-        media_type: 'application/octet-stream',
-        original_name: `doc-${i}`,
-        original_name_hex: null,
-        size: 0,
-        source: d.source,
-        collected_at: `${d.date}T00:00:00.000Z`,
-        collected_by: 'bench',
-        compartment: i % 10 === 0 ? 'witness' : 'general',
-        parent_item_id: null,
-        metadata: JSON.stringify({ text: d.text }),
-        created_at: now,
-        created_by: 'bench',
-      });
-    }
-    for (let k = 0; k < rows.length; k += 100)
-      await ctx.db
-        .insertInto('item')
-        .values(rows.slice(k, k + 100))
-        .execute();
-    const t = await time(() =>
-      indexItems(
-        ctx,
-        rows.map((r) => r.id),
-      ),
-    );
-    indexing += t.ms;
-    if ((start - 1) % 50_000 === 0)
-      process.stderr.write(
-        `  ${ctx.dialect}: ${start - 1 + rows.length} docs, ${fmt(((start - 1 + rows.length) / indexing) * 1000, 0)} docs/s\n`,
-      );
-  }
+  const sampleMs = await indexSample(ctx, now);
+  const bulkMs = await bulkLoad(ctx, now);
+  // The search service's catch-up (syncIndex) starts after the bulk-loaded documents.
   await ctx.db
     .insertInto('counter')
     .values({ name: 'search-indexed-seq', value: N })
     .onConflict((oc) => oc.column('name').doUpdateSet({ value: N }))
     .execute();
-  return { seconds: indexing / 1000 };
+  return { sampleMs, bulkMs };
 }
 
 async function indexSize(ctx: Ctx, dir: string): Promise<string> {
@@ -212,10 +318,12 @@ async function measure(ctx: Ctx) {
   const bare: number[] = [];
   const like: number[] = [];
   let slowest = { q: '', ms: 0 };
+  let capped = 0;
   for (let pass = 0; pass < 3; pass++) {
     for (const q of QUERIES) {
       const t = await time(() => search(ctx, { q, compartments, limit: 20 }));
       ours.push(t.ms);
+      if (pass === 0 && !t.value.totalExact) capped++;
       if (t.ms > slowest.ms) slowest = { q, ms: t.ms };
       bare.push((await time(() => search(ctx, { q, compartments, limit: 20, facets: false }))).ms);
       const pattern = `%${firstWord(q)}%`;
@@ -237,7 +345,7 @@ async function measure(ctx: Ctx) {
     const s = [...xs].sort((a, b) => a - b);
     return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
   };
-  return { ours: stats(ours), bare: stats(bare), like: stats(like), slowest };
+  return { ours: stats(ours), bare: stats(bare), like: stats(like), slowest, capped };
 }
 
 console.log(`search benchmark · ${fmt(N, 0)} documents · ${machineLine()}`);
@@ -245,20 +353,31 @@ const pg = only === 'sqlite' ? undefined : await startBenchPostgres();
 try {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     if (only && only !== dialect) continue;
-    const dir = mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
+    // --keep DIR (SQLite): load once into DIR and keep it; later runs with the same DIR only query.
+    const keep =
+      args.includes('--keep') && dialect === 'sqlite' ? args[args.indexOf('--keep') + 1] : undefined;
+    const reuse = keep !== undefined && existsSync(join(keep, 'attest.sqlite'));
+    if (keep) mkdirSync(keep, { recursive: true });
+    const dir = keep ?? mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
     const config = loadConfig({
       ATTEST_DATA: dir,
       DATABASE_URL: dialect === 'postgres' ? await pg!.newDatabase(`bench_search_${Date.now()}`) : '',
     });
     const store = await openStore(config);
     try {
-      const { seconds } = await fill(store.ctx);
-      if (dialect === 'postgres') await sql`VACUUM ANALYZE search_doc`.execute(store.ctx.db);
+      const { sampleMs, bulkMs } = reuse
+        ? { sampleMs: Number.NaN, bulkMs: Number.NaN }
+        : await fill(store.ctx);
+      if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(store.ctx.db);
       else await sql`ANALYZE`.execute(store.ctx.db);
       const size = await indexSize(store.ctx, dir);
       const m = await measure(store.ctx);
       console.log(
-        `\n${dialect}: indexed ${fmt(N, 0)} docs in ${fmt(seconds, 1)} s = ${fmt(N / seconds, 0)} docs/s; ${size}`,
+        `\n${dialect}: ${fmt(N, 0)} docs. Per-item indexer (first ${fmt(SAMPLE, 0)}, with vault rows, tagging, custody): ${fmt((SAMPLE / sampleMs) * 1000, 0)} docs/s; bulk load of the rest: ${fmt(((N - SAMPLE) / Math.max(bulkMs, 1)) * 1000, 0)} docs/s (${fmt(bulkMs / 1000, 1)} s)`,
+      );
+      console.log(`  index size: ${size}`);
+      console.log(
+        `  ${m.capped} of ${QUERIES.length} queries match more than the ranking window (${fmt(RANK_WINDOW, 0)}): total "at least", newest ranked`,
       );
       console.log(
         `  search (results + total + facets): p50 ${fmt(m.ours.p50, 2)} ms · p95 ${fmt(m.ours.p95, 2)} ms · p99 ${fmt(m.ours.p99, 2)} ms (slowest: ${m.slowest.q} ${fmt(m.slowest.ms, 1)} ms)`,
@@ -274,7 +393,7 @@ try {
       );
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
 } finally {

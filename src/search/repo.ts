@@ -17,7 +17,7 @@ import type { TextPlan } from './backends/backend.js';
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
  * A query matching more reports `totalExact: false`; the user narrows it (words, filters).
  */
-export const RANK_WINDOW = 2000;
+export const RANK_WINDOW = 1000;
 
 export interface ResolvedFilters {
   /** undefined = every compartment; [] is never passed (the service answers empty itself). */
@@ -160,23 +160,35 @@ export async function hitRows(
   return r.rows.map((x) => ({ ...x, doc_id: Number(x.doc_id) }));
 }
 
-export interface PlaceRow {
-  readonly item_id: string;
+export interface PlaceCount {
   readonly pcode: string;
   readonly level: number;
+  readonly n: number;
 }
 
-/** adminUnitsOf returns the level 1 and 2 admin units the items lie in (for the place facets). */
-export async function adminUnitsOf(db: Kysely<Database>, itemIds: readonly string[]): Promise<PlaceRow[]> {
-  const out: PlaceRow[] = [];
+/**
+ * adminUnitCounts counts the items `itemIds` (the window) by the level 1 and 2 admin units they
+ * lie in. Those units are the P-codes SY + 2 digits and SY + 4 digits (OCHA COD-AB; level 3 is
+ * SY + 6 digits, communities C…), so the query reads a range of the primary key (item_id,
+ * pcode) and nothing else: an index-only lookup per item on both databases. The ids go as
+ * parameters, 500 at a time, so both planners look each one up rather than join all of
+ * search_place.
+ */
+export async function adminUnitCounts(
+  db: Kysely<Database>,
+  itemIds: readonly string[],
+): Promise<PlaceCount[]> {
+  const n = new Map<string, number>();
   for (let i = 0; i < itemIds.length; i += 500) {
     const rows = await db
       .selectFrom('search_place')
-      .select(['item_id', 'pcode', 'level'])
+      .select(['pcode', (eb) => eb.fn.countAll<number>().as('n')])
       .where('item_id', 'in', itemIds.slice(i, i + 500))
-      .where('level', 'in', [1, 2])
+      .where('pcode', '>=', 'SY')
+      .where('pcode', '<', 'SY9999~')
+      .groupBy('pcode')
       .execute();
-    for (const r of rows) out.push({ item_id: r.item_id, pcode: r.pcode, level: Number(r.level) });
+    for (const r of rows) if (r.pcode.length <= 6) n.set(r.pcode, (n.get(r.pcode) ?? 0) + Number(r.n));
   }
-  return out;
+  return [...n].map(([pcode, count]) => ({ pcode, level: pcode.length <= 4 ? 1 : 2, n: count }));
 }

@@ -38,7 +38,7 @@ export const SearchResultSchema = Type.Object({
   total: Type.Integer({ description: 'matching items; a lower bound when totalExact is false' }),
   totalExact: Type.Boolean({
     description:
-      'false when more items match than a query ranks (the newest 2,000 matches): total and facets then count those, and relevance ranks those',
+      'false when more items match than a query ranks (the newest 1,000 matches): total and facets then count those, and relevance ranks those',
   }),
   facets: Type.Object({
     kind: Type.Array(FacetValue),

@@ -16,7 +16,7 @@ import { syncIndex } from './indexer.js';
 import { compileQuery, type Match } from './query/compile.js';
 import { parseQuery } from './query/parse.js';
 import {
-  adminUnitsOf,
+  adminUnitCounts,
   type Candidate,
   candidatesOf,
   conditionsOf,
@@ -230,7 +230,15 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
       },
     ];
   });
-  const facets = req.facets === false ? EMPTY_FACETS : await facetsOf(ctx, window);
+  const facets =
+    req.facets === false
+      ? EMPTY_FACETS
+      : await facetsOf(window, () =>
+          adminUnitCounts(
+            ctx.db,
+            window.map((c) => c.item_id),
+          ),
+        );
   return { results, total: window.length, totalExact, facets, next };
 }
 
@@ -273,32 +281,34 @@ async function pageOf(
 const FACET_LIMIT = 20;
 
 /** facetsOf counts the window's documents by kind, source, year and admin units 1 and 2. */
-async function facetsOf(ctx: Ctx, window: readonly Candidate[]): Promise<Facets> {
+async function facetsOf(
+  window: readonly Candidate[],
+  units: () => Promise<Array<{ pcode: string; level: number; n: number }>>,
+): Promise<Facets> {
   const places = loadGazetteer().places;
-  const count = (values: Array<string | null>): FacetValue[] => {
-    const n = new Map<string, number>();
-    for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
-    return [...n]
+  const top = (counts: Map<string, number>): FacetValue[] =>
+    [...counts]
       .map(([value, c]) => ({ value, count: c }))
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, FACET_LIMIT);
+  const count = (values: Array<string | null>): FacetValue[] => {
+    const n = new Map<string, number>();
+    for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
+    return top(n);
   };
   const named = (values: FacetValue[]) =>
     values.map((r) => {
       const p = places.get(r.value);
       return p ? { ...r, name: p.nameEn, nameAr: p.nameAr } : r;
     });
-  const units = window.length
-    ? await adminUnitsOf(
-        ctx.db,
-        window.map((c) => c.item_id),
-      )
-    : [];
+  const byLevel = (rows: Array<{ pcode: string; level: number; n: number }>, level: number) =>
+    named(top(new Map(rows.filter((r) => r.level === level).map((r) => [r.pcode, r.n]))));
+  const unitRows = window.length ? await units() : [];
   return {
     kind: count(window.map((c) => c.kind)),
     source: count(window.map((c) => c.source)),
     year: count(window.map((c) => (c.year === null ? null : String(c.year)))),
-    admin1: named(count(units.filter((u) => u.level === 1).map((u) => u.pcode))),
-    admin2: named(count(units.filter((u) => u.level === 2).map((u) => u.pcode))),
+    admin1: byLevel(unitRows, 1),
+    admin2: byLevel(unitRows, 2),
   };
 }

@@ -11,25 +11,46 @@ import type { Highlight } from './query/compile.js';
 export const SNIPPET_CHARS = 240;
 /** Snippets are sought in the first SNIPPET_SCAN characters of a text. */
 export const SNIPPET_SCAN = 20_000;
+/**
+ * The first pass reads this much; only a text with no hit there is read to SNIPPET_SCAN. Most
+ * hits are near the start (titles, summaries), and analysing 20,000 characters for each of a
+ * page's results would cost more than the query.
+ */
+const FIRST_PASS = 3_000;
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** makeSnippet returns the best passage of `text` for `hl`, with hits marked. */
-export function makeSnippet(text: string, hl: Highlight): string {
-  const scan = text.slice(0, SNIPPET_SCAN);
+/** hitsIn returns the spans of `scan` that hit `hl` (a word's verdict is analysed once per text). */
+function hitsIn(scan: string, hl: Highlight): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
+  const verdict = new Map<string, boolean>();
   for (const t of tokenize(scan)) {
-    const folded = foldWord(t.text);
-    const term = termOf(t.text);
-    if ((term && hl.terms.has(term)) || hl.prefixes.some((p) => folded.startsWith(p)))
-      spans.push([t.start, t.end]);
+    let hit = verdict.get(t.text);
+    if (hit === undefined) {
+      const folded = foldWord(t.text);
+      const term = termOf(t.text);
+      hit = (term !== null && hl.terms.has(term)) || hl.prefixes.some((p) => folded.startsWith(p));
+      verdict.set(t.text, hit);
+    }
+    if (hit) spans.push([t.start, t.end]);
   }
   if (hl.places.size > 0) {
     for (const m of tagPlaces(scan)) {
       if (m.candidates.some((c) => hl.places.has(c))) spans.push([m.start, m.end]);
     }
+  }
+  return spans;
+}
+
+/** makeSnippet returns the best passage of `text` for `hl`, with hits marked. */
+export function makeSnippet(text: string, hl: Highlight): string {
+  let scan = text.slice(0, FIRST_PASS);
+  let spans = hitsIn(scan, hl);
+  if (spans.length === 0 && text.length > FIRST_PASS) {
+    scan = text.slice(0, SNIPPET_SCAN);
+    spans = hitsIn(scan, hl);
   }
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
