@@ -9,37 +9,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import PDFDocument from 'pdfkit';
 import type { BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { assertAccessible, screenshot, skipReason, untranslatedText } from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
+import { arabicPdf, jpeg } from './support/evidence-files.js';
 
 const skip = skipReason();
-const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-
-/** arabicPdf is a two-page report whose text says "evacuation" with a hamza on the alef (إجلاء). */
-export function arabicPdf(): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const doc = new PDFDocument({ info: { Title: 'Convoy report' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font(DEJAVU).fontSize(14);
-    doc.text('Convoy report, 18 December 2016. Buses counted at Ramouseh.');
-    doc.text('تقرير عن إجلاء المدنيين من شرق حلب', { features: ['rtla'] });
-    doc.addPage().text('Page two: al-Rashideen.');
-    doc.end();
-  });
-}
-
-export function jpeg(): Promise<Buffer> {
-  return sharp({ create: { width: 400, height: 300, channels: 3, background: '#557799' } })
-    .withExif({ IFD0: { Make: 'TestCam', Model: 'T2' }, IFD2: { DateTimeOriginal: '2016:12:16 09:10:00' } })
-    .jpeg()
-    .toBuffer();
-}
-
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeout: 300_000 }, () => {

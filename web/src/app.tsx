@@ -14,12 +14,14 @@ import { OperationsListScreen } from './screens/operations-list.js';
 import { ResetPasswordScreen } from './screens/reset-password.js';
 import { SetupScreen } from './screens/setup.js';
 import { SignInScreen } from './screens/sign-in.js';
+import { GrantText } from './ui/grant-text.js';
 
 const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
 const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
 const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
 const ItemScreen = lazy(() => import('./evidence/item-screen.js'));
 const UploadScreen = lazy(() => import('./vault/upload-screen.js'));
+const SearchScreen = lazy(() => import('./search/search-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 
 interface Section {
@@ -33,6 +35,7 @@ const SECTIONS: readonly Section[] = [
   { path: '/operations', label: 'nav.operations', permission: 'ops:read' },
   { path: '/monitor', label: 'nav.monitor', permission: 'observations:submit' },
   { path: '/evidence', label: 'nav.evidence', permission: 'items:read' },
+  { path: '/search', label: 'nav.search', permission: 'items:read' },
   { path: '/admin', label: 'nav.admin', permission: ['users:admin', 'audit:read'] },
 ];
 
@@ -94,10 +97,7 @@ function UserMenu() {
         <ul>
           {me.grants.map((g) => (
             <li key={`${g.role}/${g.compartment}`}>
-              {t('nav.roleIn', {
-                role: t(`roles.${g.role}`),
-                compartment: g.compartment === '*' ? t('nav.everywhere') : g.compartment,
-              })}
+              <GrantText role={g.role} compartment={g.compartment} />
             </li>
           ))}
         </ul>
@@ -197,6 +197,7 @@ function Screen({ path }: { path: string }): ReactNode {
   if (path === '/monitor') return <MonitorScreen />;
   if (path === '/evidence') return <EvidenceScreen />;
   if (path === '/evidence/upload') return <UploadScreen />;
+  if (path === '/search') return <SearchScreen />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
   if (path === '/admin') return <AdminScreen tab={null} />;

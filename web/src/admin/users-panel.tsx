@@ -10,29 +10,13 @@ import { api } from '../api/client.js';
 import { useApi } from '../api/use-api.js';
 import { useFormat } from '../i18n/format.js';
 import { ErrorMessage } from '../ui/error-message.js';
+import { GrantText } from '../ui/grant-text.js';
 import { TableScroll } from '../ui/table-scroll.js';
 import { type AdminUser, COMPARTMENT, type PasswordLink, ROLES, USERNAME } from './admin-types.js';
 import { OneTimeSecret } from './one-time-secret.js';
 
 /** linkUrl is the full address of a password page (the token stays in the fragment). */
 const linkUrl = (link: PasswordLink) => `${location.origin}${link.passwordPath}`;
-
-/** GrantText says "Monitor in aleppo", the compartment (data) kept out of translation. */
-function GrantText({ role, compartment }: { role: string; compartment: string }) {
-  const { t } = useTranslation();
-  if (compartment === '*')
-    return <>{t('nav.roleIn', { role: t(`roles.${role}`), compartment: t('nav.everywhere') })}</>;
-  const [before, after] = t('nav.roleIn', { role: t(`roles.${role}`), compartment: '\u0000' }).split(
-    '\u0000',
-  );
-  return (
-    <>
-      {before}
-      <bdi translate="no">{compartment}</bdi>
-      {after}
-    </>
-  );
-}
 
 function RoleSelect({
   value,

@@ -29,7 +29,7 @@ function Exif({ facts }: { facts: Facts }) {
   if (facts.exif !== true) return <p className="muted">{t('item.noExif')}</p>;
   return (
     <div className="exif">
-      <dl className="facts">
+      <dl className="item-facts">
         {typeof facts.takenAt === 'string' && (
           <>
             <dt>{t('item.takenAt')}</dt>

@@ -29,7 +29,7 @@ function Provenance({ item }: { item: Item }) {
   return (
     <section aria-labelledby="prov-h" className="card" data-testid="provenance">
       <h2 id="prov-h">{t('item.provenance')}</h2>
-      <dl className="facts">
+      <dl className="item-facts">
         <dt>{t('evidence.ern')}</dt>
         <dd translate="no">{item.ern}</dd>
         <dt>{t('evidence.source')}</dt>

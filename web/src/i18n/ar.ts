@@ -22,6 +22,7 @@ export const ar: Strings = {
     operations: 'العمليات',
     monitor: 'الرصد',
     evidence: 'الأدلة',
+    search: 'البحث',
     admin: 'الإدارة',
     signOut: 'تسجيل الخروج',
     userMenu: 'الحساب',

@@ -20,6 +20,7 @@ export const en = {
     operations: 'Operations',
     monitor: 'Monitor',
     evidence: 'Evidence',
+    search: 'Search',
     admin: 'Administration',
     signOut: 'Sign out',
     userMenu: 'Account',
