@@ -134,6 +134,10 @@ export const FROM_DOMAIN = {
   KEY_MISMATCH: 'internal',
   BLOB_STORE_CONFIG: 'internal',
   BLOB_STORE_UNAVAILABLE: 'internal',
+  // Raised only by `attest backup | restore` (CLI), never by a route.
+  BACKUP_INVALID: 'internal',
+  BACKUP_CORRUPT: 'internal',
+  BACKUP_UNSUPPORTED: 'internal',
   // vault (src/vault/errors.ts) and shared codes
   NOT_FOUND: 'not-found',
   INVALID_ERN: 'invalid-ern',

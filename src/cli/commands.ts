@@ -16,6 +16,7 @@ import { registerSearch } from '../search/index.js';
 import { VAULT_COMMANDS } from '../vault/cli/index.js';
 import { checkItemsAgainstLog, getItem, verifyVault } from '../vault/index.js';
 import type { Register } from './command.js';
+import { registerBackup } from './commands/backup.js';
 import { registerBlobs } from './commands/blobs.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Register[] = [
   registerServe,
   registerJobs,
   registerBlobs,
+  registerBackup,
   logCommands(getItem),
   registerUser,
   registerOps,

@@ -12,7 +12,13 @@ export type StoreErrorCode =
   /** ATTEST_BLOBS (or a migration's --to) names no store Attest can open. */
   | 'BLOB_STORE_CONFIG'
   /** The object store does not answer as configured (bucket, endpoint, credentials). */
-  | 'BLOB_STORE_UNAVAILABLE';
+  | 'BLOB_STORE_UNAVAILABLE'
+  /** A backup or restore cannot go ahead as asked (passphrase, target not empty, no snapshot). */
+  | 'BACKUP_INVALID'
+  /** Files of a backup differ from its manifest; the error names each. */
+  | 'BACKUP_CORRUPT'
+  /** What is asked is not built yet (PostgreSQL backups). */
+  | 'BACKUP_UNSUPPORTED';
 
 /** StoreError is raised by the storage layer (blobs, key files); `code` says what failed. */
 export class StoreError extends AttestError<StoreErrorCode> {}

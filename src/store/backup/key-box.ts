@@ -1,0 +1,93 @@
+/**
+ * key-box.ts — the signing key and signer state in a backup, encrypted with a passphrase:
+ * scrypt (RFC 7914; N = 2^15, r = 8, p = 1, 16-byte salt) derives a 256-bit key, AES-256-GCM
+ * (NIST SP 800-38D; 12-byte IV, 16-byte tag) seals the files. A wrong passphrase or a changed
+ * byte fails the tag check; nothing is written until it passes.
+ */
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { StoreError } from '../errors.js';
+
+const N = 2 ** 15;
+const R = 8;
+const P = 1;
+const MAX_BOX_BYTES = 1024 * 1024;
+
+/** KeyFiles maps a path inside the keys directory (e.g. `custody-log.key`) to its bytes. */
+export type KeyFiles = Record<string, string>;
+
+/** sealKeys encrypts `files` under `passphrase`; the result is JSON text. */
+export function sealKeys(files: KeyFiles, passphrase: string): string {
+  if (passphrase.length < 12)
+    throw new StoreError('BACKUP_INVALID', 'the backup passphrase must have at least 12 characters');
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(files), 'utf8'), cipher.final()]);
+  return `${JSON.stringify({
+    format: 'attest-keys/1',
+    kdf: { name: 'scrypt', N, r: R, p: P, salt: salt.toString('base64') },
+    cipher: 'aes-256-gcm',
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: body.toString('base64'),
+  })}\n`;
+}
+
+/** openKeys decrypts a sealed box; a wrong passphrase or altered box is BACKUP_INVALID. */
+export function openKeys(text: string, passphrase: string): KeyFiles {
+  const bad = (why: string) =>
+    new StoreError('BACKUP_INVALID', `the encrypted keys cannot be opened: ${why}`);
+  if (text.length > MAX_BOX_BYTES) throw bad('too large');
+  let box: {
+    format?: unknown;
+    kdf?: { name?: unknown; N?: unknown; r?: unknown; p?: unknown; salt?: unknown };
+    iv?: unknown;
+    tag?: unknown;
+    data?: unknown;
+  };
+  try {
+    box = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  // Only the parameters this code writes are accepted: a box cannot ask for a huge scrypt cost.
+  if (
+    box?.format !== 'attest-keys/1' ||
+    box.kdf?.name !== 'scrypt' ||
+    box.kdf.N !== N ||
+    box.kdf.r !== R ||
+    box.kdf.p !== P ||
+    typeof box.kdf.salt !== 'string' ||
+    typeof box.iv !== 'string' ||
+    typeof box.tag !== 'string' ||
+    typeof box.data !== 'string'
+  )
+    throw bad('not an Attest key box');
+  const key = scryptSync(passphrase.normalize('NFC'), Buffer.from(box.kdf.salt, 'base64'), 32, {
+    N,
+    r: R,
+    p: P,
+    maxmem: 64 * 1024 * 1024,
+  });
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(box.iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(box.tag, 'base64'));
+  let plain: string;
+  try {
+    plain = Buffer.concat([decipher.update(Buffer.from(box.data, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
+  } catch {
+    throw bad('wrong passphrase, or the file was altered');
+  }
+  const files = JSON.parse(plain) as unknown;
+  if (typeof files !== 'object' || files === null) throw bad('no files inside');
+  const out: KeyFiles = {};
+  for (const [name, value] of Object.entries(files)) {
+    // Names come from inside an authenticated box, but are still paths: plain relative ones only.
+    if (typeof value !== 'string' || !/^(retired\/)?[A-Za-z0-9._-]+$/.test(name) || name.includes('..'))
+      throw bad(`unexpected entry "${name}"`);
+    out[name] = value;
+  }
+  return out;
+}
