@@ -73,6 +73,9 @@ for (const dialect of DIALECTS) {
       assert.equal(link.code, 0, link.stderr);
       const links = await runCli(['link', 'list', `incident:${incidentId}`], env);
       assert.match(links.stdout, /ATT-000001 .* documents .*Hospital struck/);
+      const verify = await runCli(['verify'], env);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /all checks passed/);
     });
 
     it('keeps a protected name out of lists and shows it on --reveal, logging the view', async () => {

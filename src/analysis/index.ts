@@ -13,3 +13,4 @@ export { createLink, linksOf } from './links.js';
 export type { Actor, Scope } from './records.js';
 export { analysisRoutes } from './routes.js';
 export type { AnalysisTables } from './tables.js';
+export { verifyAnalysis } from './verify.js';

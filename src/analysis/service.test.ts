@@ -10,6 +10,7 @@ import { AnalysisError } from './errors.js';
 import { createIncident, getIncident, listIncidents } from './incidents.js';
 import { createLink, linksOf } from './links.js';
 import type { Actor } from './records.js';
+import { verifyAnalysis } from './verify.js';
 
 const GENERAL: Actor = { id: 'user-general', read: ['general'], write: ['general'], reveal: [] };
 const WITNESS: Actor = {
@@ -364,6 +365,35 @@ for (const dialect of DIALECTS) {
           attributes: { strength: 120, mobile: true },
         });
         assert.deepEqual(e.attributes, { strength: 120, mobile: true });
+      });
+      it('checks every record and stance against its custody entry (attest verify), naming what changed', async () => {
+        assert.deepEqual(await verifyAnalysis(s.ctx), []);
+        const victim = await s.ctx.db
+          .selectFrom('entity')
+          .select('id')
+          .orderBy('id')
+          .executeTakeFirstOrThrow();
+        await s.ctx.db
+          .updateTable('entity')
+          .set({ name: 'Someone else' })
+          .where('id', '=', victim.id)
+          .execute();
+        const stance = await s.ctx.db.selectFrom('stance').selectAll().executeTakeFirstOrThrow();
+        await s.ctx.db
+          .updateTable('stance')
+          .set({ stance: stance.stance === 'supports' ? 'contradicts' : 'supports' })
+          .where('claim_id', '=', stance.claim_id)
+          .where('item_id', '=', stance.item_id)
+          .execute();
+        const problems = await verifyAnalysis(s.ctx);
+        assert.deepEqual(
+          problems.map((p) => [p.code, p.subject]),
+          [
+            ['analysis-changed', victim.id],
+            ['analysis-changed', `${stance.claim_id} ${stance.item_id}`],
+          ],
+        );
+        assert.ok(!JSON.stringify(problems).includes('Someone'), 'problems name ids only');
       });
       it('records every change in the custody log, tied to the basis item', async () => {
         const entries = await itemEntries(

@@ -6,7 +6,7 @@
  */
 
 import { registerUser } from '../access/cli.js';
-import { registerAnalysis } from '../analysis/index.js';
+import { registerAnalysis, verifyAnalysis } from '../analysis/index.js';
 import { registerCases } from '../cases/cli.js';
 import { logCommands, verifyCommand } from '../custody/cli/index.js';
 import { registerDemo } from '../demo/cli.js';
@@ -25,7 +25,13 @@ import { registerServe } from './commands/serve.js';
 export const COMMANDS: readonly Register[] = [
   registerInit,
   ...VAULT_COMMANDS,
-  verifyCommand([{ name: 'vault', run: (ctx) => verifyVault(ctx) }], checkItemsAgainstLog),
+  verifyCommand(
+    [
+      { name: 'vault', run: (ctx) => verifyVault(ctx) },
+      { name: 'analysis', run: (ctx) => verifyAnalysis(ctx) },
+    ],
+    checkItemsAgainstLog,
+  ),
   registerServe,
   registerJobs,
   registerBlobs,
