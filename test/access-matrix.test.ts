@@ -333,6 +333,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/jobs/depth': {},
   'GET /api/jobs/:id': { params: async (fx) => ({ id: await intakeJobOf(fx) }), scoped: true },
   'POST /api/jobs/:id/retry': { params: async (fx) => ({ id: await intakeJobOf(fx) }), scoped: true },
+  'GET /api/admin/health': {},
+  'POST /api/admin/jobs/:id/retry': { params: async (fx) => ({ id: await intakeJobOf(fx) }), scoped: true },
   // A loopback URL: allowed callers get 400 (captures of internal hosts are off), never a fetch.
   'POST /api/captures': {
     body: (_fx, c) => ({ url: 'http://127.0.0.1:9/', compartment: c?.compartment ?? GENERAL }),

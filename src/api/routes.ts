@@ -8,6 +8,7 @@ import { analysisRoutes } from '../analysis/index.js';
 import { casesRoutes } from '../cases/routes.js';
 import type { Ctx } from '../ctx.js';
 import { custodyRoutes } from '../custody/routes.js';
+import { healthRoutes } from '../health/index.js';
 import { intakeRoutes } from '../intake/index.js';
 import { opsRoutes } from '../ops/index.js';
 import { searchRoutes } from '../search/index.js';
@@ -22,4 +23,5 @@ export const DOMAIN_ROUTES: readonly AttestPlugin<{ ctx: Ctx }>[] = [
   intakeRoutes,
   casesRoutes,
   analysisRoutes,
+  healthRoutes,
 ];

@@ -27,6 +27,7 @@ export {
   stageContent,
 } from './service.js';
 export { discardStaged, releaseStaged } from './staging.js';
+export { type StorageUsed, storageUsed } from './storage.js';
 export type { ItemTable } from './tables.js';
 export { type VerifyProgress, verifyVault } from './verify.js';
 export { checkItemsAgainstLog } from './verify-log.js';

@@ -39,7 +39,7 @@ const SECTIONS: readonly Section[] = [
   { path: '/admin', label: 'nav.admin', permission: ['users:admin', 'audit:read'] },
 ];
 
-const ADMIN_TABS = ['users', 'tokens', 'devices', 'audit'] as const;
+const ADMIN_TABS = ['users', 'tokens', 'devices', 'audit', 'health'] as const;
 
 /** canSee says whether the user holds the section's permission (or one of them). */
 function canSee(state: SessionState, section: Section): boolean {

@@ -1,6 +1,6 @@
 /**
  * admin-screen.tsx — administration (lazy-loaded): users and their roles per compartment, API
- * tokens, monitors' device keys and the access audit. Each tab shows only to those whose
+ * tokens, monitors' device keys, the access audit and the server's health. Each tab shows only to those whose
  * permissions its API requires (the server checks again on every call).
  */
 import { useTranslation } from 'react-i18next';
@@ -9,15 +9,17 @@ import { can, useSession } from '../auth/session.js';
 import { Link } from '../router.js';
 import { AuditPanel } from './audit-panel.js';
 import { DevicesPanel } from './devices-panel.js';
+import { HealthPanel } from './health-panel.js';
 import { TokensPanel } from './tokens-panel.js';
 import { UsersPanel } from './users-panel.js';
 
-export type AdminTab = 'users' | 'tokens' | 'devices' | 'audit';
+export type AdminTab = 'users' | 'tokens' | 'devices' | 'audit' | 'health';
 
 const TABS: ReadonlyArray<{ tab: AdminTab; label: string; permission: Permission | null }> = [
   { tab: 'users', label: 'admin.users', permission: 'users:admin' },
   { tab: 'devices', label: 'admin.devices', permission: 'users:admin' },
   { tab: 'audit', label: 'admin.audit', permission: 'audit:read' },
+  { tab: 'health', label: 'health.tab', permission: 'users:admin' },
   { tab: 'tokens', label: 'admin.tokens', permission: null },
 ];
 
@@ -44,6 +46,7 @@ export default function AdminScreen({ tab }: { tab: AdminTab | null }) {
       {current.tab === 'tokens' && <TokensPanel />}
       {current.tab === 'devices' && <DevicesPanel />}
       {current.tab === 'audit' && <AuditPanel />}
+      {current.tab === 'health' && <HealthPanel />}
     </main>
   );
 }

@@ -1,0 +1,65 @@
+// Response schemas of the server-health routes (the allow-list of what leaves the server).
+import { Type } from '@sinclair/typebox';
+
+const Count = Type.Integer({ minimum: 0 });
+
+export const FailedJobSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  itemErn: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Integer(),
+  maxAttempts: Type.Integer(),
+  errorCode: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.String(),
+});
+
+export const HealthSchema = Type.Object({
+  at: Type.String({ description: 'server time of this report (UTC)' }),
+  scope: Type.Union([Type.Literal('deployment'), Type.Literal('compartments')], {
+    description: 'deployment: every compartment; compartments: only those the caller administers',
+  }),
+  jobs: Type.Object({
+    queued: Count,
+    running: Count,
+    done: Count,
+    failed: Count,
+    oldestQueuedAt: Type.Union([Type.String(), Type.Null()], {
+      description: 'how long the queue has waited',
+    }),
+    byKind: Type.Array(
+      Type.Object({ kind: Type.String(), queued: Count, running: Count, done: Count, failed: Count }),
+    ),
+  }),
+  failedJobs: Type.Array(FailedJobSchema, { description: 'the most recent failed jobs (at most 50)' }),
+  storage: Type.Union([Type.Object({ blobs: Count, bytes: Count, items: Count }), Type.Null()], {
+    description: 'for deployment administrators only (totals would count hidden items)',
+  }),
+  log: Type.Object({
+    size: Count,
+    checkpoint: Type.Union([
+      Type.Object({ size: Count, at: Type.String(), ageSeconds: Count, behind: Count }),
+      Type.Null(),
+    ]),
+    checkpointSeconds: Count,
+    signer: Type.Union([Type.Literal('ok'), Type.Literal('refused')]),
+    signerRefusedAt: Type.Union([Type.String(), Type.Null()]),
+  }),
+  witnesses: Type.Object({
+    configured: Type.Boolean({
+      description: 'C2SP tlog-witness co-signing is not implemented yet: always false',
+    }),
+  }),
+});
+
+export const JobParam = Type.Object(
+  { id: Type.String({ format: 'uuid', description: 'job id' }) },
+  { additionalProperties: false },
+);
+
+export const RetriedSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  state: Type.String(),
+  attempts: Type.Integer(),
+});
