@@ -217,6 +217,7 @@ export const FROM_DOMAIN = {
   PHOTO_NOT_IN_OBSERVATION: 'photo-not-in-observation',
   PHOTO_HASH_MISMATCH: 'photo-hash-mismatch',
   PHOTO_NOT_IMAGE: 'unsupported-media-type',
+  EXERCISE_NOT_EVIDENCE: 'conflict',
   // cases (src/cases/errors.ts)
   CASE_NOT_FOUND: 'not-found',
   INVALID_CASE_INPUT: 'invalid-request',

@@ -13,15 +13,18 @@ import { join } from 'node:path';
 import { createUser, resetPassword } from '../access/index.js';
 import type { Register } from '../cli/command.js';
 import { startServer } from '../cli/commands/serve.js';
-import { configFrom } from '../cli/context.js';
-import { CliExit, EXIT, println } from '../cli/io.js';
+import { configFrom, withStore } from '../cli/context.js';
+import { CliExit, type CliIo, EXIT, println } from '../cli/io.js';
 import type { Config } from '../config.js';
 import type { Ctx } from '../ctx.js';
+import { visible } from '../lib/display.js';
 import { alertCountsByKind, buildSitrep, kindsPhrase, opsEngine } from '../ops/index.js';
 import { keyPath } from '../store/keys.js';
 import { openStore } from '../store/open.js';
-import { generateAleppo2016 } from './aleppo-2016.js';
+import { type Aleppo2016Scenario, generateAleppo2016 } from './aleppo-2016.js';
+import { MAX_SPEED } from './exercise.js';
 import { DEMO_COMPARTMENT, loadAleppo2016 } from './load.js';
+import { httpPoster, prepareExercise, realClock, runExercise } from './replay.js';
 
 const ACTOR = 'cli';
 const fmt = new Intl.NumberFormat('en-GB');
@@ -96,76 +99,235 @@ export const registerDemo: Register = (program, { io }) => {
     )
     .option('--seed <n>', 'seed of the synthetic data (same seed, same data)', '2016')
     .option('--no-serve', 'load and print the logins, but do not start the server')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, or $ATTEST_HOST)')
+    .option('--port <port>', 'port (default 8080, or $ATTEST_PORT)')
+    .option(
+      '--live',
+      'also run the scenario again as an exercise, live, from now on: an active operation the demo monitor can record against',
+    )
+    .option('--speed <n>', `how much faster than the record the --live exercise runs (1–${MAX_SPEED})`, '30')
     .option(
       '--force',
       'start over: delete the embedded database, blobs and log key first (not with DATABASE_URL)',
     )
-    .action(async (opts: { seed: string; serve: boolean; force?: boolean }) => {
-      if (!/^[0-9]{1,9}$/.test(opts.seed)) throw new CliExit(EXIT.usage, '--seed must be a whole number');
-      const seed = Number(opts.seed);
-      const config = configFrom(io, program.opts());
-      if (opts.force) {
-        if (config.databaseUrl) {
-          throw new CliExit(
-            EXIT.usage,
-            '--force never drops a PostgreSQL database: point DATABASE_URL at an empty database instead',
-          );
+    .action(
+      async (opts: {
+        seed: string;
+        serve: boolean;
+        force?: boolean;
+        host?: string;
+        port?: string;
+        live?: boolean;
+        speed: string;
+      }) => {
+        if (!/^[0-9]{1,9}$/.test(opts.seed)) throw new CliExit(EXIT.usage, '--seed must be a whole number');
+        const seed = Number(opts.seed);
+        const config = configFrom(io, program.opts());
+        const port = opts.port === undefined ? config.port : Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliExit(EXIT.usage, '--port must be 0–65535');
+        const host = opts.host ?? config.host;
+        const speed = speedArg(opts.speed);
+        if (opts.live && !opts.serve)
+          throw new CliExit(EXIT.usage, '--live needs the server: leave out --no-serve');
+        if (opts.force) {
+          if (config.databaseUrl) {
+            throw new CliExit(
+              EXIT.usage,
+              '--force never drops a PostgreSQL database: point DATABASE_URL at an empty database instead',
+            );
+          }
+          removeEmbeddedDeployment(config);
         }
-        removeEmbeddedDeployment(config);
-      }
-      const store = await openStore(config);
-      let serving = false;
-      try {
-        if (!(await isEmpty(store.ctx))) {
-          throw new CliExit(
-            EXIT.usage,
-            `this deployment already has operations or users (${store.location}); the demo needs a fresh one: ` +
-              (config.databaseUrl
-                ? 'point DATABASE_URL at an empty database'
-                : 'use another --data directory, or --force to delete this one'),
+        const store = await openStore(config);
+        let serving = false;
+        try {
+          if (!(await isEmpty(store.ctx))) {
+            throw new CliExit(
+              EXIT.usage,
+              `this deployment already has operations or users (${store.location}); the demo needs a fresh one: ` +
+                (config.databaseUrl
+                  ? 'point DATABASE_URL at an empty database'
+                  : 'use another --data directory, or --force to delete this one'),
+            );
+          }
+          println(io.stdout, `Generating the Aleppo 2016 scenario (seed ${seed})…`);
+          const scenario = generateAleppo2016({ seed });
+          println(io.stdout, `Loading ${fmt.format(scenario.observations.length)} signed observations…`);
+          const started = performance.now();
+          await loadAleppo2016(store.ctx, scenario);
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          const accounts = await createAccounts(store.ctx);
+          const sitreps = await opsEngine(store.ctx).read((state) =>
+            scenario.operations.map((op) => buildSitrep(state, { operationId: op.id })),
           );
-        }
-        println(io.stdout, `Generating the Aleppo 2016 scenario (seed ${seed})…`);
-        const scenario = generateAleppo2016({ seed });
-        println(io.stdout, `Loading ${fmt.format(scenario.observations.length)} signed observations…`);
-        const started = performance.now();
-        await loadAleppo2016(store.ctx, scenario);
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        const accounts = await createAccounts(store.ctx);
-        const sitreps = await opsEngine(store.ctx).read((state) =>
-          scenario.operations.map((op) => buildSitrep(state, { operationId: op.id })),
-        );
-        const alerts = await alertCountsByKind(store.ctx);
+          const alerts = await alertCountsByKind(store.ctx);
 
-        println(io.stdout, `Loaded in ${seconds} s into ${store.location}.`);
-        println(io.stdout, '');
-        for (const s of sitreps) {
-          const t = s.totals;
-          println(io.stdout, `${s.name} (${s.operationId})`);
-          println(
-            io.stdout,
-            `  ${fmt.format(t.people)} people; ${kindsPhrase(t.byKind)}; ${fmt.format(t.medicalEvacuations)} medical evacuations`,
-          );
+          println(io.stdout, `Loaded in ${seconds} s into ${store.location}.`);
+          println(io.stdout, '');
+          for (const s of sitreps) {
+            const t = s.totals;
+            println(io.stdout, `${s.name} (${s.operationId})`);
+            println(
+              io.stdout,
+              `  ${fmt.format(t.people)} people; ${kindsPhrase(t.byKind)}; ${fmt.format(t.medicalEvacuations)} medical evacuations`,
+            );
+          }
+          println(io.stdout, '');
+          println(io.stdout, 'Alerts by kind:');
+          for (const [kind, n] of Object.entries(alerts)) println(io.stdout, `  ${kind.padEnd(30)} ${n}`);
+          println(io.stdout, '');
+          println(io.stdout, 'Logins (shown only now; keep them or reset them with `attest user reset`):');
+          for (const a of accounts) {
+            println(
+              io.stdout,
+              `  ${a.username.padEnd(14)} ${a.password}   ${a.role} in ${a.compartment === '*' ? 'every compartment' : a.compartment}: ${a.purpose}`,
+            );
+          }
+          println(io.stdout, '');
+          if (!opts.serve) return;
+          const server = await startServer(store, config, io, { host, port });
+          serving = true;
+          if (opts.live)
+            await startLiveExercise(store.ctx, io, scenario, { seed, speed, address: server.address });
+        } finally {
+          if (!serving) await store.close();
         }
-        println(io.stdout, '');
-        println(io.stdout, 'Alerts by kind:');
-        for (const [kind, n] of Object.entries(alerts)) println(io.stdout, `  ${kind.padEnd(30)} ${n}`);
-        println(io.stdout, '');
-        println(io.stdout, 'Logins (shown only now; keep them or reset them with `attest user reset`):');
-        for (const a of accounts) {
-          println(
-            io.stdout,
-            `  ${a.username.padEnd(14)} ${a.password}   ${a.role} in ${a.compartment === '*' ? 'every compartment' : a.compartment}: ${a.purpose}`,
-          );
-        }
-        println(io.stdout, '');
-        if (!opts.serve) return;
-        await startServer(store, config, io);
-        serving = true;
-      } finally {
-        if (!serving) await store.close();
-      }
-      // Keep running until a signal arrives (startServer closes the store then).
-      await new Promise(() => {});
-    });
+        // Keep running until a signal arrives (startServer closes the store then).
+        await new Promise(() => {});
+      },
+    );
+
+  registerReplay(program, io);
 };
+
+/** speedArg reads --speed: a number from 1 to MAX_SPEED. */
+function speedArg(raw: string): number {
+  const speed = Number(raw);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || !(speed >= 1 && speed <= MAX_SPEED))
+    throw new CliExit(EXIT.usage, `--speed must be a number from 1 to ${MAX_SPEED}`);
+  return speed;
+}
+
+/** tagNow is a short tag for one exercise run: its start time in base 36 (unique per minute). */
+const tagNow = (ms: number) => Math.floor(ms / 60_000).toString(36);
+
+/**
+ * startLiveExercise plans the scenario again as an exercise starting now and plays it into the
+ * demo's own server in the background, so the demo monitor has an active operation to record
+ * against (issue 16.6).
+ */
+async function startLiveExercise(
+  ctx: Ctx,
+  io: CliIo,
+  scenario: Aleppo2016Scenario,
+  o: { seed: number; speed: number; address: string },
+): Promise<void> {
+  const prepared = await prepareExercise(ctx, scenario, {
+    seed: o.seed,
+    speed: o.speed,
+    tag: tagNow(realClock.now()),
+    compartment: DEMO_COMPARTMENT,
+    clock: realClock,
+  });
+  const ops = prepared.exercise.plan.operations.map((op) => op.id).join(', ');
+  println(io.stdout, '');
+  println(
+    io.stdout,
+    `EXERCISE running live at ${o.speed}× (a training operation, marked as such everywhere): ${ops}`,
+  );
+  println(
+    io.stdout,
+    `  until ${new Date(prepared.exercise.endMs).toISOString()}; sign in as demo-monitor to record observations against it in the monitor app.`,
+  );
+  void runExercise(ctx, prepared, { seed: o.seed, clock: realClock, post: httpPoster(o.address) }).then(
+    (p) =>
+      println(
+        io.stdout,
+        `Exercise finished: ${p.accepted} observations accepted, ${p.refused} refused, ${p.statusChanges} status changes.`,
+      ),
+    (err: unknown) => println(io.stderr, `Exercise stopped: ${(err as Error).message}`),
+  );
+}
+
+/**
+ * registerReplay adds `attest ops replay SCENARIO`: the scenario as an exercise, played into a
+ * running deployment over its HTTP API in real time × speed (issue 13.8).
+ */
+function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
+  const ops = program.commands.find((c) => c.name() === 'ops');
+  if (!ops) throw new Error('the ops commands must be registered before the demo');
+  ops
+    .command('replay <scenario>')
+    .description(
+      "play a scenario's observations into a running deployment as an exercise (a training operation), in real time × speed",
+    )
+    .option('--speed <n>', `times faster than the record (1–${MAX_SPEED})`, '1')
+    .option('--url <url>', 'the running deployment (default $ATTEST_PUBLIC_URL, else http://host:port)')
+    .option('--compartment <c>', 'compartment of the exercise operations', DEMO_COMPARTMENT)
+    .option('--seed <n>', 'seed of the synthetic scenario', '2016')
+    .action(
+      async (name: string, opts: { speed: string; url?: string; compartment: string; seed: string }) => {
+        if (name !== 'aleppo-2016')
+          throw new CliExit(EXIT.usage, `unknown scenario ${visible(name)} (scenarios: aleppo-2016)`);
+        if (!/^[0-9]{1,9}$/.test(opts.seed)) throw new CliExit(EXIT.usage, '--seed must be a whole number');
+        const speed = speedArg(opts.speed);
+        const config = configFrom(io, program.opts());
+        const url = opts.url ?? config.publicUrl ?? `http://${config.host}:${config.port}`;
+        try {
+          new URL(url);
+        } catch {
+          throw new CliExit(EXIT.usage, `--url must be a URL such as http://127.0.0.1:8080`);
+        }
+        const seed = Number(opts.seed);
+        const scenario = generateAleppo2016({ seed, sign: false });
+        const progress = await withStore(io, program.opts(), async (ctx) => {
+          const prepared = await prepareExercise(ctx, scenario, {
+            seed,
+            speed,
+            tag: tagNow(realClock.now()),
+            compartment: opts.compartment,
+            clock: realClock,
+          });
+          const { exercise } = prepared;
+          println(
+            io.stdout,
+            `EXERCISE ${exercise.plan.operations.map((op) => op.id).join(', ')} at ${speed}×: ` +
+              `${exercise.events.length} events until ${new Date(exercise.endMs).toISOString()}, posted to ${url}`,
+          );
+          const stop = new AbortController();
+          const onSignal = () => stop.abort();
+          process.once('SIGINT', onSignal);
+          let shown = 0;
+          try {
+            return await runExercise(ctx, prepared, {
+              seed,
+              clock: realClock,
+              post: httpPoster(url),
+              signal: stop.signal,
+              onProgress: (p, atMs, ex) => {
+                const tenth = Math.floor((p.posted * 10) / Math.max(1, ex.events.length));
+                if (tenth > shown) {
+                  shown = tenth;
+                  println(
+                    io.stdout,
+                    `  ${new Date(atMs).toISOString()}  ${p.posted} posted, ${p.accepted} accepted, ${p.refused} refused`,
+                  );
+                }
+              },
+            });
+          } finally {
+            process.removeListener('SIGINT', onSignal);
+          }
+        });
+        println(
+          io.stdout,
+          `Posted ${progress.posted}: ${progress.accepted} accepted, ${progress.duplicate} duplicates, ${progress.held} held, ${progress.refused} refused; ${progress.statusChanges} status changes.`,
+        );
+        for (const r of progress.refusals)
+          println(io.stderr, `  refused ${r.clientId}: ${r.status} ${visible(r.body)}`);
+        if (progress.refused > 0)
+          throw new CliExit(EXIT.failed, `${progress.refused} observations were refused`);
+      },
+    );
+}

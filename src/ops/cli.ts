@@ -113,7 +113,7 @@ export const registerOps: Register = (program, { io }) => {
         println(
           io.stdout,
           `${o.id.padEnd(24)} ${o.status.padEnd(10)} ${o.compartment.padEnd(16)} ${fmt.format(t.people)} people, ` +
-            `${kindsPhrase(t.byKind, o.expected?.byKind)}  ${visible(o.name)}`,
+            `${kindsPhrase(t.byKind, o.expected?.byKind)}  ${o.exercise ? 'EXERCISE: ' : ''}${visible(o.name)}`,
         );
       }
     });

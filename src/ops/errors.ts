@@ -38,6 +38,8 @@ export type OpsErrorCode =
   | 'PHOTO_NOT_IN_OBSERVATION'
   | 'PHOTO_HASH_MISMATCH'
   | 'PHOTO_NOT_IMAGE'
+  /** An exercise (training) operation keeps no evidence: its observations' photos are not stored. */
+  | 'EXERCISE_NOT_EVIDENCE'
   // Alerts
   | 'INVALID_ALERT_TRANSITION'
   | 'UNKNOWN_ALERT'

@@ -74,6 +74,17 @@ export async function attachPhoto(
     bytes.resume();
     throw new OpsError('UNKNOWN_OBSERVATION', 'no such observation of yours', { clientId });
   }
+  if (operation.exercise === true) {
+    // An exercise is training: nothing it produces enters the vault or a case's exports.
+    bytes.resume();
+    throw new OpsError(
+      'EXERCISE_NOT_EVIDENCE',
+      'this is an exercise operation: its photos are not kept as evidence',
+      {
+        clientId,
+      },
+    );
+  }
   if (!(JSON.parse(row.photo_sha256) as string[]).includes(sha256)) {
     bytes.resume();
     throw new OpsError(

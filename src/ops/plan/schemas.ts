@@ -80,6 +80,8 @@ const OperationSchema = Type.Object(
       { maxItems: 20 },
     ),
     deadline: Type.Optional(Type.String({ maxLength: 30 })),
+    /** A training operation (replayed scenario): marked as such everywhere, kept out of real reports. */
+    exercise: Type.Optional(Type.Boolean()),
     thresholds: Type.Optional(
       Type.Object(
         {

@@ -14,6 +14,7 @@ import {
   type Manifest,
   type StatusChange,
   type StoredOperation,
+  VEHICLE_KINDS,
   type Vehicle,
   validateMandate,
 } from '../model.js';
@@ -106,6 +107,18 @@ export async function planOperations(
   ]);
   const mandateIds = new Set([...plan.mandates.map((m) => m.id), ...storedMandates]);
   for (const op of plan.operations) checkOperation(op, known, mandateIds);
+  // An exercise is never linked to a real operation: its progress would gate (or be gated by) real
+  // people's movement, and each would show the other in its reports.
+  const exerciseOf = new Map([
+    ...existing.map((o) => [o.id, o.exercise === true] as const),
+    ...plan.operations.map((o) => [o.id, o.exercise === true] as const),
+  ]);
+  for (const op of plan.operations)
+    for (const link of op.links)
+      if (exerciseOf.get(link.other) !== (op.exercise === true))
+        invalid(
+          `operation ${op.id} links an exercise and a real operation; link exercises only to exercises`,
+        );
   const opIds = new Set(plan.operations.map((o) => o.id));
   const convoyIds = new Set(plan.convoys.map((c) => c.id));
   for (const c of plan.convoys) {
@@ -119,7 +132,7 @@ export async function planOperations(
     if (!opIds.has(v.operationId)) invalid(`vehicle ${v.id} names no operation in the plan`);
     if (v.convoyId !== undefined && !convoyIds.has(v.convoyId))
       invalid(`vehicle ${v.id} names an unknown convoy`);
-    if (!['bus', 'ambulance', 'private', 'truck'].includes(v.kind))
+    if (!(VEHICLE_KINDS as readonly string[]).includes(v.kind))
       invalid(`vehicle ${v.id} has an unknown kind`);
     if (!Number.isSafeInteger(v.capacity) || v.capacity < 1)
       invalid(`vehicle ${v.id} needs a positive capacity`);

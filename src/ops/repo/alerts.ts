@@ -177,12 +177,17 @@ export async function updateAlertState(
     .execute();
 }
 
-/** countAlertsByKind counts stored alerts per kind (kinds with none are absent). */
+/**
+ * countAlertsByKind counts stored alerts per kind (kinds with none are absent), of real operations
+ * only: an exercise's alerts are training, never part of a deployment's figures (issue 13.8).
+ */
 export async function countAlertsByKind(db: Db): Promise<Array<{ kind: string; n: number }>> {
   const rows = await db
     .selectFrom('alert')
-    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('kind')
+    .innerJoin('operation', 'operation.id', 'alert.operation_id')
+    .where('operation.exercise', '=', 0)
+    .select(['alert.kind as kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('alert.kind')
     .execute();
   return rows.map((r) => ({ kind: r.kind, n: Number(r.n) }));
 }

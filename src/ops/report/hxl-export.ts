@@ -16,7 +16,15 @@ import type { ReconcileState } from '../reconcile/reconcile-state.js';
 import { buildSitrep } from './sitrep.js';
 import { KIND_COLUMNS } from './vehicle-kinds.js';
 
+/**
+ * EXERCISE_COLUMN marks every row of an exercise operation `EXERCISE` (empty for a real one), so a
+ * table that is merged with others still says which rows are training (issue 13.8).
+ */
+const EXERCISE_COLUMN: HxlColumn = { header: 'Exercise', tag: '#meta+exercise', type: 'text' };
+const exerciseCell = (exercise: boolean | undefined) => (exercise === true ? 'EXERCISE' : null);
+
 export const MOVEMENT_COLUMNS: readonly HxlColumn[] = [
+  EXERCISE_COLUMN,
   { header: 'Date', tag: '#date', type: 'text' },
   { header: 'Operation', tag: '#activity+name', type: 'text' },
   { header: 'Governorate P-code', tag: '#adm1+code', type: 'text' },
@@ -42,6 +50,7 @@ function movementColumn(kind: RoutePointKind): 0 | 1 | 2 {
 
 /** TOTAL_COLUMNS: people and vehicles arrived, every vehicle kind of the plan schema included. */
 export const TOTAL_COLUMNS: readonly HxlColumn[] = [
+  EXERCISE_COLUMN,
   { header: 'Reported', tag: '#date+reported', type: 'text' },
   { header: 'Operation', tag: '#activity+name', type: 'text' },
   { header: 'Origin', tag: '#loc+origin+name', type: 'text' },
@@ -98,6 +107,7 @@ export function operationMovementsHxl(state: ReconcileState, operationId: string
       counts[at] = cell.vehicles;
       counts[at + 1] = cell.people;
       return [
+        exerciseCell(op.operation.exercise),
         day,
         op.operation.name,
         w.adm1,
@@ -120,6 +130,7 @@ export function operationTotalsHxl(state: ReconcileState, operationId: string): 
   const op = state.operations.get(operationId)!.operation;
   return writeHxl(TOTAL_COLUMNS, [
     [
+      exerciseCell(op.exercise),
       s.period.to,
       s.name,
       op.origin.name,

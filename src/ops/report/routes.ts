@@ -114,7 +114,8 @@ export const reportRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
         ...(from ? { from: new Date(from).toISOString() } : {}),
         ...(to ? { to: new Date(to).toISOString() } : {}),
       });
-      const name = `sitrep-${fileSafe(op.id)}`;
+      // An exercise's files say so in their names too (issue 13.8).
+      const name = `${op.exercise ? 'EXERCISE-' : ''}sitrep-${fileSafe(op.id)}`;
       if (format === 'json') return reply.type('application/json; charset=utf-8').send(sitrep);
       if (format === 'pdf') {
         const pdf = await renderSitrepPdf(sitrep, { language });
@@ -159,7 +160,10 @@ export const reportRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       const csv = await operationHxl(ctx, op.id, table);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${fileSafe(op.id)}-${table}.hxl.csv"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${op.exercise ? 'EXERCISE-' : ''}${fileSafe(op.id)}-${table}.hxl.csv"`,
+        )
         .send(csv);
     },
   );

@@ -56,6 +56,8 @@ export const OperationSummarySchema = Type.Object({
   name: Type.String(),
   nameAr: Nullable(Type.String()),
   status: Type.String(),
+  /** A training operation (issue 13.8): shown as an exercise everywhere. */
+  exercise: Type.Boolean(),
   compartment: Type.String(),
   mandates: Type.Array(
     Type.Object({ id: Type.String(), body: Type.String(), instrument: Type.String(), date: Type.String() }),
@@ -146,6 +148,7 @@ export const OperationViewSchema = Type.Object({
       name: Type.String(),
       nameAr: Nullable(Type.String()),
       status: Type.String(),
+      exercise: Type.Boolean(),
       totals: Totals,
     }),
   ),
@@ -157,6 +160,7 @@ export const MonitorAssignmentSchema = Type.Object({
     name: Type.String(),
     nameAr: Nullable(Type.String()),
     status: Type.String(),
+    exercise: Type.Boolean(),
   }),
   routePoints: Type.Array(RoutePointView),
   vehicles: Type.Array(
@@ -175,6 +179,7 @@ export const SitrepSchema = Type.Object({
   operationId: Type.String(),
   name: Type.String(),
   nameAr: Nullable(Type.String()),
+  exercise: Type.Boolean(),
   period: Type.Object({ from: Nullable(Type.String()), to: Type.String() }),
   status: StatusSchema,
   mandates: Type.Array(Type.Object({ instrument: Type.String(), date: Type.String() })),

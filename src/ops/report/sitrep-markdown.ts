@@ -35,7 +35,8 @@ export function renderSitrepMarkdown(s: Sitrep, language: SitrepLanguage = 'en')
     : md(t.fill(w.upTo, { to: s.period.to }));
   const mandates = s.mandates.map((m) => `${md(m.instrument)} (${md(m.date)})`).join('; ');
   const lines = [
-    `# ${md(t.fill(w.markdown.title, { name: local(s) }))}`,
+    ...(s.exercise ? [`> **${md(w.exerciseBanner)}**`, ''] : []),
+    `# ${md(t.fill(w.markdown.title, { name: local(s) }))}${s.exercise ? ` — ${md(w.exerciseBanner)}` : ''}`,
     '',
     `${md(w.period)}: ${period}  `,
     `${md(w.status)}: **${md(t.name(w.statusNames, s.status))}**${s.mandates.length > 0 ? `  \n${md(w.mandates)}: ${mandates}` : ''}`,

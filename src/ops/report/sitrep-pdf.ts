@@ -223,8 +223,9 @@ export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {})
   const generatedAt = options.generatedAt ?? s.period.to;
   const date = new Date(generatedAt);
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid generatedAt ${generatedAt}`);
+  // An exercise says so in the heading and in every page's footer (issue 13.8).
   const name = cut(localName(t, s), MAX_NAME);
-  const title = t.fill(w.title, { name });
+  const title = `${s.exercise ? `${w.exerciseBanner} — ` : ''}${t.fill(w.title, { name })}`;
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: FOOTER_SPACE },
@@ -246,6 +247,7 @@ export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {})
   const n = t.number;
   const end = 'end' as const;
 
+  if (s.exercise) out.paragraph(w.exerciseBanner, { bold: true, size: 16 });
   out.paragraph(title, { bold: true, size: 16 });
   doc.moveDown(0.4);
   const period = s.period.from

@@ -30,7 +30,9 @@ export type Caveat =
       /** Markings of the first vehicles (data, shown as written); `vehicles` says how many in all. */
       readonly markings: readonly string[];
     }
-  | { readonly code: 'sources-diverge'; readonly min: number; readonly max: number };
+  | { readonly code: 'sources-diverge'; readonly min: number; readonly max: number }
+  /** A training operation (issue 13.8): said first, in every report. */
+  | { readonly code: 'exercise' };
 
 /** The figures of the Markdown form's summary sentence. */
 export interface MarkdownSummary {
@@ -108,6 +110,8 @@ interface Words {
   readonly severities: Readonly<Record<AlertSeverity, string>>;
   readonly states: Readonly<Record<AlertState, string>>;
   readonly units: Readonly<Record<Unit, Forms>>;
+  /** Heads every report of an exercise (training) operation (issue 13.8). */
+  readonly exerciseBanner: string;
   readonly caveats: {
     readonly [C in Caveat['code']]: (c: Extract<Caveat, { code: C }>, t: SitrepText) => string;
   };
@@ -204,7 +208,10 @@ const EN: Words = {
     counts: { one: '{n} count', other: '{n} counts' },
     observations: { one: '{n} observation', other: '{n} observations' },
   },
+  exerciseBanner: 'EXERCISE — NOT A REAL OPERATION',
   caveats: {
+    exercise: () =>
+      'EXERCISE — NOT A REAL OPERATION: a training operation; nothing in this report happened to real people.',
     'single-source': (c, t) =>
       `${t.number(c.counts)} of ${t.number(c.arrivals)} arrival counts rest on a single monitor and are not corroborated.`,
     disputed: (c, t) =>
@@ -350,7 +357,10 @@ const AR: Words = {
       other: '{n} ملاحظة',
     },
   },
+  exerciseBanner: 'تمرين — ليست عملية حقيقية',
   caveats: {
+    exercise: () =>
+      'تمرين — ليست عملية حقيقية: عملية تدريبية؛ لم يحدث شيء ممّا في هذا التقرير لأشخاص حقيقيين.',
     'single-source': (c, t) =>
       `${t.count('counts', c.counts)} من أصل ${t.number(c.arrivals)} من أعداد الوصول تستند إلى مراقب واحد ولم تؤكَّد.`,
     disputed: (c, t) =>

@@ -87,6 +87,8 @@ export interface Sitrep {
   readonly name: string;
   /** The operation's Arabic name, when the plan has one. */
   readonly nameAr: string | null;
+  /** A training operation (issue 13.8): every rendering says EXERCISE before anything else. */
+  readonly exercise: boolean;
   readonly period: { readonly from: string | null; readonly to: string };
   readonly status: OperationStatus;
   readonly mandates: ReadonlyArray<{ readonly instrument: string; readonly date: string }>;
@@ -205,6 +207,7 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
   const reported = reportedTotals(state, op.operation.id, inPeriod);
   // Caveats are facts here; their sentences come from the reader's language (sitrep-text.ts).
   const caveatFacts: Caveat[] = [];
+  if (op.operation.exercise === true) caveatFacts.push({ code: 'exercise' });
   if (singleSource > 0) caveatFacts.push({ code: 'single-source', counts: singleSource, arrivals });
   const disputes = [...state.alerts.values()].filter(
     (a) => a.operationId === op.operation.id && a.kind === 'conflicting-observations',
@@ -238,6 +241,7 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
     operationId: op.operation.id,
     name: op.operation.name,
     nameAr: op.operation.nameAr ?? null,
+    exercise: op.operation.exercise === true,
     period: { from: options.from ?? null, to: new Date(to === state.now + 1 ? state.now : to).toISOString() },
     status: statusAt(op.operation.statusHistory, Math.min(to, state.now)),
     mandates: (options.mandates ?? [])

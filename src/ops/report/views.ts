@@ -48,6 +48,8 @@ export interface OperationSummaryView {
   readonly name: string;
   readonly nameAr: string | null;
   readonly status: string;
+  /** Exercise marks a training operation: every screen and report says so (issue 13.8). */
+  readonly exercise: boolean;
   readonly compartment: string;
   readonly mandates: ReadonlyArray<Pick<Mandate, 'id' | 'body' | 'instrument' | 'date'>>;
   readonly linkedOperationIds: readonly string[];
@@ -108,6 +110,7 @@ export function operationSummary(
     name: op.name,
     nameAr: op.nameAr ?? null,
     status: currentStatus(op.statusHistory, state.now),
+    exercise: op.exercise === true,
     compartment: op.compartment,
     mandates: registry.mandates
       .filter((m) => op.mandateIds.includes(m.id))
@@ -298,7 +301,7 @@ export function operationView(
     const other = registry.operations.find((o) => o.id === id);
     if (!other) return [];
     const s = operationSummary(state, registry, other);
-    return [{ id, name: s.name, nameAr: s.nameAr, status: s.status, totals: s.totals }];
+    return [{ id, name: s.name, nameAr: s.nameAr, status: s.status, exercise: s.exercise, totals: s.totals }];
   });
   // When each point last saw anything: the dashboard says how long a point has been quiet.
   const lastObserved = new Map<string, number>();
@@ -346,6 +349,7 @@ export function monitorAssignment(state: ReconcileState, registry: Registry, op:
       name: op.name,
       nameAr: op.nameAr ?? null,
       status: currentStatus(op.statusHistory, state.now),
+      exercise: op.exercise === true,
     },
     routePoints: ctx.points.map((p) => ({
       id: p.id,

@@ -68,6 +68,11 @@ export const ar: Strings = {
     forbidden: 'لا تملك صلاحية الوصول إلى هذا.',
     notFound: 'غير موجود.',
   },
+  exercise: {
+    banner: 'تمرين',
+    explain: 'عملية تدريبية تعيد تشغيل سيناريو: لا شيء هنا يحدث لأشخاص حقيقيين.',
+    tag: 'تمرين',
+  },
   operations: {
     title: 'العمليات',
     name: 'العملية',

@@ -67,6 +67,11 @@ export const en = {
     forbidden: 'You do not have access to this.',
     notFound: 'Not found.',
   },
+  exercise: {
+    banner: 'EXERCISE',
+    explain: 'A training operation replaying a scenario: nothing here is happening to real people.',
+    tag: 'exercise',
+  },
   operations: {
     title: 'Operations',
     name: 'Operation',

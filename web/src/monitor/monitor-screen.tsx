@@ -12,6 +12,7 @@ import type { MonitorData, ObservationBody, ObservationKind, OperationSummary } 
 import { useSession } from '../auth/session.js';
 import { useCount } from '../i18n/format.js';
 import { usePointName } from '../ops/dashboard-sections.js';
+import { ExerciseBanner } from '../ops/exercise-banner.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { SyncIcon } from '../ui/icons.js';
 import { useLabel } from '../ui/labels.js';
@@ -166,6 +167,7 @@ export default function MonitorScreen() {
           <SyncIcon /> {syncing ? t('monitor.syncing') : t('monitor.syncNow')}
         </button>
       </div>
+      <ExerciseBanner exercise={data?.operation.exercise} />
       <h1>{t('monitor.title')}</h1>
       {!cryptoOk && (
         <p className="error" role="alert">
@@ -181,6 +183,7 @@ export default function MonitorScreen() {
             {operations.map((o) => (
               <option key={o.id} value={o.id} translate="no">
                 {opName(o)}
+                {o.exercise ? ` (${t('exercise.tag')})` : ''}
               </option>
             ))}
           </select>

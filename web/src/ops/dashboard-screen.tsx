@@ -25,6 +25,7 @@ import {
   usePointName,
   VehiclesPanel,
 } from './dashboard-sections.js';
+import { ExerciseBanner } from './exercise-banner.js';
 import { StatusControl } from './status-control.js';
 import { useLiveOperation } from './use-live-operation.js';
 
@@ -58,6 +59,7 @@ export default function DashboardScreen({ id }: { id: string }) {
       {!data && !error && <p role="status">{t('app.loading')}</p>}
       {data && (
         <>
+          <ExerciseBanner exercise={data.operation.exercise} />
           <header className="op-head">
             <h1>
               <bdi translate="no">{opName(data.operation)}</bdi>

@@ -57,6 +57,12 @@ export function OperationsListScreen() {
                 <Link href={`/operations/${encodeURIComponent(op.id)}`}>
                   <span translate="no">{opName(op)}</span> <ForwardIcon />
                 </Link>
+                {op.exercise && (
+                  <span className="exercise-tag" data-testid="exercise-tag">
+                    {' '}
+                    {t('exercise.banner')}
+                  </span>
+                )}
               </h2>
               <dl className="facts">
                 <div>
