@@ -71,24 +71,30 @@ export async function insertRows(
   entries: Selectable<CustodyEntryTable>[],
   nodes: { level: number; idx: number; hash: string }[],
 ): Promise<void> {
-  for (let i = 0; i < entries.length; i += ENTRY_ROWS) {
-    const rows = entries.slice(i, i + ENTRY_ROWS);
+  await insertChunked(trx, 'custody_entry', entries, ENTRY_ROWS);
+  await insertChunked(trx, 'custody_node', nodes, NODE_ROWS);
+}
+
+/** insertChunked inserts `rows` in statements of at most `chunk` rows, their values in SHAPES' column order. */
+async function insertChunked(
+  trx: Transaction<Database>,
+  table: keyof typeof SHAPES,
+  rows: readonly object[],
+  chunk: number,
+): Promise<void> {
+  const columns = Object.keys(SHAPES[table]);
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk) as readonly Record<string, unknown>[];
     const params: unknown[] = [];
-    for (const r of rows) params.push(r.seq, r.leaf_hash, r.kind, r.item_id, r.actor_id, r.at, r.payload);
-    await trx.executeQuery(CompiledQuery.raw(insertText(trx, 'custody_entry', rows.length), params));
-  }
-  for (let i = 0; i < nodes.length; i += NODE_ROWS) {
-    const rows = nodes.slice(i, i + NODE_ROWS);
-    const params: unknown[] = [];
-    for (const r of rows) params.push(r.level, r.idx, r.hash);
-    await trx.executeQuery(CompiledQuery.raw(insertText(trx, 'custody_node', rows.length), params));
+    for (const row of part) for (const column of columns) params.push(row[column]);
+    await trx.executeQuery(CompiledQuery.raw(insertText(trx, table, part.length), params));
   }
 }
 
 const ENTRY_ROWS = 500;
 const NODE_ROWS = 1000;
 
-/** One row of each table in the column order the parameters above follow. */
+/** One row of each table: its columns, in the order insertChunked passes their values. */
 const SHAPES = {
   custody_entry: { seq: 0, leaf_hash: '', kind: '', item_id: null, actor_id: '', at: '', payload: '' },
   custody_node: { level: 0, idx: 0, hash: '' },

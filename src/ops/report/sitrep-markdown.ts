@@ -28,15 +28,13 @@ export function renderSitrepMarkdown(s: Sitrep, language: SitrepLanguage = 'en')
   const t = sitrepText(language);
   const w = t.words;
   const n = t.number;
-  const local = (x: { readonly name: string; readonly nameAr?: string | null }) =>
-    language === 'ar' && x.nameAr ? x.nameAr : x.name;
   const period = s.period.from
     ? `${md(s.period.from)} – ${md(s.period.to)}`
     : md(t.fill(w.upTo, { to: s.period.to }));
   const mandates = s.mandates.map((m) => `${md(m.instrument)} (${md(m.date)})`).join('; ');
   const lines = [
     ...(s.exercise ? [`> **${md(w.exerciseBanner)}**`, ''] : []),
-    `# ${md(t.fill(w.markdown.title, { name: local(s) }))}${s.exercise ? ` — ${md(w.exerciseBanner)}` : ''}`,
+    `# ${md(t.fill(w.markdown.title, { name: t.local(s) }))}${s.exercise ? ` — ${md(w.exerciseBanner)}` : ''}`,
     '',
     `${md(w.period)}: ${period}  `,
     `${md(w.status)}: **${md(t.name(w.statusNames, s.status))}**${s.mandates.length > 0 ? `  \n${md(w.mandates)}: ${mandates}` : ''}`,
@@ -78,7 +76,7 @@ export function renderSitrepMarkdown(s: Sitrep, language: SitrepLanguage = 'en')
       [...w.pointColumns],
       s.points.map((p) => [
         n(p.order),
-        local(p),
+        t.local(p),
         p.pcode ?? w.adHoc,
         t.name(w.pointKinds, p.kind),
         n(p.vehicles),
@@ -93,7 +91,7 @@ export function renderSitrepMarkdown(s: Sitrep, language: SitrepLanguage = 'en')
       ...table(
         [...w.linkedColumns],
         s.linked.map((l) => [
-          local(l),
+          t.local(l),
           t.linkRule(l.ruleFacts),
           n(l.people),
           n(l.plannedPeople),

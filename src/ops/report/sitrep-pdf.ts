@@ -202,10 +202,6 @@ function collect(doc: Doc): Promise<Buffer> {
   });
 }
 
-/** localName is the Arabic name in an Arabic report when there is one, else the name. */
-const localName = (t: SitrepText, x: { readonly name: string; readonly nameAr?: string | null }) =>
-  t.language === 'ar' && x.nameAr ? x.nameAr : x.name;
-
 export interface SitrepPdfOptions {
   /** ISO time shown in the heading and used as the document's dates (default: the period's end). */
   readonly generatedAt?: string;
@@ -224,7 +220,7 @@ export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {})
   const date = new Date(generatedAt);
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid generatedAt ${generatedAt}`);
   // An exercise says so in the heading and in every page's footer (issue 13.8).
-  const name = cut(localName(t, s), MAX_NAME);
+  const name = cut(t.local(s), MAX_NAME);
   const title = `${s.exercise ? `${w.exerciseBanner} — ` : ''}${t.fill(w.title, { name })}`;
   const doc = new PDFDocument({
     size: 'A4',
@@ -292,7 +288,7 @@ export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {})
     s.points.map((p) => ({
       cells: [
         n(p.order),
-        localName(t, p),
+        t.local(p),
         p.pcode ?? w.adHoc,
         t.name(w.pointKinds, p.kind),
         n(p.vehicles),
@@ -313,7 +309,7 @@ export async function renderSitrepPdf(s: Sitrep, options: SitrepPdfOptions = {})
       })),
       s.linked.map((l) => ({
         cells: [
-          localName(t, l),
+          t.local(l),
           t.linkRule(l.ruleFacts),
           n(l.people),
           n(l.plannedPeople),

@@ -404,6 +404,8 @@ export interface SitrepText {
   fill(template: string, values: Readonly<Record<string, string | number>>): string;
   markings(markings: readonly string[], all: number): string;
   caveat(c: Caveat): string;
+  /** local is a record's Arabic name in an Arabic report when it has one, else its name. */
+  local(x: { readonly name: string; readonly nameAr?: string | null }): string;
   name<K extends string>(names: Readonly<Record<string, string>>, key: K): string;
 }
 
@@ -448,6 +450,7 @@ export function sitrepText(language: SitrepLanguage): SitrepText {
     fill: (template, values) =>
       template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole)),
     markings: (markings, all) => markings.join(words.list) + (all > markings.length ? `${words.list}…` : ''),
+    local: (x) => (language === 'ar' && x.nameAr ? x.nameAr : x.name),
     caveat: (c) => (words.caveats[c.code] as (c: Caveat, t: SitrepText) => string)(c, text),
     // A kind or status this version does not know (from a newer plan) shows as stored.
     name: (names, key) => names[key] ?? key,
