@@ -18,7 +18,7 @@ import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 
 const skip = skipReason();
 
-describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout: 240_000 }, () => {
+describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let w: EvidenceWorld;
   let ern = '';
 

@@ -43,7 +43,7 @@ const FLOW = {
   vehicle: 'veh-bus-017',
 };
 
-describe('web app in Chromium', { skip: skip ?? false, timeout: 120_000 }, () => {
+describe('web app in Chromium', { skip: skip ?? false, timeout: 600_000 }, () => {
   let s: TestStore;
   let app: FastifyInstance;
   let base: string;

@@ -75,7 +75,7 @@ async function photo(shade: string, quality = 90): Promise<Buffer> {
     .toBuffer();
 }
 
-describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, timeout: 240_000 }, () => {
+describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let s: TestStore;
   let app: FastifyInstance;
   let worker: Worker;

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import { useApi } from '../api/use-api.js';
 import { useFormat } from '../i18n/format.js';
+import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { TableScroll } from '../ui/table-scroll.js';
 import type { AdminDeviceKey, AdminUser } from './admin-types.js';
@@ -61,19 +62,15 @@ export function DevicesPanel() {
                   <td>
                     {d.revokedAt ? (
                       t('monitor.revokedAt', { time: f.dateTime(d.revokedAt) })
-                    ) : confirming === d.id ? (
-                      <div className="row">
-                        <button type="button" className="danger" onClick={() => void revoke(d.id)}>
-                          {t('monitor.revokeConfirm')}
-                        </button>
-                        <button type="button" onClick={() => setConfirming(null)}>
-                          {t('dashboard.cancel')}
-                        </button>
-                      </div>
                     ) : (
-                      <button type="button" onClick={() => setConfirming(d.id)}>
-                        {t('monitor.revoke')}
-                      </button>
+                      <ConfirmButton
+                        asking={confirming === d.id}
+                        label={t('monitor.revoke')}
+                        confirmLabel={t('monitor.revokeConfirm')}
+                        onAsk={() => setConfirming(d.id)}
+                        onCancel={() => setConfirming(null)}
+                        onConfirm={() => void revoke(d.id)}
+                      />
                     )}
                   </td>
                 </tr>

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import { useFormat } from '../i18n/format.js';
+import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { db } from './db.js';
 
@@ -71,23 +72,16 @@ export function DeviceList({ online, version }: { online: boolean; version: numb
               {d.revokedAt ? (
                 <p className="muted">{t('monitor.revokedAt', { time: f.dateTime(d.revokedAt) })}</p>
               ) : (
-                d.id !== thisDevice &&
-                (confirming === d.id ? (
-                  <div className="row">
-                    <button type="button" className="danger" onClick={() => void revoke(d.id)}>
-                      {t('monitor.revokeConfirm')}
-                    </button>
-                    <button type="button" onClick={() => setConfirming(null)}>
-                      {t('dashboard.cancel')}
-                    </button>
-                  </div>
-                ) : (
-                  <div className="row">
-                    <button type="button" onClick={() => setConfirming(d.id)}>
-                      {t('monitor.revoke')}
-                    </button>
-                  </div>
-                ))
+                d.id !== thisDevice && (
+                  <ConfirmButton
+                    asking={confirming === d.id}
+                    label={t('monitor.revoke')}
+                    confirmLabel={t('monitor.revokeConfirm')}
+                    onAsk={() => setConfirming(d.id)}
+                    onCancel={() => setConfirming(null)}
+                    onConfirm={() => void revoke(d.id)}
+                  />
+                )
               )}
             </li>
           ))}

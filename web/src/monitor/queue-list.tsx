@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCount, useFormat } from '../i18n/format.js';
+import { ConfirmButton } from '../ui/confirm-button.js';
 import type { QueuedObservation } from './db.js';
 import { discard, requeue } from './sync.js';
 
@@ -67,23 +68,16 @@ export function QueueList({ items }: { items: readonly QueuedObservation[] }) {
                   {q.body.headcount !== null && <>{count('people', q.body.headcount)} · </>}
                   <time dateTime={q.body.deviceTime}>{f.dateTime(q.body.deviceTime)}</time>
                 </p>
-                {q.state === 'queued' &&
-                  (confirming === q.clientId ? (
-                    <div className="row">
-                      <button type="button" className="danger" onClick={() => void drop(q.clientId)}>
-                        {t('monitor.discardConfirm')}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        {t('dashboard.cancel')}
-                      </button>
-                    </div>
-                  ) : (
-                    <div className="row">
-                      <button type="button" onClick={() => setConfirming(q.clientId)}>
-                        {t('monitor.discard')}
-                      </button>
-                    </div>
-                  ))}
+                {q.state === 'queued' && (
+                  <ConfirmButton
+                    asking={confirming === q.clientId}
+                    label={t('monitor.discard')}
+                    confirmLabel={t('monitor.discardConfirm')}
+                    onAsk={() => setConfirming(q.clientId)}
+                    onCancel={() => setConfirming(null)}
+                    onConfirm={() => void drop(q.clientId)}
+                  />
+                )}
                 {gone === q.clientId && q.state !== 'queued' && (
                   <p className="muted">{t('monitor.alreadySending')}</p>
                 )}

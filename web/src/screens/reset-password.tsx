@@ -9,24 +9,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.js';
+import { NewPasswordFields, tokenFromFragment, useNewPassword } from '../auth/new-password.js';
 import { useSession } from '../auth/session.js';
 import { Link, navigate } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
-
-function tokenFromFragment(): string | null {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const token = params.get('token');
-  // Attacker-controlled (a crafted link): bounded here, judged by the server.
-  return token && token.length <= 200 ? token : null;
-}
 
 export function ResetPasswordScreen() {
   const { t } = useTranslation();
   const { state, logout } = useSession();
   const [token] = useState(tokenFromFragment);
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,12 +28,11 @@ export function ResetPasswordScreen() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setMismatch(password !== confirm);
-    if (password !== confirm || !token) return;
+    if (!newPassword.confirmed() || !token) return;
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/api/password-reset', { token, password });
+      await api('POST', '/api/password-reset', { token, password: newPassword.password });
       // Someone else may be signed in on this browser: the new password is for the link's user.
       if (state.status === 'signed-in') await logout().catch(() => undefined);
       navigate('/sign-in?password=set', { replace: true });
@@ -63,38 +54,7 @@ export function ResetPasswordScreen() {
       ) : (
         <form onSubmit={submit} className="stack">
           <p>{t('reset.intro')}</p>
-          <label>
-            {t('setup.password')}
-            <input
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={12}
-              aria-describedby="reset-hint"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
-          <p id="reset-hint" className="hint">
-            {t('setup.passwordHint')}
-          </p>
-          <label>
-            {t('setup.confirm')}
-            <input
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-            />
-          </label>
-          {mismatch && (
-            <p role="alert" className="error">
-              {t('setup.mismatch')}
-            </p>
-          )}
+          <NewPasswordFields state={newPassword} hintId="reset-hint" />
           {code === 'invalid-link' ? (
             <p role="alert" className="error" data-testid="reset-error">
               {t('reset.invalidLink')}

@@ -6,23 +6,17 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
+import { NewPasswordFields, tokenFromFragment, useNewPassword } from '../auth/new-password.js';
 import { Link, navigate } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
-
-function tokenFromFragment(): string | null {
-  const params = new URLSearchParams(location.hash.slice(1));
-  return params.get('token');
-}
 
 export function SetupScreen() {
   const { t } = useTranslation();
   const [token] = useState(tokenFromFragment);
   const [needed, setNeeded] = useState<boolean | null>(null);
   const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const newPassword = useNewPassword();
   const [error, setError] = useState<unknown>(null);
-  const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -35,12 +29,11 @@ export function SetupScreen() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setMismatch(password !== confirm);
-    if (password !== confirm || !token) return;
+    if (!newPassword.confirmed() || !token) return;
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/api/setup', { token, username, password });
+      await api('POST', '/api/setup', { token, username, password: newPassword.password });
       navigate('/sign-in?setup=done', { replace: true });
     } catch (err) {
       setError(err);
@@ -76,38 +69,7 @@ export function SetupScreen() {
           <p id="username-hint" className="hint">
             {t('setup.usernameHint')}
           </p>
-          <label>
-            {t('setup.password')}
-            <input
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={12}
-              aria-describedby="password-hint"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
-          <p id="password-hint" className="hint">
-            {t('setup.passwordHint')}
-          </p>
-          <label>
-            {t('setup.confirm')}
-            <input
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-            />
-          </label>
-          {mismatch && (
-            <p role="alert" className="error">
-              {t('setup.mismatch')}
-            </p>
-          )}
+          <NewPasswordFields state={newPassword} hintId="password-hint" />
           <ErrorMessage error={error} />
           <button type="submit" className="primary" disabled={busy}>
             {t('setup.submit')}
