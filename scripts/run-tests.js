@@ -55,10 +55,22 @@ if (dialects.includes('postgres') && !process.env.ATTEST_TEST_PG_URL) {
 const scratch = mkdtempSync(join(tmpdir(), 'attest-test-'));
 chmodSync(scratch, 0o777);
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, ATTEST_TEST_SCRATCH: scratch, TZ: 'UTC' },
-});
+// The usual report (spec on a terminal, TAP otherwise) to stdout, then the failed tests' names
+// last on stderr (scripts/test-failures-reporter.js), where a CI log's tail shows them.
+const reporters = [
+  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/test-failures-reporter.js',
+  '--test-reporter-destination=stderr',
+];
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, ATTEST_TEST_SCRATCH: scratch, TZ: 'UTC' },
+  },
+);
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 if (pg) await pg.stop();
 rmSync(scratch, { recursive: true, force: true });
