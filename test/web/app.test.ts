@@ -129,6 +129,10 @@ describe('web app in Chromium', { skip: skip ?? false, timeout: 600_000 }, () =>
     await dashboard.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
     await dashboard.getByTestId('route-map').waitFor();
     assert.equal(await dashboard.getByTestId('total-people').textContent(), '0');
+    // Every vehicle kind has its row, trucks included (issue 13.6), and all vehicles together.
+    for (const measure of ['vehicles', 'buses', 'ambulances', 'privateVehicles', 'trucks']) {
+      assert.equal(await dashboard.getByTestId(`total-${measure}`).textContent(), '0', measure);
+    }
   });
 
   it('monitor records three observations offline, reloads, and they sync once when online', async () => {

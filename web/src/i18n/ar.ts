@@ -108,6 +108,7 @@ export const ar: Strings = {
     buses: 'الحافلات',
     ambulances: 'سيارات الإسعاف',
     privateVehicles: 'المركبات الخاصة',
+    trucks: 'الشاحنات',
     medicalEvacuations: 'الإجلاء الطبي',
     noExpected: 'لا يوجد رقم متوقّع',
     routePoints: 'نقاط المسار',

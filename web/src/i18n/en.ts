@@ -107,6 +107,7 @@ export const en = {
     buses: 'Buses',
     ambulances: 'Ambulances',
     privateVehicles: 'Private vehicles',
+    trucks: 'Trucks',
     medicalEvacuations: 'Medical evacuations',
     noExpected: 'No expected figure',
     routePoints: 'Route points',

@@ -21,7 +21,9 @@ import { StatusBadge, useLabel } from '../ui/labels.js';
 import { TableScroll } from '../ui/table-scroll.js';
 import type { LivePoint } from './attention.js';
 
-const MEASURES = ['people', 'buses', 'ambulances', 'privateVehicles'] as const;
+// Every vehicle kind the plan knows (src/ops/report/vehicle-kinds.ts), and all vehicles together:
+// a kind left out here would hide its vehicles while their people count (issue 13.6).
+const MEASURES = ['people', 'vehicles', 'buses', 'ambulances', 'privateVehicles', 'trucks'] as const;
 
 /** usePointName names a route point in the UI language (i18n/names.ts). */
 export const usePointName = useLocalName;
