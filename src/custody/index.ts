@@ -26,6 +26,7 @@ export {
   signCheckpoint,
   startCheckpointTimer,
 } from './service.js';
+export { withSignerHeld } from './signer.js';
 export { onSignerRefusal, type SignerRefusal, signerRefusal } from './signer-health.js';
 export { type ItemLogCheck, type ItemLogRefs, type VerifyOptions, verifyCustody } from './verify.js';
 export { recordView, type ViewInput, type ViewPart } from './views.js';

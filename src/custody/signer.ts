@@ -51,6 +51,17 @@ export async function signContinuing(
   }
 }
 
+/**
+ * withSignerHeld runs `fn` while no process signs a checkpoint (the same two locks a signature
+ * takes): `attest backup` reads the database snapshot and the signer state inside it, so the
+ * state it saves belongs to the snapshot's last checkpoint.
+ */
+export function withSignerHeld<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
+  return withSignerLock(ctx.config.keysDir, () =>
+    serialisedAcrossProcesses(ctx.db, 'custody-signer', () => fn()),
+  );
+}
+
 const refuse = (message: string) => new CustodyError('CONTINUITY', `refusing to sign: ${message}`);
 
 async function signLocked(ctx: Ctx, cosign?: (text: string) => string): Promise<Checkpoint | undefined> {

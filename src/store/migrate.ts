@@ -23,3 +23,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
   }
 }
+
+/** migrationNames lists the migrations this code knows, in the order they run. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations).sort();
+}
+
+/**
+ * migrateUpTo applies the migrations up to and including `name` (restoring a backup taken by a
+ * version that had run exactly those: its rows fit that schema; the rest run when it opens).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new ListedMigrations(), allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateTo(name);
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
+  }
+}

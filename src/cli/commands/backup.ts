@@ -3,7 +3,7 @@
  * the format is src/store/backup/backup.ts). The passphrase that encrypts the keys comes from
  * ATTEST_BACKUP_PASSPHRASE, never from the command line (it would show in `ps` and the history).
  */
-import { signCheckpoint } from '../../custody/index.js';
+import { signCheckpoint, withSignerHeld } from '../../custody/index.js';
 import { BackupCorruptError, backupDeployment, restoreDeployment } from '../../store/backup/backup.js';
 import type { Register } from '../command.js';
 import { configFrom, withStore } from '../context.js';
@@ -38,7 +38,7 @@ export const registerBackup: Register = (program, { io, exit }) => {
       const result = await withStore(io, program.opts(), async (ctx) => {
         // The snapshot carries a checkpoint of (at least) everything before it.
         await signCheckpoint(ctx);
-        return backupDeployment(ctx, opts.out, secret);
+        return backupDeployment(ctx, opts.out, secret, (fn) => withSignerHeld(ctx, fn));
       });
       if (opts.json) printJson(io, result);
       else

@@ -1,62 +1,68 @@
 /**
- * backup.ts — `attest backup` and `attest restore` (issue 21.3) for the embedded tier (SQLite).
+ * backup.ts — `attest backup` and `attest restore` (issue 21.3), for both tiers.
  *
  * A backup directory is a repository of snapshots sharing one content-addressed blob folder:
  *
  *   blobs/sha256/ab/<hash>            every blob any snapshot needs, named by its SHA-256
- *   snapshots/<id>/database.sqlite    `VACUUM INTO`: a transaction-consistent copy, taken while serving
+ *   snapshots/<id>/database.sqlite    SQLite: `VACUUM INTO`, a transaction-consistent copy taken while serving
+ *   snapshots/<id>/database/…         PostgreSQL: one COPY file per table from one REPEATABLE READ
+ *                                     snapshot, and tables.json (pg-snapshot.ts says why not pg_dump)
  *   snapshots/<id>/keys.enc           key, signer state, retired keys; AES-256-GCM under a passphrase
  *   snapshots/<id>/checkpoint.txt     the latest signed checkpoint in the snapshot (for verify --checkpoint)
  *   snapshots/<id>/manifest.json      SHA-256 and size of every file above and of every blob
  *
+ * The database snapshot is taken, and the keys directory read, while the caller holds the signer
+ * (`holdSigner`: no checkpoint is signed meanwhile by any process), so the signer state in the
+ * backup is the one that goes with the snapshot's last checkpoint. Blobs, the checkpoint and
+ * the counts are read from the snapshot itself, so they describe the same instant.
+ *
  * A second backup into the same directory copies only the blobs it does not hold yet (content
  * addressing makes a blob present under its name the same bytes). `--out FILE.tar` writes one
  * full snapshot as a tar file instead. Restore checks every file against the manifest (and every
- * blob against its name) before writing anything, and names each one that differs.
+ * blob against its name, as it is stored) before it writes the database or the keys, and names
+ * each one that differs; blobs it stored before finding damage are removed again.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, constants as fsConstants } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Ctx } from '../../ctx.js';
-import { isSha256Hex } from '../../lib/hash.js';
 import { openBlobStore } from '../blob-location.js';
+import { openDatabase } from '../db.js';
 import { StoreError } from '../errors.js';
 import { keyPath } from '../keys.js';
+import { migrateUpTo, migrationNames } from '../migrate.js';
+import { copyBlobsOut, restoreBlobs } from './blob-copy.js';
 import { type KeyFiles, openKeys, sealKeys } from './key-box.js';
+import {
+  BackupCorruptError,
+  FORMAT,
+  type Manifest,
+  type ManifestFile,
+  readManifest,
+  SNAPSHOT_ID,
+  sha256File,
+} from './manifest.js';
+import {
+  type DatabaseDump,
+  dropSchemaObjects,
+  isEmptyDatabase,
+  loadDump,
+  PgSnapshot,
+  parseDump,
+} from './pg-snapshot.js';
 import { packTar, unpackTar } from './tar.js';
 
-const FORMAT = 'attest-backup/1';
-const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
-
-export interface ManifestFile {
-  readonly path: string;
-  readonly sha256: string;
-  readonly size: number;
-}
-
-export interface Manifest {
-  readonly format: typeof FORMAT;
-  readonly id: string;
-  readonly createdAt: string;
-  readonly dialect: 'sqlite';
-  readonly logSize: number;
-  readonly checkpoint: { readonly number: number; readonly size: number } | null;
-  readonly items: number;
-  /** The snapshot's own files, paths relative to the backup directory. */
-  readonly files: readonly ManifestFile[];
-  /** Every blob the snapshot's items need (under `blobs/sha256/ab/<hash>`). */
-  readonly blobs: readonly { readonly sha256: string; readonly size: number }[];
-}
+export { BackupCorruptError, blobPathIn, type Manifest, type ManifestFile } from './manifest.js';
 
 export interface BackupResult {
   readonly id: string;
   readonly out: string;
+  readonly dialect: 'sqlite' | 'postgres';
   readonly logSize: number;
   readonly items: number;
   readonly checkpointSize: number | null;
@@ -65,32 +71,30 @@ export interface BackupResult {
   readonly bytesCopied: number;
 }
 
-export const blobPathIn = (dir: string, sha256: string) =>
-  join(dir, 'blobs', 'sha256', sha256.slice(0, 2), sha256);
+/** HoldSigner runs `fn` while no process signs a checkpoint (custody's signer lock). */
+export type HoldSigner = <T>(fn: () => Promise<T>) => Promise<T>;
 
-async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(c);
-    size += c.length;
-  }
-  return { sha256: hash.digest('hex'), size };
+interface SnapshotState {
+  readonly blobs: { sha256: string; size: number }[];
+  readonly checkpoint: { number: number; size: number; signed_note: string } | undefined;
+  readonly logSize: number;
+  readonly items: number;
 }
 
 /**
  * backupDeployment writes a snapshot of `ctx`'s deployment to `out` (a backup directory, or a
  * `.tar` file). The caller signs a checkpoint first (the CLI does), so the snapshot carries one.
  */
-export async function backupDeployment(ctx: Ctx, out: string, passphrase: string): Promise<BackupResult> {
-  if (ctx.dialect !== 'sqlite')
-    throw new StoreError(
-      'BACKUP_UNSUPPORTED',
-      'attest backup covers the embedded tier (SQLite) only so far: back up a PostgreSQL deployment with pg_dump ' +
-        '(a transaction-consistent dump) plus the blob store and the keys directory, as docs/design-notes.md says',
-    );
+export async function backupDeployment(
+  ctx: Ctx,
+  out: string,
+  passphrase: string,
+  holdSigner: HoldSigner = (fn) => fn(),
+): Promise<BackupResult> {
   const toTar = out.endsWith('.tar');
   if (toTar && existsSync(out)) throw new StoreError('BACKUP_INVALID', `${out} exists; choose a new file`);
+  // Refuse a short passphrase before any work.
+  sealKeys({}, passphrase);
   const repo = toTar ? await mkdtemp(join(tmpdir(), 'attest-backup-')) : out;
   try {
     const id = `${ctx
@@ -100,97 +104,122 @@ export async function backupDeployment(ctx: Ctx, out: string, passphrase: string
       .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
     const snap = join(repo, 'snapshots', id);
     await mkdir(snap, { recursive: true, mode: 0o700 });
-    // One consistent copy of every table, while other connections keep writing (SQLite §VACUUM INTO).
-    const dbFile = join(snap, 'database.sqlite');
-    await sql`VACUUM INTO ${dbFile}`.execute(ctx.db);
-    await chmod(dbFile, 0o600);
-    const snapDb = new SQLite(dbFile, { readonly: true });
-    let blobRows: { sha256: string; size: number }[];
-    let checkpoint: { number: number; size: number; signed_note: string } | undefined;
-    let logSize: number;
-    let items: number;
-    try {
-      blobRows = snapDb.prepare('SELECT sha256, size FROM blob ORDER BY sha256').all() as typeof blobRows;
-      checkpoint = snapDb
-        .prepare('SELECT number, size, signed_note FROM checkpoint ORDER BY number DESC LIMIT 1')
-        .get() as typeof checkpoint;
-      logSize = (snapDb.prepare('SELECT COUNT(*) AS n FROM custody_entry').get() as { n: number }).n;
-      items = (snapDb.prepare('SELECT COUNT(*) AS n FROM item').get() as { n: number }).n;
-    } finally {
-      snapDb.close();
-    }
     const files: ManifestFile[] = [];
-    const add = async (name: string) => {
-      const { sha256, size } = await sha256File(join(snap, name));
+    const add = async (name: string, known?: { sha256: string; size: number }) => {
+      const { sha256, size } = known ?? (await sha256File(join(snap, name)));
       files.push({ path: `snapshots/${id}/${name}`, sha256, size });
     };
-    await add('database.sqlite');
-    await writeFile(join(snap, 'keys.enc'), sealKeys(await readKeyFiles(ctx.config.keysDir), passphrase), {
-      mode: 0o600,
-    });
+    let state: SnapshotState;
+    let keyFiles: KeyFiles;
+    if (ctx.dialect === 'sqlite') {
+      const dbFile = join(snap, 'database.sqlite');
+      keyFiles = await holdSigner(async () => {
+        // One consistent copy of every table, while other connections keep writing (SQLite §VACUUM INTO).
+        await sql`VACUUM INTO ${dbFile}`.execute(ctx.db);
+        return readKeyFiles(ctx.config.keysDir);
+      });
+      await chmod(dbFile, 0o600);
+      state = sqliteState(dbFile);
+      await add('database.sqlite');
+    } else {
+      const pgSnap = await holdSigner(async () => {
+        const s = await PgSnapshot.begin(ctx.config.databaseUrl!);
+        try {
+          keyFiles = await readKeyFiles(ctx.config.keysDir);
+        } catch (err) {
+          await s.close();
+          throw err;
+        }
+        return s;
+      });
+      try {
+        state = await pgState(pgSnap);
+        await mkdir(join(snap, 'database'), { mode: 0o700 });
+        const { dump, files: dumped } = await pgSnap.dump(join(snap, 'database'));
+        for (const f of dumped) await add(`database/${f.name}`, f);
+        await writeFile(join(snap, 'database', 'tables.json'), `${JSON.stringify(dump, null, 1)}\n`, {
+          mode: 0o600,
+        });
+        await add('database/tables.json');
+      } finally {
+        await pgSnap.close();
+      }
+    }
+    await writeFile(join(snap, 'keys.enc'), sealKeys(keyFiles!, passphrase), { mode: 0o600 });
     await add('keys.enc');
+    const checkpoint = state.checkpoint;
     if (checkpoint) {
       await writeFile(join(snap, 'checkpoint.txt'), checkpoint.signed_note, { mode: 0o600 });
       await add('checkpoint.txt');
     }
     // Blobs: only those the directory does not already hold (incremental), each re-hashed.
-    let copied = 0;
-    let bytes = 0;
-    for (const b of blobRows) {
-      const dst = blobPathIn(repo, b.sha256);
-      const there = await stat(dst).catch(() => undefined);
-      if (there?.size === Number(b.size)) continue;
-      await mkdir(dirname(dst), { recursive: true, mode: 0o700 });
-      const tmp = `${dst}.${process.pid}.tmp`;
-      const hash = createHash('sha256');
-      await pipeline(
-        ctx.blobs.get(b.sha256),
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const c of chunks) {
-            hash.update(c);
-            yield c;
-          }
-        },
-        createWriteStream(tmp, { mode: 0o600 }),
-      );
-      const actual = hash.digest('hex');
-      if (actual !== b.sha256) {
-        await rm(tmp, { force: true });
-        throw new StoreError(
-          'BACKUP_INVALID',
-          `blob ${b.sha256} re-hashes to ${actual} in the blob store: run attest verify`,
-        );
-      }
-      await rename(tmp, dst);
-      copied++;
-      bytes += Number(b.size);
-    }
+    const { copied, bytes } = await copyBlobsOut(ctx.blobs, state.blobs, repo);
     const manifest: Manifest = {
       format: FORMAT,
       id,
       createdAt: ctx.clock().toISOString(),
-      dialect: 'sqlite',
-      logSize: Number(logSize),
+      dialect: ctx.dialect,
+      logSize: state.logSize,
       checkpoint: checkpoint ? { number: Number(checkpoint.number), size: Number(checkpoint.size) } : null,
-      items: Number(items),
+      items: state.items,
       files,
-      blobs: blobRows.map((b) => ({ sha256: b.sha256, size: Number(b.size) })),
+      blobs: state.blobs,
     };
     await writeFile(join(snap, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`, { mode: 0o600 });
     if (toTar) await packTar(repo, out);
     return {
       id,
       out,
+      dialect: ctx.dialect,
       logSize: manifest.logSize,
       items: manifest.items,
       checkpointSize: manifest.checkpoint?.size ?? null,
-      blobs: blobRows.length,
+      blobs: state.blobs.length,
       blobsCopied: copied,
       bytesCopied: bytes,
     };
   } finally {
     if (toTar) await rm(repo, { recursive: true, force: true });
   }
+}
+
+function sqliteState(dbFile: string): SnapshotState {
+  const snapDb = new SQLite(dbFile, { readonly: true });
+  try {
+    const blobs = (
+      snapDb.prepare('SELECT sha256, size FROM blob ORDER BY sha256').all() as {
+        sha256: string;
+        size: number;
+      }[]
+    ).map((b) => ({ sha256: b.sha256, size: Number(b.size) }));
+    const checkpoint = snapDb
+      .prepare('SELECT number, size, signed_note FROM checkpoint ORDER BY number DESC LIMIT 1')
+      .get() as SnapshotState['checkpoint'];
+    const logSize = (snapDb.prepare('SELECT COUNT(*) AS n FROM custody_entry').get() as { n: number }).n;
+    const items = (snapDb.prepare('SELECT COUNT(*) AS n FROM item').get() as { n: number }).n;
+    return { blobs, checkpoint, logSize: Number(logSize), items: Number(items) };
+  } finally {
+    snapDb.close();
+  }
+}
+
+async function pgState(s: PgSnapshot): Promise<SnapshotState> {
+  const blobs = (
+    await s.query<{ sha256: string; size: string }>('SELECT sha256, size FROM blob ORDER BY sha256')
+  ).map((b) => ({ sha256: b.sha256, size: Number(b.size) }));
+  const [cp] = await s.query<{ number: string; size: string; signed_note: string }>(
+    'SELECT number, size, signed_note FROM checkpoint ORDER BY number DESC LIMIT 1',
+  );
+  const [log] = await s.query<{ n: string }>('SELECT count(*) AS n FROM custody_entry');
+  const [items] = await s.query<{ n: string }>('SELECT count(*) AS n FROM item');
+  return {
+    blobs,
+    checkpoint: cp
+      ? { number: Number(cp.number), size: Number(cp.size), signed_note: cp.signed_note }
+      : undefined,
+    logSize: Number(log?.n),
+    items: Number(items?.n),
+  };
 }
 
 /** readKeyFiles collects the key, the signer state and retired public keys of a keys directory. */
@@ -211,6 +240,7 @@ async function readKeyFiles(keysDir: string): Promise<KeyFiles> {
 
 export interface RestoreResult {
   readonly id: string;
+  readonly dialect: 'sqlite' | 'postgres';
   readonly logSize: number;
   readonly items: number;
   readonly blobs: number;
@@ -218,16 +248,10 @@ export interface RestoreResult {
   readonly checkpointFile: string | null;
 }
 
-/** BackupCorruptError: files of the backup differ from its manifest; `problems` names each one. */
-export class BackupCorruptError extends StoreError {
-  constructor(readonly problems: readonly string[]) {
-    super('BACKUP_CORRUPT', `the backup is damaged: ${problems.join('; ')}`, { problems });
-  }
-}
-
 /**
  * restoreDeployment restores snapshot `snapshotId` (default: the newest) of the backup at `source`
- * (a directory or a .tar file) into `config`'s empty data directory, keys directory and blob store.
+ * (a directory or a .tar file) into `config`'s empty database (the SQLite file under the data
+ * directory, or the PostgreSQL database of DATABASE_URL), empty keys directory and blob store.
  */
 export async function restoreDeployment(
   config: Config,
@@ -235,14 +259,15 @@ export async function restoreDeployment(
   passphrase: string,
   snapshotId?: string,
 ): Promise<RestoreResult> {
-  if (config.databaseUrl)
-    throw new StoreError(
-      'BACKUP_UNSUPPORTED',
-      'attest restore writes the embedded tier (SQLite) only so far',
-    );
+  const dialect = config.databaseUrl ? 'postgres' : 'sqlite';
   const dbTarget = join(config.dataDir, 'attest.sqlite');
-  if (existsSync(dbTarget))
+  if (dialect === 'sqlite' && existsSync(dbTarget))
     throw new StoreError('BACKUP_INVALID', `${dbTarget} exists: restore only into an empty data directory`);
+  if (dialect === 'postgres' && !(await isEmptyDatabase(config.databaseUrl!)))
+    throw new StoreError(
+      'BACKUP_INVALID',
+      'the database of DATABASE_URL holds tables: restore only into an empty database (CREATE DATABASE …)',
+    );
   if (existsSync(keyPath(config.keysDir)))
     throw new StoreError(
       'BACKUP_INVALID',
@@ -253,7 +278,7 @@ export async function restoreDeployment(
   try {
     if (fromTar) await unpackTar(source, repo);
     const snapshots = (await readdir(join(repo, 'snapshots')).catch(() => [] as string[])).filter((n) =>
-      /^[0-9TZ]+-[0-9a-f]{6}$/.test(n),
+      SNAPSHOT_ID.test(n),
     );
     const id = snapshotId ?? snapshots.sort().at(-1);
     if (!id || !snapshots.includes(id))
@@ -263,49 +288,56 @@ export async function restoreDeployment(
       );
     const snap = join(repo, 'snapshots', id);
     const manifest = await readManifest(join(snap, 'manifest.json'), id);
-    // Everything is checked before anything is written.
+    if (manifest.dialect !== dialect)
+      throw new StoreError(
+        'BACKUP_INVALID',
+        manifest.dialect === 'postgres'
+          ? 'this backup is of a PostgreSQL deployment: set DATABASE_URL to an empty database to restore it'
+          : 'this backup is of an embedded (SQLite) deployment: restore it without DATABASE_URL',
+      );
+    // Everything is checked before the database or the keys are written.
     const problems: string[] = [];
     for (const f of manifest.files) {
-      const p = join(repo, f.path);
-      const got = await sha256File(p).catch(() => undefined);
+      const got = await sha256File(join(repo, f.path)).catch(() => undefined);
       if (!got) problems.push(`${f.path} is missing`);
       else if (got.sha256 !== f.sha256 || got.size !== f.size)
         problems.push(
           `${f.path} has SHA-256 ${got.sha256} (${got.size} bytes), the manifest says ${f.sha256} (${f.size} bytes)`,
         );
     }
-    for (const b of manifest.blobs) {
-      const rel = `blobs/sha256/${b.sha256.slice(0, 2)}/${b.sha256}`;
-      const got = await sha256File(join(repo, rel)).catch(() => undefined);
-      if (!got) problems.push(`${rel} is missing`);
-      else if (got.sha256 !== b.sha256 || got.size !== b.size)
-        problems.push(`${rel} re-hashes to ${got.sha256} (${got.size} bytes)`);
+    let dump: DatabaseDump | undefined;
+    if (dialect === 'postgres' && problems.length === 0) {
+      dump = parseDump(await readFile(join(snap, 'database', 'tables.json'), 'utf8'));
+      for (const t of dump.tables)
+        if (!manifest.files.some((f) => f.path === `snapshots/${id}/database/${t.name}.copy`))
+          problems.push(`snapshots/${id}/database/${t.name}.copy is not in the manifest`);
     }
-    if (problems.length > 0) throw new BackupCorruptError(problems);
-    const keys = openKeys(await readFile(join(snap, 'keys.enc'), 'utf8'), passphrase);
+    const keys =
+      problems.length === 0 ? openKeys(await readFile(join(snap, 'keys.enc'), 'utf8'), passphrase) : {};
+    if (dump) checkMigrations(dump);
 
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    await pipeline(
-      createReadStream(join(snap, 'database.sqlite')),
-      createWriteStream(dbTarget, { mode: 0o600, flags: 'wx' }),
-    );
-    await mkdir(join(config.keysDir, 'retired'), { recursive: true, mode: 0o700 });
-    for (const [name, text] of Object.entries(keys))
-      await writeFile(join(config.keysDir, name), text, { mode: 0o600, flag: 'wx' });
     const store = await openBlobStore(config);
+    let created: string[] = [];
     try {
-      for (const b of manifest.blobs) {
-        await store.blobs.put(
-          createReadStream(join(repo, `blobs/sha256/${b.sha256.slice(0, 2)}/${b.sha256}`)),
-          {
-            guard: async (actual, place) => {
-              if (actual !== b.sha256)
-                throw new BackupCorruptError([`blob ${b.sha256} changed while restored`]);
-              return place();
-            },
-          },
-        );
+      const blobs = await restoreBlobs(store.blobs, manifest.blobs, repo, problems.length === 0);
+      created = blobs.created;
+      problems.push(...blobs.problems);
+      if (problems.length > 0) throw new BackupCorruptError(problems);
+      await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+      await mkdir(join(config.keysDir, 'retired'), { recursive: true, mode: 0o700 });
+      for (const [name, text] of Object.entries(keys))
+        await writeFile(join(config.keysDir, name), text, { mode: 0o600, flag: 'wx' });
+      try {
+        if (dump) await restorePostgres(config.databaseUrl!, join(snap, 'database'), dump);
+        else await copySqlite(join(snap, 'database.sqlite'), dbTarget);
+      } catch (err) {
+        for (const name of Object.keys(keys)) await rm(join(config.keysDir, name), { force: true });
+        throw err;
       }
+    } catch (err) {
+      // What this restore stored goes again: the target is as empty as it was.
+      for (const sha of created) await store.blobs.remove(sha).catch(() => false);
+      throw err;
     } finally {
       store.close();
     }
@@ -316,6 +348,7 @@ export async function restoreDeployment(
     }
     return {
       id,
+      dialect,
       logSize: manifest.logSize,
       items: manifest.items,
       blobs: manifest.blobs.length,
@@ -326,34 +359,44 @@ export async function restoreDeployment(
   }
 }
 
-/** readManifest parses a snapshot's manifest strictly (it is outside input when restoring). */
-async function readManifest(path: string, id: string): Promise<Manifest> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new BackupCorruptError([`snapshots/${id}/manifest.json is missing`]);
-  if (info.size > MAX_MANIFEST_BYTES)
-    throw new BackupCorruptError([`snapshots/${id}/manifest.json is too large`]);
-  let m: Manifest;
+async function copySqlite(from: string, to: string): Promise<void> {
+  // COPYFILE_EXCL: never over a database that appeared meanwhile; the kernel copies the bytes.
+  await copyFile(from, to, fsConstants.COPYFILE_EXCL);
+  await chmod(to, 0o600);
+}
+
+/**
+ * checkMigrations refuses a dump whose schema this code cannot rebuild: a migration it does not
+ * know (a backup from a newer Attest), or a set that is not every known migration up to its last.
+ */
+function checkMigrations(dump: DatabaseDump): void {
+  const known = migrationNames();
+  const unknown = dump.migrations.filter((m) => !known.includes(m));
+  if (unknown.length > 0)
+    throw new StoreError(
+      'BACKUP_INVALID',
+      `the backup was taken by a newer Attest (migrations ${unknown.join(', ')}): restore it with that version or later`,
+    );
+  const last = dump.migrations.at(-1);
+  const expected = last ? known.filter((m) => m <= last) : [];
+  if (expected.join() !== dump.migrations.join())
+    throw new StoreError('BACKUP_INVALID', "the backup's schema is not one this version of Attest made");
+}
+
+/** restorePostgres builds the backup's schema in the empty database, then loads the rows. */
+async function restorePostgres(url: string, dir: string, dump: DatabaseDump): Promise<void> {
   try {
-    m = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-  } catch {
-    throw new BackupCorruptError([`snapshots/${id}/manifest.json is not JSON`]);
+    const handle = await openDatabase({ databaseUrl: url, dataDir: dir, migrate: false });
+    try {
+      const last = dump.migrations.at(-1);
+      if (last) await migrateUpTo(handle.db, last);
+    } finally {
+      await handle.close();
+    }
+    await loadDump(url, dir, dump);
+  } catch (err) {
+    // The database was empty when the restore began: leave it so, for the next attempt.
+    await dropSchemaObjects(url).catch(() => {});
+    throw err;
   }
-  const fileOk = (f: ManifestFile) =>
-    typeof f?.path === 'string' &&
-    new RegExp(`^snapshots/${id}/(database\\.sqlite|keys\\.enc|checkpoint\\.txt)$`).test(f.path) &&
-    isSha256Hex(f.sha256) &&
-    Number.isSafeInteger(f.size);
-  if (
-    m?.format !== FORMAT ||
-    m.id !== id ||
-    !Array.isArray(m.files) ||
-    !m.files.every(fileOk) ||
-    !m.files.some((f) => f.path.endsWith('/database.sqlite')) ||
-    !m.files.some((f) => f.path.endsWith('/keys.enc')) ||
-    !Array.isArray(m.blobs) ||
-    !m.blobs.every((b) => isSha256Hex(b?.sha256) && Number.isSafeInteger(b.size) && b.size >= 0) ||
-    !Number.isSafeInteger(m.logSize)
-  )
-    throw new BackupCorruptError([`snapshots/${id}/manifest.json is not an ${FORMAT} manifest`]);
-  return m;
 }

@@ -9,9 +9,18 @@ import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { StoreError } from '../errors.js';
+import { SNAPSHOT_FILE, SNAPSHOT_ID } from './manifest.js';
 
-const ALLOWED =
-  /^(blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}|snapshots\/[0-9TZ]+-[0-9a-f]{6}\/(database\.sqlite|keys\.enc|checkpoint\.txt|manifest\.json))$/;
+const BLOB = /^blobs\/sha256\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
+const SNAPSHOT = /^snapshots\/([^/]+)\/(.+)$/;
+
+/** allowed tells whether a backup can hold `name`: a blob under its own hash, or a snapshot's file. */
+function allowed(name: string): boolean {
+  const blob = BLOB.exec(name);
+  if (blob) return blob[2]!.startsWith(blob[1]!);
+  const snap = SNAPSHOT.exec(name);
+  return !!snap && SNAPSHOT_ID.test(snap[1]!) && SNAPSHOT_FILE.test(snap[2]!);
+}
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -50,7 +59,7 @@ export async function unpackTar(file: string, dir: string): Promise<void> {
         entry.resume();
         continue;
       }
-      if (type !== 'file' || !ALLOWED.test(name))
+      if (type !== 'file' || !allowed(name))
         throw new StoreError('BACKUP_CORRUPT', `the tar file holds "${name}", which no backup holds`);
       const target = join(dir, name);
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
