@@ -108,18 +108,29 @@ function pcodeOf(kind: EntityKind, value: unknown): string | null {
   return value.toUpperCase();
 }
 
+/** fold is how two names are compared for "the same name": NFKC, case and spacing ignored. */
+function fold(value: string): string {
+  return value.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * protectionOf checks the protection level and the pseudonym. The pseudonym must not be the
+ * person's name, Arabic name or another name in `identity` — the names the caller may know: for
+ * a caller who cannot see a protected person's withheld identity, `identity` is empty, because
+ * an answer that depended on the withheld name would let them confirm a guess (README).
+ */
 function protectionOf(
   kind: EntityKind,
   protection: unknown,
   pseudonym: unknown,
-  name: string,
+  identity: readonly (string | null)[],
 ): { protection: Protection; pseudonym: string | null } {
   const level = protection === undefined ? 'none' : oneOf(protection, 'protection', PROTECTION_LEVELS);
   const p = text(pseudonym, 'pseudonym', 100, true);
   if (level !== 'none') {
     if (kind !== 'person') throw invalid('only a person can be protected', 'protection');
     if (!p) throw invalid('a protected person needs a pseudonym', 'pseudonym');
-    if (p.toLowerCase() === name.toLowerCase())
+    if (identity.some((n) => n !== null && fold(n) === fold(p)))
       throw invalid('the pseudonym must not be the name', 'pseudonym');
   }
   return { protection: level, pseudonym: p };
@@ -171,19 +182,29 @@ export function viewOf(row: Row, scope: Scope): EntityView | PseudonymView | und
 export async function createEntity(ctx: Ctx, actor: Actor, input: EntityInput): Promise<EntityView> {
   const kind = oneOf(input.kind, 'kind', ENTITY_KINDS);
   const name = text(input.name, 'name', 300)!;
-  const { protection, pseudonym } = protectionOf(kind, input.protection, input.pseudonym, name);
+  const nameAr = text(input.nameAr, 'nameAr', 300, true);
+  const aliases = aliasesOf(input.aliases);
+  const pcode = pcodeOf(kind, input.pcode);
+  const attributes = attributesOf(input.attributes);
+  // The caller typed every name here: checking the pseudonym against them confirms nothing new.
+  const { protection, pseudonym } = protectionOf(kind, input.protection, input.pseudonym, [
+    name,
+    nameAr,
+    ...aliases,
+  ]);
+  const compartment = writableCompartment(actor, input.compartment);
   const now = nowIso(ctx);
   const row: Row = {
     id: `ent-${randomUUID()}`,
     kind,
     name,
-    name_ar: text(input.nameAr, 'nameAr', 300, true),
-    aliases: JSON.stringify(aliasesOf(input.aliases)),
-    compartment: writableCompartment(actor, input.compartment),
+    name_ar: nameAr,
+    aliases: JSON.stringify(aliases),
+    compartment,
     protection,
     pseudonym,
-    pcode: pcodeOf(kind, input.pcode),
-    attributes: JSON.stringify(attributesOf(input.attributes)),
+    pcode,
+    attributes: JSON.stringify(attributes),
     created_at: now,
     created_by: actor.id,
     updated_at: now,
@@ -212,9 +233,13 @@ export interface EntityPatch {
 }
 
 /**
- * updateEntity changes an entity the actor may write (its kind and compartment stay). Lowering
- * a protected person's protection would show their name to every reader, so it needs
- * persons:reveal in the entity's compartment, as a reveal does.
+ * updateEntity changes an entity the actor may write (its kind and compartment stay). Every
+ * field is checked first, so no answer depends on what is stored. A protected person's identity
+ * (name, Arabic name, other names, attributes) is withheld from a caller without persons:reveal
+ * in its compartment, so such a caller may neither change it (IDENTITY_FORBIDDEN: they could
+ * erase an identity they cannot see) nor learn anything about it: the pseudonym is checked
+ * against the withheld names only for a caller who may see them. Lowering a protected person's
+ * protection would show their name to every reader, so it needs persons:reveal as well.
  */
 export async function updateEntity(
   ctx: Ctx,
@@ -225,24 +250,55 @@ export async function updateEntity(
   const row = await readRow(ctx, id);
   if (!row || !inScope(actor.read, row.compartment)) throw new AnalysisError('NOT_FOUND', `no entity ${id}`);
   writableCompartment(actor, row.compartment);
+  const kind = row.kind as EntityKind;
+  // 1. Validate every field on its own, before anything is compared with the stored record.
   const name = patch.name === undefined ? row.name : text(patch.name, 'name', 300)!;
-  const level = patch.protection === undefined ? row.protection : patch.protection;
-  const pseudo = patch.pseudonym === undefined ? row.pseudonym : patch.pseudonym;
-  const { protection, pseudonym } = protectionOf(row.kind as EntityKind, level, pseudo, name);
-  if (row.protection === 'protected' && protection !== 'protected' && !inScope(actor.reveal, row.compartment))
+  const nameAr = patch.nameAr === undefined ? row.name_ar : text(patch.nameAr, 'nameAr', 300, true);
+  const aliases =
+    patch.aliases === undefined ? (JSON.parse(row.aliases) as string[]) : aliasesOf(patch.aliases);
+  const attributes =
+    patch.attributes === undefined
+      ? (JSON.parse(row.attributes) as Record<string, string | number | boolean>)
+      : attributesOf(patch.attributes);
+  const level =
+    patch.protection === undefined
+      ? row.protection
+      : oneOf(patch.protection, 'protection', PROTECTION_LEVELS);
+  const pseudo =
+    patch.pseudonym === undefined ? row.pseudonym : text(patch.pseudonym, 'pseudonym', 100, true);
+  // 2. Rights: a withheld identity is neither changed nor consulted by a caller who cannot see it.
+  const withheld = row.protection === 'protected' && !inScope(actor.reveal, row.compartment);
+  if (
+    withheld &&
+    (patch.name !== undefined ||
+      patch.nameAr !== undefined ||
+      patch.aliases !== undefined ||
+      patch.attributes !== undefined)
+  )
+    throw new AnalysisError(
+      'IDENTITY_FORBIDDEN',
+      "changing a protected person's name, other names or attributes needs persons:reveal",
+    );
+  if (withheld && level !== 'protected')
     throw new AnalysisError(
       'REVEAL_FORBIDDEN',
       'lowering the protection of a protected person needs persons:reveal',
     );
+  // 3. The rules between fields, over the names this caller may know.
+  const { protection, pseudonym } = protectionOf(
+    kind,
+    level,
+    pseudo,
+    withheld ? [] : [name, nameAr, ...aliases],
+  );
   const next: Row = {
     ...row,
     name,
-    name_ar: patch.nameAr === undefined ? row.name_ar : text(patch.nameAr, 'nameAr', 300, true),
-    aliases: patch.aliases === undefined ? row.aliases : JSON.stringify(aliasesOf(patch.aliases)),
+    name_ar: nameAr,
+    aliases: patch.aliases === undefined ? row.aliases : JSON.stringify(aliases),
     protection,
     pseudonym,
-    attributes:
-      patch.attributes === undefined ? row.attributes : JSON.stringify(attributesOf(patch.attributes)),
+    attributes: patch.attributes === undefined ? row.attributes : JSON.stringify(attributes),
     updated_at: nowIso(ctx),
   };
   await inTransaction(ctx, async (trx) => {

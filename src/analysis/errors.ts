@@ -8,7 +8,9 @@ export type AnalysisErrorCode =
   /** The caller may not write in the compartment named (or the record's compartment). */
   | 'FORBIDDEN_COMPARTMENT'
   /** Revealing (or unprotecting) a protected person needs persons:reveal in their compartment. */
-  | 'REVEAL_FORBIDDEN';
+  | 'REVEAL_FORBIDDEN'
+  /** Changing a protected person's name, other names or attributes needs persons:reveal in their compartment. */
+  | 'IDENTITY_FORBIDDEN';
 
 /** AnalysisError is raised by entities, incidents, links and claims. */
 export class AnalysisError extends AttestError<AnalysisErrorCode> {}

@@ -175,6 +175,53 @@ for (const dialect of DIALECTS) {
       assert.equal(problemType(lower), 'forbidden');
     });
 
+    it('gives an investigator no oracle on a protected person’s name and refuses their changes to it, audited', async () => {
+      const created = await call('POST', '/api/entities', witness, {
+        kind: 'person',
+        name: 'Yasmin Haddad (synthetic)',
+        compartment: 'witness',
+        protection: 'protected',
+        pseudonym: 'W-50',
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = (created.json() as { id: string }).id;
+      const right = await call('PATCH', `/api/entities/${id}`, witness, {
+        pseudonym: 'yasmin haddad (synthetic)',
+        nameAr: 'x\u0001',
+      });
+      const wrong = await call('PATCH', `/api/entities/${id}`, witness, {
+        pseudonym: 'someone else',
+        nameAr: 'x\u0001',
+      });
+      assert.equal(right.statusCode, 422);
+      const strip = (b: string) => {
+        const { requestId: _r, ...rest } = JSON.parse(b) as Record<string, unknown>;
+        return rest;
+      };
+      assert.deepEqual(strip(right.body), strip(wrong.body), 'a right guess and a wrong one answer alike');
+      const overwrite = await call('PATCH', `/api/entities/${id}`, witness, {
+        name: 'Someone Else',
+        nameAr: '',
+        aliases: [],
+        attributes: {},
+      });
+      assert.equal(overwrite.statusCode, 403, overwrite.body);
+      assert.equal(problemType(overwrite), 'identity-forbidden');
+      assert.ok(!overwrite.body.includes('Yasmin'));
+      const audit = await s.ctx.db
+        .selectFrom('access_event')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([audit.kind, audit.outcome, audit.method], ['denied', '403', 'PATCH']);
+      const revealed = await call('GET', `/api/entities/${id}?reveal=true`, counsel);
+      assert.equal(
+        (revealed.json() as { name: string }).name,
+        'Yasmin Haddad (synthetic)',
+        'the identity is kept',
+      );
+    });
+
     it('keeps analysis entries of a compartment out of other compartments’ log readers', async () => {
       const e = await call('POST', '/api/entities', witness, {
         kind: 'unit',

@@ -21,6 +21,13 @@ const WITNESS: Actor = {
 };
 /** Counsel in the witness compartment: may reveal a protected identity there. */
 const COUNSEL: Actor = { id: 'user-counsel', read: ['general', 'witness'], write: [], reveal: ['witness'] };
+/** Counsel who may also record in the witness compartment. */
+const COUNSEL_WRITER: Actor = {
+  id: 'user-counsel-2',
+  read: ['general', 'witness'],
+  write: ['witness'],
+  reveal: ['witness'],
+};
 const code = (c: string) => (e: unknown) => e instanceof AnalysisError && e.code === c;
 
 for (const dialect of DIALECTS) {
@@ -95,8 +102,100 @@ for (const dialect of DIALECTS) {
           updateEntity(s.ctx, WITNESS, w.id, { protection: 'none' }),
           code('REVEAL_FORBIDDEN'),
         );
-        const patched = await updateEntity(s.ctx, WITNESS, w.id, { attributes: { born: 1980 } });
+        const patched = await updateEntity(s.ctx, WITNESS, w.id, { pseudonym: 'W-17b' });
         assert.equal(patched.name, null, 'an update reply withholds the name');
+      });
+      it('never answers a caller without persons:reveal in a way that depends on a withheld name', async () => {
+        const w = await createEntity(s.ctx, WITNESS, {
+          kind: 'person',
+          name: 'Yasmin Haddad (synthetic)',
+          nameAr: 'ياسمين حداد',
+          aliases: ['Umm Ali'],
+          compartment: 'witness',
+          protection: 'protected',
+          pseudonym: 'W-40',
+        });
+        const errorOf = async (p: Parameters<typeof updateEntity>[3]) => {
+          try {
+            await updateEntity(s.ctx, WITNESS, w.id, p);
+            return 'ok';
+          } catch (e) {
+            assert.ok(e instanceof AnalysisError);
+            return `${e.code} ${e.message} ${JSON.stringify(e.details ?? null)}`;
+          }
+        };
+        // A right guess and a wrong guess, with a bad field beside them: the same answer.
+        for (const bad of [{ nameAr: 'x\u0001' }, { attributes: { 'bad key': 1 } }, { aliases: 'x' }]) {
+          const right = await errorOf({ pseudonym: 'yasmin haddad (SYNTHETIC)', ...bad });
+          const wrong = await errorOf({ pseudonym: 'nobody at all', ...bad });
+          assert.equal(right, wrong);
+          assert.match(right, /^INVALID_RECORD/);
+          assert.doesNotMatch(right, /pseudonym/);
+        }
+        // Alone, a guess gets the answer any pseudonym gets.
+        const before = await getEntity(s.ctx, COUNSEL_WRITER, w.id, true);
+        assert.equal(await errorOf({ pseudonym: 'Yasmin  Haddad (synthetic)' }), 'ok');
+        assert.equal(await errorOf({ pseudonym: 'Somebody else' }), 'ok');
+        // A holder of persons:reveal sees the name, so the rule holds for them (case, width, spacing folded).
+        for (const p of ['YASMIN HADDAD (synthetic)', 'ياسمين  حداد', 'umm ali'])
+          await assert.rejects(
+            updateEntity(s.ctx, COUNSEL_WRITER, w.id, { pseudonym: p }),
+            (e) =>
+              e instanceof AnalysisError &&
+              e.code === 'INVALID_RECORD' &&
+              /must not be the name/.test(e.message),
+          );
+        const after = await getEntity(s.ctx, COUNSEL_WRITER, w.id, true);
+        assert.deepEqual(
+          [after.name, after.nameAr, after.aliases],
+          [before.name, before.nameAr, before.aliases],
+        );
+      });
+      it('refuses a caller without persons:reveal who would change a protected person’s identity', async () => {
+        const w = await createEntity(s.ctx, WITNESS, {
+          kind: 'person',
+          name: 'Rana K. (synthetic)',
+          nameAr: 'رنا',
+          aliases: ['R.'],
+          compartment: 'witness',
+          protection: 'protected',
+          pseudonym: 'W-41',
+          attributes: { born: 1990 },
+        });
+        const size = await logSize(s.ctx.db);
+        for (const p of [
+          { name: 'Someone Else', nameAr: '', aliases: [], attributes: {} },
+          { name: 'Rana K. (synthetic)' },
+          { nameAr: '' },
+          { aliases: [] },
+          { attributes: {} },
+        ])
+          await assert.rejects(updateEntity(s.ctx, WITNESS, w.id, p), code('IDENTITY_FORBIDDEN'));
+        assert.equal(await logSize(s.ctx.db), size, 'nothing changed, nothing logged');
+        const kept = await getEntity(s.ctx, COUNSEL_WRITER, w.id, true);
+        assert.deepEqual(
+          [kept.name, kept.nameAr, kept.aliases, kept.attributes],
+          ['Rana K. (synthetic)', 'رنا', ['R.'], { born: 1990 }],
+        );
+        // Counsel who may write there changes it; an unprotected person's name stays anyone's to edit.
+        const changed = await updateEntity(s.ctx, COUNSEL_WRITER, w.id, { name: 'Rana Kassem (synthetic)' });
+        assert.equal(changed.name, null);
+        assert.equal((await getEntity(s.ctx, COUNSEL_WRITER, w.id, true)).name, 'Rana Kassem (synthetic)');
+        const p = await createEntity(s.ctx, WITNESS, {
+          kind: 'person',
+          name: 'Omar (synthetic)',
+          compartment: 'witness',
+          protection: 'pseudonymised',
+          pseudonym: 'W-42',
+        });
+        assert.equal(
+          (await updateEntity(s.ctx, WITNESS, p.id, { name: 'Omar B. (synthetic)' })).name,
+          'Omar B. (synthetic)',
+        );
+        assert.deepEqual(
+          (await verifyAnalysis(s.ctx)).filter((x) => x.subject === w.id || x.subject === p.id),
+          [],
+        );
       });
       it('hides an unprotected entity of another compartment entirely', async () => {
         const unit = await createEntity(s.ctx, WITNESS, {

@@ -43,6 +43,7 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'Not allowed' },
   'csrf-failed': { status: 403, title: 'Cross-site request refused' },
   'scope-exceeded': { status: 403, title: 'More access than the caller holds' },
+  'identity-forbidden': { status: 403, title: "A protected person's identity needs persons:reveal" },
   'invalid-credentials': { status: 401, title: 'Username or password is not right' },
   'wrong-password': { status: 403, title: 'The current password is not right' },
   'weak-password': { status: 422, title: 'The password does not meet the rules' },
@@ -238,6 +239,7 @@ export const FROM_DOMAIN = {
   INVALID_RECORD: 'invalid-record',
   FORBIDDEN_COMPARTMENT: 'forbidden',
   REVEAL_FORBIDDEN: 'forbidden',
+  IDENTITY_FORBIDDEN: 'identity-forbidden',
   // intake (src/intake/errors.ts): mostly a job's failure reason; over HTTP only from a capture
   JOB_NOT_RETRYABLE: 'conflict',
   TOO_MANY_PAGES: 'extraction-refused',
