@@ -49,8 +49,9 @@ export interface CaseDetail extends CaseSummary {
     title: string;
     occurredOn: string | null;
   }[];
-  readonly notes: { id: string; body: string; at: string; author: string }[];
-  readonly team: { userId: string; role: string; addedAt: string }[];
+  /** `authorName` is the author's username (null for the CLI operator or a removed account). */
+  readonly notes: { id: string; body: string; at: string; author: string; authorName: string | null }[];
+  readonly team: { userId: string; username: string | null; role: string; addedAt: string }[];
   readonly checklists: string[];
 }
 

@@ -143,6 +143,8 @@ export interface Decision {
   readonly allowed: boolean;
   /** Why the item is blocked (empty when allowed); each names the condition's subject kind. */
   readonly reasons: string[];
+  /** The same reasons as data, for a client to put in its own words (and language). */
+  readonly blocks: Block[];
   /** Set when a legal officer released the blocked item to this RFA. */
   readonly overrideId: string | null;
 }
@@ -215,15 +217,24 @@ export async function decide(ctx: Ctx, rfa: Rfa, items: readonly ItemFacts[]): P
         (c.subjectKind === 'witness' &&
           witnesses.some((w) => w.id === c.subjectRef && subjects.includes(w.item_id))),
     );
-    const reasons = applicable.flatMap((c) =>
-      blocks(c, rfa).map((why) => `${c.subjectKind} consent: ${why}`),
+    const found = applicable.flatMap((c) =>
+      blockRules(c, rfa).map((b) => ({ subject: c.subjectKind, ...b })),
     );
+    const seen = new Set<string>();
+    const structured = found.filter((b) => {
+      const k = JSON.stringify(b);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const reasons = structured.map((b) => `${b.subject} consent: ${ruleText(b, rfa)}`);
     const override = overrides.find((o) => o.item_id === item.id);
     return {
       itemId: item.id,
       ern: item.ern,
       allowed: reasons.length === 0 || override !== undefined,
-      reasons: [...new Set(reasons)],
+      reasons,
+      blocks: structured,
       overrideId: override?.id ?? null,
     };
   });
@@ -257,17 +268,41 @@ export async function rfaDecisions(
   return { rfa, decisions: decisions.map(({ itemId: _, ...d }) => d) };
 }
 
+/** A rule of a condition that does not cover an RFA: `values` are what the condition allows. */
+export interface Block {
+  readonly subject: Condition['subjectKind'];
+  readonly rule: 'no-sharing' | 'jurisdictions' | 'purposes' | 'death-penalty';
+  readonly values: string[];
+}
+
+/** blockRules lists the rules of condition `c` that the RFA breaks (empty when it is covered). */
+function blockRules(c: Condition, rfa: Pick<Rfa, 'jurisdiction' | 'purpose'>): Omit<Block, 'subject'>[] {
+  const out: Omit<Block, 'subject'>[] = [];
+  if (c.noSharing) out.push({ rule: 'no-sharing', values: [] });
+  if (c.jurisdictions && !c.jurisdictions.includes(rfa.jurisdiction.code))
+    out.push({ rule: 'jurisdictions', values: [...c.jurisdictions] });
+  if (c.purposes && !c.purposes.includes(rfa.purpose))
+    out.push({ rule: 'purposes', values: [...c.purposes] });
+  if (c.noDeathPenalty && rfa.jurisdiction.deathPenalty) out.push({ rule: 'death-penalty', values: [] });
+  return out;
+}
+
+function ruleText(b: Omit<Block, 'subject'>, rfa: Pick<Rfa, 'jurisdiction' | 'purpose'>): string {
+  switch (b.rule) {
+    case 'no-sharing':
+      return 'no sharing outside the Mechanism';
+    case 'jurisdictions':
+      return `limited to jurisdictions ${b.values.join(', ')}; ${rfa.jurisdiction.code} is not one`;
+    case 'purposes':
+      return `limited to purposes ${b.values.join(', ')}; ${rfa.purpose} is not one`;
+    case 'death-penalty':
+      return `not to jurisdictions that may impose the death penalty; ${rfa.jurisdiction.code} may`;
+  }
+}
+
 /** blocks lists why condition `c` does not cover the RFA (empty when it does). */
 export function blocks(c: Condition, rfa: Pick<Rfa, 'jurisdiction' | 'purpose'>): string[] {
-  const why: string[] = [];
-  if (c.noSharing) why.push('no sharing outside the Mechanism');
-  if (c.jurisdictions && !c.jurisdictions.includes(rfa.jurisdiction.code))
-    why.push(`limited to jurisdictions ${c.jurisdictions.join(', ')}; ${rfa.jurisdiction.code} is not one`);
-  if (c.purposes && !c.purposes.includes(rfa.purpose))
-    why.push(`limited to purposes ${c.purposes.join(', ')}; ${rfa.purpose} is not one`);
-  if (c.noDeathPenalty && rfa.jurisdiction.deathPenalty)
-    why.push(`not to jurisdictions that may impose the death penalty; ${rfa.jurisdiction.code} may`);
-  return why;
+  return blockRules(c, rfa).map((b) => ruleText(b, rfa));
 }
 
 export const MIN_REASON = 10;

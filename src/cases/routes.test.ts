@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { loginAs, type TestCaller } from '../../test/support/access.js';
+import { loginAs, makeUser, type TestCaller } from '../../test/support/access.js';
 import { addItem, runVerifyMjs } from '../../test/support/cases.js';
 import { DIALECTS, openTestStore, scratchDir, type TestStore } from '../../test/support/stores.js';
 import { buildApp } from '../api/server.js';
@@ -78,6 +78,64 @@ for (const dialect of DIALECTS) {
         headers: who.headers,
         ...(payload !== undefined ? { payload: payload as object } : {}),
       });
+
+    it('names the team and note authors, adds members by username, and gives consent blocks as data', async () => {
+      const ref = (await call(investigator, 'POST', '/api/cases', { title: 'Team case' })).json()
+        .ref as string;
+      // By username (as the web form sends it) or by id; answered 204 either way.
+      const byName = await call(investigator, 'PUT', `/api/cases/${ref}/team/${legal.username}`, {
+        role: 'reviewer',
+      });
+      assert.equal(byName.statusCode, 204, byName.body);
+      // Someone who may not read the case, and no one at all, get the same answer.
+      const elsewhere = await makeUser(s.ctx, 'legal', ['witness-protection']);
+      const coordinator = await makeUser(s.ctx, 'coordinator', ['general']);
+      const refusals = await Promise.all(
+        [elsewhere.username, coordinator.userId, 'no-such-user'].map((u) =>
+          call(investigator, 'PUT', `/api/cases/${ref}/team/${u}`, { role: 'member' }),
+        ),
+      );
+      assert.deepEqual(
+        refusals.map((r) => [r.statusCode, r.json().type, r.json().detail]),
+        refusals.map(() => [404, refusals[0]!.json().type, 'no such user']),
+      );
+      await call(investigator, 'POST', `/api/cases/${ref}/notes`, { body: 'ملاحظة أولى' });
+      const c = (await call(investigator, 'GET', `/api/cases/${ref}`)).json();
+      assert.deepEqual(
+        c.team.map((m: { username: string; role: string }) => [m.username, m.role]),
+        [
+          [investigator.username, 'lead'],
+          [legal.username, 'reviewer'],
+        ],
+      );
+      assert.equal(c.notes[0].authorName, investigator.username);
+
+      await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns });
+      await call(legal, 'PUT', '/api/jurisdictions/XE', { name: 'State E', deathPenalty: true });
+      const rfa = (
+        await call(investigator, 'POST', '/api/rfas', {
+          caseRef: ref,
+          authority: 'Prosecutor E',
+          jurisdiction: 'XE',
+          purpose: 'prosecution',
+          scope: 'all',
+          receivedOn: '2017-03-01',
+        })
+      ).json();
+      await call(investigator, 'POST', '/api/consent-conditions', {
+        subjectKind: 'item',
+        subject: erns[1],
+        purposes: ['investigation', 'research'],
+        noDeathPenalty: true,
+      });
+      const detail = (await call(investigator, 'GET', `/api/rfas/${rfa.ref}`)).json();
+      const blocked = detail.decisions.find((d: { ern: string }) => d.ern === erns[1]);
+      assert.deepEqual(blocked.blocks, [
+        { subject: 'item', rule: 'purposes', values: ['investigation', 'research'] },
+        { subject: 'item', rule: 'death-penalty', values: [] },
+      ]);
+      assert.equal(blocked.reasons.length, 2, 'each block also in words');
+    });
 
     it('runs a case from creation to a verified package downloaded from an export job', async () => {
       const created = await call(investigator, 'POST', '/api/cases', { title: 'API case' });

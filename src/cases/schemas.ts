@@ -14,7 +14,10 @@ export const CaseParam = strict({ ref: Type.String({ pattern: '^CASE-[0-9]{4,}$'
 export const CaseItemParams = strict({ ref: CaseParam.properties.ref, ern: Ern });
 export const RfaParam = strict({ ref: Type.String({ pattern: '^RFA-[0-9]{4,}$', maxLength: 20 }) });
 export const ErnParam = strict({ ern: Ern });
-export const UserParams = strict({ ref: CaseParam.properties.ref, userId: Text(128) });
+export const UserParams = strict({
+  ref: CaseParam.properties.ref,
+  userId: Type.String({ minLength: 1, maxLength: 128, description: 'The user id or username' }),
+});
 export const JurisdictionParam = strict({ code: Type.String({ pattern: '^[A-Z]{2,3}(-[A-Z0-9]{1,8})?$' }) });
 export const ExportParam = strict({
   id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
@@ -141,9 +144,22 @@ export const CaseDetailSchema = Type.Object({
     }),
   ),
   notes: Type.Array(
-    Type.Object({ id: Type.String(), body: Type.String(), at: Type.String(), author: Type.String() }),
+    Type.Object({
+      id: Type.String(),
+      body: Type.String(),
+      at: Type.String(),
+      author: Type.String(),
+      authorName: Nullable(Type.String()),
+    }),
   ),
-  team: Type.Array(Type.Object({ userId: Type.String(), role: Type.String(), addedAt: Type.String() })),
+  team: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      username: Nullable(Type.String()),
+      role: Type.String(),
+      addedAt: Type.String(),
+    }),
+  ),
   checklists: Type.Array(Type.String()),
 });
 export const AddItemsResult = Type.Object({
@@ -241,6 +257,13 @@ export const RfaDetailSchema = Type.Object({
       ern: Type.String(),
       allowed: Type.Boolean(),
       reasons: Type.Array(Type.String()),
+      blocks: Type.Array(
+        Type.Object({
+          subject: Type.String({ description: 'item, source or witness: whose condition' }),
+          rule: Type.String({ description: 'no-sharing, jurisdictions, purposes or death-penalty' }),
+          values: Type.Array(Type.String(), { description: 'what the condition allows' }),
+        }),
+      ),
       overrideId: Nullable(Type.String()),
     }),
   ),

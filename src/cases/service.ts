@@ -5,6 +5,7 @@
  * Adding an item to a case appends an `annotate` entry (ids only) in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { ALL_COMPARTMENTS, grantsOf, ROLE_PERMISSIONS } from '../access/index.js';
 import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { parseErn } from '../lib/ern.js';
@@ -125,8 +126,22 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
       .where('case_id', '=', c.id)
       .orderBy('created_at')
       .execute(),
-    ctx.db.selectFrom('case_note').selectAll().where('case_id', '=', c.id).orderBy('at').execute(),
-    ctx.db.selectFrom('case_member').selectAll().where('case_id', '=', c.id).orderBy('added_at').execute(),
+    ctx.db
+      .selectFrom('case_note')
+      .leftJoin('app_user', 'app_user.id', 'case_note.author')
+      .selectAll('case_note')
+      .select('app_user.username')
+      .where('case_id', '=', c.id)
+      .orderBy('at')
+      .execute(),
+    ctx.db
+      .selectFrom('case_member')
+      .leftJoin('app_user', 'app_user.id', 'case_member.user_id')
+      .selectAll('case_member')
+      .select('app_user.username')
+      .where('case_id', '=', c.id)
+      .orderBy('added_at')
+      .execute(),
     ctx.db.selectFrom('case_checklist').select('checklist_id').where('case_id', '=', c.id).execute(),
   ]);
   return {
@@ -145,8 +160,8 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
       title: i.title,
       occurredOn: i.occurred_on,
     })),
-    notes: notes.map((n) => ({ id: n.id, body: n.body, at: n.at, author: n.author })),
-    team: team.map((m) => ({ userId: m.user_id, role: m.role, addedAt: m.added_at })),
+    notes: notes.map((n) => ({ id: n.id, body: n.body, at: n.at, author: n.author, authorName: n.username })),
+    team: team.map((m) => ({ userId: m.user_id, username: m.username, role: m.role, addedAt: m.added_at })),
     checklists: checklists.map((r) => r.checklist_id).sort(),
   };
 }
@@ -384,22 +399,38 @@ export async function addNote(ctx: Ctx, viewer: Viewer, caseRef: string, body: s
   return id;
 }
 
-/** setMember adds a user to the case team (or changes their role in it). */
+/**
+ * setMember adds a user to the case team (or changes their role in it). The user is named by id
+ * or by username; only a user who may read the case (`cases:read` in its compartment) can join
+ * its team, and any other answers as an unknown user does, so the form cannot probe accounts.
+ */
 export async function setMember(
   ctx: Ctx,
   viewer: Viewer,
   caseRef: string,
-  userId: string,
+  userIdOrName: string,
   role: MemberRole,
 ): Promise<void> {
   const c = await findCase(ctx, viewer, caseRef, 'write');
   if (!MEMBER_ROLES.includes(role))
     throw new CaseError('INVALID_CASE_INPUT', `role must be one of ${MEMBER_ROLES.join(', ')}`);
-  const user = await ctx.db.selectFrom('app_user').select('id').where('id', '=', userId).executeTakeFirst();
-  if (!user) throw new CaseError('CASE_NOT_FOUND', 'no such user');
+  const user = await ctx.db
+    .selectFrom('app_user')
+    .select('id')
+    .where((eb) =>
+      eb.or([eb('id', '=', userIdOrName), eb('username', '=', userIdOrName.trim().toLowerCase())]),
+    )
+    .executeTakeFirst();
+  const grants = user ? await grantsOf(ctx.db, user.id) : [];
+  const mayRead = grants.some(
+    (g) =>
+      (g.compartment === ALL_COMPARTMENTS || g.compartment === c.compartment) &&
+      ROLE_PERMISSIONS[g.role].includes('cases:read'),
+  );
+  if (!user || !mayRead) throw new CaseError('CASE_NOT_FOUND', 'no such user');
   await ctx.db
     .insertInto('case_member')
-    .values({ case_id: c.id, user_id: userId, role, added_at: nowIso(ctx) })
+    .values({ case_id: c.id, user_id: user.id, role, added_at: nowIso(ctx) })
     .onConflict((oc) => oc.columns(['case_id', 'user_id']).doUpdateSet({ role }))
     .execute();
 }

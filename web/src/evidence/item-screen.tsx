@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { IntakeState, Item } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { can, useSession } from '../auth/session.js';
+import { REDACTABLE } from '../cases/types.js';
 import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
@@ -152,6 +153,11 @@ export default function ItemScreen({ ern }: { ern: string }) {
           <a className="button" href={contentUrl(it.ern)} download data-testid="download">
             {t('item.download')}
           </a>
+        )}
+        {canContent && can(state, 'cases:write') && REDACTABLE.test(it.mediaType.split(';')[0]!.trim()) && (
+          <Link className="button" href={`/evidence/${it.ern}/redact`}>
+            {t('cases.redact')}
+          </Link>
         )}
       </header>
       <div className="item-grid">

@@ -2,6 +2,7 @@
  * ar.ts — the Arabic strings (Modern Standard Arabic). Same keys and placeholders as en.ts
  * (test/web/i18n-keys.test.ts).
  */
+import { arCases } from './ar-cases.js';
 import { arVault } from './ar-vault.js';
 import type { Strings } from './en.js';
 
@@ -483,4 +484,5 @@ export const ar: Strings = {
     noCoordinates: 'لا توجد إحداثيات لهذا المسار.',
   },
   ...arVault,
+  ...arCases,
 };

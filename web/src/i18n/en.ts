@@ -2,6 +2,7 @@
  * en.ts — the English strings. Every key here must exist in ar.ts and the reverse
  * (test/web/i18n-keys.test.ts fails on any key missing from either).
  */
+import { enCases } from './en-cases.js';
 import { enVault } from './en-vault.js';
 export const en = {
   app: {
@@ -457,6 +458,7 @@ export const en = {
     noCoordinates: 'No coordinates for this route.',
   },
   ...enVault,
+  ...enCases,
 };
 
 /**
