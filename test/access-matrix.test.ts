@@ -558,6 +558,7 @@ const SAMPLES: Record<string, Sample> = {
     body: (fx) => ({ subjectKind: 'item', subject: fx.ern, noDeathPenalty: true }),
     scoped: true,
   },
+  'GET /api/items/:ern/redactions': { params: (fx) => ({ ern: fx.ern }), scoped: true },
   'POST /api/items/:ern/redactions': {
     params: (fx) => ({ ern: fx.ern }),
     body: () => ({ spans: [{ start: 0, end: 9 }] }),

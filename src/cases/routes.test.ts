@@ -110,7 +110,12 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(c.notes[0].authorName, investigator.username);
 
-      await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns });
+      // Items of its own: conditions recorded here must not reach the other tests' items.
+      const own = [
+        await addItem(s.ctx, 'team statement one', 't1.txt'),
+        await addItem(s.ctx, 'team statement two', 't2.txt'),
+      ];
+      await call(investigator, 'POST', `/api/cases/${ref}/items`, { erns: own });
       await call(legal, 'PUT', '/api/jurisdictions/XE', { name: 'State E', deathPenalty: true });
       const rfa = (
         await call(investigator, 'POST', '/api/rfas', {
@@ -124,17 +129,61 @@ for (const dialect of DIALECTS) {
       ).json();
       await call(investigator, 'POST', '/api/consent-conditions', {
         subjectKind: 'item',
-        subject: erns[1],
+        subject: own[1],
         purposes: ['investigation', 'research'],
         noDeathPenalty: true,
       });
       const detail = (await call(investigator, 'GET', `/api/rfas/${rfa.ref}`)).json();
-      const blocked = detail.decisions.find((d: { ern: string }) => d.ern === erns[1]);
+      const blocked = detail.decisions.find((d: { ern: string }) => d.ern === own[1]);
       assert.deepEqual(blocked.blocks, [
         { subject: 'item', rule: 'purposes', values: ['investigation', 'research'] },
         { subject: 'item', rule: 'death-penalty', values: [] },
       ]);
       assert.equal(blocked.reasons.length, 2, 'each block also in words');
+    });
+
+    it("lists an item's redactions to those who may read it, and to no one else", async () => {
+      const ern = await addItem(s.ctx, 'statement to redact', 'redact-me.txt');
+      const made = await call(investigator, 'POST', `/api/items/${ern}/redactions`, {
+        spans: [{ start: 0, end: 9 }],
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const list = await call(legal, 'GET', `/api/items/${ern}/redactions`);
+      assert.equal(list.statusCode, 200, list.body);
+      assert.deepEqual(
+        list
+          .json()
+          .redactions.map((r: { ern: string; method: string; parts: number }) => [r.ern, r.method, r.parts]),
+        [[made.json().ern, 'text', 1]],
+      );
+      assert.deepEqual((await call(legal, 'GET', `/api/items/${erns[1]}/redactions`)).json().redactions, []);
+      const outsider = await loginAs(app, s.ctx, 'legal', ['witness-protection']);
+      const hidden = await call(outsider, 'GET', `/api/items/${ern}/redactions`);
+      const absent = await call(outsider, 'GET', '/api/items/ATT-999999/redactions');
+      assert.deepEqual([hidden.statusCode, hidden.json().type], [absent.statusCode, absent.json().type]);
+      assert.equal(hidden.statusCode, 404);
+      for (const bad of ["ATT-1' OR 1=1 --", 'ATT-%00', 'x'.repeat(30)])
+        assert.equal(
+          (await call(legal, 'GET', `/api/items/${encodeURIComponent(bad)}/redactions`)).statusCode,
+          400,
+          bad,
+        );
+    });
+
+    it('refuses hostile team member names with the answer for an unknown user', async () => {
+      const ref = (await call(investigator, 'POST', '/api/cases', { title: 'Hostile names' })).json().ref;
+      for (const name of ["' OR '1'='1", '%', '_', 'LEGAL-%', 'ليلى', ' '.repeat(3), 'a'.repeat(128)]) {
+        const r = await call(investigator, 'PUT', `/api/cases/${ref}/team/${encodeURIComponent(name)}`, {
+          role: 'member',
+        });
+        assert.equal(r.statusCode, 404, `${name}: ${r.body}`);
+      }
+      const long = await call(investigator, 'PUT', `/api/cases/${ref}/team/${'a'.repeat(129)}`, {
+        role: 'member',
+      });
+      assert.equal(long.statusCode, 400);
+      const team = (await call(investigator, 'GET', `/api/cases/${ref}`)).json().team;
+      assert.equal(team.length, 1, 'nobody was added');
     });
 
     it('runs a case from creation to a verified package downloaded from an export job', async () => {

@@ -287,6 +287,19 @@ export const RedactionResultSchema = Type.Object({
   of: Type.String(),
   method: Type.String(),
 });
+export const RedactionListSchema = Type.Object({
+  redactions: Type.Array(
+    Type.Object({
+      ern: Type.String(),
+      sha256: Type.String(),
+      mediaType: Type.String(),
+      method: Type.String({ description: 'image-regions, pdf-render or text' }),
+      parts: Type.Integer({ description: 'regions burnt in or spans removed' }),
+      createdAt: Type.String(),
+      createdBy: Type.String(),
+    }),
+  ),
+});
 export const ExportSchema = Type.Object({
   id: Type.String(),
   target: Type.String(),

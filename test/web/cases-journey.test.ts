@@ -11,11 +11,14 @@
  * axe-core on every new screen; screenshots in both languages under test-results/web/.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import PDFDocument from 'pdfkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { addCondition, CLI_VIEWER } from '../../src/cases/index.js';
@@ -51,6 +54,21 @@ function photo(): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A one-page letter whose first line names a protected witness (synthetic), at 72 pt from the top-left. */
+function letter(): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const doc = new PDFDocument({ size: 'LETTER', margin: 72 });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.fontSize(20).text('Witness Layla Haddad W17', 72, 72);
+    doc.fontSize(12).text('Convoy 3 left Ramouseh at 14:10 with 41 buses.', 72, 300);
+    doc.end();
+  });
+}
+
+const run = promisify(execFile);
+
 describe('legal: case, RFA package downloaded and verified; redaction in the browser (issue 17)', {
   skip: skip ?? false,
   timeout: 600_000,
@@ -65,6 +83,7 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     log: '',
     photo: '',
   };
+  let letterErn = '';
   let caseRef = '';
   let caseUrl = '';
   let rfaUrl = '';
@@ -113,7 +132,8 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
       'Bus with a face to hide',
       'synthetic field team 3',
     );
-    for (const e of Object.values(erns)) await w.intakeDone(e);
+    letterErn = await add(await letter(), 'letter.pdf', 'Letter naming a witness', 'synthetic field team 3');
+    for (const e of [...Object.values(erns), letterErn]) await w.intakeDone(e);
     // The hospital source consented only away from the death penalty; the photo log's own
     // condition limits it to investigations.
     await addCondition(w.s.ctx, CLI_VIEWER, {
@@ -332,6 +352,7 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     assert.match(derived, /^ATT-\d{6}$/);
     assert.notEqual(derived, erns.photo);
     await saved.getByRole('link', { name: derived }).waitFor();
+    await page.getByTestId('earlier').locator(`li[data-ern="${derived}"]`).waitFor();
     await page.waitForFunction(
       `(() => { const i = document.querySelector('[data-testid="saved-image"]'); return !!i && i.complete && i.naturalWidth > 0; })()`,
     );
@@ -365,6 +386,69 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     assert.deepEqual(Buffer.from(await original.body()), await photo());
   });
 
+  it('redacts a PDF page: the saved PDF has no text left and black pixels under the box', async () => {
+    await page.goto(`${w.base}/evidence/${letterErn}`);
+    await page.getByRole('link', { name: 'Redact', exact: true }).click();
+    await page.waitForURL(`${w.base}/evidence/${letterErn}/redact`);
+    const surface = page.locator('[data-testid="redact-surface"][data-page="1"]');
+    await surface.waitFor(WAIT);
+    // Page 1 in the server's pixels: US Letter (612×792 pt) at 150 dpi.
+    assert.deepEqual(
+      [await surface.getAttribute('data-width'), await surface.getAttribute('data-height')],
+      ['1275', '1650'],
+    );
+    const box = (await surface.locator('.redact-overlay').boundingBox())!;
+    const k = box.width / 1275;
+    // Over the witness's name: 72 pt from the left and top, 20 pt type → 150 px; a generous box.
+    const from = { x: 120, y: 120 };
+    const to = { x: 1000, y: 230 };
+    await page.mouse.move(box.x + from.x * k, box.y + from.y * k);
+    await page.mouse.down();
+    await page.mouse.move(box.x + to.x * k, box.y + to.y * k, { steps: 5 });
+    await page.mouse.up();
+    await page.getByTestId('regions').getByRole('heading', { name: 'Boxes: 1' }).waitFor();
+    const cells = (
+      await page.getByTestId('regions').locator('tbody tr').first().locator('td').allTextContents()
+    ).map(Number);
+    const [pg, x, y, width, height] = cells as [number, number, number, number, number];
+    assert.equal(pg, 1);
+    await page.getByRole('button', { name: 'Save as a redacted item' }).click();
+    const saved = page.getByTestId('saved');
+    await saved.waitFor(WAIT);
+    const derived = (await saved.getAttribute('data-ern')) ?? '';
+    await page.getByTestId('earlier').locator(`li[data-ern="${derived}"]`).waitFor();
+    const res = await page.request.get(`${w.base}/api/items/${derived}/content`);
+    const pdf = join(dir, 'redacted.pdf');
+    writeFileSync(pdf, await res.body());
+    const text = (await run('pdftotext', [pdf, '-'])).stdout;
+    assert.equal(text.replace(/\s+/g, ''), '', 'no text layer survives: not the name, not the rest');
+    const originalPdf = join(dir, 'original.pdf');
+    writeFileSync(
+      originalPdf,
+      await (await page.request.get(`${w.base}/api/items/${letterErn}/content`)).body(),
+    );
+    assert.match(
+      (await run('pdftotext', [originalPdf, '-'])).stdout,
+      /Layla Haddad/,
+      'the original is untouched',
+    );
+    await run('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-png', pdf, join(dir, 'page')]);
+    const png = readFileSync(join(dir, 'page-1.png'));
+    const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let notBlack = 0;
+    for (let py = y + 2; py < y + height - 2; py++)
+      for (let qx = x + 2; qx < x + width - 2; qx++) {
+        const o = (py * info.width + qx) * 3;
+        if (data[o]! > 40 || data[o + 1]! > 40 || data[o + 2]! > 40) notBlack++;
+      }
+    assert.equal(notBlack, 0, 'every pixel under the box is black');
+    // Below the box the page still shows its other line: dark text pixels on white.
+    let ink = 0;
+    for (let py = 600; py < 660; py++)
+      for (let qx = 140; qx < 900; qx++) if (data[(py * info.width + qx) * 3]! < 100) ink++;
+    assert.ok(ink > 100, `the rest of the page is kept (${ink} dark pixels on the second line)`);
+  });
+
   it('the new screens in Arabic, with nothing untranslated', async () => {
     const ar = await w.signedIn('legal-nadia', 'ar-SY');
     const screens: [string, string, string][] = [
@@ -386,6 +470,10 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     await ar.ctx.close();
     await page.goto(`${w.base}/cases`);
     await page.locator('[data-testid="cases"]').waitFor();
+    await page
+      .getByTestId('all-rfas')
+      .getByRole('link', { name: rfaUrl.slice(rfaUrl.lastIndexOf('/') + 1) })
+      .waitFor();
     await assertAccessible(page, 'cases list (en)');
     await screenshot(page, 'cases-list-en');
   });

@@ -141,3 +141,46 @@ async function protectedNames(ctx: Ctx, viewer: Viewer, caseRef: string): Promis
     .execute();
   return rows.map((r) => ({ name: r.name, pseudonym: r.pseudonym ?? 'protected' }));
 }
+
+export interface RedactionSummary {
+  readonly ern: string;
+  readonly sha256: string;
+  readonly mediaType: string;
+  readonly method: string;
+  /** Regions burnt in (images, PDFs) or spans removed (text), as recorded at the time. */
+  readonly parts: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+/**
+ * listRedactions returns the redactions of `ern` the viewer may read, oldest first: the items
+ * derived from it whose metadata records a redaction (what a `--redacted` package takes the
+ * latest of). The original itself must be readable (else CASE_NOT_FOUND, as for no item).
+ */
+export async function listRedactions(ctx: Ctx, viewer: Viewer, ern: string): Promise<RedactionSummary[]> {
+  const [ref] = await visibleItemIds(ctx, viewer, [ern]);
+  let q = ctx.db
+    .selectFrom('item')
+    .select(['ern', 'blob_sha256', 'media_type', 'metadata', 'created_at', 'created_by', 'compartment'])
+    .where('parent_item_id', '=', ref!.id)
+    .orderBy('ern_seq');
+  if (viewer.read !== 'all') q = q.where('compartment', 'in', [...viewer.read]);
+  const out: RedactionSummary[] = [];
+  for (const r of await q.execute()) {
+    const meta = JSON.parse(r.metadata) as {
+      redaction?: { method?: string; regions?: number; spans?: number };
+    } | null;
+    if (!meta?.redaction) continue;
+    out.push({
+      ern: r.ern,
+      sha256: r.blob_sha256,
+      mediaType: r.media_type,
+      method: meta.redaction.method ?? '',
+      parts: (meta.redaction.regions ?? 0) + (meta.redaction.spans ?? 0),
+      createdAt: r.created_at,
+      createdBy: r.created_by,
+    });
+  }
+  return out;
+}

@@ -5,10 +5,10 @@
 import { createReadStream } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import { exportArchive, getExport, listExports, queueExport } from '../package/jobs.js';
-import { redactItem } from '../redaction/service.js';
+import { listRedactions, redactItem } from '../redaction/service.js';
 import * as S from '../schemas.js';
 import { type CaseRoute, caseRoute } from './case-route.js';
-import { WRITE } from './case-routes.js';
+import { READ, WRITE } from './case-routes.js';
 
 export const PACKAGE_ROUTES: readonly CaseRoute[] = [
   caseRoute({
@@ -22,6 +22,18 @@ export const PACKAGE_ROUTES: readonly CaseRoute[] = [
     status: 201,
     response: S.RedactionResultSchema,
     handle: ({ ctx, viewer, params, body }) => redactItem(ctx, viewer, params.ern, body),
+  }),
+  caseRoute({
+    method: 'GET',
+    url: '/api/items/:ern/redactions',
+    policy: READ,
+    operationId: 'listRedactions',
+    summary: 'The redacted derivatives of an item you may read',
+    params: S.ErnParam,
+    response: S.RedactionListSchema,
+    handle: async ({ ctx, viewer, params }) => ({
+      redactions: await listRedactions(ctx, viewer, params.ern),
+    }),
   }),
   caseRoute({
     method: 'POST',

@@ -12,7 +12,7 @@ import { useFormat } from '../i18n/format.js';
 import { Link, navigate } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { TableScroll } from '../ui/table-scroll.js';
-import type { CaseList, CaseSummary } from './types.js';
+import type { CaseList, CaseSummary, RfaList } from './types.js';
 import './cases.css';
 
 function OpenCaseForm() {
@@ -94,6 +94,63 @@ function OpenCaseForm() {
   );
 }
 
+/** RfaTable lists every request for assistance of the caller's cases, the open ones first. */
+function RfaTable() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const list = useApi<RfaList>('/api/rfas');
+  const rfas = [...(list.data?.rfas ?? [])].sort(
+    (a, b) =>
+      Number(a.closedOn !== null) - Number(b.closedOn !== null) || b.receivedOn.localeCompare(a.receivedOn),
+  );
+  if (rfas.length === 0) return <ErrorMessage error={list.error} />;
+  return (
+    <section className="card" aria-labelledby="all-rfas-h">
+      <h2 id="all-rfas-h">{t('rfa.title')}</h2>
+      <TableScroll name={t('rfa.title')}>
+        <table data-testid="all-rfas">
+          <thead>
+            <tr>
+              <th scope="col">{t('rfa.ref')}</th>
+              <th scope="col">{t('cases.ref')}</th>
+              <th scope="col">{t('rfa.authority')}</th>
+              <th scope="col">{t('rfa.jurisdiction')}</th>
+              <th scope="col">{t('cases.status')}</th>
+              <th scope="col">{t('rfa.dueOn')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rfas.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">
+                  <Link href={`/rfas/${r.ref}`} translate="no">
+                    {r.ref}
+                  </Link>
+                </th>
+                <td>
+                  <Link href={`/cases/${r.caseRef}`} translate="no">
+                    {r.caseRef}
+                  </Link>
+                </td>
+                <td>
+                  <bdi translate="no">{r.authority}</bdi>
+                </td>
+                <td translate="no">{r.jurisdiction.code}</td>
+                <td>
+                  <span className={`badge rfa-${r.status}`}>
+                    {t(`rfa.status.${r.status}`, { defaultValue: r.status })}
+                  </span>
+                </td>
+                <td>{r.dueOn ? f.date(r.dueOn) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </section>
+  );
+}
+
 export default function CasesListScreen() {
   const { t } = useTranslation();
   const { state } = useSession();
@@ -138,6 +195,7 @@ export default function CasesListScreen() {
           </table>
         </TableScroll>
       )}
+      <RfaTable />
       {can(state, 'cases:write') && <OpenCaseForm />}
     </main>
   );

@@ -11,11 +11,12 @@ import { api } from '../api/client.js';
 import type { Item } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { can, useSession } from '../auth/session.js';
+import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { TableScroll } from '../ui/table-scroll.js';
 import { RedactSurface, type Region } from './redact-surface.js';
-import { REDACTABLE, type RedactionResult } from './types.js';
+import { REDACTABLE, type RedactionList, type RedactionResult } from './types.js';
 import './cases.css';
 
 const RedactPdf = lazy(() => import('./redact-pdf.js'));
@@ -138,10 +139,33 @@ function Saved({ result, pdf }: { result: RedactionResult; pdf: boolean }) {
   );
 }
 
+function EarlierRedactions({ list }: { list: RedactionList['redactions'] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (list.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="earlier-h" data-testid="earlier">
+      <h2 id="earlier-h">{t('redact.earlier')}</h2>
+      <p className="muted">{t('redact.earlierHint')}</p>
+      <ul className="earlier">
+        {list.map((r) => (
+          <li key={r.ern} data-ern={r.ern}>
+            <Link href={`/evidence/${r.ern}`} translate="no">
+              {r.ern}
+            </Link>{' '}
+            · {t('redact.parts', { n: r.parts })} · {f.dateTime(r.createdAt)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function RedactionScreen({ ern }: { ern: string }) {
   const { t } = useTranslation();
   const { state } = useSession();
   const item = useApi<Item>(`/api/items/${ern}`);
+  const earlier = useApi<RedactionList>(`/api/items/${ern}/redactions`);
   const [regions, setRegions] = useState<Region[]>([]);
   const [preview, setPreview] = useState(false);
   const [pages, setPages] = useState(1);
@@ -177,6 +201,7 @@ export default function RedactionScreen({ ern }: { ern: string }) {
     try {
       setResult(await api<RedactionResult>('POST', `/api/items/${ern}/redactions`, { regions }));
       setError(null);
+      void earlier.reload();
     } catch (err) {
       setError(err);
     } finally {
@@ -291,6 +316,7 @@ export default function RedactionScreen({ ern }: { ern: string }) {
         </div>
       )}
       {result && <Saved result={result} pdf={pdf} />}
+      <EarlierRedactions list={earlier.data?.redactions ?? []} />
     </main>
   );
 }

@@ -11,6 +11,7 @@ import type {
   CoverageSchema,
   ExportSchema,
   JurisdictionListSchema,
+  RedactionListSchema,
   RedactionResultSchema,
   RfaDetailSchema,
   RfaListSchema,
@@ -34,6 +35,7 @@ export type Decision = RfaDetail['decisions'][number];
 export type Block = Decision['blocks'][number];
 export type ExportJob = Static<typeof ExportSchema>;
 export type RedactionResult = Static<typeof RedactionResultSchema>;
+export type RedactionList = Static<typeof RedactionListSchema>;
 
 /** Media types the redaction tool draws on (the server redacts these by regions). */
 export const REDACTABLE = /^(image\/(jpeg|png|webp|gif)|application\/pdf)$/;

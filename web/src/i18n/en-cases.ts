@@ -64,6 +64,7 @@ export const enCases = {
     addMember: 'Add to the team',
   },
   rfa: {
+    ref: 'Request',
     title: 'Requests for assistance',
     heading: 'Request for assistance',
     none: 'No requests for assistance for this case.',
@@ -159,6 +160,9 @@ export const enCases = {
     saved: 'Saved as a new item, derived from',
     savedAlt: 'The redacted image {{ern}}',
     cannot: 'Items of this type cannot be redacted here: images and PDFs can',
+    earlier: 'Redactions of this item',
+    earlierHint: 'A package built with redacted versions takes the latest one.',
+    parts: 'boxes: {{n}}',
     notAllowed: 'Redacting needs permission to change cases and to read item contents.',
   },
 };
