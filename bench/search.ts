@@ -13,6 +13,10 @@
  * place areas, the same search_doc / FTS5 / tsvector rows, written in multi-row batches without
  * vault items, place_mention rows or custody entries — which a 1M-document run needs to finish.
  *
+ * --keep DIR keeps the loaded corpus (SQLite in DIR; PostgreSQL as a database named after DIR
+ * on the --pg server) and later runs with the same DIR only query; --explain prints each
+ * query's candidate statement plan (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE) instead of timing.
+ *
  * The corpus is a worst case for a text index: its vocabulary is ~120 words, so every query word
  * is in a large share of the documents (most queries match far more than the ranking window).
  */
@@ -26,12 +30,13 @@ import type { Ctx } from '../src/ctx.js';
 import { formatErn } from '../src/lib/ern.js';
 import { analyze } from '../src/lib/search-tokens.js';
 import { tsvectorLiteral } from '../src/search/backends/postgres-backend.js';
+import { docFilterTerms } from '../src/search/filter-terms.js';
 import { loadGazetteer } from '../src/search/gazetteer/places.js';
 import { tagPlaces } from '../src/search/gazetteer/tagger.js';
 import { indexItems } from '../src/search/indexer.js';
-import { placesOf } from '../src/search/places-in-text.js';
+import { adminUnits, placesOf } from '../src/search/places-in-text.js';
 import { RANK_WINDOW } from '../src/search/repo.js';
-import { search } from '../src/search/service.js';
+import { candidatesStatement, search } from '../src/search/service.js';
 import { openStore } from '../src/store/open.js';
 import { fmt, machineLine, percentile, startBenchPostgres, time } from './_support.js';
 
@@ -204,6 +209,8 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
       title: string[];
       body: string[];
       tags: string[];
+      filters: string[];
+      places: ReturnType<typeof placesOf>;
     }> = [];
     const placeRows: Array<{ item_id: string; pcode: string; level: number }> = [];
     for (let i = start; i < Math.min(N + 1, start + BATCH); i++) {
@@ -215,12 +222,19 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
       const title = analyze(d.title);
       const body = analyze(d.text);
       const tags = [...places.tokens, ...analyze(d.kind), ...analyze(d.source)];
-      docs.push({ row, d, title, body, tags });
+      const filters = docFilterTerms({
+        compartment: row.compartment,
+        kind: row.kind,
+        source: row.source,
+        date: row.collected_at,
+        areas: places.areas.keys(),
+      });
+      docs.push({ row, d, title, body, tags, filters, places });
     }
     await ctx.db.transaction().execute(async (trx) => {
       for (let k = 0; k < docs.length; k += 200) {
         const chunk = docs.slice(k, k + 200);
-        const values = chunk.map(({ row, d, title, body, tags }) => {
+        const values = chunk.map(({ row, d, title, body, tags, filters, places }) => {
           const base = [
             sql`${row.id}`,
             sql`${row.ern_seq}`,
@@ -234,27 +248,31 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
             sql`${d.text}`,
             sql`${''}`,
             sql`${now}`,
+            sql`${adminUnits(places.areas.keys())}`,
           ];
           if (ctx.dialect === 'postgres') {
             const literal = tsvectorLiteral([
               { terms: title, weight: 'A' },
               { terms: body, weight: 'B' },
               { terms: tags, weight: 'C' },
+              { terms: filters, weight: 'D' },
             ]);
             base.push(sql`${literal}::tsvector`);
           }
           return sql`(${sql.join(base)})`;
         });
         const tsvColumn = ctx.dialect === 'postgres' ? sql`, tsv` : sql``;
-        await sql`INSERT INTO search_doc (item_id, doc_id, ern, title, kind, source, compartment, date, year, body, text_sha256, indexed_at${tsvColumn}) VALUES ${sql.join(values)}`.execute(
+        await sql`INSERT INTO search_doc (item_id, doc_id, ern, title, kind, source, compartment, date, year, body, text_sha256, indexed_at, admin${tsvColumn}) VALUES ${sql.join(values)}`.execute(
           trx,
         );
         if (ctx.dialect === 'sqlite') {
           const fts = chunk.map(
-            ({ row, title, body, tags }) =>
-              sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')})`,
+            ({ row, title, body, tags, filters }) =>
+              sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')}, ${filters.join(' ')})`,
           );
-          await sql`INSERT INTO search_fts (rowid, title, body, tags) VALUES ${sql.join(fts)}`.execute(trx);
+          await sql`INSERT INTO search_fts (rowid, title, body, tags, filters) VALUES ${sql.join(fts)}`.execute(
+            trx,
+          );
         }
       }
       for (let k = 0; k < placeRows.length; k += 1000)
@@ -315,14 +333,18 @@ async function measure(ctx: Ctx) {
   // One warm-up pass, then three timed passes of the whole mix.
   for (const q of QUERIES) await search(ctx, { q, compartments, limit: 20 });
   const ours: number[] = [];
+  const cpu: number[] = [];
   const bare: number[] = [];
   const like: number[] = [];
   let slowest = { q: '', ms: 0 };
   let capped = 0;
   for (let pass = 0; pass < 3; pass++) {
     for (const q of QUERIES) {
+      const c0 = process.cpuUsage();
       const t = await time(() => search(ctx, { q, compartments, limit: 20 }));
+      const c1 = process.cpuUsage(c0);
       ours.push(t.ms);
+      cpu.push((c1.user + c1.system) / 1000);
       if (pass === 0 && !t.value.totalExact) capped++;
       if (t.ms > slowest.ms) slowest = { q, ms: t.ms };
       bare.push((await time(() => search(ctx, { q, compartments, limit: 20, facets: false }))).ms);
@@ -345,24 +367,60 @@ async function measure(ctx: Ctx) {
     const s = [...xs].sort((a, b) => a - b);
     return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
   };
-  return { ours: stats(ours), bare: stats(bare), like: stats(like), slowest, capped };
+  return { ours: stats(ours), cpu: stats(cpu), bare: stats(bare), like: stats(like), slowest, capped };
 }
 
 console.log(`search benchmark · ${fmt(N, 0)} documents · ${machineLine()}`);
-const pg = only === 'sqlite' ? undefined : await startBenchPostgres();
+// --pg URL: use a running PostgreSQL server (with --keep, its database is kept and reused).
+const pgUrl = args.includes('--pg') ? args[args.indexOf('--pg') + 1] : undefined;
+const explain = args.includes('--explain');
+const pg = only === 'sqlite' || pgUrl ? undefined : await startBenchPostgres();
+
+/** postgresDatabase is a database on the bench's server, or a kept one on --pg's server. */
+async function postgresDatabase(keep: string | undefined): Promise<{ url: string; reuse: boolean }> {
+  if (!pgUrl) return { url: await pg!.newDatabase(`bench_search_${Date.now()}`), reuse: false };
+  const name = keep
+    ? `bench_search_${keep.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
+    : `bench_search_${Date.now()}`;
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: pgUrl });
+  await c.connect();
+  const exists = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  if (!exists) await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(pgUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), reuse: exists && keep !== undefined };
+}
+
+/** explainAll prints each query's candidate statement plan (and, on PostgreSQL, its run). */
+async function explainAll(ctx: Ctx) {
+  for (const q of QUERIES) {
+    const stmt = await candidatesStatement(ctx, { q, compartments: ['general'], limit: 20 });
+    if (!stmt) continue;
+    const c = stmt.compile(ctx.db);
+    const prefix =
+      ctx.dialect === 'postgres' ? 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ' : 'EXPLAIN QUERY PLAN ';
+    const t0 = performance.now();
+    const rows = await ctx.db.executeQuery({ ...c, sql: prefix + c.sql, query: c.query });
+    const ms = performance.now() - t0;
+    const timed = await time(() => search(ctx, { q, compartments: ['general'], limit: 20 }));
+    console.log(`\n--- ${q}  (search ${fmt(timed.ms, 1)} ms; explain ${fmt(ms, 1)} ms)`);
+    for (const r of rows.rows as Array<Record<string, unknown>>)
+      console.log(`  ${String(r['QUERY PLAN'] ?? r.detail ?? JSON.stringify(r))}`);
+  }
+}
 try {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     if (only && only !== dialect) continue;
     // --keep DIR (SQLite): load once into DIR and keep it; later runs with the same DIR only query.
-    const keep =
-      args.includes('--keep') && dialect === 'sqlite' ? args[args.indexOf('--keep') + 1] : undefined;
-    const reuse = keep !== undefined && existsSync(join(keep, 'attest.sqlite'));
-    if (keep) mkdirSync(keep, { recursive: true });
-    const dir = keep ?? mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
-    const config = loadConfig({
-      ATTEST_DATA: dir,
-      DATABASE_URL: dialect === 'postgres' ? await pg!.newDatabase(`bench_search_${Date.now()}`) : '',
-    });
+    const keepArg = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : undefined;
+    const keep = dialect === 'sqlite' || pgUrl ? keepArg : undefined;
+    const pgDb = dialect === 'postgres' ? await postgresDatabase(keep) : undefined;
+    const reuse = pgDb ? pgDb.reuse : keep !== undefined && existsSync(join(keep, 'attest.sqlite'));
+    const dir = dialect === 'sqlite' && keep ? keep : mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
+    mkdirSync(dir, { recursive: true });
+    const config = loadConfig({ ATTEST_DATA: dir, DATABASE_URL: pgDb?.url ?? '' });
     const store = await openStore(config);
     try {
       const { sampleMs, bulkMs } = reuse
@@ -370,6 +428,10 @@ try {
         : await fill(store.ctx);
       if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(store.ctx.db);
       else await sql`ANALYZE`.execute(store.ctx.db);
+      if (explain) {
+        await explainAll(store.ctx);
+        continue;
+      }
       const size = await indexSize(store.ctx, dir);
       const m = await measure(store.ctx);
       console.log(
@@ -382,6 +444,10 @@ try {
       console.log(
         `  search (results + total + facets): p50 ${fmt(m.ours.p50, 2)} ms · p95 ${fmt(m.ours.p95, 2)} ms · p99 ${fmt(m.ours.p99, 2)} ms (slowest: ${m.slowest.q} ${fmt(m.slowest.ms, 1)} ms)`,
       );
+      if (dialect === 'sqlite')
+        console.log(
+          `  the same, CPU time of this process (SQLite runs in it; load-independent): p50 ${fmt(m.cpu.p50, 2)} ms · p95 ${fmt(m.cpu.p95, 2)} ms · p99 ${fmt(m.cpu.p99, 2)} ms`,
+        );
       console.log(
         `  search without facets:              p50 ${fmt(m.bare.p50, 2)} ms · p95 ${fmt(m.bare.p95, 2)} ms · p99 ${fmt(m.bare.p99, 2)} ms`,
       );
@@ -393,7 +459,7 @@ try {
       );
     } finally {
       await store.close();
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!(dialect === 'sqlite' && keep)) rmSync(dir, { recursive: true, force: true });
     }
   }
 } finally {

@@ -11,7 +11,7 @@ import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntry } from '../custody/index.js';
 import type { CanonicalValue } from '../lib/canonical-json.js';
-import { loadGazetteer } from '../search/index.js';
+import { loadGazetteer, queueSearchUpdates } from '../search/index.js';
 import { AnalysisError } from './errors.js';
 import {
   type Actor,
@@ -310,6 +310,8 @@ export async function updateEntity(
       compartment: row.compartment,
       body: rowBody(next),
     });
+    // The items linked to it are indexed again with its new names (search-entity job).
+    await queueSearchUpdates(trx, { entities: [{ id, compartment: row.compartment }] }, next.updated_at);
   });
   return fullView(next, false);
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
+import { queueSearchUpdates } from '../search/index.js';
 import { AnalysisError } from './errors.js';
 import {
   type Actor,
@@ -79,6 +80,19 @@ export async function createLink(ctx: Ctx, actor: Actor, input: LinkInput): Prom
       body,
       itemId: row.basis_item_id,
     });
+    // An item at an end or the basis now carries the linked entity's names (search-index jobs).
+    if (row.from_type === 'entity' || row.to_type === 'entity')
+      await queueSearchUpdates(
+        trx,
+        {
+          itemIds: [
+            ...(row.from_type === 'item' ? [row.from_id] : []),
+            ...(row.to_type === 'item' ? [row.to_id] : []),
+            ...(row.basis_item_id ? [row.basis_item_id] : []),
+          ],
+        },
+        row.created_at,
+      );
   });
   const view = await seeLink(ctx, actor.read, row);
   if (!view) throw new AnalysisError('NOT_FOUND', 'the link is not visible to you');

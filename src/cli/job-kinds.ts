@@ -7,10 +7,15 @@
 import { CASES_JOB_KINDS } from '../cases/index.js';
 import type { Ctx } from '../ctx.js';
 import { INTAKE_JOB_KINDS } from '../intake/index.js';
-import { searchIndexJob } from '../search/index.js';
+import { searchEntityJob, searchIndexJob } from '../search/index.js';
 import { type JobKind, JobRegistry, Worker } from '../store/job-worker.js';
 
-export const JOB_KINDS: readonly JobKind[] = [...INTAKE_JOB_KINDS, searchIndexJob, ...CASES_JOB_KINDS];
+export const JOB_KINDS: readonly JobKind[] = [
+  ...INTAKE_JOB_KINDS,
+  searchIndexJob,
+  searchEntityJob,
+  ...CASES_JOB_KINDS,
+];
 
 /** startWorker runs `concurrency` loops of every job kind on `ctx`; `stop()` ends them. */
 export function startWorker(ctx: Ctx, concurrency: number, onError: (err: unknown) => void): Worker {

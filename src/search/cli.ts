@@ -55,10 +55,18 @@ export const registerSearch: Register = (program, { io }) => {
     .option('--sort <by>', 'relevance (default) or date')
     .option('--compartment <name>', 'only this compartment (repeatable)', collect)
     .option('--json', 'machine-readable output: {"results","total","totalExact","facets","next"}')
+    .option('--reveal', "also match protected persons' real names (not only their pseudonyms)")
     .action(
       async (
         words: string[],
-        opts: { limit: string; cursor?: string; sort?: string; compartment?: string[]; json?: boolean },
+        opts: {
+          limit: string;
+          cursor?: string;
+          sort?: string;
+          compartment?: string[];
+          json?: boolean;
+          reveal?: boolean;
+        },
       ) => {
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100)
@@ -71,6 +79,11 @@ export const registerSearch: Register = (program, { io }) => {
               q: words.join(' '),
               limit,
               compartments: opts.compartment ?? 'all',
+              // The operator reads every analysis record; protected names only on --reveal.
+              entities: {
+                read: opts.compartment ?? 'all',
+                reveal: opts.reveal ? (opts.compartment ?? 'all') : [],
+              },
               ...(opts.cursor ? { cursor: opts.cursor } : {}),
               ...(opts.sort ? { sort: opts.sort as 'relevance' | 'date' } : {}),
             }),

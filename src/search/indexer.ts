@@ -21,9 +21,11 @@ import { analyze } from '../lib/search-tokens.js';
 import type { Database } from '../store/schema.js';
 import type { ItemTable } from '../vault/index.js';
 import { backendFor } from './backends/backend-for.js';
+import { type EntityTerms, entityTermsOf, recordScopes } from './entity-terms.js';
+import { docFilterTerms } from './filter-terms.js';
 import { loadGazetteer } from './gazetteer/places.js';
 import { type PlaceMention, tagPlaces } from './gazetteer/tagger.js';
-import { placesOf } from './places-in-text.js';
+import { adminUnits, placesOf } from './places-in-text.js';
 
 /** At most this much of one text item is read (bytes) and indexed (characters of all texts). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
@@ -116,6 +118,7 @@ interface Prepared {
   readonly body: string;
   readonly mentions: ReadonlyArray<PlaceMention & { readonly textItemId: string }>;
   readonly given: readonly string[];
+  readonly entities: EntityTerms;
   readonly contentSha: string;
 }
 
@@ -123,7 +126,9 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
   const texts: { itemId: string; text: string }[] = [];
   const own = await readText(ctx, root);
   if (own) texts.push({ itemId: root.id, text: own });
-  for (const d of await derivedOf(ctx.db, root.id)) {
+  const derived = await derivedOf(ctx.db, root.id);
+  const entities = await entityTermsOf(ctx.db, root.id, [root.id, ...derived.map((d) => d.id)]);
+  for (const d of derived) {
     const t = await readText(ctx, d);
     if (t) texts.push({ itemId: d.id, text: t });
   }
@@ -139,7 +144,7 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
   const given = givenPlaces(root.metadata);
   const contentSha = sha256Hex(
     canonicalJson({
-      v: 1,
+      v: 2,
       title: root.title,
       body,
       kind: root.kind,
@@ -147,9 +152,10 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
       compartment: root.compartment,
       date: dateOf(root),
       given: [...given],
+      entities: entities.terms,
     }),
   );
-  return { root, body, mentions, given, contentSha };
+  return { root, body, mentions, given, entities, contentSha };
 }
 
 async function write(ctx: Ctx, trx: Transaction<Database>, p: Prepared): Promise<void> {
@@ -157,6 +163,7 @@ async function write(ctx: Ctx, trx: Transaction<Database>, p: Prepared): Promise
   const backend = backendFor(ctx.dialect);
   const date = dateOf(root);
   const year = Number(date.slice(0, 4));
+  const places = placesOf(p.mentions, p.given);
   await backend.removeTerms(trx, Number(root.ern_seq), root.id);
   await trx.deleteFrom('search_doc').where('item_id', '=', root.id).execute();
   await trx
@@ -174,15 +181,23 @@ async function write(ctx: Ctx, trx: Transaction<Database>, p: Prepared): Promise
       body: p.body,
       text_sha256: p.contentSha,
       indexed_at: nowIso(ctx),
+      admin: adminUnits(places.areas.keys()),
     })
     .execute();
-  const places = placesOf(p.mentions, p.given);
+  await recordScopes(trx, p.entities.scopes);
   await backend.writeTerms(trx, {
     docId: Number(root.ern_seq),
     itemId: root.id,
     title: analyze(root.title),
     body: analyze(p.body),
-    tags: [...places.tokens, ...analyze(root.kind), ...analyze(root.source)],
+    tags: [...places.tokens, ...analyze(root.kind), ...analyze(root.source), ...p.entities.terms],
+    filters: docFilterTerms({
+      compartment: root.compartment,
+      kind: root.kind,
+      source: root.source,
+      date,
+      areas: places.areas.keys(),
+    }),
   });
   await trx.deleteFrom('search_place').where('item_id', '=', root.id).execute();
   if (places.areas.size > 0) {

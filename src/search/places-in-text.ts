@@ -78,3 +78,8 @@ export function placesOf(mentions: readonly PlaceMention[], given: readonly stri
   }
   return { tokens: [...tokens], areas };
 }
+
+/** adminUnits is the level 1 and 2 admin units among `areas` (SY + 2 or 4 digits, OCHA COD-AB), sorted, space-separated. */
+export function adminUnits(areas: Iterable<string>): string {
+  return [...new Set([...areas].filter((p) => /^SY\d{2}(?:\d{2})?$/.test(p)))].sort().join(' ');
+}

@@ -88,6 +88,8 @@ export interface Candidate {
   readonly source: string;
   readonly year: number | null;
   readonly date: string;
+  /** Level 1 and 2 admin units, space-separated. */
+  readonly admin: string;
   readonly score: number;
 }
 
@@ -101,16 +103,18 @@ export async function candidatesOf(
   c: Conditions,
   window: number,
 ): Promise<Candidate[]> {
-  const r =
-    await sql<Candidate>`SELECT ${plan.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, ${plan.score} AS score FROM ${plan.from} WHERE ${c.where} ORDER BY ${plan.docId} DESC LIMIT ${window + 1}`.execute(
-      db,
-    );
+  const r = await candidatesSql(plan, c, window).execute(db);
   return r.rows.map((x) => ({
     ...x,
     doc_id: Number(x.doc_id),
     score: Number(x.score),
     year: x.year === null ? null : Number(x.year),
   }));
+}
+
+/** candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark). */
+export function candidatesSql(plan: TextPlan, c: Conditions, window: number): RawBuilder<Candidate> {
+  return sql<Candidate>`SELECT ${plan.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${plan.score} AS score FROM ${plan.from} WHERE ${c.where} ORDER BY ${plan.docId} DESC LIMIT ${window + 1}`;
 }
 
 /**
@@ -158,37 +162,4 @@ export async function hitRows(
       db,
     );
   return r.rows.map((x) => ({ ...x, doc_id: Number(x.doc_id) }));
-}
-
-export interface PlaceCount {
-  readonly pcode: string;
-  readonly level: number;
-  readonly n: number;
-}
-
-/**
- * adminUnitCounts counts the items `itemIds` (the window) by the level 1 and 2 admin units they
- * lie in. Those units are the P-codes SY + 2 digits and SY + 4 digits (OCHA COD-AB; level 3 is
- * SY + 6 digits, communities C…), so the query reads a range of the primary key (item_id,
- * pcode) and nothing else: an index-only lookup per item on both databases. The ids go as
- * parameters, 500 at a time, so both planners look each one up rather than join all of
- * search_place.
- */
-export async function adminUnitCounts(
-  db: Kysely<Database>,
-  itemIds: readonly string[],
-): Promise<PlaceCount[]> {
-  const n = new Map<string, number>();
-  for (let i = 0; i < itemIds.length; i += 500) {
-    const rows = await db
-      .selectFrom('search_place')
-      .select(['pcode', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('item_id', 'in', itemIds.slice(i, i + 500))
-      .where('pcode', '>=', 'SY')
-      .where('pcode', '<', 'SY9999~')
-      .groupBy('pcode')
-      .execute();
-    for (const r of rows) if (r.pcode.length <= 6) n.set(r.pcode, (n.get(r.pcode) ?? 0) + Number(r.n));
-  }
-  return [...n].map(([pcode, count]) => ({ pcode, level: pcode.length <= 4 ? 1 : 2, n: count }));
 }

@@ -3,8 +3,10 @@
  * cursor, all inside the caller's compartments), place name resolution, one place with the
  * units around it, and an item's place mentions.
  */
+import type { Permission } from '../access/index.js';
 import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
+import type { EntityReach } from './entity-terms.js';
 import { SearchError } from './errors.js';
 import { ancestors, loadGazetteer } from './gazetteer/places.js';
 import { resolvePlace } from './gazetteer/resolve.js';
@@ -23,6 +25,19 @@ import { search } from './service.js';
 
 const tags = ['search'];
 
+type Compartments = readonly string[] | 'all';
+const both = (a: Compartments, b: Compartments): Compartments =>
+  a === 'all' ? b : b === 'all' ? a : a.filter((c) => b.includes(c));
+
+/**
+ * entityReach: entity names match where the caller reads analysis records (analysis:read and
+ * items:read, as src/analysis requires) and protected names where they hold persons:reveal too.
+ */
+function entityReach(access: { compartmentsFor(p: Permission): Compartments }): EntityReach {
+  const read = both(access.compartmentsFor('analysis:read'), access.compartmentsFor('items:read'));
+  return { read, reveal: both(access.compartmentsFor('persons:reveal'), read) };
+}
+
 export const searchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
   app.get(
     '/api/search',
@@ -40,6 +55,7 @@ export const searchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
       search(ctx, {
         q: request.query.q,
         compartments: request.access.compartmentsFor('items:read'),
+        entities: entityReach(request.access),
         ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
         ...(request.query.cursor !== undefined ? { cursor: request.query.cursor } : {}),
         ...(request.query.sort !== undefined ? { sort: request.query.sort } : {}),

@@ -8,17 +8,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../ctx.js';
+import type { TextPlan } from './backends/backend.js';
 import { backendFor } from './backends/backend-for.js';
+import { type EntityReach, scopeKeysFor } from './entity-terms.js';
 import { SearchError } from './errors.js';
+import { filterMatchOf } from './filter-terms.js';
 import { loadGazetteer } from './gazetteer/places.js';
 import { resolvePlace } from './gazetteer/resolve.js';
 import { syncIndex } from './indexer.js';
 import { compileQuery, type Match } from './query/compile.js';
 import { parseQuery } from './query/parse.js';
 import {
-  adminUnitCounts,
   type Candidate,
+  type Conditions,
   candidatesOf,
+  candidatesSql,
   conditionsOf,
   datePage,
   hitRows,
@@ -39,6 +43,12 @@ export interface SearchRequest {
   readonly compartments: readonly string[] | 'all';
   /** Compute facets (default true). */
   readonly facets?: boolean;
+  /**
+   * Where the caller reads analysis records (analysis:read and items:read) and may see a
+   * protected person's name (persons:reveal): the names of entities linked to items are
+   * matched only under those (entity-terms.ts). Absent: names are not searched.
+   */
+  readonly entities?: EntityReach;
   /** How many of the newest matches are ranked and counted (default RANK_WINDOW; tests, benchmarks). */
   readonly rankWindow?: number;
 }
@@ -137,17 +147,25 @@ function splitNegatives(m: Match | null): { match: Match | null; excludeOnly: Ma
   return { match: m, excludeOnly: null };
 }
 
+interface Prepared {
+  readonly sort: 'relevance' | 'date';
+  readonly limit: number;
+  readonly compiled: ReturnType<typeof compileQuery>;
+  readonly hash: string;
+  readonly cursor: SortKey | undefined;
+  readonly plan: TextPlan;
+  readonly conditions: Conditions;
+}
+
 /**
- * search runs one query for a caller. It first indexes items added since the last sync (a
- * bounded batch), so what was just added can be found.
- *
- *   await search(ctx, { q: 'Foua -kind:image', compartments: 'all' })
+ * prepare parses and checks the request, catches the index up, and builds the query's text
+ * plan and conditions; undefined when the caller may see nothing at all.
  */
-export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
+async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefined> {
   const parsed = parseQuery(req.q);
   const sort = req.sort ?? parsed.filters.sort ?? 'relevance';
   const limit = Math.min(Math.max(Math.trunc(req.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
-  const compiled = compileQuery(parsed.expr);
+  const compiled = compileQuery(parsed.expr, await scopeKeysFor(ctx.db, req.entities));
   const f = parsed.filters;
   const places = f.places.map(resolvePlaceFilter);
   const notPlaces = f.notPlaces.flatMap(resolvePlaceFilter);
@@ -171,12 +189,10 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
   const cursor = req.cursor ? decodeCursor(req.cursor, hash) : undefined;
   if (cursor && cursor.by !== sort)
     throw new SearchError('INVALID_CURSOR', 'the cursor does not belong to this query');
-  if (req.compartments !== 'all' && req.compartments.length === 0)
-    return { results: [], total: 0, totalExact: true, facets: EMPTY_FACETS, next: null };
+  if (req.compartments !== 'all' && req.compartments.length === 0) return undefined;
 
   await syncIndex(ctx, { maxItems: 1000 });
   const { match, excludeOnly } = splitNegatives(compiled.match);
-  const plan = backendFor(ctx.dialect).plan(match, excludeOnly);
   const filters: ResolvedFilters = {
     ...(req.compartments === 'all' ? {} : { compartments: req.compartments }),
     kinds: f.kinds,
@@ -189,7 +205,31 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
     ...(f.before ? { before: f.before } : {}),
     erns: f.erns,
   };
+  // The filters go into the text index as terms (filter-terms.ts) and into SQL as the rule.
+  const plan = backendFor(ctx.dialect).plan(match, excludeOnly, filterMatchOf(filters));
   const conditions = conditionsOf(plan, filters);
+  return { sort, limit, compiled, hash, cursor, plan, conditions };
+}
+
+/**
+ * candidatesStatement is the statement that selects a request's candidates (the benchmark
+ * EXPLAINs it); undefined when the caller may see nothing.
+ */
+export async function candidatesStatement(ctx: Ctx, req: SearchRequest) {
+  const p = await prepare(ctx, req);
+  return p && candidatesSql(p.plan, p.conditions, Math.max(1, Math.trunc(req.rankWindow ?? RANK_WINDOW)));
+}
+
+/**
+ * search runs one query for a caller. It first indexes items added since the last sync (a
+ * bounded batch), so what was just added can be found.
+ *
+ *   await search(ctx, { q: 'Foua -kind:image', compartments: 'all' })
+ */
+export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
+  const prepared = await prepare(ctx, req);
+  if (!prepared) return { results: [], total: 0, totalExact: true, facets: EMPTY_FACETS, next: null };
+  const { sort, limit, compiled, hash, cursor, plan, conditions } = prepared;
   const size = Math.max(1, Math.trunc(req.rankWindow ?? RANK_WINDOW));
   const found = await candidatesOf(ctx.db, plan, conditions, size);
   const totalExact = found.length <= size;
@@ -230,15 +270,7 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
       },
     ];
   });
-  const facets =
-    req.facets === false
-      ? EMPTY_FACETS
-      : await facetsOf(window, () =>
-          adminUnitCounts(
-            ctx.db,
-            window.map((c) => c.item_id),
-          ),
-        );
+  const facets = req.facets === false ? EMPTY_FACETS : facetsOf(window);
   return { results, total: window.length, totalExact, facets, next };
 }
 
@@ -252,7 +284,7 @@ async function pageOf(
   sort: 'relevance' | 'date',
   window: readonly Candidate[],
   complete: boolean,
-  conditions: ReturnType<typeof conditionsOf>,
+  conditions: Conditions,
   cursor: SortKey | undefined,
   n: number,
 ): Promise<Array<{ doc_id: number; date: string; score: number }>> {
@@ -281,10 +313,7 @@ async function pageOf(
 const FACET_LIMIT = 20;
 
 /** facetsOf counts the window's documents by kind, source, year and admin units 1 and 2. */
-async function facetsOf(
-  window: readonly Candidate[],
-  units: () => Promise<Array<{ pcode: string; level: number; n: number }>>,
-): Promise<Facets> {
+function facetsOf(window: readonly Candidate[]): Facets {
   const places = loadGazetteer().places;
   const top = (counts: Map<string, number>): FacetValue[] =>
     [...counts]
@@ -301,14 +330,13 @@ async function facetsOf(
       const p = places.get(r.value);
       return p ? { ...r, name: p.nameEn, nameAr: p.nameAr } : r;
     });
-  const byLevel = (rows: Array<{ pcode: string; level: number; n: number }>, level: number) =>
-    named(top(new Map(rows.filter((r) => r.level === level).map((r) => [r.pcode, r.n]))));
-  const unitRows = window.length ? await units() : [];
+  // search_doc.admin holds each item's level 1 (SY + 2 digits) and level 2 (SY + 4) units.
+  const units = window.flatMap((c) => (c.admin ? c.admin.split(' ') : []));
   return {
     kind: count(window.map((c) => c.kind)),
     source: count(window.map((c) => c.source)),
     year: count(window.map((c) => (c.year === null ? null : String(c.year)))),
-    admin1: byLevel(unitRows, 1),
-    admin2: byLevel(unitRows, 2),
+    admin1: named(count(units.filter((u) => u.length === 4))),
+    admin2: named(count(units.filter((u) => u.length === 6))),
   };
 }

@@ -1,4 +1,4 @@
-// Search tables (migration 0010-search). search_fts (SQLite FTS5) and search_doc.tsv
+// Search tables (migrations 0010-search, 0022-search-filter-terms). search_fts (SQLite FTS5) and search_doc.tsv
 // (PostgreSQL) are reached only through sql`` in the backends, so they are not declared here.
 export interface SearchDocTable {
   item_id: string;
@@ -15,6 +15,8 @@ export interface SearchDocTable {
   body: string;
   text_sha256: string;
   indexed_at: string;
+  /** Level 1 and 2 admin units the item lies in, P-codes separated by spaces (migration 0022). */
+  admin: string;
 }
 
 export interface SearchPlaceTable {
@@ -35,7 +37,15 @@ export interface PlaceMentionTable {
   candidates: string;
 }
 
+/** Migration 0022: the conditions an entity-name term's scope key stands for (entity-terms.ts). */
+export interface SearchEntityScopeTable {
+  key: string;
+  /** JSON array, sorted: "c:<compartment>" (analysis:read), "r:<compartment>" (persons:reveal). */
+  conditions: string;
+}
+
 export interface SearchTables {
+  search_entity_scope: SearchEntityScopeTable;
   search_doc: SearchDocTable;
   search_place: SearchPlaceTable;
   place_mention: PlaceMentionTable;

@@ -7,6 +7,7 @@
  */
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import type { FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
 
 export interface DocTerms {
@@ -15,6 +16,8 @@ export interface DocTerms {
   readonly title: readonly string[];
   readonly body: readonly string[];
   readonly tags: readonly string[];
+  /** Filter terms (filter-terms.ts): matched only by filters, never ranked. */
+  readonly filters: readonly string[];
 }
 
 /** TextPlan is the FROM clause, the text condition and the score of one query. */
@@ -38,6 +41,10 @@ export interface SearchBackend {
   writeTerms(trx: Transaction<Database> | Kysely<Database>, doc: DocTerms): Promise<void>;
   /** removeTerms drops a document from the full-text index. */
   removeTerms(trx: Transaction<Database> | Kysely<Database>, docId: number, itemId: string): Promise<void>;
-  /** plan: documents matching `match` (positive), or not matching any of `exclude` alone. */
-  plan(match: Match | null, excludeOnly: Match | null): TextPlan;
+  /**
+   * plan: documents matching `match` (positive), or not matching any of `excludeOnly` alone,
+   * that also carry the filter terms `filters` (intersected inside the text index; the score
+   * counts the text alone). With neither text nor filter terms, every document.
+   */
+  plan(match: Match | null, excludeOnly: Match | null, filters: FilterMatch | null): TextPlan;
 }

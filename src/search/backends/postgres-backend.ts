@@ -1,13 +1,16 @@
 /**
  * postgres-backend.ts — PostgreSQL full text (postgresql.org/docs/current/textsearch.html):
  * search_doc.tsv is a tsvector built from the index terms as a tsvector literal (§8.11.1, with
- * positions and weights: title A, body B, place tags C), so PostgreSQL's own parser and
+ * positions and weights: title A, body B, place tags C, filter terms D), so PostgreSQL's own parser and
  * dictionaries never re-tokenise what src/lib/search-tokens.ts produced — the same terms as
  * SQLite, whatever the server's text-search configuration. Queries are tsquery literals
  * (§8.11.2: & | ! <-> and :* for prefixes) cast with ::tsquery, terms single-quoted; the GIN
- * index on tsv serves @@. Score: ts_rank with normalisation 1 (§12.3.3).
+ * index on tsv serves @@. Score: ts_rank with normalisation 1 (§12.3.3) of the text query
+ * alone: the filter terms (filter-terms.ts) are ANDed into the tsquery that selects, so the GIN
+ * index intersects them, and are not in the one that ranks.
  */
 import { sql } from 'kysely';
+import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
 import type { SearchBackend } from './backend.js';
 
@@ -20,7 +23,7 @@ function quote(term: string): string {
 
 /** tsvectorLiteral writes terms with positions and a weight: 'a':1A 'b':2A,5A … */
 export function tsvectorLiteral(
-  parts: ReadonlyArray<{ terms: readonly string[]; weight: 'A' | 'B' | 'C' }>,
+  parts: ReadonlyArray<{ terms: readonly string[]; weight: 'A' | 'B' | 'C' | 'D' }>,
 ): string {
   const positions = new Map<string, string[]>();
   let pos = 0;
@@ -62,34 +65,54 @@ export const postgresBackend: SearchBackend = {
       { terms: doc.title, weight: 'A' },
       { terms: doc.body, weight: 'B' },
       { terms: doc.tags, weight: 'C' },
+      { terms: doc.filters, weight: 'D' },
     ]);
     await sql`UPDATE search_doc SET tsv = ${literal}::tsvector WHERE item_id = ${doc.itemId}`.execute(trx);
   },
   async removeTerms() {
     // The terms live in the search_doc row, which the caller deletes.
   },
-  plan(match, excludeOnly) {
-    if (match) {
-      const q = renderTsquery(match);
-      const where = sql`d.tsv @@ ${q}::tsquery`;
+  plan(match, excludeOnly, filters) {
+    const q = selectingTsquery(match, excludeOnly, filters);
+    if (q === null)
       return {
         from: sql`search_doc d`,
-        where,
-        score: sql`(ts_rank(d.tsv, ${q}::tsquery, 1) * 1000000)::bigint`,
-        probe: where,
+        where: sql`1 = 1`,
+        score: sql`0`,
+        probe: sql`1 = 1`,
         docId: sql`d.doc_id`,
       };
-    }
-    if (excludeOnly) {
-      const where = sql`NOT (d.tsv @@ ${renderTsquery(excludeOnly)}::tsquery)`;
-      return { from: sql`search_doc d`, where, score: sql`0`, probe: where, docId: sql`d.doc_id` };
-    }
+    const where = sql`d.tsv @@ ${q}::tsquery`;
     return {
       from: sql`search_doc d`,
-      where: sql`1 = 1`,
-      score: sql`0`,
-      probe: sql`1 = 1`,
+      where,
+      score: match ? sql`(ts_rank(d.tsv, ${renderTsquery(match)}::tsquery, 1) * 1000000)::bigint` : sql`0`,
+      probe: where,
       docId: sql`d.doc_id`,
     };
   },
 };
+
+/**
+ * selectingTsquery is the tsquery that selects: the text AND each filter group AND NOT the
+ * excluded text and filter terms; `_doc` (every document) when nothing is positive. Null:
+ * nothing to match.
+ */
+export function selectingTsquery(
+  match: Match | null,
+  excludeOnly: Match | null,
+  filters: FilterMatch | null,
+): string | null {
+  const parts: string[] = [];
+  if (match) parts.push(renderTsquery(match));
+  for (const g of filters?.all ?? [])
+    parts.push(g.length === 1 ? quote(g[0]!) : `(${g.map(quote).join(' | ')})`);
+  const none = filters?.none ?? [];
+  if (parts.length === 0) {
+    if (!excludeOnly && none.length === 0) return null;
+    parts.push(quote(ALL_DOCS_TERM));
+  }
+  if (!match && excludeOnly) parts.push(`!${renderTsquery(excludeOnly)}`);
+  for (const t of none) parts.push(`!${quote(t)}`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' & ')})`;
+}

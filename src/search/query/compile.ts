@@ -5,8 +5,13 @@
  * start of a word, and every place name — one word or several in a row, in any script or
  * spelling the gazetteer knows — widened to the place's index token (`xpl` + P-code), which
  * the indexer adds for every mention. So "Foua" finds a report that says الفوعة.
+ *
+ * With the caller's entity scope keys (entity-terms.ts), a word or phrase is also looked for
+ * among the names of the entities linked to each document that the caller may see, in each
+ * spelling: the analysed word, its Latin fold, and the consonant skeleton of the other script.
  */
 import { foldWord, stemFolded, termOf, tokenize } from '../../lib/search-tokens.js';
+import { entityTerm, nameWords } from '../entity-terms.js';
 import { placeToken, queryPlaces } from '../places-in-text.js';
 import type { Expr } from './parse.js';
 
@@ -23,7 +28,31 @@ export interface Compiled {
   readonly highlight: Highlight;
 }
 
-function wordMatch(raw: string, prefix: boolean, hl: Highlight): Match | null {
+const seq = (vs: readonly string[]): Match =>
+  vs.length === 1 ? { t: 'term', v: vs[0]!, prefix: false } : { t: 'phrase', vs };
+
+/** entityAlternatives: the word or phrase `raw` as an entity name under each scope key. */
+function entityAlternatives(raw: string, keys: readonly string[]): Match[] {
+  if (keys.length === 0) return [];
+  const words = nameWords(raw);
+  if (words.length === 0) return [];
+  const out: Match[] = [];
+  for (const k of keys) {
+    out.push(seq(words.map((x) => entityTerm(k, 'w', x.w))));
+    if (words.every((x) => x.fold)) out.push(seq(words.map((x) => entityTerm(k, 't', x.fold!))));
+    // A Latin word meets the skeletons of Arabic-script names, an Arabic word those of Latin ones.
+    if (words.every((x) => x.skel))
+      out.push(seq(words.map((x) => entityTerm(k, x.skel!.s === 'a' ? 'l' : 'a', x.skel!.v))));
+  }
+  return out;
+}
+
+function withEntities(m: Match | null, alternatives: Match[]): Match | null {
+  if (alternatives.length === 0) return m;
+  return { t: 'or', items: [...(m ? [m] : []), ...alternatives] };
+}
+
+function wordMatch(raw: string, prefix: boolean, hl: Highlight, keys: readonly string[] = []): Match | null {
   const tokens = tokenize(raw);
   if (tokens.length === 0) return null;
   if (prefix) {
@@ -45,12 +74,16 @@ function wordMatch(raw: string, prefix: boolean, hl: Highlight): Match | null {
             ],
           }
         : { t: 'term', v: last, prefix: true };
-    return head.length === 0 ? tail : { t: 'and', items: [{ t: 'phrase', vs: head }, tail] };
+    const own =
+      head.length === 0 ? tail : { t: 'and' as const, items: [{ t: 'phrase' as const, vs: head }, tail] };
+    // A one-word prefix also starts an entity name's analysed word under each key.
+    const names: Match[] =
+      head.length === 0 ? keys.map((k) => ({ t: 'term', v: entityTerm(k, 'w', last), prefix: true })) : [];
+    return withEntities(own, names);
   }
   const terms = tokens.map((t) => termOf(t.text)).filter((t): t is string => t !== null);
   for (const t of terms) hl.terms.add(t);
-  if (terms.length === 0) return null;
-  return terms.length === 1 ? { t: 'term', v: terms[0]!, prefix: false } : { t: 'phrase', vs: terms };
+  return withEntities(terms.length === 0 ? null : seq(terms), entityAlternatives(raw, keys));
 }
 
 /** Highlight is what snippets mark: index terms, folded prefixes and places (P-codes). */
@@ -69,25 +102,27 @@ function withPlaces(raw: string, m: Match | null, negated: boolean, hl: Highligh
   return { t: 'or', items: [...(m ? [m] : []), ...tokens] };
 }
 
-function compileExpr(e: Expr, hl: Highlight, negated: boolean): Match | null {
+function compileExpr(e: Expr, hl: Highlight, negated: boolean, keys: readonly string[]): Match | null {
   switch (e.t) {
     case 'word':
       return e.prefix
-        ? wordMatch(e.raw, true, hl)
-        : withPlaces(e.raw, wordMatch(e.raw, false, negated ? scratch() : hl), negated, hl);
+        ? wordMatch(e.raw, true, hl, keys)
+        : withPlaces(e.raw, wordMatch(e.raw, false, negated ? scratch() : hl, keys), negated, hl);
     case 'phrase':
-      return withPlaces(e.raw, wordMatch(e.raw, false, negated ? scratch() : hl), negated, hl);
+      return withPlaces(e.raw, wordMatch(e.raw, false, negated ? scratch() : hl, keys), negated, hl);
     case 'not': {
-      const inner = compileExpr(e.item, hl, true);
+      const inner = compileExpr(e.item, hl, true, keys);
       return inner ? { t: 'not', item: inner } : null;
     }
     case 'or': {
-      const items = e.items.map((i) => compileExpr(i, hl, negated)).filter((m): m is Match => m !== null);
+      const items = e.items
+        .map((i) => compileExpr(i, hl, negated, keys))
+        .filter((m): m is Match => m !== null);
       if (items.length === 0) return null;
       return items.length === 1 ? items[0]! : { t: 'or', items };
     }
     case 'and':
-      return compileAnd(e.items, hl, negated);
+      return compileAnd(e.items, hl, negated, keys);
   }
 }
 
@@ -96,7 +131,12 @@ function scratch(): Highlight {
 }
 
 /** compileAnd also finds place names written as several plain words in a row (Khan Sheikhoun). */
-function compileAnd(items: readonly Expr[], hl: Highlight, negated: boolean): Match | null {
+function compileAnd(
+  items: readonly Expr[],
+  hl: Highlight,
+  negated: boolean,
+  keys: readonly string[],
+): Match | null {
   const out: Match[] = [];
   for (let i = 0; i < items.length; ) {
     let used = 0;
@@ -105,7 +145,7 @@ function compileAnd(items: readonly Expr[], hl: Highlight, negated: boolean): Ma
       if (!run.every((x) => x.t === 'word' && !x.prefix)) continue;
       const raw = run.map((x) => (x as { raw: string }).raw).join(' ');
       if (queryPlaces(raw).length === 0) continue;
-      const m = compileExpr({ t: 'phrase', raw }, hl, negated);
+      const m = compileExpr({ t: 'phrase', raw }, hl, negated, keys);
       if (m) out.push(m);
       used = n;
     }
@@ -113,7 +153,7 @@ function compileAnd(items: readonly Expr[], hl: Highlight, negated: boolean): Ma
       i += used;
       continue;
     }
-    const m = compileExpr(items[i]!, hl, negated);
+    const m = compileExpr(items[i]!, hl, negated, keys);
     if (m) out.push(m);
     i++;
   }
@@ -121,9 +161,12 @@ function compileAnd(items: readonly Expr[], hl: Highlight, negated: boolean): Ma
   return out.length === 1 ? out[0]! : { t: 'and', items: out };
 }
 
-/** compileQuery turns the text part of a query into index terms, with what to highlight. */
-export function compileQuery(expr: Expr | null): Compiled {
+/**
+ * compileQuery turns the text part of a query into index terms, with what to highlight;
+ * `entityKeys` are the entity-name scopes the caller may match (none by default).
+ */
+export function compileQuery(expr: Expr | null, entityKeys: readonly string[] = []): Compiled {
   const hl = scratch();
-  const match = expr ? compileExpr(expr, hl, false) : null;
+  const match = expr ? compileExpr(expr, hl, false, entityKeys) : null;
   return { match, highlight: hl };
 }
