@@ -1,5 +1,5 @@
 /**
- * reconcile — `npm run bench -- reconcile [--scales 1,100] [--naive-seconds S]`
+ * reconcile — `npm run bench -- reconcile [--scales 1,100] [--naive-seconds S] [--late-sync-only]`
  * (or RECONCILE_SCALES=1 for the quick path). The aleppo-2016 scenario at 1× (~1,600 vehicles,
  * ~8,700 observations) and at 100× (100 independent copies of it, every operation, convoy, vehicle
  * and client id suffixed `-cN`, re-signed by the monitors' device keys: ~160,000 vehicles and
@@ -57,6 +57,8 @@ if (scales.some((s) => !Number.isInteger(s) || s < 1)) {
   process.exit(2);
 }
 const naiveSeconds = Number(flag('--naive-seconds') ?? 20);
+/** `--late-sync-only`: skip the in-order ingest and the naive baseline (the late-sync figures only). */
+const lateSyncOnly = process.argv.includes('--late-sync-only');
 
 interface Workload {
   readonly input: ReconcileInput;
@@ -262,11 +264,11 @@ console.log(
     `observations, ${scenario.operations.length} operations · scales ${scales.map((s) => `${s}×`).join(', ')} ` +
     `· one untimed warm-up pass of 1× first`,
 );
-ingest(scaled(1), false);
+if (!lateSyncOnly) ingest(scaled(1), false);
 
 let p99At100: number | null = null;
 let failed = false;
-for (const scale of scales) {
+for (const scale of lateSyncOnly ? [] : scales) {
   const w = scaled(scale);
   console.log(
     `\n${scale}× — ${int(w.input.vehicles.length)} vehicles · ${int(w.observations.length)} observations · ` +
@@ -368,6 +370,8 @@ interface LateSync {
   readonly real: number;
   readonly apply: ReturnType<typeof stats>;
   readonly same: boolean;
+  /** Raisings per alert kind, for the ones the final set does not hold (transient). */
+  readonly transient: ReadonlyMap<string, number>;
 }
 
 const BATCH_MS = 2 * 3_600_000;
@@ -379,12 +383,14 @@ function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileSta
     .sort((a, b) => a.t - b.t || a.d - b.d || (a.o.clientId < b.o.clientId ? -1 : 1));
   const state = createReconcileState(w.input, order[0]!.t);
   const raisedKeys = new Set<string>();
+  const transient = new Map<string, number>();
   let raised = 0;
   let reception = 0;
   const count = (changes: readonly { type: string; alert: { kind: string; key: string } }[]) => {
     for (const c of changes) {
       if (c.type !== 'raised') continue;
       raisedKeys.add(c.alert.key);
+      if (!full.alerts.has(c.alert.key)) transient.set(c.alert.kind, (transient.get(c.alert.kind) ?? 0) + 1);
       if (c.alert.kind === 'point-not-reporting') reception += 1;
       else raised += 1;
     }
@@ -411,6 +417,7 @@ function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileSta
     real,
     apply: stats(apply),
     same: sameSnapshot(state, full),
+    transient,
   };
 }
 
@@ -437,6 +444,14 @@ ${scale}× late sync — ${int(w.observations.length)} observations, ${monitors.
         `${fmt(r.raised / r.real, 2)} per condition (target ≤ 1.5) · ${int(r.retracted)} retracted · ` +
         `${int(r.reception)} point-not-reporting raisings · applyObservation ${line(r.apply)} · ` +
         `same state as reconcileAll: ${r.same ? 'yes' : 'no'}`,
+    );
+    console.log(
+      `    transient raisings by kind: ${
+        [...r.transient]
+          .sort()
+          .map(([k, n]) => `${k} ${int(n)}`)
+          .join(' · ') || 'none'
+      }`,
     );
     if (!r.same) failed = true;
   }

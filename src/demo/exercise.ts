@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DEFAULT_THRESHOLDS,
   type DeviceKey,
   deviceKeyFromSeed,
   type ObservationWire,
@@ -129,6 +130,8 @@ export function buildExercise(scenario: Aleppo2016Scenario, o: ExerciseOptions):
         ...(t.arrivalGraceMinutes !== undefined
           ? { arrivalGraceMinutes: minutes(t.arrivalGraceMinutes, 0) }
           : {}),
+        // A duration too, even when the plan leaves it to the default.
+        offWatchAfterMinutes: minutes(t.offWatchAfterMinutes ?? DEFAULT_THRESHOLDS.offWatchAfterMinutes),
       },
     };
   });

@@ -161,6 +161,13 @@ export interface Thresholds {
   readonly unmonitoredMinVehicles: number;
   /** Allowed spread of sources' totals, in percent of the largest, before `source-totals-diverge`. */
   readonly sourceTolerancePercent: number;
+  /**
+   * How long a route point's other monitors may go on reporting without one of its monitors before
+   * that monitor counts as off watch there (a shift ended, a phone lost): until then the point is
+   * judged only up to that monitor's last report (its phone may still hold sightings), after it on
+   * the others'. A silence shared by all (a night, a suspension) does not count.
+   */
+  readonly offWatchAfterMinutes: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -169,6 +176,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   arrivalGraceMinutes: 360,
   unmonitoredMinVehicles: 3,
   sourceTolerancePercent: 5,
+  offWatchAfterMinutes: 360,
 });
 
 /** Operation is one evacuation: its mandates, areas, planned route, status history and links. */
@@ -405,12 +413,31 @@ export interface Visit {
   } | null;
 }
 
-/** PointReports is what a route point's monitors have reported so far (no news vs bad news). */
+/**
+ * PointReports is what a route point's monitors have reported so far (no news vs bad news). A point
+ * has reported up to the earliest of its on-watch monitors' latest device times: each phone sends its
+ * queue in order, so past that instant no sighting from this point can still be on its way.
+ */
 export interface PointReports {
-  /** The latest device time received from this point (epoch ms). */
+  /** The frontier: the earliest latest device time among the point's on-watch monitors (epoch ms). */
   upToMs: number;
+  /** The latest device time received from this point from any monitor (epoch ms). */
+  latestMs: number;
+  /** Every distinct device time received from this point, ascending (who reported without whom). */
+  readonly times: number[];
   /** Each monitor who reported here, with their latest device time. */
   readonly monitors: Map<string, number>;
+}
+
+/**
+ * FrontierDependency is what one vehicle's derivation assumed about one point's frontier: it holds
+ * while the frontier stays above `passed` (−∞: nothing assumed) and at or below `awaited` (+∞:
+ * nothing assumed). When the frontier leaves that range the vehicle is derived again.
+ */
+export interface FrontierDependency {
+  readonly pointId: string;
+  readonly passed: number;
+  readonly awaited: number;
 }
 
 /** VehicleDerivation is everything reconciliation keeps about one vehicle. */
@@ -452,11 +479,10 @@ export interface VehicleDerivation {
    */
   readonly awaiting: { readonly pointId: string; readonly sinceMs: number } | null;
   /**
-   * Points the vehicle is past but whose monitors have not yet reported up to the time it was seen
-   * further on: whether it passed them unseen is not known yet (no news, issue 13.2). Re-derived when
-   * such a point reports further.
+   * The points' frontiers this derivation was judged on (issue 13.2): an unseen passage or an overdue
+   * vehicle waits for a point to report past a time, and frontiers move either way.
    */
-  readonly unseenPending: readonly string[];
+  readonly frontierDeps: readonly FrontierDependency[];
   readonly alerts: readonly Alert[];
   readonly nextWakeAt: number | null;
 }

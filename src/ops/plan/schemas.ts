@@ -90,6 +90,7 @@ const OperationSchema = Type.Object(
           arrivalGraceMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
           unmonitoredMinVehicles: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
           sourceTolerancePercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+          offWatchAfterMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
         },
         { additionalProperties: false },
       ),

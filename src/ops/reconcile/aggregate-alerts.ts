@@ -7,6 +7,7 @@
 import { alertKey, derivedAlert } from '../alerts/lifecycle.js';
 import type { AlertSeverity } from '../model.js';
 import { instantAfterMoving, movingMs } from '../operation-status.js';
+import { onWatch } from './frontier.js';
 import {
   type AlertChange,
   getOrCreate,
@@ -24,8 +25,10 @@ const MAX_NAMED = 20;
 
 /**
  * evaluatePointSilence re-derives `point-not-reporting` for one route point: vehicles are due there
- * but its monitors have not reported past their due time. It names the point's monitors, their last
- * report time and the vehicles awaited — one alert for the point instead of one per vehicle.
+ * but its monitors have not all reported past their due time. It names the point's monitors with
+ * each one's last report (`monitor:<id>`), the ones holding the point back (`monitorsBehind`), the
+ * point's frontier (`lastReportAt`) and the vehicles awaited — one alert for the point, not one per
+ * vehicle.
  */
 export function evaluatePointSilence(
   state: ReconcileState,
@@ -43,7 +46,24 @@ export function evaluatePointSilence(
   const reports = state.pointReports.get(slot);
   const since = Math.min(...awaited.values());
   const markings = [...awaited.keys()].map((id) => state.vehicles.get(id)?.marking ?? id).sort();
-  const monitors = [...(reports?.monitors.keys() ?? [])].sort();
+  const byMonitor = [...(reports?.monitors ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
+  const frontier = reports?.upToMs ?? Number.NEGATIVE_INFINITY;
+  // Who holds the point back: on-watch monitors who have not reported (anywhere) past the earliest
+  // due time (the frontier is the earliest of the on-watch ones, so there is at least one).
+  const offWatchMs = state.operations.get(operationId)!.thresholds.offWatchAfterMinutes * MINUTE;
+  const behind = byMonitor
+    .map(([m]) => [m, state.monitorUpTo.get(m)!] as const)
+    .filter(([, t]) => reports && t <= since && onWatch(reports, t, offWatchMs))
+    .map(([m]) => m);
+  const figures: Record<string, string | number | null> = {
+    pointId,
+    vehiclesAwaited: awaited.size,
+    vehicles: markings.slice(0, MAX_NAMED).join(', ') + (markings.length > MAX_NAMED ? ', …' : ''),
+    monitors: byMonitor.map(([m]) => m).join(','),
+    monitorsBehind: behind.join(','),
+    lastReportAt: Number.isFinite(frontier) ? new Date(frontier).toISOString() : null,
+  };
+  for (const [m, t] of byMonitor) figures[`monitor:${m}`] = new Date(t).toISOString();
   setAlert(
     state,
     key,
@@ -53,16 +73,7 @@ export function evaluatePointSilence(
       severity: 'warning',
       operationId,
       subject: { type: 'route-point', id: pointId },
-      evidence: {
-        observationIds: [],
-        figures: {
-          pointId,
-          vehiclesAwaited: awaited.size,
-          vehicles: markings.slice(0, MAX_NAMED).join(', ') + (markings.length > MAX_NAMED ? ', …' : ''),
-          monitors: monitors.join(','),
-          lastReportAt: reports ? new Date(reports.upToMs).toISOString() : null,
-        },
-      },
+      evidence: { observationIds: [], figures },
       raisedAtMs: since,
     }),
     changes,
@@ -175,9 +186,12 @@ export function evaluateStallGap(
   // the gap may still arrive from a phone that syncs late (no news is not bad news, issue 13.2).
   const known = reached !== null && reached <= reportedUpTo(state, operationId);
   const pending = getOrCreate(state.pendingStalls, operationId, () => new Map<number, number>());
+  const judged = getOrCreate(state.judgedStalls, operationId, () => new Map<number, number>());
   if (long && !known) pending.set(from, reached!);
   else pending.delete(from);
   const stalled = long && known;
+  if (stalled) judged.set(from, reached!);
+  else judged.delete(from);
   if (!stalled) {
     setAlert(state, key, null, changes);
     return;
@@ -251,6 +265,27 @@ export function judgePendingStalls(state: ReconcileState, operationId: string, c
       pending.delete(from);
       continue;
     }
+    evaluateStallGap(state, operationId, from, times[i + 1] ?? null, changes);
+  }
+}
+
+/**
+ * rejudgeStalls judges again the stalled gaps whose limit lies past `upTo`, the operation's
+ * reported-up-to time after it moved back (a monitor first heard from at a point): that monitor's
+ * phone may still hold a movement inside them, so they are pending again.
+ */
+export function rejudgeStalls(
+  state: ReconcileState,
+  operationId: string,
+  upTo: number,
+  changes: AlertChange[],
+): void {
+  const judged = state.judgedStalls.get(operationId);
+  if (!judged || judged.size === 0) return;
+  const times = state.movement.get(operationId)!;
+  for (const [from, reached] of [...judged].sort(([a], [b]) => a - b)) {
+    if (reached <= upTo) continue;
+    const i = lowerBound(times, from);
     evaluateStallGap(state, operationId, from, times[i + 1] ?? null, changes);
   }
 }

@@ -314,10 +314,19 @@ describe('no news is not bad news for stalls and unseen passages (issue 13.2)', 
   const stalled = (s: ReturnType<typeof createReconcileState>) =>
     [...s.alerts.values()].filter((a) => a.kind === 'operation-stalled');
 
+  // One monitor per point: a phone sends its queue in order, so one phone's report at 400 would say
+  // that phone has nothing earlier left to send, at any point (frontier.ts).
+  const perPoint = (trip: Observation[]) =>
+    trip.map((o) => ({
+      ...o,
+      monitorId: `monitor-${o.routePointId}`,
+      deviceKeyId: `device-${o.routePointId}`,
+    }));
+
   it('judges a long gap only once every reporting point has reported past its limit', () => {
     // v1's trip ends at 90; the origin's next report is at 400, the others have not caught up.
-    const first = fullTrip();
-    const late = fullTrip(undefined, 400);
+    const first = perPoint(fullTrip());
+    const late = perPoint(fullTrip(undefined, 400));
     const state = createReconcileState(input, at(500));
     for (const o of [...first, late[0]!]) applyObservation(state, o, at(500));
     assert.deepEqual(stalled(state), [], 'the other points may still send movements of that gap');
@@ -337,21 +346,21 @@ describe('no news is not bad news for stalls and unseen passages (issue 13.2)', 
     const amb = { ...testVehicle('amb', 'op', 'ambulance'), marking: 'AMB-1' };
     const withAmb = { ...both, vehicles: [...both.vehicles, amb] };
     // c1 reported up to 20 (v2); the ambulance was at c2 by 60: c1 may still send its sighting.
-    const base = [
+    const base = perPoint([
       sighting('v2-c1', 'v2', 'c1', 20, 5),
       sighting('a-o', 'amb', 'o', 0, 3),
       sighting('a-c2', 'amb', 'c2', 60, 3),
-    ];
+    ]);
     const unseen = (s: ReturnType<typeof createReconcileState>) =>
       [...s.alerts.values()].filter((a) => a.kind === 'route-point-unmonitored');
     assert.deepEqual(unseen(reconcileAll(withAmb, base, at(120))), []);
     // c1 reports past 60 without it: now it passed unseen.
-    const after = reconcileAll(withAmb, [...base, sighting('v2-c1b', 'v2', 'c1', 70, 5)], at(120));
+    const later = perPoint([sighting('v2-c1b', 'v2', 'c1', 70, 5)]);
+    const after = reconcileAll(withAmb, [...base, ...later], at(120));
     assert.equal(unseen(after)[0]?.evidence.figures.vehicles, 'AMB-1');
     // Incrementally, in the other order, the same.
     const state = createReconcileState(withAmb, at(120));
-    for (const o of [sighting('v2-c1b', 'v2', 'c1', 70, 5), ...base].reverse())
-      applyObservation(state, o, at(120));
+    for (const o of [...later, ...base].reverse()) applyObservation(state, o, at(120));
     assert.equal(unseen(state)[0]?.evidence.figures.vehicles, 'AMB-1');
   });
 });

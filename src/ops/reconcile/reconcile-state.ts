@@ -8,7 +8,12 @@
  */
 import { alertKey, derivedAlert, sameDerivation } from '../alerts/lifecycle.js';
 import { OpsError } from '../errors.js';
-import type { OperationContext, TrackedObservation, VehicleDerivation } from '../model.js';
+import type {
+  FrontierDependency,
+  OperationContext,
+  TrackedObservation,
+  VehicleDerivation,
+} from '../model.js';
 import {
   type Alert,
   type Convoy,
@@ -74,18 +79,31 @@ export interface ReconcileState {
   readonly turnedBack: Map<string, Map<string, VehicleDerivation['turnedBack']>>;
   /** Unseen passages per `op|point|day`: vehicle → whether it is an ambulance or carries medical cases. */
   readonly unmonitored: Map<string, Map<string, boolean>>;
-  /** What each `op|point` has reported so far (latest device time, per monitor). */
+  /** What each `op|point` has reported so far: per monitor, and the frontier (frontier.ts). */
   readonly pointReports: Map<string, PointReports>;
+  /** Per monitor, the latest device time of any of their observations (their queue is sent up to it). */
+  readonly monitorUpTo: Map<string, number>;
+  /** Per monitor, the `op|point` slots they have reported from. */
+  readonly monitorSlots: Map<string, Set<string>>;
   /** Vehicles awaited at `op|point` that has not reported past their due time: vehicle → since. */
   readonly silent: Map<string, Map<string, number>>;
-  /** Vehicles past `op|point` whose unseen passage waits for that point to report further. */
-  readonly unseenPending: Map<string, Set<string>>;
+  /**
+   * Per `op|point`, the vehicles whose derivation assumed something about that point's frontier, and
+   * what (frontier.ts): a frontier move re-derives exactly the ones whose assumption it broke.
+   */
+  readonly frontierWatch: Map<string, Map<string, FrontierDependency>>;
   /**
    * Stall gaps long enough to stall but not yet judged, per operation: gap start → the instant the
    * stall limit is reached. They are judged once every reporting point has reported past that
    * instant (issue 13.2: a silent phone is no news, not a stalled operation).
    */
   readonly pendingStalls: Map<string, Map<number, number>>;
+  /**
+   * Stall gaps judged stalled, per operation: gap start → the instant the limit was reached. When a
+   * frontier moves back (a monitor first heard from), those past the new reported-up-to time are
+   * judged again: a late phone may yet hold a movement inside them.
+   */
+  readonly judgedStalls: Map<string, Map<number, number>>;
   /** People arrived per operation → UTC day. */
   readonly arrivalsByDay: Map<string, Map<string, number>>;
   /** Distinct movement instants per operation, sorted ascending (stall gaps). */
@@ -143,9 +161,12 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     turnedBack: new Map(),
     unmonitored: new Map(),
     pointReports: new Map(),
+    monitorUpTo: new Map(),
+    monitorSlots: new Map(),
     silent: new Map(),
-    unseenPending: new Map(),
+    frontierWatch: new Map(),
     pendingStalls: new Map(),
+    judgedStalls: new Map(),
     arrivalsByDay: new Map(),
     movement: new Map(),
     reports: new Map(),
@@ -199,7 +220,7 @@ export function conflictAlert(c: ObservationConflict): Alert {
 
 /**
  * reportedUpTo is the instant up to which an operation's monitored route points have all reported:
- * the earliest of their latest device times, over the points that have reported at all (a point
+ * the earliest of their frontiers (frontier.ts), over the points that have reported at all (a point
  * nobody ever reported from is not watched, and cannot hold the others back). −∞ before any report.
  */
 export function reportedUpTo(state: ReconcileState, operationId: string): number {

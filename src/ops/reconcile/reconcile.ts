@@ -28,8 +28,10 @@ import {
   evaluateUnmonitored,
   judgePendingStalls,
   recordMovement,
+  rejudgeStalls,
   turnBackGroup,
 } from './aggregate-alerts.js';
+import { brokenBy, frontierOf, notePointReport, watchFrontiers } from './frontier.js';
 import {
   type AlertChange,
   createReconcileState,
@@ -65,9 +67,12 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
   state.now = Math.max(state.now, now);
   if (!admit(state, obs)) return { status: 'duplicate', changes };
   const deviceMs = Date.parse(obs.deviceTime);
-  const upToBefore = reportedUpTo(state, obs.operationId);
-  const firstReport = !state.pointReports.has(`${obs.operationId}|${obs.routePointId}`);
-  const reportedFurther = notePointReport(state, obs, deviceMs);
+  const upToBefore = new Map<string, number>();
+  for (const slot of [`${obs.operationId}|`, ...(state.monitorSlots.get(obs.monitorId) ?? [])]) {
+    const operationId = slot.slice(0, slot.indexOf('|'));
+    upToBefore.set(operationId, reportedUpTo(state, operationId));
+  }
+  const moves = notePointReport(state, obs, deviceMs);
   if (obs.kind === 'reported-total') {
     recordReport(state, obs, deviceMs, changes);
   } else {
@@ -78,26 +83,23 @@ export function applyObservation(state: ReconcileState, obs: Observation, now: n
     }
     recordMovement(state, obs.operationId, deviceMs, changes);
   }
-  const slot = `${obs.operationId}|${obs.routePointId}`;
-  if (reportedFurther) {
-    // The point reported further: vehicles awaited there, or past it unseen so far, are now judged
-    // on what it said.
-    const waiting = new Set([
-      ...(state.silent.get(slot)?.keys() ?? []),
-      ...(state.unseenPending.get(slot) ?? []),
-    ]);
-    // A point's first report makes it watched: passages judged unseen while nobody reported from
-    // it are judged again on what it reports (vehicle-derivation.ts unmonitoredPoints).
-    if (firstReport) {
-      for (const [key, vehicles] of state.unmonitored)
-        if (key.startsWith(`${slot}|`)) for (const id of vehicles.keys()) waiting.add(id);
-    }
-    for (const vehicleId of [...waiting].sort()) rederiveVehicle(state, vehicleId, changes);
-    if (reportedUpTo(state, obs.operationId) > upToBefore)
-      judgePendingStalls(state, obs.operationId, changes);
+  // Frontiers moved (forward as monitors report, back when a monitor is first heard from at a
+  // point): the vehicles judged on an old frontier in a way the new one contradicts are judged
+  // again — awaited ones may now be overdue, overdue ones may be awaited again.
+  for (const move of moves)
+    for (const vehicleId of brokenBy(state, move.slot, move.after))
+      rederiveVehicle(state, vehicleId, changes);
+  for (const [operationId, before] of [...upToBefore].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const upTo = reportedUpTo(state, operationId);
+    if (upTo > before) judgePendingStalls(state, operationId, changes);
+    else if (upTo < before) rejudgeStalls(state, operationId, upTo, changes);
   }
-  if (state.silent.has(slot) || state.alerts.has(`point-not-reporting:${slot.replace('|', ':')}`))
-    evaluatePointSilence(state, obs.operationId, obs.routePointId, changes);
+  const slots = new Set([`${obs.operationId}|${obs.routePointId}`, ...moves.map((m) => m.slot)]);
+  for (const slot of [...slots].sort()) {
+    const [operationId, pointId] = slot.split('|') as [string, string];
+    if (state.silent.has(slot) || state.alerts.has(`point-not-reporting:${operationId}:${pointId}`))
+      evaluatePointSilence(state, operationId, pointId, changes);
+  }
   return { status: 'accepted', changes };
 }
 
@@ -253,25 +255,6 @@ function insertSorted(
   track.splice(i, 0, t);
 }
 
-/**
- * notePointReport records that the observation's route point reported up to its device time (per
- * monitor too) and says whether the point's reported-up-to time moved forward.
- */
-function notePointReport(state: ReconcileState, obs: Observation, deviceMs: number): boolean {
-  const slot = `${obs.operationId}|${obs.routePointId}`;
-  const reports = getOrCreate(state.pointReports, slot, () => ({
-    upToMs: Number.NEGATIVE_INFINITY,
-    monitors: new Map(),
-  }));
-  reports.monitors.set(
-    obs.monitorId,
-    Math.max(reports.monitors.get(obs.monitorId) ?? Number.NEGATIVE_INFINITY, deviceMs),
-  );
-  if (deviceMs <= reports.upToMs) return false;
-  reports.upToMs = deviceMs;
-  return true;
-}
-
 function recordReport(
   state: ReconcileState,
   obs: Observation,
@@ -302,9 +285,8 @@ function rederiveVehicle(
   const vehicle = state.vehicles.get(vehicleId)!;
   const op = state.operations.get(vehicle.operationId)!;
   const previous = state.derived.get(vehicleId);
-  const reportedAt = (pointId: string) =>
-    state.pointReports.get(`${vehicle.operationId}|${pointId}`)?.upToMs ?? Number.NEGATIVE_INFINITY;
-  const next = deriveVehicle(vehicle, state.tracks.get(vehicleId) ?? [], op, state.now, reportedAt);
+  const frontier = (pointId: string) => frontierOf(state, `${vehicle.operationId}|${pointId}`);
+  const next = deriveVehicle(vehicle, state.tracks.get(vehicleId) ?? [], op, state.now, frontier);
   state.derived.set(vehicleId, next);
   const touched = { unmonitored: new Set<string>(), links: false, turnedBack: false };
   const before = previous?.awaiting ?? null;
@@ -324,16 +306,7 @@ function rederiveVehicle(
     if (after && after.pointId !== before?.pointId)
       evaluatePointSilence(state, vehicle.operationId, after.pointId, changes);
   }
-  const pendingBefore = previous?.unseenPending ?? [];
-  if (pendingBefore.join('\n') !== next.unseenPending.join('\n')) {
-    for (const pointId of pendingBefore) {
-      const slot = `${vehicle.operationId}|${pointId}`;
-      state.unseenPending.get(slot)?.delete(vehicleId);
-      if (state.unseenPending.get(slot)?.size === 0) state.unseenPending.delete(slot);
-    }
-    for (const pointId of next.unseenPending)
-      getOrCreate(state.unseenPending, `${vehicle.operationId}|${pointId}`, () => new Set()).add(vehicleId);
-  }
+  watchFrontiers(state, vehicle.operationId, vehicleId, previous?.frontierDeps ?? [], next.frontierDeps);
   if (previous) contribute(state, vehicleId, previous, -1, touched);
   contribute(state, vehicleId, next, 1, touched);
   const keep = new Set(next.alerts.map((a) => a.key));

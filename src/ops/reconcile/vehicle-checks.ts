@@ -39,8 +39,11 @@ export interface LegContext {
   readonly awaiting: Array<{ pointId: string; sinceMs: number }>;
   readonly wakes: number[];
   readonly now: number;
-  /** The latest device time a route point has reported (−∞ if never). */
-  readonly reportedAt: (pointId: string) => number;
+  /**
+   * Whether a route point has reported past `ms`: every monitor on watch there has sent a later
+   * sighting, so none of theirs up to `ms` is still on its way (vehicle-derivation.ts FrontierProbe).
+   */
+  readonly reportedPast: (pointId: string, ms: number) => boolean;
   readonly leg: number;
   readonly visits: readonly Visit[];
   readonly arrived: Visit | null;
@@ -144,7 +147,7 @@ export function checkTransits(ctx: LegContext): void {
     if (!to) {
       ctx.wakes.push(deadline);
       if (now < deadline) return;
-      if (ctx.reportedAt(targetId) < deadline) {
+      if (!ctx.reportedPast(targetId, deadline)) {
         ctx.awaiting.push({ pointId: targetId, sinceMs: deadline });
         return;
       }
@@ -181,7 +184,7 @@ export function checkDwell(ctx: LegContext): void {
     let held = v.last >= deadline;
     if (!held && stillThere && ctx.now >= deadline) {
       const next = ctx.op.points[v.index + 1];
-      if (next && ctx.reportedAt(next.id) < deadline)
+      if (next && !ctx.reportedPast(next.id, deadline))
         ctx.awaiting.push({ pointId: next.id, sinceMs: deadline });
       else held = true;
     }

@@ -9,6 +9,7 @@
  */
 import type {
   Alert,
+  FrontierDependency,
   OperationContext,
   TrackedObservation,
   Vehicle,
@@ -34,6 +35,55 @@ export function compareTracked(a: TrackedObservation, b: TrackedObservation): nu
   );
 }
 
+/**
+ * FrontierProbe answers "has this point reported past t?" from the points' frontiers and remembers
+ * every answer it gave, so the engine knows which frontier moves can change this derivation: a
+ * `true` stands while the frontier stays above t, a `false` while it stays at or below t.
+ */
+export class FrontierProbe {
+  readonly #frontier: (pointId: string) => number;
+  readonly #deps = new Map<string, { passed: number; awaited: number }>();
+
+  constructor(frontier: (pointId: string) => number) {
+    this.#frontier = frontier;
+  }
+
+  /** past says whether `pointId` has reported past `ms` (its frontier is later than `ms`). */
+  past(pointId: string, ms: number): boolean {
+    const yes = this.#frontier(pointId) > ms;
+    this.#note(pointId, yes, ms);
+    return yes;
+  }
+
+  /**
+   * pastOrUnwatched is `past`, except that a point nobody ever reported from counts as reported: nobody
+   * is watching it, so waiting for it would wait forever (unseen passages are judged at once).
+   */
+  pastOrUnwatched(pointId: string, ms: number): boolean {
+    const frontier = this.#frontier(pointId);
+    const yes = frontier === Number.NEGATIVE_INFINITY || frontier > ms;
+    this.#note(pointId, yes, ms);
+    return yes;
+  }
+
+  #note(pointId: string, yes: boolean, ms: number): void {
+    let dep = this.#deps.get(pointId);
+    if (!dep) {
+      dep = { passed: Number.NEGATIVE_INFINITY, awaited: Number.POSITIVE_INFINITY };
+      this.#deps.set(pointId, dep);
+    }
+    if (yes) dep.passed = Math.max(dep.passed, ms);
+    else dep.awaited = Math.min(dep.awaited, ms);
+  }
+
+  /** dependencies lists what the answers assumed, by point id. */
+  dependencies(): FrontierDependency[] {
+    return [...this.#deps]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([pointId, d]) => ({ pointId, passed: d.passed, awaited: d.awaited }));
+  }
+}
+
 interface Leg {
   readonly visits: Map<string, Visit>;
   turnedBack: TrackedObservation | null;
@@ -45,8 +95,10 @@ export function deriveVehicle(
   sorted: readonly TrackedObservation[],
   op: OperationContext,
   now: number,
-  reportedAt: (pointId: string) => number = () => Number.POSITIVE_INFINITY,
+  frontier: (pointId: string) => number = () => Number.POSITIVE_INFINITY,
 ): VehicleDerivation {
+  const probe = new FrontierProbe(frontier);
+  const reportedPast = (pointId: string, ms: number) => probe.past(pointId, ms);
   const legs = splitLegs(sorted, op);
   const alerts: Alert[] = [];
   const wakes: number[] = [];
@@ -54,8 +106,7 @@ export function deriveVehicle(
   const awaiting: Array<{ pointId: string; sinceMs: number }> = [];
   const turnedBack: Array<{ pointId: string; atMs: number; observationId: string }> = [];
   const unmonitored: Array<{ pointId: string; day: string; medical: boolean }> = [];
-  const unseenPending = new Set<string>();
-  const base = { vehicle, op, alerts, wakes, now, reportedAt, timing, awaiting };
+  const base = { vehicle, op, alerts, wakes, now, reportedPast, timing, awaiting };
   legs.forEach((leg, legIndex) => {
     const visits = [...leg.visits.values()].sort((a, b) => a.index - b.index);
     for (const v of visits) settleVisit(v);
@@ -72,7 +123,7 @@ export function deriveVehicle(
       turnedBack.push({ pointId: t.obs.routePointId, atMs: t.deviceMs, observationId: t.obs.clientId });
     }
     const medical = vehicle.kind === 'ambulance' || visits.some((v) => (v.categories?.medical ?? 0) > 0);
-    unmonitored.push(...unmonitoredPoints(visits, op, medical, reportedAt, unseenPending));
+    unmonitored.push(...unmonitoredPoints(visits, op, medical, probe));
   });
   const final = legs.at(-1);
   const finalVisits = final ? [...final.visits.values()].sort((a, b) => a.index - b.index) : [];
@@ -103,7 +154,7 @@ export function deriveVehicle(
     turnedBack,
     unmonitored,
     awaiting: waitingFor,
-    unseenPending: [...unseenPending].sort(),
+    frontierDeps: probe.dependencies(),
     alerts,
     nextWakeAt: future.length > 0 ? Math.min(...future) : null,
   };
@@ -205,16 +256,15 @@ function settleVisit(visit: Visit): void {
  * unmonitoredPoints lists the monitored route points a leg passed without a sighting: every point
  * before the furthest one seen. Each counts on the UTC day of the next sighting after it. A point
  * whose monitors have reported before, but not yet up to that next sighting, may still send the
- * sighting (a phone syncing late): it goes to `pending` instead, judged when the point reports
- * further (no news is not bad news, issue 13.2). A point that never reported anything is judged at
- * once: nobody is watching it.
+ * sighting (a phone syncing late): it is left out, and the probe's record of it makes the engine
+ * judge it again when the point reports further (no news is not bad news, issue 13.2). A point that
+ * never reported anything is judged at once: nobody is watching it.
  */
 function unmonitoredPoints(
   visits: readonly Visit[],
   op: OperationContext,
   medical: boolean,
-  reportedAt: (pointId: string) => number,
-  pending: Set<string>,
+  probe: FrontierProbe,
 ): Array<{ pointId: string; day: string; medical: boolean }> {
   const out: Array<{ pointId: string; day: string; medical: boolean }> = [];
   let next = 0;
@@ -225,11 +275,8 @@ function unmonitoredPoints(
     if (!visit || visit.index === i) continue;
     const point = op.points[i]!;
     if (point.monitored === false) continue;
-    const upTo = reportedAt(point.id);
-    if (upTo !== Number.NEGATIVE_INFINITY && upTo < visit.first) {
-      pending.add(point.id);
-      continue;
-    }
+    // Its sighting would be earlier than the next one: reported up to just before it is enough.
+    if (!probe.pastOrUnwatched(point.id, visit.first - 1)) continue;
     out.push({ pointId: point.id, day: new Date(visit.first).toISOString().slice(0, 10), medical });
   }
   return out;
