@@ -9,8 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ar } from '../../web/src/i18n/ar.js';
-import { en } from '../../web/src/i18n/en.js';
+import { ar as arMain } from '../../web/src/i18n/ar.js';
+import { arCases } from '../../web/src/i18n/ar-cases.js';
+import { en as enMain } from '../../web/src/i18n/en.js';
+import { enCases } from '../../web/src/i18n/en-cases.js';
+
+// The cases strings are loaded with the cases screens (web/src/cases/strings.ts), not with en.ts.
+const en = { ...enMain, ...enCases };
+const ar = { ...arMain, ...arCases };
 
 type Tree = { readonly [key: string]: string | Tree };
 

@@ -40,7 +40,7 @@ const SECTIONS: readonly Section[] = [
   { path: '/monitor', label: 'nav.monitor', permission: 'observations:submit' },
   { path: '/evidence', label: 'nav.evidence', permission: 'items:read' },
   { path: '/search', label: 'nav.search', permission: 'items:read' },
-  { path: '/cases', label: 'cases.nav', permission: 'cases:read' },
+  { path: '/cases', label: 'nav.cases', permission: 'cases:read' },
   { path: '/admin', label: 'nav.admin', permission: ['users:admin', 'audit:read'] },
 ];
 

@@ -17,6 +17,7 @@ import { ChecklistSection } from './checklist.js';
 import { RfasSection } from './rfa-new.js';
 import type { CaseDetail } from './types.js';
 import './cases.css';
+import './strings.js';
 
 export default function CaseScreen({ caseRef }: { caseRef: string }) {
   const { t } = useTranslation();

@@ -14,6 +14,7 @@ import { ErrorMessage } from '../ui/error-message.js';
 import { TableScroll } from '../ui/table-scroll.js';
 import type { CaseList, CaseSummary, RfaList } from './types.js';
 import './cases.css';
+import './strings.js';
 
 function OpenCaseForm() {
   const { t } = useTranslation();

@@ -18,6 +18,7 @@ import { TableScroll } from '../ui/table-scroll.js';
 import { RedactSurface, type Region } from './redact-surface.js';
 import { REDACTABLE, type RedactionList, type RedactionResult } from './types.js';
 import './cases.css';
+import './strings.js';
 
 const RedactPdf = lazy(() => import('./redact-pdf.js'));
 const PdfPages = lazy(() => import('../evidence/pdf-pages.js'));

@@ -18,6 +18,7 @@ import { BlockText } from './rfa-blocks.js';
 import { ExportSection } from './rfa-export.js';
 import type { CaseDetail, Decision, Rfa, RfaDetail } from './types.js';
 import './cases.css';
+import './strings.js';
 
 /** The RFA lifecycle (src/cases/rfa.ts): which status may follow which. */
 const NEXT: Readonly<Record<string, readonly string[]>> = {

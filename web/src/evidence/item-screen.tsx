@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { IntakeState, Item } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { can, useSession } from '../auth/session.js';
+import '../cases/strings.js';
 import { REDACTABLE } from '../cases/types.js';
 import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';

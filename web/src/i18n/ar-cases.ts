@@ -2,9 +2,11 @@
  * ar-cases.ts — النصوص العربية للقضايا وطلبات المساعدة وأداة الحجب (web/src/cases)، تُدمج في
  * ar.ts. المفاتيح نفسها التي في en-cases.ts.
  */
-export const arCases = {
+import type { enCases } from './en-cases.js';
+
+/** The same keys as English (a missing or extra key fails the typecheck). */
+export const arCases: typeof enCases = {
   cases: {
-    nav: 'القضايا',
     title: 'القضايا',
     back: 'العودة إلى القضايا',
     none: 'لا قضايا في حجراتك بعد.',
@@ -20,7 +22,7 @@ export const arCases = {
     openButton: 'افتح القضية',
     checklist: 'الأركان القانونية',
     coverage: 'الأركان التي لها أدلة داعمة',
-    coveredOf: 'لـ {{covered}} من {{total}} ركنًا أدلة داعمة؛ و{{gaps}} بلا أدلة بعد.',
+    coveredOf: 'الأركان التي لها أدلة داعمة: {{covered}} من {{total}}؛ والتي بلا أدلة بعد: {{gaps}}.',
     noCrimes: 'لا جريمة ملاحقة في هذه القضية بعد: اختر واحدة أدناه فتنضم أركانها إلى القائمة.',
     contextual: 'الأركان السياقية',
     elementN: 'الركن {{n}}',
@@ -112,7 +114,7 @@ export const arCases = {
     releasedNote: 'أفرج عنها موظف قانوني لهذا الطلب، مع سبب مسجَّل.',
     override: 'تجاوز…',
     overrideReason: 'سبب الإفراج عن المادة رغم الشرط',
-    overrideHint: '{{n}} حرفًا على الأقل. يُكتب التجاوز في سجل الحيازة (بصمةً للسبب) وفي سجل الوصول.',
+    overrideHint: 'الحد الأدنى لعدد الأحرف: {{n}}. يُكتب التجاوز في سجل الحيازة (بصمةً للسبب) وفي سجل الوصول.',
     overrideConfirm: 'أفرج عنها لهذا الطلب',
     cancel: 'إلغاء',
     package: 'الحزمة',
@@ -122,9 +124,9 @@ export const arCases = {
     redactedVersions: 'نسخ محجوبة',
     build: 'ابنِ الحزمة',
     exportProgress: 'تقدّم بناء الحزمة',
-    progress: '{{percent}}٪ ({{done}} من {{total}} ملفًا)',
+    progress: '{{percent}}٪ (الملفات: {{done}} من {{total}})',
     exportStatus: { queued: 'في الانتظار', running: 'قيد البناء', done: 'جاهزة', failed: 'فشلت' },
-    exportFailed: 'تعذّر بناء الحزمة بعد {{attempts}} محاولات:',
+    exportFailed: 'تعذّر بناء الحزمة (عدد المحاولات: {{attempts}}):',
     exportDone: 'عدد المواد في الحزمة: {{items}}.',
     download: 'نزّل الحزمة (ملف مضغوط)',
     packageHash: 'بصمة التجزئة للملف المضغوط:',

@@ -2,7 +2,6 @@
  * ar.ts — the Arabic strings (Modern Standard Arabic). Same keys and placeholders as en.ts
  * (test/web/i18n-keys.test.ts).
  */
-import { arCases } from './ar-cases.js';
 import { arVault } from './ar-vault.js';
 import type { Strings } from './en.js';
 
@@ -24,6 +23,7 @@ export const ar: Strings = {
     monitor: 'الرصد',
     evidence: 'الأدلة',
     search: 'البحث',
+    cases: 'القضايا',
     admin: 'الإدارة',
     signOut: 'تسجيل الخروج',
     userMenu: 'الحساب',
@@ -484,5 +484,4 @@ export const ar: Strings = {
     noCoordinates: 'لا توجد إحداثيات لهذا المسار.',
   },
   ...arVault,
-  ...arCases,
 };

@@ -4,7 +4,6 @@
  */
 export const enCases = {
   cases: {
-    nav: 'Cases',
     title: 'Cases',
     back: 'Back to the cases',
     none: 'No cases in your compartments yet.',
@@ -126,7 +125,7 @@ export const enCases = {
     exportProgress: 'Package progress',
     progress: '{{percent}} % ({{done}} of {{total}} files)',
     exportStatus: { queued: 'Queued', running: 'Building', done: 'Ready', failed: 'Failed' },
-    exportFailed: 'The package could not be built after {{attempts}} attempts:',
+    exportFailed: 'The package could not be built (attempts: {{attempts}}):',
     exportDone: 'Items in the package: {{items}}.',
     download: 'Download the package (ZIP)',
     packageHash: 'SHA-256 of the ZIP:',

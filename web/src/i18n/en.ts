@@ -2,7 +2,6 @@
  * en.ts — the English strings. Every key here must exist in ar.ts and the reverse
  * (test/web/i18n-keys.test.ts fails on any key missing from either).
  */
-import { enCases } from './en-cases.js';
 import { enVault } from './en-vault.js';
 export const en = {
   app: {
@@ -22,6 +21,7 @@ export const en = {
     monitor: 'Monitor',
     evidence: 'Evidence',
     search: 'Search',
+    cases: 'Cases',
     admin: 'Administration',
     signOut: 'Sign out',
     userMenu: 'Account',
@@ -458,7 +458,6 @@ export const en = {
     noCoordinates: 'No coordinates for this route.',
   },
   ...enVault,
-  ...enCases,
 };
 
 /**
