@@ -23,10 +23,7 @@ const ItemScreen = lazy(() => import('./evidence/item-screen.js'));
 const UploadScreen = lazy(() => import('./vault/upload-screen.js'));
 const SearchScreen = lazy(() => import('./search/search-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
-const CasesListScreen = lazy(() => import('./cases/cases-list-screen.js'));
-const CaseScreen = lazy(() => import('./cases/case-screen.js'));
-const RfaScreen = lazy(() => import('./cases/rfa-screen.js'));
-const RedactionScreen = lazy(() => import('./cases/redaction-screen.js'));
+const CasesRoutes = lazy(() => import('./cases/cases-routes.js'));
 
 interface Section {
   readonly path: string;
@@ -189,20 +186,8 @@ function NotFound() {
   );
 }
 
-/** casesScreen is the cases screen for `path` (null: not a cases path; not found without the permission). */
-function casesScreen(state: SessionState, path: string): ReactNode {
-  const c = matchPath('/cases/:ref', path);
-  const r = matchPath('/rfas/:ref', path);
-  const redact = matchPath('/evidence/:ern/redact', path);
-  if (path !== '/cases' && !c && !r && !redact) return null;
-  if (!can(state, 'cases:read')) return <NotFound />;
-  if (path === '/cases') return <CasesListScreen />;
-  if (c && /^CASE-[0-9]{4,}$/.test(c.ref!)) return <CaseScreen key={c.ref} caseRef={c.ref!} />;
-  if (r && /^RFA-[0-9]{4,}$/.test(r.ref!)) return <RfaScreen key={r.ref} rfaRef={r.ref!} />;
-  if (redact && /^ATT-[0-9]{6,15}$/.test(redact.ern!))
-    return <RedactionScreen key={redact.ern} ern={redact.ern!} />;
-  return <NotFound />;
-}
+/** CASES are the paths of the cases screens (web/src/cases/cases-routes.tsx), for `cases:read`. */
+const CASES = /^\/(cases(\/[^/]+)?|rfas\/[^/]+|evidence\/[^/]+\/redact)$/;
 
 function Screen({ path }: { path: string }): ReactNode {
   const { state } = useSession();
@@ -218,8 +203,8 @@ function Screen({ path }: { path: string }): ReactNode {
   if (path === '/evidence') return <EvidenceScreen />;
   if (path === '/evidence/upload') return <UploadScreen />;
   if (path === '/search') return <SearchScreen />;
-  const cases = casesScreen(state, path);
-  if (cases) return cases;
+  if (CASES.test(path))
+    return can(state, 'cases:read') ? <CasesRoutes path={path} notFound={<NotFound />} /> : <NotFound />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
   if (path === '/admin') return <AdminScreen tab={null} />;
