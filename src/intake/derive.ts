@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
 import type { Ctx } from '../ctx.js';
 import { appendEntries } from '../custody/index.js';
+import { forUpdate } from '../store/db.js';
 import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
 import {
@@ -111,6 +112,16 @@ export async function recordDerivatives(
   const inserted = await ctx.db
     .transaction()
     .execute(async (trx) => {
+      // The parent may have moved compartment since this job read it (vault/amend.ts): then the
+      // derivatives staged for the old compartment must not be recorded; the job's retry reads
+      // the parent again. Locked, so a move waits for this transaction or this one for the move.
+      const still = await forUpdate(
+        ctx.dialect,
+        trx.selectFrom('item').select('compartment').where('id', '=', parent.id),
+      ).executeTakeFirst();
+      if (still?.compartment !== parent.compartment) {
+        throw new Error(`${parent.ern} moved compartment while its intake ran; the retry derives again`);
+      }
       // The staged bytes become the derivatives' (the holds go with the insert; vault/staging.ts).
       await releaseStaged(trx, staged);
       // Another attempt may have recorded some meanwhile (a lease taken over): check again inside.

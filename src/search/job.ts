@@ -10,11 +10,11 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { JobFailure, type JobKind } from '../store/job-worker.js';
-import { enqueueJobs, INTAKE_JOB } from '../store/jobs.js';
+import { enqueueJobs, INTAKE_JOB, SEARCH_INDEX_JOB } from '../store/jobs.js';
 import type { Database } from '../store/schema.js';
 import { indexItem, indexItems } from './indexer.js';
 
-export const SEARCH_INDEX_JOB = 'search-index';
+export { SEARCH_INDEX_JOB };
 export const SEARCH_ENTITY_JOB = 'search-entity';
 
 /** searchIndexJob indexes one item (through its root); enqueued after each intake job. */

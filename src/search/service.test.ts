@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { itemEntries } from '../custody/index.js';
-import { addContent } from '../vault/index.js';
+import { addContent, amendItem } from '../vault/index.js';
 import { SearchError } from './errors.js';
 import { indexItem } from './indexer.js';
 import { itemMentions } from './mentions.js';
@@ -214,6 +214,35 @@ for (const dialect of DIALECTS) {
       it('finds by exclusion alone', async () => {
         const res = await search(s.ctx, { q: '-convoy', compartments: 'all' });
         assert.equal(res.total, 0);
+      });
+    });
+
+    describe('when an item moves to another compartment', () => {
+      it("its text, and its derived items' text, leave the old compartment at once", async () => {
+        const letter = await add(s, 'Letter naming the informant qorvath', { compartment: 'general' });
+        await add(s, 'OCR: the informant mellinx signed it', { parentItemId: letter.id, title: 'OCR text' });
+        await indexItem(s.ctx, letter.id);
+        const find = (q: string, compartments: string[]) => search(s.ctx, { q, compartments });
+        assert.equal((await find('mellinx', ['general'])).total, 1);
+        await amendItem(
+          s.ctx,
+          letter.ern,
+          { compartment: 'witness' },
+          { actor: 'user-3', reason: 'protect' },
+        );
+        // Before any re-index has run: nothing of it in the old compartment, not even a count.
+        for (const q of ['qorvath', 'mellinx']) {
+          const res = await find(q, ['general']);
+          assert.deepEqual([res.total, res.results.length], [0, 0], q);
+        }
+        assert.deepEqual(
+          (await find('mellinx', ['witness'])).results.map((r) => r.ern),
+          [letter.ern],
+        );
+        // The re-index the amendment queued keeps it there.
+        assert.equal(await indexItem(s.ctx, letter.id), 'indexed');
+        assert.equal((await find('qorvath', ['general'])).total, 0);
+        assert.equal((await find('qorvath', ['witness'])).total, 1);
       });
     });
 

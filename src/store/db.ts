@@ -149,3 +149,15 @@ export function skipLocked<DB, TB extends keyof DB, O>(
 ): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
 }
+
+/**
+ * forUpdate makes a SELECT lock the rows it reads until the transaction ends (PostgreSQL
+ * `FOR UPDATE`), so that two transactions that read-then-write the same row take turns. SQLite
+ * has one writer at a time: its transactions already take turns.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forUpdate() : query;
+}

@@ -67,6 +67,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The job every new item gets when it is recorded (run by src/intake). */
 export const INTAKE_JOB = 'intake';
+/**
+ * The job that (re)indexes an item's root for search (run by src/search): named here so that a
+ * domain search depends on (the vault) can ask for it, e.g. after an amendment.
+ */
+export const SEARCH_INDEX_JOB = 'search-index';
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Back-off after failed attempt n: BASE · 2^(n-1), at most MAX. */
 export const BACKOFF_BASE_MS = 10_000;

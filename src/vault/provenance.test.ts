@@ -151,6 +151,63 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('a compartment move takes the derived items, jobs and near-duplicate hashes with it', async () => {
+      await fresh();
+      const root = await s.ctx.db
+        .selectFrom('item')
+        .selectAll()
+        .where('ern', '=', 'ATT-000001')
+        .executeTakeFirstOrThrow();
+      const derive = async (parentItemId: string, text: string) =>
+        (
+          await addContent(s.ctx, Readable.from([Buffer.from(text)]), {
+            originalName: 'ocr.txt',
+            title: 'OCR text',
+            provenance,
+            compartment: 'witness',
+            parentItemId,
+            actor: 'worker-1',
+          })
+        ).item;
+      const ocr = await derive(root.id, 'ocr of photo 0');
+      const page = await derive(ocr.id, 'page 1 of the ocr');
+      await s.ctx.db
+        .insertInto('pdq_hash')
+        .values({
+          item_id: page.id,
+          compartment: 'witness',
+          hash: '0'.repeat(64),
+          quality: 100,
+          ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`c${i}`, 0])),
+        } as never)
+        .execute();
+      const by = { actor: 'user-3', reason: 'moved to the protected compartment' };
+      await assert.rejects(
+        amendItem(s.ctx, page.ern, { compartment: 'protected' }, by),
+        /derived from another item/,
+      );
+      await amendItem(s.ctx, 'ATT-000001', { compartment: 'protected' }, by);
+      const family = [root.id, ocr.id, page.id];
+      const compartments = async (table: 'item' | 'job' | 'pdq_hash', column: 'id' | 'item_id') =>
+        (await s.ctx.db.selectFrom(table).select('compartment').where(column, 'in', family).execute()).map(
+          (r) => r.compartment,
+        );
+      assert.deepEqual(await compartments('item', 'id'), ['protected', 'protected', 'protected']);
+      const jobs = await compartments('job', 'item_id');
+      assert.ok(jobs.length >= 3 && jobs.every((c) => c === 'protected'), JSON.stringify(jobs));
+      assert.deepEqual(await compartments('pdq_hash', 'item_id'), ['protected']);
+      // Each moved item has its own amendment and entry, and the log verifies clean.
+      for (const id of family) assert.equal((await itemEntries(s.ctx, id)).at(-1)!.kind, 'amend');
+      const reindex = await s.ctx.db
+        .selectFrom('job')
+        .select('kind')
+        .where('item_id', '=', root.id)
+        .where('kind', '=', 'search-index')
+        .execute();
+      assert.equal(reindex.length, 1);
+      assert.deepEqual(await verifyCustody(s.ctx), []);
+    });
+
     it('refuses an amendment without a reason, with nothing to change, or with bad values', async () => {
       await fresh();
       const by = { actor: 'user-3', reason: 'why' };
