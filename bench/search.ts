@@ -377,8 +377,13 @@ const explain = args.includes('--explain');
 const pg = only === 'sqlite' || pgUrl ? undefined : await startBenchPostgres();
 
 /** postgresDatabase is a database on the bench's server, or a kept one on --pg's server. */
-async function postgresDatabase(keep: string | undefined): Promise<{ url: string; reuse: boolean }> {
-  if (!pgUrl) return { url: await pg!.newDatabase(`bench_search_${Date.now()}`), reuse: false };
+async function postgresDatabase(
+  keep: string | undefined,
+): Promise<{ url: string; name: string; reuse: boolean }> {
+  if (!pgUrl) {
+    const name = `bench_search_${Date.now()}`;
+    return { url: await pg!.newDatabase(name), name, reuse: false };
+  }
   const name = keep
     ? `bench_search_${keep.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
     : `bench_search_${Date.now()}`;
@@ -390,7 +395,7 @@ async function postgresDatabase(keep: string | undefined): Promise<{ url: string
   await c.end();
   const u = new URL(pgUrl);
   u.pathname = `/${name}`;
-  return { url: u.toString(), reuse: exists && keep !== undefined };
+  return { url: u.toString(), name, reuse: exists && keep !== undefined };
 }
 
 /** explainAll prints each query's candidate statement plan (and, on PostgreSQL, its run). */
@@ -418,7 +423,10 @@ try {
     const keep = dialect === 'sqlite' || pgUrl ? keepArg : undefined;
     const pgDb = dialect === 'postgres' ? await postgresDatabase(keep) : undefined;
     const reuse = pgDb ? pgDb.reuse : keep !== undefined && existsSync(join(keep, 'attest.sqlite'));
-    const dir = dialect === 'sqlite' && keep ? keep : mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
+    // A kept PostgreSQL database keeps its data directory too (the custody log's signer key).
+    const keptDir =
+      keep && dialect === 'postgres' ? join(tmpdir(), `attest-bench-search-${pgDb!.name}`) : keep;
+    const dir = keptDir ?? mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
     mkdirSync(dir, { recursive: true });
     const config = loadConfig({ ATTEST_DATA: dir, DATABASE_URL: pgDb?.url ?? '' });
     const store = await openStore(config);
@@ -459,7 +467,7 @@ try {
       );
     } finally {
       await store.close();
-      if (!(dialect === 'sqlite' && keep)) rmSync(dir, { recursive: true, force: true });
+      if (!keptDir) rmSync(dir, { recursive: true, force: true });
     }
   }
 } finally {

@@ -207,7 +207,9 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
   };
   // The filters go into the text index as terms (filter-terms.ts) and into SQL as the rule.
   const plan = backendFor(ctx.dialect).plan(match, excludeOnly, filterMatchOf(filters));
-  const conditions = conditionsOf(plan, filters);
+
+  const fm = filterMatchOf(filters);
+  const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);
   return { sort, limit, compiled, hash, cursor, plan, conditions };
 }
 

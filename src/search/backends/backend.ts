@@ -32,6 +32,8 @@ export interface TextPlan {
    * walking another index (date order) and probing the text index row by row.
    */
   readonly probe: RawBuilder<unknown>;
+  /** True when the text index selects (with the filter terms); false: every document. */
+  readonly indexed: boolean;
   /** The document id as the FROM clause orders it cheaply (FTS5's rowid, else d.doc_id). */
   readonly docId: RawBuilder<unknown>;
 }

@@ -81,6 +81,7 @@ export const postgresBackend: SearchBackend = {
         score: sql`0`,
         probe: sql`1 = 1`,
         docId: sql`d.doc_id`,
+        indexed: false,
       };
     const where = sql`d.tsv @@ ${q}::tsquery`;
     return {
@@ -89,6 +90,7 @@ export const postgresBackend: SearchBackend = {
       score: match ? sql`(ts_rank(d.tsv, ${renderTsquery(match)}::tsquery, 1) * 1000000)::bigint` : sql`0`,
       probe: where,
       docId: sql`d.doc_id`,
+      indexed: true,
     };
   },
 };

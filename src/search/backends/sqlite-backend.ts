@@ -55,6 +55,7 @@ export const sqliteBackend: SearchBackend = {
         score: sql`0`,
         probe: sql`1 = 1`,
         docId: sql`d.doc_id`,
+        indexed: false,
       };
     return {
       from: sql`search_fts JOIN search_doc d ON d.doc_id = search_fts.rowid`,
@@ -64,6 +65,7 @@ export const sqliteBackend: SearchBackend = {
       probe: sql`EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ${q} AND search_fts.rowid = d.doc_id)`,
       // FTS5 walks a match in rowid order itself (ORDER BY rowid DESC needs no sort).
       docId: sql`search_fts.rowid`,
+      indexed: true,
     };
   },
 };
