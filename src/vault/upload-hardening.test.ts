@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type TestCaller, tokenAs } from '../../test/support/access.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { createApiToken } from '../access/index.js';
 import { buildApp } from '../api/server.js';
 
 interface Res {
@@ -235,6 +236,48 @@ for (const dialect of DIALECTS) {
         ...TUS,
         'upload-offset': String(offset),
         'content-type': 'application/offset+octet-stream',
+      });
+
+      it('a token scoped away from the upload’s compartment neither reads nor finishes it', async () => {
+        const both = await tokenAs(s.ctx, 'investigator', ['alpha', 'witness']);
+        const meta = `filename ${b64('w.bin')},title ${b64('secret witness file')},source ${b64('s')},collectedAt ${b64('2016-12-18')},collectedBy ${b64('m')},compartment ${b64('witness')}`;
+        const created = await send(both, 'POST', '/api/uploads', {
+          ...TUS,
+          'upload-length': '8',
+          'upload-metadata': meta,
+        });
+        assert.equal(created.status, 201, created.body.toString());
+        const location = String(created.headers.location);
+        // The same user, through a token that holds alpha only.
+        const { token } = await createApiToken(s.ctx, both.userId, {
+          name: 'alpha only',
+          role: 'investigator',
+          compartments: ['alpha'],
+          expiresInDays: 1,
+        });
+        const alphaOnly = {
+          ...both,
+          compartments: ['alpha'],
+          headers: { ...both.headers, authorization: `Bearer ${token}` },
+        };
+        const head = await send(alphaOnly, 'HEAD', location, TUS);
+        assert.equal(head.status, 404);
+        assert.equal(head.headers['upload-metadata'], undefined);
+        const patch = await send(alphaOnly, 'PATCH', location, patchHeaders(0), Buffer.from('12345678'));
+        assert.equal(patch.status, 404);
+        assert.equal(
+          (
+            await s.ctx.db
+              .selectFrom('item')
+              .select('id')
+              .where('title', '=', 'secret witness file')
+              .execute()
+          ).length,
+          0,
+        );
+        // The token that may write there still can.
+        const done = await send(both, 'PATCH', location, patchHeaders(0), Buffer.from('12345678'));
+        assert.equal(done.status, 204, done.body.toString());
       });
 
       it('refuses a second PATCH and a DELETE with 409 while the first is writing; the item is the first body', async () => {

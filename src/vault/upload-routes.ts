@@ -101,6 +101,19 @@ function writableCompartment(req: FastifyRequest, metadata: Readonly<Record<stri
   return compartment;
 }
 
+/**
+ * writableUpload is the caller's upload when the caller may still add items to the compartment
+ * it will become an item in: a token scoped elsewhere, or a grant revoked since the upload began,
+ * finds nothing — the same answer as another user's upload (DESIGN rule 7). Partials are not items.
+ */
+async function writableUpload(ctx: Ctx, req: FastifyRequest, id: string) {
+  const upload = await getUpload(ctx, id, req.access.userId!);
+  const compartment = upload.metadata.compartment || DEFAULT_COMPARTMENT;
+  if (upload.concat !== 'partial' && !req.access.can('items:write', compartment))
+    throw new VaultError('NOT_FOUND', 'no such upload');
+  return upload;
+}
+
 function scopeOf(req: FastifyRequest, compartment: string): DuplicateScope {
   return duplicateScopeFor(req.access.compartmentsFor('items:read'), req.access.userId!, compartment);
 }
@@ -218,7 +231,7 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
     },
     async (req, reply) => {
       requireTus(req, reply);
-      const upload = await getUpload(ctx, req.params.id, req.access.userId!);
+      const upload = await writableUpload(ctx, req, req.params.id);
       describeUpload(reply, upload).header('upload-length', String(upload.length));
       const metadata = formatUploadMetadata(upload.metadata);
       if (metadata) reply.header('upload-metadata', metadata);
@@ -247,7 +260,7 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
         throw new VaultError('UNSUPPORTED_MEDIA_TYPE', `send ${OFFSET_STREAM}`);
       const offset = wholeNumber(req.headers['upload-offset'], 'Upload-Offset');
       const userId = req.access.userId!;
-      const known = await getUpload(ctx, req.params.id, userId);
+      const known = await writableUpload(ctx, req, req.params.id);
       const scope = scopeOf(req, known.metadata.compartment || DEFAULT_COMPARTMENT);
       const { upload } = await appendChunk(ctx, known.id, userId, offset, req.body as Readable, scope);
       return end(describeUpload(reply, upload).status(204));
