@@ -17,6 +17,8 @@ export type AccessErrorCode =
   | 'WEAK_PASSWORD'
   | 'INVALID_USERNAME'
   | 'USER_EXISTS'
+  /** A username (or account) reserved for exercise replays: nobody else creates, grants or sets it up. */
+  | 'RESERVED_USERNAME'
   | 'NOT_FOUND'
   | 'INVALID_LINK'
   | 'SETUP_DONE'

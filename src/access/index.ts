@@ -27,4 +27,15 @@ export { ACCESS_ROUTES } from './routes.js';
 export { createSession, SESSION_COOKIE } from './sessions/store.js';
 export type { AccessTables } from './tables.js';
 export { createApiToken } from './tokens/service.js';
-export { createUser, disableUser, findUserId, getUser, listUsers, type User } from './users/service.js';
+export { EXERCISE_ACTOR, EXERCISE_USERNAME_PREFIX } from './limits.js';
+export {
+  createExerciseUser,
+  createUser,
+  disableUser,
+  endExerciseAccount,
+  findUserId,
+  getUser,
+  isExerciseAccount,
+  listUsers,
+  type User,
+} from './users/service.js';

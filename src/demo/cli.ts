@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createUser, resetPassword } from '../access/index.js';
+import { createUser, grantRole, resetPassword } from '../access/index.js';
 import type { Register } from '../cli/command.js';
 import { startServer } from '../cli/commands/serve.js';
 import { configFrom, withStore } from '../cli/context.js';
@@ -24,7 +24,15 @@ import { openStore } from '../store/open.js';
 import { type Aleppo2016Scenario, generateAleppo2016 } from './aleppo-2016.js';
 import { MAX_SPEED } from './exercise.js';
 import { DEMO_COMPARTMENT, loadAleppo2016 } from './load.js';
-import { httpPoster, prepareExercise, realClock, runExercise } from './replay.js';
+import { endStaleExercises } from './exercise-end.js';
+import {
+  EXERCISE_COMPARTMENT,
+  ExerciseRefused,
+  httpPoster,
+  prepareExercise,
+  realClock,
+  runExercise,
+} from './replay.js';
 
 const ACTOR = 'cli';
 const fmt = new Intl.NumberFormat('en-GB');
@@ -78,11 +86,21 @@ function newPassword(username: string): string {
   return out;
 }
 
-async function createAccounts(ctx: Ctx): Promise<Array<(typeof ACCOUNTS)[number] & { password: string }>> {
+/**
+ * createAccounts makes the demo's accounts. With a live exercise, the coordinator and the monitor
+ * also get their role in the exercise's own compartment (the exercise is kept apart from the
+ * record, so its monitors see nothing else).
+ */
+async function createAccounts(
+  ctx: Ctx,
+  live: boolean,
+): Promise<Array<(typeof ACCOUNTS)[number] & { password: string }>> {
   const out = [];
   for (const account of ACCOUNTS) {
     const { username, role, compartment } = account;
     const created = await createUser(ctx, { username, role, compartment }, { actorId: ACTOR });
+    if (live && compartment !== '*')
+      await grantRole(ctx, created.user.id, role, EXERCISE_COMPARTMENT, { actorId: ACTOR });
     const password = newPassword(account.username);
     await resetPassword(ctx, { token: created.passwordToken, password }, { actorId: ACTOR });
     out.push({ ...account, password });
@@ -157,7 +175,7 @@ export const registerDemo: Register = (program, { io }) => {
           const started = performance.now();
           await loadAleppo2016(store.ctx, scenario);
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          const accounts = await createAccounts(store.ctx);
+          const accounts = await createAccounts(store.ctx, opts.live === true);
           const sitreps = await opsEngine(store.ctx).read((state) =>
             scenario.operations.map((op) => buildSitrep(state, { operationId: op.id })),
           );
@@ -181,15 +199,14 @@ export const registerDemo: Register = (program, { io }) => {
           for (const a of accounts) {
             println(
               io.stdout,
-              `  ${a.username.padEnd(14)} ${a.password}   ${a.role} in ${a.compartment === '*' ? 'every compartment' : a.compartment}: ${a.purpose}`,
+              `  ${a.username.padEnd(14)} ${a.password}   ${a.role} in ${a.compartment === '*' ? 'every compartment' : a.compartment}${opts.live && a.compartment !== '*' ? ` and ${EXERCISE_COMPARTMENT}` : ''}: ${a.purpose}`,
             );
           }
           println(io.stdout, '');
           if (!opts.serve) return;
           const server = await startServer(store, config, io, { host, port });
           serving = true;
-          if (opts.live)
-            await startLiveExercise(store.ctx, io, scenario, { seed, speed, address: server.address });
+          if (opts.live) await startLiveExercise(store.ctx, io, scenario, { speed, address: server.address });
         } finally {
           if (!serving) await store.close();
         }
@@ -209,8 +226,12 @@ function speedArg(raw: string): number {
   return speed;
 }
 
-/** tagNow is a short tag for one exercise run: its start time in base 36 (unique per minute). */
-const tagNow = (ms: number) => Math.floor(ms / 60_000).toString(36);
+/**
+ * tagNow is a short tag for one exercise run: its start minute in base 36 and three random
+ * characters, so two runs started in the same minute differ.
+ */
+const tagNow = (ms: number) =>
+  Math.floor(ms / 60_000).toString(36) + [...randomBytes(3)].map((b) => (b % 36).toString(36)).join('');
 
 /**
  * startLiveExercise plans the scenario again as an exercise starting now and plays it into the
@@ -221,13 +242,12 @@ async function startLiveExercise(
   ctx: Ctx,
   io: CliIo,
   scenario: Aleppo2016Scenario,
-  o: { seed: number; speed: number; address: string },
+  o: { speed: number; address: string },
 ): Promise<void> {
   const prepared = await prepareExercise(ctx, scenario, {
-    seed: o.seed,
     speed: o.speed,
     tag: tagNow(realClock.now()),
-    compartment: DEMO_COMPARTMENT,
+    compartment: EXERCISE_COMPARTMENT,
     clock: realClock,
   });
   const ops = prepared.exercise.plan.operations.map((op) => op.id).join(', ');
@@ -238,13 +258,13 @@ async function startLiveExercise(
   );
   println(
     io.stdout,
-    `  until ${new Date(prepared.exercise.endMs).toISOString()}; sign in as demo-monitor to record observations against it in the monitor app.`,
+    `  in compartment ${EXERCISE_COMPARTMENT} until ${new Date(prepared.exercise.endMs).toISOString()}; sign in as demo-monitor to record observations against it in the monitor app.`,
   );
-  void runExercise(ctx, prepared, { seed: o.seed, clock: realClock, post: httpPoster(o.address) }).then(
+  void runExercise(ctx, prepared, { clock: realClock, post: httpPoster(o.address) }).then(
     (p) =>
       println(
         io.stdout,
-        `Exercise finished: ${p.accepted} observations accepted, ${p.refused} refused, ${p.statusChanges} status changes.`,
+        `Exercise finished: ${p.accepted} observations accepted, ${p.refused} refused, ${p.statusChanges} status changes; its ${p.ended.accounts} accounts closed.`,
       ),
     (err: unknown) => println(io.stderr, `Exercise stopped: ${(err as Error).message}`),
   );
@@ -264,7 +284,11 @@ function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
     )
     .option('--speed <n>', `times faster than the record (1–${MAX_SPEED})`, '1')
     .option('--url <url>', 'the running deployment (default $ATTEST_PUBLIC_URL, else http://host:port)')
-    .option('--compartment <c>', 'compartment of the exercise operations', DEMO_COMPARTMENT)
+    .option(
+      '--compartment <c>',
+      'compartment of the exercise operations: one holding no real operation (its monitors see all of it)',
+      EXERCISE_COMPARTMENT,
+    )
     .option('--seed <n>', 'seed of the synthetic scenario', '2016')
     .action(
       async (name: string, opts: { speed: string; url?: string; compartment: string; seed: string }) => {
@@ -283,11 +307,13 @@ function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
         const scenario = generateAleppo2016({ seed, sign: false });
         const progress = await withStore(io, program.opts(), async (ctx) => {
           const prepared = await prepareExercise(ctx, scenario, {
-            seed,
             speed,
             tag: tagNow(realClock.now()),
             compartment: opts.compartment,
             clock: realClock,
+          }).catch((err: unknown) => {
+            if (err instanceof ExerciseRefused) throw new CliExit(EXIT.usage, err.message);
+            throw err;
           });
           const { exercise } = prepared;
           println(
@@ -296,12 +322,13 @@ function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
               `${exercise.events.length} events until ${new Date(exercise.endMs).toISOString()}, posted to ${url}`,
           );
           const stop = new AbortController();
+          // Stopped (Ctrl-C or kill), the run still closes its accounts before it exits.
           const onSignal = () => stop.abort();
           process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
           let shown = 0;
           try {
             return await runExercise(ctx, prepared, {
-              seed,
               clock: realClock,
               post: httpPoster(url),
               signal: stop.signal,
@@ -318,11 +345,16 @@ function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
             });
           } finally {
             process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
           }
         });
         println(
           io.stdout,
           `Posted ${progress.posted}: ${progress.accepted} accepted, ${progress.duplicate} duplicates, ${progress.held} held, ${progress.refused} refused; ${progress.statusChanges} status changes.`,
+        );
+        println(
+          io.stdout,
+          `Closed the exercise's ${progress.ended.accounts} accounts: ${progress.ended.grants} grants and ${progress.ended.tokens} tokens revoked, ${progress.ended.sessions} sessions ended, ${progress.ended.devices} device keys revoked.`,
         );
         for (const r of progress.refusals)
           println(io.stderr, `  refused ${r.clientId}: ${r.status} ${visible(r.body)}`);
@@ -330,4 +362,20 @@ function registerReplay(program: Parameters<Register>[0], io: CliIo): void {
           throw new CliExit(EXIT.failed, `${progress.refused} observations were refused`);
       },
     );
+
+  ops
+    .command('exercise-end')
+    .description(
+      'close the accounts of exercise replays that did not reach their end (a killed process), and undo what replays before 2026-12 granted to accounts they did not make; not while a replay runs',
+    )
+    .option('--tag <tag>', 'only the run with this tag (the -x<tag> of its operation ids)')
+    .action(async (opts: { tag?: string }) => {
+      if (opts.tag !== undefined && !/^[a-z0-9]{1,12}$/.test(opts.tag))
+        throw new CliExit(EXIT.usage, '--tag is 1–12 lower-case letters or digits');
+      const ended = await withStore(io, program.opts(), (ctx) => endStaleExercises(ctx, { tag: opts.tag }));
+      println(
+        io.stdout,
+        `Closed ${ended.accounts} exercise accounts: ${ended.grants} grants and ${ended.tokens} tokens revoked, ${ended.sessions} sessions ended, ${ended.devices} device keys revoked; ${ended.foreignGrants} grants given by older replays to other accounts revoked.`,
+      );
+    });
 }

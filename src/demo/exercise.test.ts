@@ -17,7 +17,7 @@ import { buildApp } from '../api/server.js';
 import { parseHxl } from '../lib/hxl.js';
 import { alertCountsByKind, signSignedText, wireSigningText } from '../ops/index.js';
 import { generateAleppo2016 } from './aleppo-2016.js';
-import { buildExercise, exerciseDeviceKey } from './exercise.js';
+import { buildExercise } from './exercise.js';
 import { type ExerciseClock, type PostObservation, prepareExercise, runExercise } from './replay.js';
 
 const scenario = generateAleppo2016({ sign: false });
@@ -121,7 +121,6 @@ for (const dialect of DIALECTS) {
         observations: scenario.observations.filter((o) => o.deviceTime < '2016-12-15T08:00'),
       };
       prepared = await prepareExercise(s.ctx, morning, {
-        seed: scenario.seed,
         speed: 60,
         tag: 't1',
         compartment: 'training',
@@ -138,7 +137,7 @@ for (const dialect of DIALECTS) {
         });
         return { status: res.statusCode, body: res.body };
       };
-      progress = await runExercise(s.ctx, prepared, { seed: scenario.seed, clock, post });
+      progress = await runExercise(s.ctx, prepared, { clock, post });
       coordinator = await loginAs(app, s.ctx, 'coordinator', ['training']);
     });
     after(async () => {
@@ -201,16 +200,23 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps no evidence: a photo of an exercise observation is refused', async () => {
-      const event = prepared.exercise.events.find((e) => e.type === 'observation')!;
+      // The first run has ended (its accounts are closed): a second one, stopped after this check.
+      const clock2 = steppedClock(s, clock.now());
+      const small = { ...scenario, observations: scenario.observations.slice(0, 3) };
+      const p2 = await prepareExercise(s.ctx, small, {
+        speed: 60,
+        tag: 'tp',
+        compartment: 'training',
+        clock: clock2,
+      });
+      const event = p2.exercise.events.find((e) => e.type === 'observation')!;
       assert.equal(event.type, 'observation');
       if (event.type !== 'observation') return;
+      await clock2.until(event.atMs);
       const sha = createHash('sha256').update(PNG_1PX).digest('hex');
       const wire = { ...event.wire, clientId: `${event.wire.clientId}-photo`, photoSha256: [sha] };
-      const who = prepared.tokens.get(event.monitorId)!;
-      const signature = signSignedText(
-        wireSigningText(wire),
-        exerciseDeviceKey(scenario.seed, event.monitorId),
-      );
+      const who = p2.accounts.get(event.monitorId)!;
+      const signature = signSignedText(wireSigningText(wire), who.key);
       const headers = { authorization: `Bearer ${who.token}` };
       const posted = await app.inject({
         method: 'POST',
@@ -229,6 +235,15 @@ for (const dialect of DIALECTS) {
       assert.equal(put.json().type, 'https://attest.example/problems/conflict');
       assert.equal((await s.ctx.db.selectFrom('item').select('id').execute()).length, 0);
       assert.ok(lastToken.startsWith('att_'));
+      const stopped = new AbortController();
+      stopped.abort();
+      const end = await runExercise(s.ctx, p2, {
+        clock: clock2,
+        post: async () => ({ status: 500, body: '' }),
+        signal: stopped.signal,
+      });
+      assert.equal(end.posted, 0);
+      assert.equal(end.ended.accounts, p2.accounts.size, 'a stopped exercise closes its accounts too');
     });
 
     it('attest ops list marks the exercise', async () => {

@@ -8,10 +8,10 @@
  * and every duration the engine judges by (expected transit times, stall, dwell and grace limits) is
  * divided by `speed` too (whole minutes, at least 1), so the deployment judges the exercise on its own
  * clock, exactly as it judges a real operation: nothing in the engine knows about the speed. The
- * observations are re-signed by exercise devices (one Ed25519 key per synthetic monitor, derived
- * from the seed) and photos are left out: an exercise keeps no evidence. Pure: no I/O, no clock.
+ * observations are re-signed by exercise devices (one Ed25519 key per synthetic monitor, random per
+ * run: replay.ts) and photos are left out: an exercise keeps no evidence. Pure: no I/O, no clock.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_THRESHOLDS,
   type DeviceKey,
@@ -67,11 +67,13 @@ export interface Exercise {
   readonly monitors: readonly string[];
 }
 
-/** exerciseDeviceKey is the exercise device of synthetic monitor `monitorId` (not its demo device). */
-export function exerciseDeviceKey(seed: number, monitorId: string): DeviceKey {
-  return deviceKeyFromSeed(
-    createHash('sha256').update(`attest-exercise:aleppo-2016:${seed}:${monitorId}`).digest(),
-  );
+/**
+ * newExerciseDeviceKey is a fresh exercise device for one run: 32 random bytes, held in memory by
+ * the replay and never stored or derived from anything public (the scenario's seed is public, so
+ * a key derived from it would let anyone sign as the exercise's monitors).
+ */
+export function newExerciseDeviceKey(): DeviceKey {
+  return deviceKeyFromSeed(randomBytes(32));
 }
 
 /** checkExerciseOptions throws a RangeError naming the first bad option. */

@@ -9,10 +9,17 @@
  * and makes each status change when its time comes. The clock and the poster are injected: tests
  * step the clock and post with `app.inject`, never sleep.
  */
-import { createApiToken, createUser, findUserId, grantRole } from '../access/index.js';
+import {
+  AccessError,
+  createApiToken,
+  createExerciseUser,
+  EXERCISE_ACTOR,
+  EXERCISE_USERNAME_PREFIX,
+} from '../access/index.js';
 import type { Ctx } from '../ctx.js';
 import {
   changeStatus,
+  type DeviceKey,
   opsEngine,
   planOperations,
   registerDeviceKey,
@@ -20,7 +27,8 @@ import {
   wireSigningText,
 } from '../ops/index.js';
 import type { Aleppo2016Scenario } from './aleppo-2016.js';
-import { buildExercise, type Exercise, type ExerciseOptions, exerciseDeviceKey } from './exercise.js';
+import { type ExerciseEnded, endExercise } from './exercise-end.js';
+import { buildExercise, type Exercise, type ExerciseOptions, newExerciseDeviceKey } from './exercise.js';
 
 /** ExerciseClock is the real clock (or a test's stepped one): `until` resolves once `now() ≥ ms`. */
 export interface ExerciseClock {
@@ -76,7 +84,6 @@ export interface ReplayProgress {
 }
 
 export interface ReplayOptions extends Omit<ExerciseOptions, 'startMs'> {
-  readonly seed: number;
   readonly clock: ExerciseClock;
   readonly post: PostObservation;
   readonly signal?: AbortSignal;
@@ -84,72 +91,145 @@ export interface ReplayOptions extends Omit<ExerciseOptions, 'startMs'> {
   readonly onProgress?: (progress: ReplayProgress, atMs: number, exercise: Exercise) => void;
 }
 
-const ACTOR = { actorId: 'exercise-replay' } as const;
+const ACTOR = { actorId: EXERCISE_ACTOR } as const;
 const MAX_REFUSALS_KEPT = 20;
 const DAY = 86_400_000;
 
+/** The default compartment of an exercise: one of its own, apart from every real operation. */
+export const EXERCISE_COMPARTMENT = 'exercise';
+
+/** ExerciseRefused says why a replay will not start (the CLI prints it); nothing was made. */
+export class ExerciseRefused extends Error {}
+
+/** ExerciseAccount is one synthetic monitor's account, made by this run, with its device and token. */
+export interface ExerciseAccount {
+  readonly userId: string;
+  readonly username: string;
+  readonly token: string;
+  readonly deviceKeyId: string;
+  /** The device's private key: random for this run, held only here (never stored). */
+  readonly key: DeviceKey;
+}
+
+/** PreparedExercise is a planned exercise and the accounts this run made for it. */
+export interface PreparedExercise {
+  readonly exercise: Exercise;
+  readonly compartment: string;
+  /** By synthetic monitor id. */
+  readonly accounts: ReadonlyMap<string, ExerciseAccount>;
+}
+
+/** exerciseUsername is the account name of `monitorId` in run `tag` (reserved namespace). */
+export const exerciseUsername = (tag: string, monitorId: string) =>
+  `${EXERCISE_USERNAME_PREFIX}${tag}-${monitorId}`;
+
 /**
- * prepareExercise plans the exercise of `scenario` starting now (the clock's) and sets up its
- * monitors: accounts, device keys and API tokens valid for the exercise's length and a day.
+ * checkExerciseCompartment refuses a compartment that holds a real operation (or `*`): the
+ * exercise's monitors get `monitor` there, and must see the exercise and nothing else.
+ */
+async function checkExerciseCompartment(ctx: Ctx, compartment: string): Promise<void> {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(compartment))
+    throw new ExerciseRefused(`${compartment} is not a compartment name (and an exercise never runs in *)`);
+  const real = await ctx.db
+    .selectFrom('operation')
+    .select('id')
+    .where('compartment', '=', compartment)
+    .where('exercise', '=', 0)
+    .limit(1)
+    .executeTakeFirst();
+  if (real)
+    throw new ExerciseRefused(
+      `compartment ${compartment} holds real operations; an exercise runs in a compartment of its own ` +
+        '(its monitors see everything there): choose another with --compartment',
+    );
+}
+
+/**
+ * prepareExercise plans the exercise of `scenario` starting now (the clock's) in a compartment
+ * that holds no real operation, and makes its monitors: one new account per synthetic monitor
+ * (reserved name, made now — an existing account is never reused), a random device key and an API
+ * token valid for the exercise's length and a day. If any step fails, what it made is ended.
  */
 export async function prepareExercise(
   ctx: Ctx,
   scenario: Aleppo2016Scenario,
   options: Omit<ReplayOptions, 'post'>,
-): Promise<{ exercise: Exercise; tokens: Map<string, { token: string; deviceKeyId: string }> }> {
+): Promise<PreparedExercise> {
   const exercise = buildExercise(scenario, { ...options, startMs: options.clock.now() });
-  // The exercise cites the scenario's mandates: those the deployment does not hold yet are planned too.
-  const held = new Set(await opsEngine(ctx).read((_, registry) => registry.mandates.map((m) => m.id)));
-  await planOperations(
-    ctx,
-    { ...exercise.plan, mandates: scenario.mandates.filter((m) => !held.has(m.id)) },
-    ACTOR.actorId,
-  );
+  const { compartment } = options;
+  await checkExerciseCompartment(ctx, compartment);
   const days = Math.min(30, Math.max(1, Math.ceil((exercise.endMs - options.clock.now()) / DAY) + 1));
-  const tokens = new Map<string, { token: string; deviceKeyId: string }>();
-  for (const monitorId of exercise.monitors) {
-    const username = `exercise-${monitorId}`;
-    let userId = await findUserId(ctx, username);
-    if (userId === undefined) {
-      const created = await createUser(
+  // Accounts first: a name already taken stops the run before anything is planned.
+  const accounts = new Map<string, ExerciseAccount>();
+  const prepared: PreparedExercise = { exercise, compartment, accounts };
+  try {
+    for (const monitorId of exercise.monitors) {
+      const username = exerciseUsername(options.tag, monitorId);
+      let user: Awaited<ReturnType<typeof createExerciseUser>>;
+      try {
+        user = await createExerciseUser(ctx, { username, compartment }, ACTOR);
+      } catch (err) {
+        if (err instanceof AccessError && err.code === 'USER_EXISTS')
+          throw new ExerciseRefused(
+            `an account ${username} already exists; a replay uses only accounts it makes itself (run it again for a new tag)`,
+          );
+        throw err;
+      }
+      const key = newExerciseDeviceKey();
+      const deviceKeyId = await registerDeviceKey(
         ctx,
-        { username, role: 'monitor', compartment: options.compartment },
-        ACTOR,
+        user.id,
+        key.publicKeyRawB64,
+        `exercise device (${monitorId})`,
       );
-      userId = created.user.id;
-    } else {
-      await grantRole(ctx, userId, 'monitor', options.compartment, ACTOR);
+      const { token } = await createApiToken(ctx, user.id, {
+        name: `exercise ${options.tag}`,
+        role: 'monitor',
+        compartments: [compartment],
+        expiresInDays: days,
+      });
+      accounts.set(monitorId, { userId: user.id, username, token, deviceKeyId, key });
     }
-    const key = exerciseDeviceKey(options.seed, monitorId);
-    const deviceKeyId = await registerDeviceKey(
+    // The exercise cites the scenario's mandates: those the deployment does not hold yet are planned too.
+    const held = new Set(await opsEngine(ctx).read((_, registry) => registry.mandates.map((m) => m.id)));
+    await planOperations(
       ctx,
-      userId,
-      key.publicKeyRawB64,
-      `exercise device (${monitorId})`,
+      { ...exercise.plan, mandates: scenario.mandates.filter((m) => !held.has(m.id)) },
+      ACTOR.actorId,
     );
-    const { token } = await createApiToken(ctx, userId, {
-      name: `exercise ${options.tag}`,
-      role: 'monitor',
-      compartments: [options.compartment],
-      expiresInDays: days,
-    });
-    tokens.set(monitorId, { token, deviceKeyId });
+  } catch (err) {
+    await endExercise(ctx, prepared);
+    throw err;
   }
-  return { exercise, tokens };
+  return prepared;
 }
 
 /**
  * runExercise plays a prepared exercise: waits for each event's time on the clock, then posts the
  * observation (signed by its monitor's exercise device) or makes the status change. It stops early
- * when `signal` aborts, and returns what the deployment answered.
+ * when `signal` aborts. However it stops — the last event, the signal, an error — it ends the
+ * exercise's accounts (endExercise) before it returns what the deployment answered.
  */
 export async function runExercise(
   ctx: Ctx,
-  prepared: Awaited<ReturnType<typeof prepareExercise>>,
-  options: Pick<ReplayOptions, 'seed' | 'clock' | 'post' | 'signal' | 'onProgress'>,
+  prepared: PreparedExercise,
+  options: Pick<ReplayOptions, 'clock' | 'post' | 'signal' | 'onProgress'>,
+): Promise<ReplayProgress & { ended: ExerciseEnded }> {
+  try {
+    const progress = await playEvents(ctx, prepared, options);
+    return { ...progress, ended: await endExercise(ctx, prepared) };
+  } catch (err) {
+    await endExercise(ctx, prepared);
+    throw err;
+  }
+}
+
+async function playEvents(
+  ctx: Ctx,
+  prepared: PreparedExercise,
+  options: Pick<ReplayOptions, 'clock' | 'post' | 'signal' | 'onProgress'>,
 ): Promise<ReplayProgress> {
-  const { exercise, tokens } = prepared;
-  const keys = new Map(exercise.monitors.map((m) => [m, exerciseDeviceKey(options.seed, m)] as const));
+  const { exercise, accounts } = prepared;
   const progress: ReplayProgress = {
     posted: 0,
     accepted: 0,
@@ -172,8 +252,8 @@ export async function runExercise(
       );
       progress.statusChanges += 1;
     } else {
-      const who = tokens.get(event.monitorId)!;
-      const signature = signSignedText(wireSigningText(event.wire), keys.get(event.monitorId)!);
+      const who = accounts.get(event.monitorId)!;
+      const signature = signSignedText(wireSigningText(event.wire), who.key);
       const res = await options.post(who.token, {
         deviceKeyId: who.deviceKeyId,
         signature,

@@ -37,7 +37,9 @@ export type AccessEventKind =
   /** A coordinator chose which body of a conflict stands, with a reason. */
   | 'observation-conflict-resolved'
   /** A legal officer released an item to an RFA despite its consent conditions (src/cases). */
-  | 'consent-override';
+  | 'consent-override'
+  /** An exercise replay closed one of its accounts (outcome counts grants, tokens, sessions, devices). */
+  | 'exercise-end';
 
 /**
  * AuditSource says who acted and through which request: the HTTP layer fills it from the

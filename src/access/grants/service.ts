@@ -10,6 +10,7 @@ import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
 import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
+import { EXERCISE_USERNAME_PREFIX } from '../limits.js';
 import { ALL_COMPARTMENTS, COMPARTMENT_PATTERN, isRole, type Role } from '../permissions.js';
 
 const COMPARTMENT = new RegExp(COMPARTMENT_PATTERN);
@@ -122,6 +123,14 @@ export async function grantRole(
   checkGrant(role, compartment);
   await assertManages(ctx.db, scope, userId);
   assertMayGrant(scope, compartment);
+  // An exercise account holds only the grant its replay gave it (users/service.ts).
+  const target = await ctx.db
+    .selectFrom('app_user')
+    .select('username')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (target?.username.startsWith(EXERCISE_USERNAME_PREFIX))
+    throw new AccessError('RESERVED_USERNAME', 'exercise accounts are managed by their exercise replay only');
   await ctx.db
     .insertInto('access_grant')
     .values({

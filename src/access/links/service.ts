@@ -14,6 +14,7 @@ import { ALL_COMPARTMENTS } from '../permissions.js';
 import {
   assertUsernameFree,
   getUser,
+  isExerciseUsername,
   normaliseUsername,
   revokeCredentials,
   type User,
@@ -111,6 +112,9 @@ export async function issuePasswordLink(
   await assertManages(ctx.db, scope, userId);
   const user = await getUser(ctx, userId);
   if (user.disabled) throw new AccessError('FORBIDDEN', 'the user is disabled');
+  // An exercise account never has a password: a link would hand it to whoever holds the link.
+  if (isExerciseUsername(user.username))
+    throw new AccessError('RESERVED_USERNAME', 'exercise accounts never have a password');
   const link = await ctx.db
     .transaction()
     .execute((trx) => insertOneTimeToken(ctx, trx, 'reset', userId, RESET_LINK_SECONDS));

@@ -11,6 +11,7 @@ import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
 import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
+import { ALL_COMPARTMENTS } from '../permissions.js';
 import {
   type AdminScope,
   activeAdminCount,
@@ -20,7 +21,7 @@ import {
   grantsOf,
   managedBy,
 } from '../grants/service.js';
-import { USERNAME_PATTERN } from '../limits.js';
+import { EXERCISE_ACTOR, EXERCISE_USERNAME_PREFIX, USERNAME_PATTERN } from '../limits.js';
 import { insertOneTimeToken, RESET_LINK_SECONDS } from '../links/one-time.js';
 import { isRole, type Role } from '../permissions.js';
 
@@ -42,7 +43,10 @@ export interface CreatedUser {
   readonly passwordTokenExpiresAt: string;
 }
 
-/** normaliseUsername lowercases `raw` and checks it, or throws INVALID_USERNAME. */
+/**
+ * normaliseUsername lowercases `raw` and checks it, or throws INVALID_USERNAME; a name with the
+ * exercise prefix throws RESERVED_USERNAME (only createExerciseUser makes those).
+ */
 export function normaliseUsername(raw: string): string {
   const u = raw.trim().toLowerCase();
   if (!USERNAME.test(u)) {
@@ -51,7 +55,18 @@ export function normaliseUsername(raw: string): string {
       'a username is 2–63 lowercase letters, digits, dots, dashes or underscores',
     );
   }
+  if (isExerciseUsername(u)) {
+    throw new AccessError(
+      'RESERVED_USERNAME',
+      `usernames starting with ${EXERCISE_USERNAME_PREFIX} are reserved for exercise replays`,
+    );
+  }
   return u;
+}
+
+/** isExerciseUsername tells whether `username` is in the exercise replays' reserved namespace. */
+export function isExerciseUsername(username: string): boolean {
+  return username.trim().toLowerCase().startsWith(EXERCISE_USERNAME_PREFIX);
 }
 
 /** assertUsernameFree throws USER_EXISTS when `username` is taken (inside the creating transaction). */
@@ -206,4 +221,112 @@ export async function disableUser(
   });
   await auditFrom(ctx, source, 'user-disable', 'ok', userId);
   accessChanged(ctx, userId);
+}
+
+/**
+ * createExerciseUser makes an account for an exercise replay (src/demo/replay.ts): a name in the
+ * reserved namespace, `monitor` in the exercise's compartment only, no password and no password
+ * link, `created_by` the replay's marker. A name already taken is USER_EXISTS: a replay never
+ * adopts an account it did not make in this run (whoever made it could hold its password).
+ */
+export async function createExerciseUser(
+  ctx: Ctx,
+  input: { username: string; compartment: string },
+  source: AuditSource,
+): Promise<User> {
+  const username = input.username.trim().toLowerCase();
+  if (!USERNAME.test(username) || !isExerciseUsername(username))
+    throw new AccessError('INVALID_USERNAME', `an exercise account is named ${EXERCISE_USERNAME_PREFIX}…`);
+  checkGrant('monitor', input.compartment);
+  if (input.compartment === ALL_COMPARTMENTS)
+    throw new AccessError('INVALID_INPUT', 'an exercise account holds one compartment, never *');
+  const at = nowIso(ctx);
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (trx) => {
+    await assertUsernameFree(trx, username);
+    await trx
+      .insertInto('app_user')
+      .values({
+        id,
+        username,
+        password_hash: null,
+        created_at: at,
+        created_by: EXERCISE_ACTOR,
+        disabled_at: null,
+      })
+      .execute();
+    await trx
+      .insertInto('access_grant')
+      .values({
+        user_id: id,
+        role: 'monitor',
+        compartment: input.compartment,
+        created_at: at,
+        created_by: EXERCISE_ACTOR,
+      })
+      .execute();
+  });
+  await auditFrom(ctx, source, 'user-create', 'exercise', id, input.compartment);
+  return {
+    id,
+    username,
+    createdAt: at,
+    disabled: false,
+    hasPassword: false,
+    grants: [{ role: 'monitor', compartment: input.compartment }],
+  };
+}
+
+/** isExerciseAccount tells whether `userId` is an account an exercise replay made (name and marker). */
+export async function isExerciseAccount(ctx: Ctx, userId: string): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('app_user')
+    .select(['username', 'created_by'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return !!row && isExerciseUsername(row.username) && row.created_by === EXERCISE_ACTOR;
+}
+
+/**
+ * endExerciseAccount closes an account an exercise replay made, when its exercise ends or stops:
+ * its grants go, its sessions end, its API tokens and any password link are revoked and it is
+ * disabled, in one transaction; each grant's revocation and the disabling are in the access audit.
+ * The account stays (disabled) so the observations it sent keep their author. Its device keys are
+ * the ops domain's: the caller revokes them. Refuses (RESERVED_USERNAME) any other account.
+ */
+export async function endExerciseAccount(
+  ctx: Ctx,
+  userId: string,
+  source: AuditSource,
+): Promise<{ grants: Grant[]; tokens: number; sessions: number }> {
+  if (!(await isExerciseAccount(ctx, userId)))
+    throw new AccessError('RESERVED_USERNAME', 'not an account an exercise replay made');
+  const at = nowIso(ctx);
+  const out = await ctx.db.transaction().execute(async (trx) => {
+    const grants = await grantsOf(trx, userId);
+    await trx.deleteFrom('access_grant').where('user_id', '=', userId).execute();
+    const sessions = await trx.deleteFrom('session').where('user_id', '=', userId).executeTakeFirst();
+    const tokens = await trx
+      .updateTable('api_token')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    await trx
+      .deleteFrom('one_time_token')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .execute();
+    await trx
+      .updateTable('app_user')
+      .set({ disabled_at: at })
+      .where('id', '=', userId)
+      .where('disabled_at', 'is', null)
+      .execute();
+    return { grants, tokens: Number(tokens.numUpdatedRows), sessions: Number(sessions.numDeletedRows) };
+  });
+  for (const g of out.grants) await auditFrom(ctx, source, 'revoke-grant', g.role, userId, g.compartment);
+  await auditFrom(ctx, source, 'user-disable', 'exercise-ended', userId);
+  accessChanged(ctx, userId);
+  return out;
 }
