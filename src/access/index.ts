@@ -5,6 +5,7 @@ export { type ApiRoute, accessPlugin, markAudited } from './auth-plugin.js';
 export { accessChanged, currentAccess, onAccessChange } from './changes.js';
 export { AccessError, type AccessErrorCode } from './errors.js';
 export { grantRole, grantsOf, revokeRole } from './grants/service.js';
+export { EXERCISE_ACTOR, EXERCISE_USERNAME_PREFIX } from './limits.js';
 export { passwordPath, setupPath } from './links/paths.js';
 export {
   completeSetup,
@@ -27,7 +28,6 @@ export { ACCESS_ROUTES } from './routes.js';
 export { createSession, SESSION_COOKIE } from './sessions/store.js';
 export type { AccessTables } from './tables.js';
 export { createApiToken } from './tokens/service.js';
-export { EXERCISE_ACTOR, EXERCISE_USERNAME_PREFIX } from './limits.js';
 export {
   createExerciseUser,
   createUser,

@@ -23,8 +23,8 @@ import { keyPath } from '../store/keys.js';
 import { openStore } from '../store/open.js';
 import { type Aleppo2016Scenario, generateAleppo2016 } from './aleppo-2016.js';
 import { MAX_SPEED } from './exercise.js';
-import { DEMO_COMPARTMENT, loadAleppo2016 } from './load.js';
 import { endStaleExercises } from './exercise-end.js';
+import { DEMO_COMPARTMENT, loadAleppo2016 } from './load.js';
 import {
   EXERCISE_COMPARTMENT,
   ExerciseRefused,

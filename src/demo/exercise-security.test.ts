@@ -22,7 +22,6 @@ import {
   wireSigningText,
 } from '../ops/index.js';
 import { generateAleppo2016 } from './aleppo-2016.js';
-import { endStaleExercises } from './exercise-end.js';
 import {
   type ExerciseClock,
   ExerciseRefused,

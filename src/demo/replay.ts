@@ -27,8 +27,8 @@ import {
   wireSigningText,
 } from '../ops/index.js';
 import type { Aleppo2016Scenario } from './aleppo-2016.js';
-import { type ExerciseEnded, endExercise } from './exercise-end.js';
 import { buildExercise, type Exercise, type ExerciseOptions, newExerciseDeviceKey } from './exercise.js';
+import { type ExerciseEnded, endExercise } from './exercise-end.js';
 
 /** ExerciseClock is the real clock (or a test's stepped one): `until` resolves once `now() ≥ ms`. */
 export interface ExerciseClock {

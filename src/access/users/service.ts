@@ -11,7 +11,6 @@ import type { Grant } from '../access.js';
 import { type AuditSource, auditFrom } from '../audit/service.js';
 import { accessChanged } from '../change-bus.js';
 import { AccessError } from '../errors.js';
-import { ALL_COMPARTMENTS } from '../permissions.js';
 import {
   type AdminScope,
   activeAdminCount,
@@ -23,7 +22,7 @@ import {
 } from '../grants/service.js';
 import { EXERCISE_ACTOR, EXERCISE_USERNAME_PREFIX, USERNAME_PATTERN } from '../limits.js';
 import { insertOneTimeToken, RESET_LINK_SECONDS } from '../links/one-time.js';
-import { isRole, type Role } from '../permissions.js';
+import { ALL_COMPARTMENTS, isRole, type Role } from '../permissions.js';
 
 const USERNAME = new RegExp(USERNAME_PATTERN);
 
