@@ -266,7 +266,8 @@ const SAMPLES: Record<string, Sample> = {
   },
   'PATCH /api/entities/:id': {
     params: async (fx) => ({ id: (await analysisFixture(fx)).entityId }),
-    body: () => ({ attributes: { seenAt: 'Ramouseh' } }),
+    // Not the identity: changing a protected person's name or attributes needs persons:reveal too.
+    body: () => ({ pseudonym: 'W-018' }),
     scoped: true,
   },
   'POST /api/incidents': {
