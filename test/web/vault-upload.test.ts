@@ -126,11 +126,13 @@ describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeou
       }
       return route.continue();
     });
-    await page.locator('input[type="file"]').setInputFiles({
-      name: 'long-video.bin',
-      mimeType: 'application/octet-stream',
-      buffer: big,
-    });
+    // 7 MiB through the DevTools protocol: past Playwright's 30 s default on a loaded machine.
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles(
+        { name: 'long-video.bin', mimeType: 'application/octet-stream', buffer: big },
+        { timeout: 180_000 },
+      );
     await page.getByRole('button', { name: 'Upload 1 files' }).click();
     const row = page.locator('li[data-file="long-video.bin"]');
     await row.locator('[data-state]').first().waitFor();
