@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../ctx.js';
 import { type ClaimTally, tallyClaim } from './corroboration.js';
 import { AnalysisError } from './errors.js';
+import { seeLink } from './links.js';
 import {
   type Actor,
   inScope,
@@ -134,12 +135,16 @@ async function readClaim(ctx: Ctx, scope: Scope, id: string) {
   return row;
 }
 
-/** The items of `scope` linked to an incident (either end of a link), with their ids. */
+/**
+ * The items of `scope` linked to an incident (either end of a link), with their ids. Only links
+ * the caller may see count — the same rule as the links list (links.ts `seeLink`: the link's
+ * compartment, both ends and its basis item) — so a hidden basis never shows an item as silent.
+ */
 async function incidentItems(ctx: Ctx, scope: Scope, incidentId: string) {
   if (scope !== 'all' && scope.length === 0) return [];
   const ends = await ctx.db
     .selectFrom('link')
-    .select(['from_type', 'from_id', 'to_type', 'to_id', 'compartment', 'basis_item_id'])
+    .selectAll()
     .where((eb) =>
       eb.or([
         eb.and([
@@ -153,7 +158,9 @@ async function incidentItems(ctx: Ctx, scope: Scope, incidentId: string) {
     .$if(scope !== 'all', (q) => q.where('compartment', 'in', [...(scope as readonly string[])]))
     .limit(500)
     .execute();
-  const ids = [...new Set(ends.map((l) => (l.from_type === 'item' ? l.from_id : l.to_id)))];
+  const seen: typeof ends = [];
+  for (const l of ends) if (await seeLink(ctx, scope, l)) seen.push(l);
+  const ids = [...new Set(seen.map((l) => (l.from_type === 'item' ? l.from_id : l.to_id)))];
   if (ids.length === 0) return [];
   return ctx.db
     .selectFrom('item')

@@ -347,6 +347,23 @@ for (const dialect of DIALECTS) {
           relation: 'documents',
           compartment: 'witness',
         });
+        // An item of general linked to the incident on the basis of a witness-compartment item:
+        // general sees neither the link nor, therefore, the item as silent on the incident's claim.
+        await createLink(s.ctx, WITNESS, {
+          from: { type: 'item', id: erns.wire },
+          to: { type: 'incident', id: inc.id },
+          relation: 'documents',
+          basis: erns.statement,
+          compartment: 'general',
+        });
+        const held = await createClaim(s.ctx, GENERAL, {
+          statement: 'People were held for two days',
+          incidentId: inc.id,
+          compartment: 'general',
+        });
+        assert.deepEqual(held.silent, [], 'a link with a hidden basis lists no silent item');
+        assert.equal(held.corroboration.silentItems, 0);
+        assert.deepEqual((await getClaim(s.ctx, WITNESS.read, held.id)).silent, [erns.wire, erns.statement]);
         const seen = await linksOf(s.ctx, GENERAL.read, { type: 'incident', id: inc.id });
         assert.equal(seen.length, 1, 'only the link with a visible basis');
         assert.deepEqual(seen[0]!.from, {
@@ -359,7 +376,7 @@ for (const dialect of DIALECTS) {
             protection: 'pseudonymised',
           },
         });
-        assert.equal((await linksOf(s.ctx, WITNESS.read, { type: 'incident', id: inc.id })).length, 3);
+        assert.equal((await linksOf(s.ctx, WITNESS.read, { type: 'incident', id: inc.id })).length, 4);
         await assert.rejects(
           createLink(s.ctx, GENERAL, {
             from: { type: 'item', id: erns.statement },
