@@ -353,9 +353,18 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     assert.notEqual(derived, erns.photo);
     await saved.getByRole('link', { name: derived }).waitFor();
     await page.getByTestId('earlier').locator(`li[data-ern="${derived}"]`).waitFor();
-    await page.waitForFunction(
-      `(() => { const i = document.querySelector('[data-testid="saved-image"]'); return !!i && i.complete && i.naturalWidth > 0; })()`,
-    );
+    // The saved image has loaded. Polled with evaluate (a DevTools call): waitForFunction evals
+    // its predicate inside the page, which the app's CSP (script-src 'self') refuses.
+    const image = page.getByTestId('saved-image');
+    for (let tries = 0; ; tries++) {
+      const loaded = await image.evaluate((i) => {
+        const img = i as unknown as { complete: boolean; naturalWidth: number };
+        return img.complete && img.naturalWidth > 0;
+      });
+      if (loaded) break;
+      assert.ok(tries < 300, 'the saved image never loaded');
+      await page.waitForTimeout(100);
+    }
     await screenshot(page, 'redaction-saved-en');
     // The derived item's bytes, as the browser's session reads them: pixels, not requests.
     const res = await page.request.get(`${w.base}/api/items/${derived}/content`);
