@@ -5,6 +5,7 @@
  * Adding an item to a case appends an `annotate` entry (ids only) in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { ALL_COMPARTMENTS, grantsOf, ROLE_PERMISSIONS } from '../access/index.js';
 import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntries, maybeCheckpoint } from '../custody/index.js';
@@ -140,7 +141,11 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
       .selectAll('case_member')
       .select('app_user.username')
       .where('case_id', '=', c.id)
-      .orderBy('added_at')
+      // The lead first; then by when they joined, with the username breaking ties (two members
+      // added in the same millisecond would otherwise come back in either order).
+      .orderBy(sql`case when case_member.role = 'lead' then 0 else 1 end`)
+      .orderBy('case_member.added_at')
+      .orderBy('app_user.username')
       .execute(),
     ctx.db.selectFrom('case_checklist').select('checklist_id').where('case_id', '=', c.id).execute(),
   ]);
