@@ -157,6 +157,15 @@ export interface OpsEventTable {
   at: string;
 }
 
+/** An open SSE stream, counted for the per-user limit across processes (migration 0023). */
+export interface EventStreamTable {
+  id: string;
+  user_id: string;
+  opened_at: string;
+  /** The stream stops counting after this (ISO 8601) unless its process renews it. */
+  lease_until: string;
+}
+
 export interface OpsTables {
   mandate: MandateTable;
   operation: OperationTable;
@@ -171,4 +180,5 @@ export interface OpsTables {
   observation_conflict: ObservationConflictTable;
   alert: AlertTable;
   ops_event: OpsEventTable;
+  event_stream: EventStreamTable;
 }

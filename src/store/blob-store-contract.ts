@@ -331,5 +331,41 @@ export function blobStoreContract(
       await store.flush();
       await store.flush();
     });
+
+    describe('upload parts (resumable uploads shared by every process)', () => {
+      const upload = 'ab'.repeat(16);
+      it('keeps each part whole under its name, outside the blobs, and removes them together', async () => {
+        const first = pattern(3000, 21);
+        const second = pattern(largeBytes, 22);
+        assert.equal(await store.putUploadPart(upload, '0'.repeat(16), chunked(first, 700)), first.length);
+        assert.equal(await store.putUploadPart(upload, '1'.repeat(16), chunked(second)), second.length);
+        assert.equal(await store.putUploadPart(upload, '2'.repeat(16), chunked(Buffer.alloc(0))), 0);
+        assert.deepEqual(await readAll(store.getUploadPart(upload, '0'.repeat(16))), first);
+        assert.deepEqual(await readAll(store.getUploadPart(upload, '1'.repeat(16))), second);
+        assert.deepEqual(await readAll(store.getUploadPart(upload, '2'.repeat(16))), Buffer.alloc(0));
+        for (const h of await listAll(store)) assert.notEqual(h, sha(first), 'a part is not a blob');
+        await store.removeUploadParts(upload);
+        await assert.rejects(readAll(store.getUploadPart(upload, '0'.repeat(16))), { code: 'ENOENT' });
+        await store.removeUploadParts(upload);
+      });
+
+      it('keeps nothing of a part whose source failed', async () => {
+        const failing = Readable.from(
+          (async function* () {
+            yield pattern(1000, 23);
+            throw new Error('the connection dropped');
+          })(),
+        );
+        await assert.rejects(store.putUploadPart(upload, '3'.repeat(16), failing), /connection dropped/);
+        await assert.rejects(readAll(store.getUploadPart(upload, '3'.repeat(16))), { code: 'ENOENT' });
+        assert.deepEqual(await h.temporaries(), []);
+      });
+
+      it('refuses names that are not an upload id and a part name', async () => {
+        await assert.rejects(store.putUploadPart('../sha256', '0'.repeat(16), chunked(Buffer.alloc(1))));
+        await assert.rejects(async () => store.getUploadPart(upload, '../../x'));
+        await assert.rejects(store.removeUploadParts('..'));
+      });
+    });
   });
 }

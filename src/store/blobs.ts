@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isSha256Hex } from '../lib/hash.js';
@@ -83,6 +83,25 @@ export interface BlobStore {
   remove(sha256: string): Promise<boolean>;
   /** flush makes every deferred put durable. */
   flush(): Promise<void>;
+  /**
+   * Scratch space for the parts of unfinished resumable uploads (src/vault/resumable.ts): bytes
+   * kept as `uploads/<upload id>/<part>`, outside the content-addressed blobs and never listed
+   * with them, shared by every process that shares the store (an upload begun on one server
+   * resumes on another). A part is whole or absent once `putUploadPart` returns its size.
+   */
+  putUploadPart(uploadId: string, part: string, source: AsyncIterable<Uint8Array>): Promise<number>;
+  getUploadPart(uploadId: string, part: string): Readable;
+  /** removeUploadParts removes one part, or every part of the upload; nothing there is no error. */
+  removeUploadParts(uploadId: string, part?: string): Promise<void>;
+}
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const PART = /^[0-9a-f]{16}$/;
+
+/** checkPartName refuses anything but an upload id and a part name as resumable.ts makes them. */
+export function checkPartName(uploadId: string, part?: string): void {
+  if (!UPLOAD_ID.test(uploadId) || (part !== undefined && !PART.test(part)))
+    throw new Error('not an upload part name');
 }
 
 /** BlobTooLargeError: a put received more than its `maxBytes`; nothing was stored. */
@@ -262,6 +281,45 @@ export class LocalBlobStore implements BlobStore {
     }
     await fsyncPath(join(this.#root, 'sha256', sha256.slice(0, 2)));
     return true;
+  }
+
+  #partPath(uploadId: string, part?: string): string {
+    checkPartName(uploadId, part);
+    return part === undefined
+      ? join(this.#root, 'uploads', uploadId)
+      : join(this.#root, 'uploads', uploadId, part);
+  }
+
+  async putUploadPart(uploadId: string, part: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+    const target = this.#partPath(uploadId, part);
+    // Written beside the blobs' temporaries (init removes those of dead processes), then renamed.
+    const tmpPath = this.#tmpPath();
+    const fh = await open(tmpPath, 'wx', 0o600);
+    let size = 0;
+    try {
+      for await (const chunk of source) {
+        await fh.write(chunk);
+        size += chunk.length;
+      }
+      await fh.sync();
+      await fh.close();
+      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+      await rename(tmpPath, target);
+      await fsyncPath(dirname(target));
+      return size;
+    } catch (err) {
+      await fh.close().catch(() => {});
+      await rm(tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  getUploadPart(uploadId: string, part: string): Readable {
+    return createReadStream(this.#partPath(uploadId, part), { highWaterMark: 1 << 20 });
+  }
+
+  async removeUploadParts(uploadId: string, part?: string): Promise<void> {
+    await rm(this.#partPath(uploadId, part), { recursive: true, force: true });
   }
 
   async *list(): AsyncIterable<string> {

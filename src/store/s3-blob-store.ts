@@ -42,6 +42,7 @@ import {
   BlobTooLargeError,
   type BlobVerification,
   type ByteRange,
+  checkPartName,
   type PutOptions,
   type PutResult,
   SNIFF_BYTES,
@@ -373,6 +374,69 @@ export class S3BlobStore implements BlobStore {
       }
     }
     return Readable.from(body(), { objectMode: false, highWaterMark: 1 << 20 });
+  }
+
+  #partKey(uploadId: string, part?: string): string {
+    checkPartName(uploadId, part);
+    return `${this.location.prefix}uploads/${uploadId}/${part ?? ''}`;
+  }
+
+  async putUploadPart(uploadId: string, part: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+    let size = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source) {
+        size += chunk.length;
+        yield chunk;
+      }
+    }
+    // S3 shows an object only once its upload completes: the part is whole or absent.
+    const upload = new Upload({
+      client: this.#client,
+      params: {
+        Bucket: this.location.bucket,
+        Key: this.#partKey(uploadId, part),
+        Body: Readable.from(counted(), { objectMode: false }),
+      },
+      partSize: this.#uploadPartBytes,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+    return size;
+  }
+
+  getUploadPart(uploadId: string, part: string): Readable {
+    const Key = this.#partKey(uploadId, part);
+    const client = this.#client;
+    const Bucket = this.location.bucket;
+    async function* body(): AsyncGenerator<Uint8Array> {
+      let out: GetObjectCommandOutput;
+      try {
+        out = await client.send(new GetObjectCommand({ Bucket, Key }));
+      } catch (err) {
+        if (isNotFound(err))
+          throw Object.assign(new Error(`upload part ${part} is not in the store`), { code: 'ENOENT' });
+        throw err;
+      }
+      yield* out.Body as AsyncIterable<Uint8Array>;
+    }
+    return Readable.from(body(), { objectMode: false, highWaterMark: 1 << 20 });
+  }
+
+  async removeUploadParts(uploadId: string, part?: string): Promise<void> {
+    const Bucket = this.location.bucket;
+    if (part !== undefined) {
+      await this.#client.send(new DeleteObjectCommand({ Bucket, Key: this.#partKey(uploadId, part) }));
+      return;
+    }
+    const Prefix = this.#partKey(uploadId);
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.#client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+      for (const o of page.Contents ?? [])
+        if (o.Key) await this.#client.send(new DeleteObjectCommand({ Bucket, Key: o.Key }));
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
   }
 
   async has(sha256: string): Promise<boolean> {

@@ -17,6 +17,7 @@ export type VaultErrorCode =
   | 'RANGE_NOT_SATISFIABLE'
   | 'TUS_VERSION'
   | 'UPLOAD_LOCKED'
+  | 'UPLOAD_PARTS'
   | 'FINAL_UPLOAD'
   | 'PRECONDITION_FAILED'
   /** Staged bytes were collected (their hold expired) before their item was recorded. */

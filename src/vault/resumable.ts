@@ -1,11 +1,14 @@
 /**
  * resumable.ts — resumable uploads over tus 1.0 (https://tus.io/protocols/resumable-upload):
  * core protocol plus the creation, creation-with-upload, expiration, termination and
- * concatenation extensions, for field links that drop. The bytes received so far sit in
- * `<data>/uploads/<id>`; the file's size *is* the offset, so an interrupted PATCH keeps what
- * arrived and the client resumes from there. One request writes to an upload at a time
- * (upload-lock.ts, issue 12.6). When the last byte of an ordinary upload arrives, the file becomes
- * an item through the ordinary vault path (hash, blob, ERN, ingest entry) and the file is removed.
+ * concatenation extensions, for field links that drop. The bytes received so far are *parts* in
+ * the shared blob store (`uploads/<id>/<part>`, one per PATCH, listed in `upload_part`), so an
+ * upload begun on one server resumes on any other that shares the database and the store
+ * (issue 21.2); the offset is the sum of the parts' sizes. An interrupted PATCH keeps what arrived
+ * (stored as its part) and the client resumes from there. One request writes to an upload at a
+ * time (upload-lock.ts, issue 12.6). When the last byte of an ordinary upload arrives, its parts,
+ * read in order, become an item through the ordinary vault path (hash, blob, ERN, ingest entry)
+ * and are removed.
  * Uploads expire 24 hours after creation (tus §expiration); an expired upload is "not found".
  *
  * Concatenation (tus §concatenation): a *partial* upload is only bytes — it is never an item and
@@ -15,9 +18,6 @@
  * nothing is recorded and the partials stay for a retry.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
@@ -52,13 +52,30 @@ export interface Upload {
   readonly parts: readonly string[];
 }
 
-function uploadDir(ctx: Ctx): string {
-  return join(ctx.config.dataDir, 'uploads');
+/**
+ * MAX_PARTS bounds the PATCHes (parts) of one upload: each is an object in the store, and a
+ * client sending a byte at a time would otherwise make millions (S3 multipart stops at 10,000 too).
+ */
+export const MAX_PARTS = 10_000;
+
+function checkId(id: string): void {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new VaultError('NOT_FOUND', 'no such upload');
 }
 
-function uploadPath(ctx: Ctx, id: string): string {
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new VaultError('NOT_FOUND', 'no such upload');
-  return join(uploadDir(ctx), id);
+/** partsOf lists an upload's stored parts in order. */
+function partsOf(ctx: Ctx, id: string) {
+  return ctx.db
+    .selectFrom('upload_part')
+    .select(['n', 'key', 'size'])
+    .where('upload_id', '=', id)
+    .orderBy('n')
+    .execute();
+}
+
+/** removeParts forgets and deletes an upload's parts. */
+async function removeParts(ctx: Ctx, id: string): Promise<void> {
+  await ctx.db.deleteFrom('upload_part').where('upload_id', '=', id).execute();
+  await ctx.blobs.removeUploadParts(id);
 }
 
 function checkLength(ctx: Ctx, length: number): void {
@@ -115,8 +132,6 @@ export async function createUpload(
   if (input.concat !== 'partial') checkProvenance(input.metadata);
   await sweepExpired(ctx);
   const id = randomBytes(16).toString('hex');
-  await mkdir(uploadDir(ctx), { recursive: true, mode: 0o700 });
-  await (await open(uploadPath(ctx, id), 'wx', 0o600)).close();
   const row = newRow(ctx, id, input.userId, input.length, input.metadata, input.concat ?? null, []);
   await ctx.db.insertInto('upload').values(row).execute();
   return uploadFromRow(row, 0);
@@ -163,14 +178,19 @@ function uploadFromRow(row: Selectable<UploadTable>, offset: number): Upload {
 
 /** getUpload returns the caller's upload (another user's, or an expired one, is "not found"). */
 export async function getUpload(ctx: Ctx, id: string, userId: string): Promise<Upload> {
-  const path = uploadPath(ctx, id);
+  checkId(id);
   const row = await ctx.db.selectFrom('upload').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || row.user_id !== userId || row.expires_at < nowIso(ctx))
     throw new VaultError('NOT_FOUND', 'no such upload');
-  const offset =
-    row.item_ern || row.concat === 'final'
-      ? Number(row.length)
-      : ((await stat(path).catch(() => undefined))?.size ?? 0);
+  let offset = Number(row.length);
+  if (!row.item_ern && row.concat !== 'final') {
+    const { total } = await ctx.db
+      .selectFrom('upload_part')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('total'))
+      .where('upload_id', '=', id)
+      .executeTakeFirstOrThrow();
+    offset = Number(total);
+  }
   return uploadFromRow(row, offset);
 }
 
@@ -214,43 +234,66 @@ export async function appendChunk(
     const written = await writeAt(ctx, upload, offset, body, token);
     const now = { ...upload, offset: written };
     if (written < upload.length || upload.concat === 'partial') return { upload: now };
-    const path = uploadPath(ctx, upload.id);
-    const outcome = await recordUpload(
-      ctx,
-      upload,
-      createReadStream(path, { highWaterMark: 1 << 20 }),
-      duplicatesAmong,
-    );
-    await rm(path, { force: true });
-    return { upload: { ...now, itemErn: outcome.item.ern }, outcome };
+    const outcome = await recordUpload(ctx, upload, Readable.from(partBytes(ctx, [upload])), duplicatesAmong);
+    await removeParts(ctx, upload.id);
+    return { upload: { ...upload, itemErn: outcome.item.ern }, outcome };
   } finally {
     await unlockUpload(ctx, id, token);
   }
 }
 
-/** writeAt appends the body's chunks from `offset`, renewing the lock as they arrive. */
+/**
+ * writeAt stores the body as the upload's next part, renewing the lock as bytes arrive. When the
+ * body breaks off (the link dropped) or brings more than Upload-Length, what arrived before is
+ * still stored — the client resumes from the new offset — and then the error is thrown.
+ */
 async function writeAt(ctx: Ctx, upload: Upload, offset: number, body: Readable, token: string) {
-  const fh = await open(uploadPath(ctx, upload.id), 'r+');
-  let written = offset;
+  const { parts } = await ctx.db
+    .selectFrom('upload_part')
+    .select((eb) => eb.fn.countAll<number>().as('parts'))
+    .where('upload_id', '=', upload.id)
+    .executeTakeFirstOrThrow();
+  if (Number(parts) >= MAX_PARTS)
+    throw new VaultError(
+      'UPLOAD_PARTS',
+      `an upload takes at most ${MAX_PARTS} PATCH requests: send larger chunks`,
+    );
   let renewedAt = ctx.clock().getTime();
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (written + chunk.length > upload.length)
-        throw new VaultError('TOO_LARGE', 'more bytes than Upload-Length');
-      if (ctx.clock().getTime() - renewedAt > LOCK_LEASE_MS / 3) {
-        // A request stalled past its lease may have lost the upload to another: write nothing more.
-        if (!(await renewLock(ctx, upload.id, token)))
-          throw new VaultError('UPLOAD_LOCKED', 'this request stalled and another took over the upload');
-        renewedAt = ctx.clock().getTime();
+  let stopped: unknown;
+  let size = 0;
+  async function* arriving(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        if (offset + size + chunk.length > upload.length)
+          throw new VaultError('TOO_LARGE', 'more bytes than Upload-Length');
+        if (ctx.clock().getTime() - renewedAt > LOCK_LEASE_MS / 3) {
+          // A request stalled past its lease may have lost the upload to another: take no more.
+          if (!(await renewLock(ctx, upload.id, token)))
+            throw new VaultError('UPLOAD_LOCKED', 'this request stalled and another took over the upload');
+          renewedAt = ctx.clock().getTime();
+        }
+        size += chunk.length;
+        yield chunk;
       }
-      await fh.write(chunk, 0, chunk.length, written);
-      written += chunk.length;
+    } catch (err) {
+      stopped = err;
     }
-  } finally {
-    await fh.sync();
-    await fh.close();
   }
-  return written;
+  const key = randomBytes(8).toString('hex');
+  const stored = await ctx.blobs.putUploadPart(upload.id, key, arriving());
+  const lost = stopped instanceof VaultError && stopped.code === 'UPLOAD_LOCKED';
+  // Recorded only while this request still holds the upload ((upload, n) is unique besides).
+  const kept = stored > 0 && !lost && (await renewLock(ctx, upload.id, token));
+  if (kept)
+    await ctx.db
+      .insertInto('upload_part')
+      .values({ upload_id: upload.id, n: Number(parts), key, size: stored, created_at: nowIso(ctx) })
+      .execute();
+  else await ctx.blobs.removeUploadParts(upload.id, key);
+  if (stopped !== undefined) throw stopped;
+  if (stored > 0 && !kept)
+    throw new VaultError('UPLOAD_LOCKED', 'this request stalled and another took over the upload');
+  return offset + stored;
 }
 
 /** recordUpload turns a complete upload's bytes into an item (or finds the caller's duplicate). */
@@ -318,12 +361,7 @@ export async function concatenateUploads(
     const upload = uploadFromRow(row, length);
     let outcome: AddOutcome;
     try {
-      outcome = await recordUpload(
-        ctx,
-        upload,
-        Readable.from(concatenated(ctx, parts)),
-        input.duplicatesAmong,
-      );
+      outcome = await recordUpload(ctx, upload, Readable.from(partBytes(ctx, parts)), input.duplicatesAmong);
     } catch (err) {
       await ctx.db.deleteFrom('upload').where('id', '=', id).execute();
       throw err;
@@ -336,16 +374,20 @@ export async function concatenateUploads(
   }
 }
 
-async function* concatenated(ctx: Ctx, parts: readonly Upload[]): AsyncGenerator<Buffer> {
-  for (const part of parts) {
-    for await (const chunk of createReadStream(uploadPath(ctx, part.id), { highWaterMark: 1 << 20 }))
-      yield chunk as Buffer;
-  }
+/** partBytes yields the bytes of `uploads`, one after the other, each from its parts in order. */
+async function* partBytes(ctx: Ctx, uploads: readonly Upload[]): AsyncGenerator<Buffer> {
+  for (const upload of uploads)
+    for (const part of await partsOf(ctx, upload.id))
+      for await (const chunk of ctx.blobs.getUploadPart(upload.id, part.key)) yield chunk as Buffer;
 }
 
 async function removeLocked(ctx: Ctx, id: string, token: string): Promise<void> {
-  await ctx.db.deleteFrom('upload').where('id', '=', id).where('lock_token', '=', token).execute();
-  await rm(uploadPath(ctx, id), { force: true });
+  const gone = await ctx.db
+    .deleteFrom('upload')
+    .where('id', '=', id)
+    .where('lock_token', '=', token)
+    .executeTakeFirst();
+  if (Number(gone.numDeletedRows) === 1) await removeParts(ctx, id);
 }
 
 /** deleteUpload ends the caller's upload and removes its bytes (tus termination); not while a PATCH writes. */
@@ -364,6 +406,6 @@ async function sweepExpired(ctx: Ctx): Promise<void> {
     .execute();
   for (const { id } of expired) {
     await ctx.db.deleteFrom('upload').where('id', '=', id).execute();
-    await rm(uploadPath(ctx, id), { force: true });
+    await removeParts(ctx, id);
   }
 }

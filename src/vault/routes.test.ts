@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -164,7 +164,13 @@ for (const dialect of DIALECTS) {
       const item = JSON.parse((await send('GET', `/api/items/${ern}`, {})).body.toString());
       assert.equal(item.sha256, sha(file));
       assert.equal(item.size, file.length);
-      assert.deepEqual(readdirSync(join(s.dir, 'uploads')), [], 'the partial file is gone');
+      // The parts are gone from the database and from the blob store's scratch space.
+      assert.deepEqual(await s.ctx.db.selectFrom('upload_part').selectAll().execute(), []);
+      assert.deepEqual(
+        existsSync(join(s.dir, 'blobs', 'uploads')) ? readdirSync(join(s.dir, 'blobs', 'uploads')) : [],
+        [],
+        'the parts’ bytes are removed',
+      );
     });
 
     it('refuses tus requests without the version header, with hostile metadata, or over the limit', async () => {

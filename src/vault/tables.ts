@@ -37,7 +37,7 @@ export interface ItemTable {
   provenance_salt: string | null;
 }
 
-/** A resumable (tus) upload in progress; its bytes so far are in a file named by id. */
+/** A resumable (tus) upload in progress; its bytes so far are its parts (upload_part). */
 export interface UploadTable {
   id: string;
   user_id: string;
@@ -70,9 +70,21 @@ export interface BlobHoldTable {
   expires_at: string;
 }
 
+/** One PATCH's bytes of a resumable upload, in the blob store's scratch space (migration 0023). */
+export interface UploadPartTable {
+  upload_id: string;
+  /** 0, 1, 2… in the order the bytes arrived. */
+  n: number;
+  /** The part's name in the store: `uploads/<upload_id>/<key>`. */
+  key: string;
+  size: number;
+  created_at: string;
+}
+
 export interface VaultTables {
   blob: BlobTable;
   item: ItemTable;
   upload: UploadTable;
+  upload_part: UploadPartTable;
   blob_hold: BlobHoldTable;
 }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -172,8 +172,13 @@ for (const dialect of DIALECTS) {
       });
       assert.match(String(final.headers.get('upload-concat')), /^final;\/api\/uploads\/[0-9a-f]{32}( |$)/);
       assert.equal(final.headers.get('attest-item-ern'), ern);
-      const left = readdirSync(join(s.dir, 'uploads'));
-      assert.deepEqual(left, [], 'the partials’ bytes are removed');
+      // The parts are gone from the database and from the blob store's scratch space.
+      assert.deepEqual(await s.ctx.db.selectFrom('upload_part').selectAll().execute(), []);
+      assert.deepEqual(
+        existsSync(join(s.dir, 'blobs', 'uploads')) ? readdirSync(join(s.dir, 'blobs', 'uploads')) : [],
+        [],
+        'the parts’ bytes are removed',
+      );
     });
 
     it('answers what tus clients read: 412 with Tus-Version, HEAD with Upload-Metadata, HTTP dates, extensions', async () => {

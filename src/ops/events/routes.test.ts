@@ -65,6 +65,16 @@ for (const dialect of DIALECTS) {
         resumed.close();
       }
       // A user may hold MAX_STREAMS_PER_USER streams; one more is refused until one closes.
+      // The streams closed above give their slots back as their sockets close: wait for that.
+      const slots = () =>
+        t.s.ctx.db
+          .selectFrom('event_stream')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', coordinator.userId)
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n));
+      for (let i = 0; i < 500 && (await slots()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await slots(), 0, 'closed streams hold no slot');
       const streams = [];
       try {
         for (let i = 0; i < MAX_STREAMS_PER_USER; i++) streams.push(await open());
@@ -73,7 +83,7 @@ for (const dialect of DIALECTS) {
         assert.equal(refused.statusCode, 429);
         assert.equal(refused.json().type, 'https://attest.example/problems/too-many-streams');
         streams.pop()!.close();
-        for (let i = 0; i < 50 && (await get(backlog, coordinator)).statusCode === 429; i++) {
+        for (let i = 0; i < 500 && (await get(backlog, coordinator)).statusCode === 429; i++) {
           await new Promise((r) => setTimeout(r, 20));
         }
         assert.equal((await get(backlog, coordinator)).statusCode, 200);

@@ -13,6 +13,9 @@
  * EventSource then reconnects by itself with Last-Event-ID and loses nothing, and the new request
  * is authenticated and authorised afresh.
  *
+ * A user holds at most MAX_STREAMS_PER_USER streams, counted over every server process on the
+ * database (stream-slots.ts).
+ *
  * Event ids are the `seq` of `ops_event`: one sequence for the whole deployment, increasing, never
  * reused. An operation's stream therefore shows gaps (the ids of other operations' events), which
  * is harmless: resuming is "every event of this operation with a larger id", never "the next id".
@@ -20,9 +23,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Access, currentAccess, onAccessChange } from '../../access/index.js';
 import type { Ctx } from '../../ctx.js';
-import { OpsError } from '../errors.js';
 import { eventsAfter, lastEventSeq } from '../repo/events.js';
 import { opsBus } from './publish.js';
+import { claimStreamSlot, releaseStreamSlot, renewStreamSlot } from './stream-slots.js';
 
 /**
  * STREAM_LIMITS: a stream's longest life, and how often an idle stream re-checks its access (a
@@ -31,9 +34,9 @@ import { opsBus } from './publish.js';
 export const STREAM_LIMITS = Object.freeze({ maxLifetimeMs: 15 * 60_000, recheckMs: 5_000 });
 
 const HEARTBEAT_MS = 15_000;
-/** A person has a few tabs and devices open; more streams than this is a leak or an attack. */
-export const MAX_STREAMS_PER_USER = 16;
-const openStreams = new Map<string, number>();
+
+export { MAX_STREAMS_PER_USER } from './stream-slots.js';
+
 const POLL_MS = 2_000;
 const BATCH = 500;
 
@@ -65,16 +68,13 @@ export async function streamOperationEvents(
   const operationId = operation.id;
   const userId = access.userId ?? 'anonymous';
   const openedAt = ctx.clock().getTime();
-  const open = openStreams.get(userId) ?? 0;
-  if (open >= MAX_STREAMS_PER_USER) {
-    throw new OpsError('TOO_MANY_STREAMS', `at most ${MAX_STREAMS_PER_USER} open event streams per user`);
-  }
-  // Counted before the first await, so concurrent requests cannot all pass the check.
-  openStreams.set(userId, open + 1);
+  // The limit counts this user's streams on every server process (stream-slots.ts).
+  const slot = await claimStreamSlot(ctx, userId);
+  let released = false;
   const release = () => {
-    const left = (openStreams.get(userId) ?? 1) - 1;
-    if (left > 0) openStreams.set(userId, left);
-    else openStreams.delete(userId);
+    if (released) return;
+    released = true;
+    releaseStreamSlot(ctx, slot).catch((err) => req.log.warn({ err }, 'event stream slot release failed'));
   };
   const query = req.query as { lastEventId?: unknown; follow?: unknown };
   // follow=false sends what is stored after the position (from the start without one: the
@@ -163,7 +163,12 @@ export async function streamOperationEvents(
   bus.on('event', onEvent);
   const poll = setInterval(() => void flush(), POLL_MS);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  const recheck = setInterval(() => void stillAllowed(), STREAM_LIMITS.recheckMs);
+  const recheck = setInterval(() => {
+    void stillAllowed().then((open) => {
+      if (open)
+        renewStreamSlot(ctx, slot).catch((err) => req.log.warn({ err }, 'event stream lease renewal failed'));
+    });
+  }, STREAM_LIMITS.recheckMs);
   const stopListening = onAccessChange(ctx, (changed) => {
     if (changed === access.userId) void stillAllowed();
   });

@@ -17,6 +17,7 @@ import * as m0014 from './0014-cases-export-jobs.js';
 import * as m0015 from './0015-analysis.js';
 import * as m0018 from './0018-log-signer.js';
 import * as m0022 from './0022-search-filter-terms.js';
+import * as m0023 from './0023-shared-streams-uploads.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-analysis': m0015,
   '0018-log-signer': m0018,
   '0022-search-filter-terms': m0022,
+  '0023-shared-streams-uploads': m0023,
 };
