@@ -70,11 +70,13 @@ export async function streamOperationEvents(
   const openedAt = ctx.clock().getTime();
   // The limit counts this user's streams on every server process (stream-slots.ts).
   const slot = await claimStreamSlot(ctx, userId);
-  let released = false;
+  let released: Promise<void> | undefined;
+  /** release gives the slot back (once); a response ends only after it, so the client can reopen at once. */
   const release = () => {
-    if (released) return;
-    released = true;
-    releaseStreamSlot(ctx, slot).catch((err) => req.log.warn({ err }, 'event stream slot release failed'));
+    released ??= releaseStreamSlot(ctx, slot).catch((err) =>
+      req.log.warn({ err }, 'event stream slot release failed'),
+    );
+    return released;
   };
   const query = req.query as { lastEventId?: unknown; follow?: unknown };
   // follow=false sends what is stored after the position (from the start without one: the
@@ -85,11 +87,11 @@ export async function streamOperationEvents(
   try {
     if (after === null) after = follow ? await lastEventSeq(ctx.db, operationId) : -1;
     if (!follow && (await eventsAfter(ctx.db, operationId, after, 1)).length === 0) {
-      release();
+      await release();
       return void reply.status(204).header('cache-control', 'no-store').send();
     }
   } catch (err) {
-    release();
+    await release();
     throw err;
   }
   reply.hijack();
@@ -175,14 +177,13 @@ export async function streamOperationEvents(
   const close = () => {
     if (closed) return;
     closed = true;
-    release();
     bus.off('event', onEvent);
     bus.off('close', close);
     stopListening();
     clearInterval(poll);
     clearInterval(heartbeat);
     clearInterval(recheck);
-    res.end();
+    void release().finally(() => res.end());
   };
   bus.on('close', close);
   req.raw.on('close', close);
