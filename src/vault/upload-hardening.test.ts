@@ -238,7 +238,7 @@ for (const dialect of DIALECTS) {
         'content-type': 'application/offset+octet-stream',
       });
 
-      it('a token scoped away from the upload’s compartment neither reads nor finishes it', async () => {
+      it('a token scoped away from the upload’s compartment neither reads, finishes nor deletes it', async () => {
         const both = await tokenAs(s.ctx, 'investigator', ['alpha', 'witness']);
         const meta = `filename ${b64('w.bin')},title ${b64('secret witness file')},source ${b64('s')},collectedAt ${b64('2016-12-18')},collectedBy ${b64('m')},compartment ${b64('witness')}`;
         const created = await send(both, 'POST', '/api/uploads', {
@@ -275,7 +275,9 @@ for (const dialect of DIALECTS) {
           ).length,
           0,
         );
-        // The token that may write there still can.
+        const del = await send(alphaOnly, 'DELETE', location, TUS);
+        assert.equal(del.status, 404);
+        // The token that may write there still can: the upload survived the refused DELETE.
         const done = await send(both, 'PATCH', location, patchHeaders(0), Buffer.from('12345678'));
         assert.equal(done.status, 204, done.body.toString());
       });

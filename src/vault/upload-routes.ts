@@ -281,6 +281,9 @@ export const uploadRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
     },
     async (req, reply) => {
       requireTus(req, reply);
+      // The same wall as HEAD and PATCH: a token scoped away from the upload's compartment
+      // neither learns it exists nor destroys it.
+      await writableUpload(ctx, req, req.params.id);
       await deleteUpload(ctx, req.params.id, req.access.userId!);
       return end(reply.status(204));
     },
