@@ -9,8 +9,9 @@
  * blob-store-contract.ts is the suite both pass.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -122,7 +123,11 @@ export class LocalBlobStore implements BlobStore {
     this.#tmp = join(root, 'tmp');
   }
 
-  /** init creates the directories and removes temp files left by processes that died. */
+  /**
+   * init creates the directories and removes temp files that no live write can own: those of
+   * dead processes that ran where this one runs, and any (another host's included, when hosts
+   * share the directory over NFS) untouched for STALE_TEMP_MS. See removeDeadTemporaries.
+   */
   async init(): Promise<void> {
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     for (let i = 0; i < 256; i++) {
@@ -131,10 +136,38 @@ export class LocalBlobStore implements BlobStore {
         mode: 0o700,
       });
     }
+    await this.removeDeadTemporaries();
+  }
+
+  /**
+   * removeDeadTemporaries deletes the temp files under `tmp/` that no live write can own, and
+   * returns how many. A temp file is named `<process space>-<pid>-<random>` (#tmpPath): a pid
+   * says whether its writer lives only inside the process space that made it — the same kernel
+   * boot and pid namespace (tempOwnerSpace) — so another host's or container's file is never
+   * judged by a local pid, which may be free here while the writer works there (a directory
+   * shared over NFS). Such files, and names of any other form, go only once their mtime is older
+   * than STALE_TEMP_MS: a write in progress touches its file as bytes arrive.
+   */
+  async removeDeadTemporaries(now: number = Date.now()): Promise<number> {
+    const ours = tempOwnerSpace();
+    let removed = 0;
     for (const name of await readdir(this.#tmp)) {
-      const pid = Number(name.split('-')[0]);
-      if (!Number.isInteger(pid) || !isAlive(pid)) await rm(join(this.#tmp, name), { force: true });
+      const path = join(this.#tmp, name);
+      const m = /^([0-9a-f]{12})-([1-9][0-9]{0,9})-[0-9a-f]{16}$/.exec(name);
+      let dead = m !== null && m[1] === ours && !isAlive(Number(m[2]));
+      if (!dead) {
+        const mtime = await stat(path).then(
+          (st) => st.mtimeMs,
+          () => undefined, // removed meanwhile (by its writer, or another host's init)
+        );
+        dead = mtime !== undefined && now - mtime > STALE_TEMP_MS;
+      }
+      if (dead) {
+        await rm(path, { force: true });
+        removed++;
+      }
     }
+    return removed;
   }
 
   pathOf(sha256: string): string {
@@ -205,7 +238,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   #tmpPath(): string {
-    return join(this.#tmp, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    return join(this.#tmp, `${tempOwnerSpace()}-${process.pid}-${randomBytes(8).toString('hex')}`);
   }
 
   /** #commit moves a synced temp file to its content address (or drops it when already held). */
@@ -292,7 +325,7 @@ export class LocalBlobStore implements BlobStore {
 
   async putUploadPart(uploadId: string, part: string, source: AsyncIterable<Uint8Array>): Promise<number> {
     const target = this.#partPath(uploadId, part);
-    // Written beside the blobs' temporaries (init removes those of dead processes), then renamed.
+    // Written beside the blobs' temporaries (init removes those no live write owns), then renamed.
     const tmpPath = this.#tmpPath();
     const fh = await open(tmpPath, 'wx', 0o600);
     let size = 0;
@@ -348,6 +381,40 @@ async function fsyncPath(path: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * STALE_TEMP_MS: a temp file untouched this long belongs to no live write, whoever made it (a put
+ * writes as its bytes arrive; a request stalled a day has long lost its client). The S3 store
+ * drops its temporaries after the same day (TMP_MAX_AGE_MS).
+ */
+export const STALE_TEMP_MS = 24 * 3600 * 1000;
+
+let ownerSpace: string | undefined;
+
+/**
+ * tempOwnerSpace names the space in which this process's pid means this process: the host name,
+ * the kernel's boot id (two machines, or one machine before and after a reboot, differ) and the
+ * pid namespace (containers on one kernel differ), hashed to 12 hex digits. Where /proc is
+ * missing (not Linux), the host name alone.
+ */
+export function tempOwnerSpace(): string {
+  if (ownerSpace === undefined) {
+    const read = (f: () => string) => {
+      try {
+        return f().trim();
+      } catch {
+        return '';
+      }
+    };
+    const parts = [
+      hostname(),
+      read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')),
+      read(() => readlinkSync('/proc/self/ns/pid')),
+    ];
+    ownerSpace = createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12);
+  }
+  return ownerSpace;
 }
 
 function isAlive(pid: number): boolean {
