@@ -30,6 +30,7 @@ import type { Ctx } from '../src/ctx.js';
 import { formatErn } from '../src/lib/ern.js';
 import { analyze } from '../src/lib/search-tokens.js';
 import { tsvectorLiteral } from '../src/search/backends/postgres-backend.js';
+import { ftsTable, shardFor } from '../src/search/backends/sqlite-backend.js';
 import { docFilterTerms } from '../src/search/filter-terms.js';
 import { loadGazetteer } from '../src/search/gazetteer/places.js';
 import { tagPlaces } from '../src/search/gazetteer/tagger.js';
@@ -232,6 +233,10 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
       docs.push({ row, d, title, body, tags, filters, places });
     }
     await ctx.db.transaction().execute(async (trx) => {
+      const shards = new Map<string, number>();
+      if (ctx.dialect === 'sqlite')
+        for (const c of new Set(docs.map(({ row }) => row.compartment)))
+          shards.set(c, await shardFor(trx, c));
       for (let k = 0; k < docs.length; k += 200) {
         const chunk = docs.slice(k, k + 200);
         const values = chunk.map(({ row, d, title, body, tags, filters, places }) => {
@@ -250,6 +255,7 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
             sql`${now}`,
             sql`${adminUnits(places.areas.keys())}`,
           ];
+          if (ctx.dialect === 'sqlite') base.push(sql`${shards.get(row.compartment)!}`);
           if (ctx.dialect === 'postgres') {
             const literal = tsvectorLiteral([
               { terms: title, weight: 'A' },
@@ -261,16 +267,20 @@ async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
           }
           return sql`(${sql.join(base)})`;
         });
-        const tsvColumn = ctx.dialect === 'postgres' ? sql`, tsv` : sql``;
+        const tsvColumn = ctx.dialect === 'postgres' ? sql`, tsv` : sql`, fts_shard`;
         await sql`INSERT INTO search_doc (item_id, doc_id, ern, title, kind, source, compartment, date, year, body, text_sha256, indexed_at, admin${tsvColumn}) VALUES ${sql.join(values)}`.execute(
           trx,
         );
-        if (ctx.dialect === 'sqlite') {
-          const fts = chunk.map(
-            ({ row, title, body, tags, filters }) =>
-              sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')}, ${filters.join(' ')})`,
-          );
-          await sql`INSERT INTO search_fts (rowid, title, body, tags, filters) VALUES ${sql.join(fts)}`.execute(
+        // One FTS5 table per compartment (sqlite-backend.ts), as the indexer writes them.
+        for (const [compartment, shard] of ctx.dialect === 'sqlite' ? shards : []) {
+          const fts = chunk
+            .filter(({ row }) => row.compartment === compartment)
+            .map(
+              ({ row, title, body, tags, filters }) =>
+                sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')}, ${filters.join(' ')})`,
+            );
+          if (fts.length === 0) continue;
+          await sql`INSERT INTO ${sql.raw(ftsTable(shard))} (rowid, title, body, tags, filters) VALUES ${sql.join(fts)}`.execute(
             trx,
           );
         }

@@ -206,6 +206,7 @@ export async function coverage(ctx: Ctx, viewer: Viewer, caseRef: string): Promi
     ])
     .where('element_link.case_id', '=', c.id)
     .orderBy('element_link.created_at')
+    .orderBy('element_link.id')
     .execute();
   const evidence = links
     .filter(

@@ -113,7 +113,13 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
   const c = await findCase(ctx, viewer, idOrRef);
   const [items, entities, links, incidents, notes, team, checklists] = await Promise.all([
     caseItemRows(ctx, viewer, c.id),
-    ctx.db.selectFrom('case_entity').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
+    ctx.db
+      .selectFrom('case_entity')
+      .selectAll()
+      .where('case_id', '=', c.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
     ctx.db
       .selectFrom('case_entity_item')
       .innerJoin('case_entity', 'case_entity.id', 'case_entity_item.entity_id')
@@ -126,6 +132,7 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
       .selectAll()
       .where('case_id', '=', c.id)
       .orderBy('created_at')
+      .orderBy('id')
       .execute(),
     ctx.db
       .selectFrom('case_note')
@@ -134,6 +141,7 @@ export async function getCase(ctx: Ctx, viewer: Viewer, idOrRef: string): Promis
       .select('app_user.username')
       .where('case_id', '=', c.id)
       .orderBy('at')
+      .orderBy('case_note.id')
       .execute(),
     ctx.db
       .selectFrom('case_member')

@@ -188,6 +188,7 @@ async function write(ctx: Ctx, trx: Transaction<Database>, p: Prepared): Promise
   await backend.writeTerms(trx, {
     docId: Number(root.ern_seq),
     itemId: root.id,
+    compartment: root.compartment,
     title: analyze(root.title),
     body: analyze(p.body),
     tags: [...places.tokens, ...analyze(root.kind), ...analyze(root.source), ...p.entities.terms],

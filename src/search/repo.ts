@@ -11,7 +11,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { TextPlan } from './backends/backend.js';
+import type { TextPart, TextPlan } from './backends/backend.js';
 
 /**
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
@@ -68,8 +68,8 @@ function filterClause(f: ResolvedFilters, placesInIndex: boolean): RawBuilder<un
 
 /** Conditions is one query's text condition and filters, in the two shapes the queries use. */
 export interface Conditions {
-  /** With the plan's FROM (the text index joined to search_doc d). */
-  readonly where: RawBuilder<unknown>;
+  /** One per part of the plan, with that part's FROM (the text index joined to search_doc d). */
+  readonly where: readonly RawBuilder<unknown>[];
   /** With FROM search_doc d alone (the text condition probed per row). */
   readonly probe: RawBuilder<unknown>;
 }
@@ -78,7 +78,7 @@ export interface Conditions {
 export function conditionsOf(plan: TextPlan, f: ResolvedFilters, placesInIndex = false): Conditions {
   const filters = filterClause(f, placesInIndex);
   return {
-    where: sql.join([plan.where, ...filters], sql` AND `),
+    where: plan.parts.map((p) => sql.join([p.where, ...filters], sql` AND `)),
     probe: sql.join([plan.probe, ...filters], sql` AND `),
   };
 }
@@ -107,6 +107,7 @@ export async function candidatesOf(
   c: Conditions,
   window: number,
 ): Promise<Candidate[]> {
+  if (plan.parts.length === 0) return [];
   const r = await candidatesSql(plan, c, window).execute(db);
   return r.rows.map((x) => ({
     ...x,
@@ -116,9 +117,19 @@ export async function candidatesOf(
   }));
 }
 
-/** candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark). */
+/**
+ * candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark): each
+ * part's newest matches, merged by doc_id when the plan reads several.
+ */
 export function candidatesSql(plan: TextPlan, c: Conditions, window: number): RawBuilder<Candidate> {
-  return sql<Candidate>`SELECT ${plan.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${plan.score} AS score FROM ${plan.from} WHERE ${c.where} ORDER BY ${plan.docId} DESC LIMIT ${window + 1}`;
+  const branch = (p: TextPart, i: number) =>
+    sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
+  const [only, ...more] = plan.parts;
+  if (!only)
+    return sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM search_doc d WHERE 1 = 0`;
+  if (more.length === 0) return branch(only, 0);
+  const branches = plan.parts.map((p, i) => sql`SELECT * FROM (${branch(p, i)})`);
+  return sql<Candidate>`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY doc_id DESC LIMIT ${window + 1}`;
 }
 
 /**

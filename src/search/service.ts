@@ -206,7 +206,13 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
     erns: f.erns,
   };
   // The filters go into the text index as terms (filter-terms.ts) and into SQL as the rule.
-  const plan = backendFor(ctx.dialect).plan(match, excludeOnly, filterMatchOf(filters));
+  const plan = await backendFor(ctx.dialect).plan(
+    ctx.db,
+    match,
+    excludeOnly,
+    filterMatchOf(filters),
+    filters.compartments,
+  );
 
   const fm = filterMatchOf(filters);
   const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);

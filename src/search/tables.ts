@@ -1,4 +1,4 @@
-// Search tables (migrations 0010-search, 0022-search-filter-terms). search_fts (SQLite FTS5) and search_doc.tsv
+// Search tables (migrations 0010, 0022, 0026). The search_fts_<shard> tables (SQLite FTS5) and search_doc.tsv
 // (PostgreSQL) are reached only through sql`` in the backends, so they are not declared here.
 export interface SearchDocTable {
   item_id: string;
@@ -17,6 +17,14 @@ export interface SearchDocTable {
   indexed_at: string;
   /** Level 1 and 2 admin units the item lies in, P-codes separated by spaces (migration 0022). */
   admin: string;
+  /** SQLite: the FTS5 table (search_fts_<shard>) that holds the terms (migration 0026). */
+  fts_shard: number | null;
+}
+
+/** SQLite (migration 0026): the FTS5 table of each compartment, search_fts_<shard>. */
+export interface SearchShardTable {
+  compartment: string;
+  shard: number;
 }
 
 export interface SearchPlaceTable {
@@ -45,6 +53,7 @@ export interface SearchEntityScopeTable {
 }
 
 export interface SearchTables {
+  search_shard: SearchShardTable;
   search_entity_scope: SearchEntityScopeTable;
   search_doc: SearchDocTable;
   search_place: SearchPlaceTable;

@@ -253,7 +253,10 @@ export async function getExport(ctx: Ctx, viewer: Viewer, id: string): Promise<E
 /** listExports returns the packages of the cases the viewer may write, newest first. */
 export async function listExports(ctx: Ctx, viewer: Viewer): Promise<ExportStatus[]> {
   if (viewer.write !== 'all' && viewer.write.length === 0) return [];
-  let q = packageQuery(ctx).orderBy('export_package.created_at', 'desc').limit(200);
+  let q = packageQuery(ctx)
+    .orderBy('export_package.created_at', 'desc')
+    .orderBy('export_package.id')
+    .limit(200);
   if (viewer.write !== 'all') q = q.where('legal_case.compartment', 'in', [...viewer.write]);
   const rows = await q.execute();
   const jobIds = rows.flatMap((r) => (r.job_id ? [r.job_id] : []));

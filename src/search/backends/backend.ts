@@ -13,6 +13,7 @@ import type { Match } from '../query/compile.js';
 export interface DocTerms {
   readonly docId: number;
   readonly itemId: string;
+  readonly compartment: string;
   readonly title: readonly string[];
   readonly body: readonly string[];
   readonly tags: readonly string[];
@@ -20,13 +21,24 @@ export interface DocTerms {
   readonly filters: readonly string[];
 }
 
-/** TextPlan is the FROM clause, the text condition and the score of one query. */
-export interface TextPlan {
+/** TextPart is one piece of the text index a query reads: its FROM, condition and score. */
+export interface TextPart {
   /** A FROM clause that names search_doc as `d`. */
   readonly from: RawBuilder<unknown>;
   readonly where: RawBuilder<unknown>;
   /** An integer expression; 0 when the query has no positive text. */
   readonly score: RawBuilder<unknown>;
+  /** The document id as the FROM clause orders it cheaply (FTS5's rowid, else d.doc_id). */
+  readonly docId: RawBuilder<unknown>;
+}
+
+/** TextPlan is how one query reads the text index. */
+export interface TextPlan {
+  /**
+   * The pieces of the index the query reads: SQLite, one FTS5 table per compartment the caller
+   * may read (sqlite-backend.ts: why); PostgreSQL, one. Empty: nothing can match.
+   */
+  readonly parts: readonly TextPart[];
   /**
    * The text condition as a test of one row of `search_doc d` alone (FROM search_doc d): for
    * walking another index (date order) and probing the text index row by row.
@@ -34,8 +46,6 @@ export interface TextPlan {
   readonly probe: RawBuilder<unknown>;
   /** True when the text index selects (with the filter terms); false: every document. */
   readonly indexed: boolean;
-  /** The document id as the FROM clause orders it cheaply (FTS5's rowid, else d.doc_id). */
-  readonly docId: RawBuilder<unknown>;
 }
 
 export interface SearchBackend {
@@ -46,7 +56,14 @@ export interface SearchBackend {
   /**
    * plan: documents matching `match` (positive), or not matching any of `excludeOnly` alone,
    * that also carry the filter terms `filters` (intersected inside the text index; the score
-   * counts the text alone). With neither text nor filter terms, every document.
+   * counts the text alone). With neither text nor filter terms, every document. `compartments`:
+   * those the caller may read (undefined: all); the plan still needs the filter on d.compartment.
    */
-  plan(match: Match | null, excludeOnly: Match | null, filters: FilterMatch | null): TextPlan;
+  plan(
+    db: Kysely<Database>,
+    match: Match | null,
+    excludeOnly: Match | null,
+    filters: FilterMatch | null,
+    compartments: readonly string[] | undefined,
+  ): Promise<TextPlan>;
 }

@@ -72,24 +72,29 @@ export const postgresBackend: SearchBackend = {
   async removeTerms() {
     // The terms live in the search_doc row, which the caller deletes.
   },
-  plan(match, excludeOnly, filters) {
+  async plan(_db, match, excludeOnly, filters) {
+    // ts_rank reads the document's own vector only, never statistics of other documents, so
+    // one index serves every compartment (the filters on d.compartment do the rest).
     const q = selectingTsquery(match, excludeOnly, filters);
     if (q === null)
       return {
-        from: sql`search_doc d`,
-        where: sql`1 = 1`,
-        score: sql`0`,
+        parts: [{ from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0`, docId: sql`d.doc_id` }],
         probe: sql`1 = 1`,
-        docId: sql`d.doc_id`,
         indexed: false,
       };
     const where = sql`d.tsv @@ ${q}::tsquery`;
     return {
-      from: sql`search_doc d`,
-      where,
-      score: match ? sql`(ts_rank(d.tsv, ${renderTsquery(match)}::tsquery, 1) * 1000000)::bigint` : sql`0`,
+      parts: [
+        {
+          from: sql`search_doc d`,
+          where,
+          score: match
+            ? sql`(ts_rank(d.tsv, ${renderTsquery(match)}::tsquery, 1) * 1000000)::bigint`
+            : sql`0`,
+          docId: sql`d.doc_id`,
+        },
+      ],
       probe: where,
-      docId: sql`d.doc_id`,
       indexed: true,
     };
   },

@@ -1,14 +1,23 @@
 /**
- * sqlite-backend.ts — SQLite FTS5 (sqlite.org/fts5.html): a contentless table search_fts
- * (title, body, tags, filters) whose rowid is search_doc.doc_id. The query is FTS5 syntax (§3) built
- * from index terms only, every term in double quotes (§3.1 "strings"), so nothing the user typed
- * is read as FTS5 syntax. Score: bm25 (§5.1.1) with title 10×, body 1×, place tags 2× and
- * filter terms 0× (filter-terms.ts: they narrow the match, they never rank it).
+ * sqlite-backend.ts — SQLite FTS5 (sqlite.org/fts5.html): contentless tables (title, body, tags,
+ * filters) whose rowid is search_doc.doc_id. The query is FTS5 syntax (§3) built from index terms
+ * only, every term in double quotes (§3.1 "strings"), so nothing the user typed is read as FTS5
+ * syntax. Score: bm25 (§5.1.1) with title 10×, body 1×, place tags 2× and filter terms 0×
+ * (filter-terms.ts: they narrow the match, they never rank it).
+ *
+ * One table per compartment (search_fts_<shard>, listed in search_shard; migration 0026). bm25
+ * weighs a word by how many rows of its table hold it and by the table's mean row length, so in
+ * a table shared by every compartment a caller could learn from scores and order which words
+ * occur where they cannot read (DESIGN rule 7). Per compartment, a document's score depends on
+ * documents of its own compartment only, which whoever sees the document may read. A query
+ * reads the tables of the caller's compartments and merges them by doc_id. (Scores of two
+ * compartments are on two scales; within one compartment they are ordinary bm25.)
  */
-import { sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
-import type { SearchBackend } from './backend.js';
+import type { SearchBackend, TextPart } from './backend.js';
 
 function quote(term: string): string {
   // Terms are letters and digits (search-tokens.ts); a quote is still doubled, as §3.1 says.
@@ -36,35 +45,95 @@ export function renderFts5(m: Match): string {
   }
 }
 
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The options of every search_fts_<shard> table (as migration 0022 made the single table). */
+const FTS_COLUMNS = `title, body, tags, filters, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '_'", prefix='2 3'`;
+
+/** ftsTable is the name of a shard's table; shards are positive integers from search_shard. */
+export function ftsTable(shard: number): string {
+  if (!Number.isSafeInteger(shard) || shard < 1) throw new Error(`not a search shard: ${shard}`);
+  return `search_fts_${shard}`;
+}
+
+/**
+ * shardFor returns the shard of a compartment's documents, making its table on first use (in
+ * the caller's transaction: a rollback takes the table and its row in search_shard together).
+ */
+export async function shardFor(db: Db, compartment: string): Promise<number> {
+  const found = await db
+    .selectFrom('search_shard')
+    .select('shard')
+    .where('compartment', '=', compartment)
+    .executeTakeFirst();
+  if (found) return Number(found.shard);
+  const top = await db
+    .selectFrom('search_shard')
+    .select((eb) => eb.fn.max('shard').as('top'))
+    .executeTakeFirst();
+  const shard = Number(top?.top ?? 0) + 1;
+  await sql.raw(`CREATE VIRTUAL TABLE ${ftsTable(shard)} USING fts5(${FTS_COLUMNS})`).execute(db);
+  await db.insertInto('search_shard').values({ compartment, shard }).execute();
+  return shard;
+}
+
+/** shardsOf lists the shards of the given compartments (undefined: every compartment). */
+async function shardsOf(db: Db, compartments: readonly string[] | undefined): Promise<number[]> {
+  if (compartments?.length === 0) return [];
+  let q = db.selectFrom('search_shard').select('shard').orderBy('shard');
+  if (compartments) q = q.where('compartment', 'in', compartments);
+  return (await q.execute()).map((r) => Number(r.shard));
+}
+
 export const sqliteBackend: SearchBackend = {
   async writeTerms(trx, doc) {
-    await sql`DELETE FROM search_fts WHERE rowid = ${doc.docId}`.execute(trx);
-    await sql`INSERT INTO search_fts (rowid, title, body, tags, filters) VALUES (${doc.docId}, ${doc.title.join(' ')}, ${doc.body.join(' ')}, ${doc.tags.join(' ')}, ${doc.filters.join(' ')})`.execute(
+    const shard = await shardFor(trx, doc.compartment);
+    const t = sql.raw(ftsTable(shard));
+    await sql`DELETE FROM ${t} WHERE rowid = ${doc.docId}`.execute(trx);
+    await sql`INSERT INTO ${t} (rowid, title, body, tags, filters) VALUES (${doc.docId}, ${doc.title.join(' ')}, ${doc.body.join(' ')}, ${doc.tags.join(' ')}, ${doc.filters.join(' ')})`.execute(
       trx,
     );
+    await trx.updateTable('search_doc').set({ fts_shard: shard }).where('item_id', '=', doc.itemId).execute();
   },
-  async removeTerms(trx, docId) {
-    await sql`DELETE FROM search_fts WHERE rowid = ${docId}`.execute(trx);
+  async removeTerms(trx, docId, itemId) {
+    // The table the terms were written to: the document's compartment may have changed since
+    // (vault/amend.ts moves search_doc with the item), the shard it was written to has not.
+    const row = await trx
+      .selectFrom('search_doc')
+      .select('fts_shard')
+      .where('item_id', '=', itemId)
+      .executeTakeFirst();
+    if (row?.fts_shard == null) return;
+    await sql`DELETE FROM ${sql.raw(ftsTable(Number(row.fts_shard)))} WHERE rowid = ${docId}`.execute(trx);
   },
-  plan(match, excludeOnly, filters) {
+  async plan(db, match, excludeOnly, filters, compartments) {
     const q = fts5Query(match, excludeOnly, filters);
     if (q === null)
       return {
-        from: sql`search_doc d`,
-        where: sql`1 = 1`,
-        score: sql`0`,
+        parts: [{ from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0`, docId: sql`d.doc_id` }],
         probe: sql`1 = 1`,
-        docId: sql`d.doc_id`,
         indexed: false,
       };
+    const shards = await shardsOf(db, compartments);
+    const parts: TextPart[] = shards.map((shard) => {
+      const t = sql.raw(ftsTable(shard));
+      return {
+        from: sql`${t} JOIN search_doc d ON d.doc_id = ${t}.rowid`,
+        where: sql`${t} MATCH ${q}`,
+        score: match ? sql`CAST(-bm25(${t}, 10.0, 1.0, 2.0, 0.0) * 1000000 AS INTEGER)` : sql`0`,
+        // FTS5 walks a match in rowid order itself (ORDER BY rowid DESC needs no sort).
+        docId: sql`${t}.rowid`,
+      };
+    });
+    // FTS5 answers MATCH with rowid = ? by seeking each term's doclist (§7, xBestIndex); only
+    // the table the row's terms are in is probed.
+    const probes: RawBuilder<unknown>[] = shards.map((shard) => {
+      const t = sql.raw(ftsTable(shard));
+      return sql`(d.fts_shard = ${shard} AND EXISTS (SELECT 1 FROM ${t} WHERE ${t} MATCH ${q} AND ${t}.rowid = d.doc_id))`;
+    });
     return {
-      from: sql`search_fts JOIN search_doc d ON d.doc_id = search_fts.rowid`,
-      where: sql`search_fts MATCH ${q}`,
-      score: match ? sql`CAST(-bm25(search_fts, 10.0, 1.0, 2.0, 0.0) * 1000000 AS INTEGER)` : sql`0`,
-      // FTS5 answers MATCH with rowid = ? by seeking each term's doclist (§7, xBestIndex).
-      probe: sql`EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ${q} AND search_fts.rowid = d.doc_id)`,
-      // FTS5 walks a match in rowid order itself (ORDER BY rowid DESC needs no sort).
-      docId: sql`search_fts.rowid`,
+      parts,
+      probe: probes.length === 0 ? sql`1 = 0` : sql`(${sql.join(probes, sql` OR `)})`,
       indexed: true,
     };
   },

@@ -18,6 +18,7 @@ import * as m0015 from './0015-analysis.js';
 import * as m0018 from './0018-log-signer.js';
 import * as m0022 from './0022-search-filter-terms.js';
 import * as m0023 from './0023-shared-streams-uploads.js';
+import * as m0026 from './0026-search-shards.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0018-log-signer': m0018,
   '0022-search-filter-terms': m0022,
   '0023-shared-streams-uploads': m0023,
+  '0026-search-shards': m0026,
 };
