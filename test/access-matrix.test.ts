@@ -43,6 +43,7 @@ import { addItems, createCase } from '../src/cases/service.js';
 import { CLI_VIEWER } from '../src/cases/viewer.js';
 import type { Ctx } from '../src/ctx.js';
 import { deviceKeyFromSeed, planOperations, submitObservation } from '../src/ops/index.js';
+import { saveSearch } from '../src/search/index.js';
 import { createUpload } from '../src/vault/resumable.js';
 import { addContent } from '../src/vault/service.js';
 import { makeUser, sessionHeaders, TEST_HOST } from './support/access.js';
@@ -322,6 +323,34 @@ const SAMPLES: Record<string, Sample> = {
     params: async (fx) => ({ id: (await analysisFixture(fx)).claimId, ern: fx.ern }),
     body: () => ({ stance: 'supports' }),
     scoped: true,
+  },
+  // tags and notes on items (the fixture item is in WITNESS)
+  'GET /api/items/:ern/annotations': { params: (fx) => ({ ern: fx.ern }), scoped: true },
+  'PATCH /api/items/:ern/tags': {
+    params: (fx) => ({ ern: fx.ern }),
+    body: () => ({ add: ['matrix'] }),
+    scoped: true,
+  },
+  'POST /api/items/:ern/notes': {
+    params: (fx) => ({ ern: fx.ern }),
+    body: () => ({ text: 'matrix note' }),
+    scoped: true,
+  },
+  // saved searches: each caller's own
+  'GET /api/saved-searches': {},
+  'PUT /api/saved-searches': { body: () => ({ name: 'matrix', q: 'convoy' }) },
+  'DELETE /api/saved-searches/:id': {
+    params: async (fx, c) =>
+      c
+        ? {
+            id: (
+              await saveSearch(fx.ctx, c.userId, {
+                name: `forget-${randomBytes(4).toString('hex')}`,
+                q: 'convoy',
+              })
+            ).id,
+          }
+        : { id: 'srch-00000000-0000-0000-0000-000000000000' },
   },
   'GET /api/places': { query: () => ({ q: 'Foua' }) },
   'GET /api/places/:pcode': { params: () => ({ pcode: 'C3905' }) },

@@ -3,6 +3,10 @@
  * CLI commands, its error codes, its tables' types, and the services (entities, incidents, links,
  * claims and corroboration).
  */
+
+export { annotationRoutes } from './annotations/routes.js';
+export { addNote, changeTags, itemAnnotations } from './annotations/service.js';
+export type { AnnotationTables } from './annotations/tables.js';
 export { createClaim, getClaim, setStance } from './claims.js';
 export { registerAnalysis } from './cli.js';
 export { type ClaimStatus, type IncidentStatus, incidentStatus, tallyClaim } from './corroboration.js';

@@ -20,7 +20,7 @@ const tags = ['analysis'];
  * a compartment, writing analysis:write there as well, and a protected person's identity
  * persons:reveal as well.
  */
-function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: FastifyRequest): Actor {
   const access = request.access;
   const read = intersect(access.compartmentsFor('analysis:read'), access.compartmentsFor('items:read'));
   return {

@@ -1,3 +1,5 @@
+import type { AnnotationTables } from './annotations/tables.js';
+
 // Analysis tables (migration 0015-analysis): what investigators record about the world, each
 // row in one compartment. JSON columns hold canonical JSON text, alike on both dialects.
 export interface EntityTable {
@@ -70,7 +72,7 @@ export interface StanceTable {
   created_by: string;
 }
 
-export interface AnalysisTables {
+export interface AnalysisTables extends AnnotationTables {
   entity: EntityTable;
   incident: IncidentTable;
   link: LinkTable;

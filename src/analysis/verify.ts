@@ -10,6 +10,7 @@ import type { Ctx } from '../ctx.js';
 import type { Problem } from '../custody/index.js';
 import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
 import { sha256Hex } from '../lib/hash.js';
+import { verifyAnnotations } from './annotations/verify.js';
 
 interface Logged {
   readonly seq: number;
@@ -96,5 +97,6 @@ export async function verifyAnalysis(ctx: Ctx): Promise<Problem[]> {
           : 'no custody entry records this stance',
       });
   }
+  problems.push(...(await verifyAnnotations(ctx)));
   return problems;
 }

@@ -99,6 +99,8 @@ export const PROBLEMS = {
   'query-too-complex': { status: 400, title: 'The search query is too long or too complex' },
   'invalid-cursor': { status: 400, title: 'The cursor does not belong to this query' },
   'unknown-place': { status: 400, title: 'No gazetteer place by this P-code or name' },
+  'invalid-saved-search': { status: 422, title: 'The saved search is not valid' },
+  'too-many-saved-searches': { status: 409, title: 'You keep the most saved searches allowed' },
   'invalid-record': { status: 422, title: 'The entity, incident, link or claim is not valid' },
   'extraction-refused': { status: 422, title: 'The content is malformed or past an intake limit' },
   'capture-failed': { status: 422, title: 'The page could not be captured' },
@@ -239,6 +241,8 @@ export const FROM_DOMAIN = {
   QUERY_TOO_COMPLEX: 'query-too-complex',
   INVALID_CURSOR: 'invalid-cursor',
   UNKNOWN_PLACE: 'unknown-place',
+  INVALID_SAVED_SEARCH: 'invalid-saved-search',
+  TOO_MANY_SAVED_SEARCHES: 'too-many-saved-searches',
   // analysis (src/analysis/errors.ts)
   INVALID_RECORD: 'invalid-record',
   FORBIDDEN_COMPARTMENT: 'forbidden',

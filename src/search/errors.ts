@@ -9,8 +9,12 @@ export type SearchErrorCode =
   | 'INVALID_CURSOR'
   /** place: names no gazetteer place. */
   | 'UNKNOWN_PLACE'
-  /** No item with this ERN is visible to the caller. */
-  | 'NOT_FOUND';
+  /** No item with this ERN is visible to the caller (or no saved search of the caller's with this id). */
+  | 'NOT_FOUND'
+  /** A saved search's name is missing, too long or has control characters, or its sort is unknown. */
+  | 'INVALID_SAVED_SEARCH'
+  /** The user already keeps the most saved searches allowed (saved.ts MAX_SAVED). */
+  | 'TOO_MANY_SAVED_SEARCHES';
 
 /** SearchError is raised by search and the gazetteer; `code` says which rule the input broke. */
 export class SearchError extends AttestError<SearchErrorCode> {}

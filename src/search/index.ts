@@ -15,4 +15,6 @@ export {
   searchIndexJob,
 } from './job.js';
 export { searchRoutes } from './routes.js';
+export { forgetSaved, listSaved, type SavedSearch, saveSearch } from './saved.js';
+export { savedSearchRoutes } from './saved-routes.js';
 export type { SearchTables } from './tables.js';

@@ -102,3 +102,25 @@ export const MentionsSchema = Type.Object({
     }),
   ),
 });
+
+export const SavedSearchSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  q: Type.String(),
+  sort: Type.Union([Type.Literal('relevance'), Type.Literal('date')]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export const SavedSearchListSchema = Type.Object({ savedSearches: Type.Array(SavedSearchSchema) });
+export const SavedSearchBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    q: Type.String({ minLength: 1, maxLength: 2048 }),
+    sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('date')])),
+  },
+  { additionalProperties: false },
+);
+export const SavedSearchParam = Type.Object(
+  { id: Type.String({ pattern: '^srch-[0-9a-f-]{36}$' }) },
+  { additionalProperties: false },
+);

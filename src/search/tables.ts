@@ -58,4 +58,16 @@ export interface SearchTables {
   search_doc: SearchDocTable;
   search_place: SearchPlaceTable;
   place_mention: PlaceMentionTable;
+  saved_search: SavedSearchTable;
+}
+
+/** A user's saved search (migration 0020; saved.ts). */
+export interface SavedSearchTable {
+  id: string;
+  user_id: string;
+  name: string;
+  q: string;
+  sort: string;
+  created_at: string;
+  updated_at: string;
 }

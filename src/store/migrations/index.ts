@@ -16,6 +16,7 @@ import * as m0013 from './0013-upload-lock-concat.js';
 import * as m0014 from './0014-cases-export-jobs.js';
 import * as m0015 from './0015-analysis.js';
 import * as m0018 from './0018-log-signer.js';
+import * as m0020 from './0020-item-notes-saved-searches.js';
 import * as m0022 from './0022-search-filter-terms.js';
 import * as m0023 from './0023-shared-streams-uploads.js';
 import * as m0026 from './0026-search-shards.js';
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0014-cases-export-jobs': m0014,
   '0015-analysis': m0015,
   '0018-log-signer': m0018,
+  '0020-item-notes-saved-searches': m0020,
   '0022-search-filter-terms': m0022,
   '0023-shared-streams-uploads': m0023,
   '0026-search-shards': m0026,
