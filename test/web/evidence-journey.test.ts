@@ -142,6 +142,11 @@ describe('investigator journey: upload, find in Arabic, verify; the compartment 
     await ar.page.goto(`${w.base}/search?q=${encodeURIComponent('أسعاف')}`);
     await ar.page.locator(`li.hit[data-ern="${pdfErn}"]`).waitFor();
     assert.equal(await ar.page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
+    // Another browser (another device): the search saved in English is there, kept by the server.
+    await ar.page
+      .getByTestId('saved')
+      .getByRole('button', { name: 'Evacuation reports', exact: true })
+      .waitFor();
     await ar.page.locator('details.syntax summary').click();
     assert.deepEqual(await untranslatedText(ar.page), [], 'untranslated text on the Arabic search screen');
     await assertAccessible(ar.page, 'search (ar)');

@@ -10,13 +10,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ar as arMain } from '../../web/src/i18n/ar.js';
+import { arAnalysis } from '../../web/src/i18n/ar-analysis.js';
 import { arCases } from '../../web/src/i18n/ar-cases.js';
 import { en as enMain } from '../../web/src/i18n/en.js';
+import { enAnalysis } from '../../web/src/i18n/en-analysis.js';
 import { enCases } from '../../web/src/i18n/en-cases.js';
 
-// The cases strings are loaded with the cases screens (web/src/cases/strings.ts), not with en.ts.
-const en = { ...enMain, ...enCases };
-const ar = { ...arMain, ...arCases };
+// The cases and analysis strings are loaded with their screens (web/src/{cases,analysis}/strings.ts), not with en.ts.
+const en = { ...enMain, ...enCases, ...enAnalysis };
+const ar = { ...arMain, ...arCases, ...arAnalysis };
 
 type Tree = { readonly [key: string]: string | Tree };
 

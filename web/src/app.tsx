@@ -24,6 +24,9 @@ const UploadScreen = lazy(() => import('./vault/upload-screen.js'));
 const SearchScreen = lazy(() => import('./search/search-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 const CasesRoutes = lazy(() => import('./cases/cases-routes.js'));
+const AnalysisScreen = lazy(() => import('./analysis/analysis-screen.js'));
+const IncidentScreen = lazy(() => import('./analysis/incident-screen.js'));
+const EntityScreen = lazy(() => import('./analysis/entity-screen.js'));
 
 interface Section {
   readonly path: string;
@@ -38,6 +41,7 @@ const SECTIONS: readonly Section[] = [
   { path: '/evidence', label: 'nav.evidence', permission: 'items:read' },
   { path: '/search', label: 'nav.search', permission: 'items:read' },
   { path: '/cases', label: 'nav.cases', permission: 'cases:read' },
+  { path: '/analysis', label: 'nav.analysis', permission: 'analysis:read' },
   { path: '/admin', label: 'nav.admin', permission: ['users:admin', 'audit:read'] },
 ];
 
@@ -207,6 +211,12 @@ function Screen({ path }: { path: string }): ReactNode {
     return can(state, 'cases:read') ? <CasesRoutes path={path} notFound={<NotFound />} /> : <NotFound />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
+  if (path === '/analysis') return <AnalysisScreen view="incidents" />;
+  if (path === '/analysis/entities') return <AnalysisScreen view="entities" />;
+  const incident = matchPath('/analysis/incidents/:id', path);
+  if (incident) return <IncidentScreen key={incident.id} id={incident.id!} />;
+  const entity = matchPath('/analysis/entities/:id', path);
+  if (entity) return <EntityScreen key={entity.id} id={entity.id!} />;
   if (path === '/admin') return <AdminScreen tab={null} />;
   const admin = matchPath('/admin/:tab', path);
   if (admin && (ADMIN_TABS as readonly string[]).includes(admin.tab!))

@@ -1,7 +1,8 @@
 /**
  * item-screen.tsx — one evidence item (`/evidence/:ern`): what it is and where it came from
  * (provenance), a preview by kind, download, what intake made of it (job state, failure and
- * retry, derived items, near-duplicates, places, text) and its custody timeline with in-browser
+ * retry, derived items, near-duplicates, places, text), what the analysis links to it, the
+ * analysts' tags and notes, and its custody timeline with in-browser
  * proof verification. An item outside the caller's compartments is "not found", like one that
  * does not exist (the API answers 404 for both).
  */
@@ -17,6 +18,7 @@ import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { CustodyTimelineSection } from './custody-timeline.js';
 import { IntakeStatus } from './intake-status.js';
+import { AnnotationsSection, LinkedRecordsSection } from './item-annotations.js';
 import { contentUrl, type Facts, ItemPreview } from './item-preview.js';
 import { DerivedItems, NearDuplicatesSection, PlacesSection, TextSection } from './item-related.js';
 
@@ -176,6 +178,8 @@ export default function ItemScreen({ ern }: { ern: string }) {
       {intake.data && <DerivedItems derived={derived} />}
       {intake.data && <NearDuplicatesSection ern={it.ern} intake={intake.data} />}
       <PlacesSection ern={it.ern} />
+      {can(state, 'analysis:read') && <LinkedRecordsSection ern={it.ern} />}
+      {can(state, 'analysis:read') && <AnnotationsSection ern={it.ern} />}
       {can(state, 'log:read') && <CustodyTimelineSection ern={it.ern} />}
     </main>
   );

@@ -24,6 +24,7 @@ export const ar: Strings = {
     evidence: 'الأدلة',
     search: 'البحث',
     cases: 'القضايا',
+    analysis: 'التحليل',
     admin: 'الإدارة',
     signOut: 'تسجيل الخروج',
     userMenu: 'الحساب',

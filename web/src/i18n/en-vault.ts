@@ -201,10 +201,8 @@ export const enVault = {
     total: 'Items found: {{n}}',
     none: 'Nothing found among the items you can see.',
     saved: 'Saved searches',
-    savedLocal: 'Kept on this device only (the server does not store searches).',
     saveAs: 'Save this search as',
     save: 'Save',
-    forget: 'Forget the saved search {{name}}',
     facet: {
       kind: 'Kind',
       source: 'Source',

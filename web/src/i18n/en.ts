@@ -22,6 +22,7 @@ export const en = {
     evidence: 'Evidence',
     search: 'Search',
     cases: 'Cases',
+    analysis: 'Analysis',
     admin: 'Administration',
     signOut: 'Sign out',
     userMenu: 'Account',

@@ -1,44 +1,58 @@
 /**
- * saved-searches.ts — searches an investigator keeps, by name. The server has no API for them,
- * so they live on this device (localStorage, per user): they hold queries only, never results,
- * and they are not shared between devices or people.
+ * saved-searches.ts — searches an investigator keeps, by name, on the server with their account
+ * (`/api/saved-searches`, src/search/saved.ts), so they follow them to every device. They hold
+ * queries only, never results. Searches an older version of this app kept in the browser
+ * (localStorage) are moved to the account once, then removed from the device.
  */
-export interface SavedSearch {
-  readonly name: string;
-  readonly q: string;
-  readonly savedAt: string;
+import type { Static } from '@sinclair/typebox';
+import type { SavedSearchSchema } from '../../../src/search/schemas.js';
+import { api } from '../api/client.js';
+
+export type SavedSearch = Static<typeof SavedSearchSchema>;
+
+const legacyKey = (userId: string) => `attest.savedSearches.${userId}`;
+
+/** loadSaved returns the user's saved searches, most recently saved first. */
+export async function loadSaved(): Promise<SavedSearch[]> {
+  return (await api<{ savedSearches: SavedSearch[] }>('GET', '/api/saved-searches')).savedSearches;
 }
 
-const MAX = 50;
-const keyOf = (userId: string) => `attest.savedSearches.${userId}`;
+/** saveSearch keeps `q` under `name` (replacing one of the same name). */
+export async function saveSearch(name: string, q: string, sort: 'relevance' | 'date'): Promise<SavedSearch> {
+  return api<SavedSearch>('PUT', '/api/saved-searches', { name: name.trim(), q, sort });
+}
 
-/** loadSaved returns the user's saved searches, newest first (a damaged store reads as empty). */
-export function loadSaved(userId: string): SavedSearch[] {
+/** forgetSearch removes one saved search. */
+export async function forgetSearch(id: string): Promise<void> {
+  await api<void>('DELETE', `/api/saved-searches/${encodeURIComponent(id)}`);
+}
+
+/**
+ * moveDeviceSearches uploads the searches this browser kept for `userId` before they moved to
+ * the server, then forgets them here. Returns how many moved (a refused one stays on the device).
+ */
+export async function moveDeviceSearches(userId: string): Promise<number> {
+  let raw: unknown;
   try {
-    const raw = JSON.parse(localStorage.getItem(keyOf(userId)) ?? '[]') as unknown;
-    if (!Array.isArray(raw)) return [];
-    return raw.filter(
-      (s): s is SavedSearch =>
-        typeof s === 'object' && s !== null && typeof s.name === 'string' && typeof s.q === 'string',
-    );
+    raw = JSON.parse(localStorage.getItem(legacyKey(userId)) ?? '[]');
   } catch {
-    return [];
+    raw = [];
   }
-}
-
-/** saveSearch keeps `q` under `name` (replacing one of the same name) and returns the new list. */
-export function saveSearch(userId: string, name: string, q: string): SavedSearch[] {
-  const list = [
-    { name: name.trim().slice(0, 100), q: q.slice(0, 512), savedAt: new Date().toISOString() },
-    ...loadSaved(userId).filter((s) => s.name !== name.trim()),
-  ].slice(0, MAX);
-  localStorage.setItem(keyOf(userId), JSON.stringify(list));
-  return list;
-}
-
-/** forgetSearch removes the saved search `name` and returns the new list. */
-export function forgetSearch(userId: string, name: string): SavedSearch[] {
-  const list = loadSaved(userId).filter((s) => s.name !== name);
-  localStorage.setItem(keyOf(userId), JSON.stringify(list));
-  return list;
+  if (!Array.isArray(raw) || raw.length === 0) return 0;
+  const kept: unknown[] = [];
+  let moved = 0;
+  for (const s of raw.slice(0, 50)) {
+    if (typeof s !== 'object' || s === null) continue;
+    const { name, q } = s as { name?: unknown; q?: unknown };
+    if (typeof name !== 'string' || typeof q !== 'string') continue;
+    try {
+      await saveSearch(name, q, 'relevance');
+      moved++;
+    } catch {
+      kept.push(s);
+    }
+  }
+  if (kept.length > 0) localStorage.setItem(legacyKey(userId), JSON.stringify(kept));
+  else localStorage.removeItem(legacyKey(userId));
+  return moved;
 }

@@ -3,10 +3,12 @@
  * the query language of src/search/README.md (shown under the box), results with their
  * highlighted snippets (Arabic and English, each in its own direction), facets by kind, source,
  * year and admin area — choosing one adds its filter to the query text, so the query always says
- * what is shown — the admin areas on the map, and searches saved on this device. Counts and
- * facets come from the server already cut to the caller's compartments.
+ * what is shown — the admin areas on the map, and searches saved with the user's account
+ * (saved-searches.ts). Counts and facets come from the server already cut to the caller's
+ * compartments; past the ranking window the total is a lower bound and says "at least".
  */
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
+import '../analysis/strings.js';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { FacetName, FacetValue, SearchHit, SearchResult } from '../api/types.js';
@@ -14,7 +16,13 @@ import { useSession } from '../auth/session.js';
 import { useFormat } from '../i18n/format.js';
 import { Link, usePath } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
-import { forgetSearch, loadSaved, type SavedSearch, saveSearch } from './saved-searches.js';
+import {
+  forgetSearch,
+  loadSaved,
+  moveDeviceSearches,
+  type SavedSearch,
+  saveSearch,
+} from './saved-searches.js';
 import { snippetParts } from './snippet.js';
 
 const AdminMap = lazy(() => import('./admin-map.js'));
@@ -152,8 +160,53 @@ export default function SearchScreen() {
   const [more, setMore] = useState<SearchHit[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
-  const [saved, setSaved] = useState<SavedSearch[]>(() => loadSaved(userId));
+  const [saved, setSaved] = useState<SavedSearch[]>([]);
+  const [savedError, setSavedError] = useState<unknown>(null);
+  const [moved, setMoved] = useState(0);
   const [saveName, setSaveName] = useState('');
+
+  // The account's saved searches; any kept on this device by an older version move there first.
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const n = await moveDeviceSearches(userId);
+        const list = await loadSaved();
+        if (!live) return;
+        setMoved(n);
+        setSaved(list);
+        setSavedError(null);
+      } catch (err) {
+        if (live) setSavedError(err);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+
+  const keep = async (name: string, query: string) => {
+    try {
+      await saveSearch(name, query, sort);
+      setSaved(await loadSaved());
+      setSavedError(null);
+    } catch (err) {
+      setSavedError(err);
+    }
+  };
+  const forget = async (id: string) => {
+    try {
+      await forgetSearch(id);
+      setSaved(await loadSaved());
+      setSavedError(null);
+    } catch (err) {
+      setSavedError(err);
+    }
+  };
+  const rerun = (s: SavedSearch) => {
+    setSort(s.sort);
+    submit(s.q);
+  };
 
   // A link to /search?q=… (from an item's places) sets the query.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read the address on navigation only.
@@ -227,8 +280,10 @@ export default function SearchScreen() {
           ))}
         </aside>
         <section className="results" aria-labelledby="results-h">
-          <h2 id="results-h" aria-live="polite" data-testid="total">
-            {t('search.total', { n: f.number(result.total) })}
+          <h2 id="results-h" aria-live="polite" data-testid="total" data-exact={String(result.totalExact)}>
+            {result.totalExact
+              ? t('search.total', { n: f.number(result.total) })
+              : t('savedSearch.totalAtLeast', { n: f.number(result.total) })}
           </h2>
           {hits.length === 0 ? (
             <p>{t('search.none')}</p>
@@ -289,21 +344,29 @@ export default function SearchScreen() {
       {loading && <p role="status">{t('app.loading')}</p>}
       <section className="saved card" aria-labelledby="saved-h">
         <h2 id="saved-h">{t('search.saved')}</h2>
-        <p className="muted">{t('search.savedLocal')}</p>
+        <p className="muted">{t('savedSearch.onServer')}</p>
+        {moved > 0 && <p role="status">{t('savedSearch.moved')}</p>}
+        <span id="forget-label" hidden>
+          {t('savedSearch.forget')}
+        </span>
+        <ErrorMessage error={savedError} />
         {saved.length > 0 && (
           <ul data-testid="saved">
             {saved.map((s) => (
-              <li key={s.name}>
-                <button type="button" className="link" onClick={() => submit(s.q)}>
-                  <bdi translate="no">{s.name}</bdi>
+              <li key={s.id}>
+                <button type="button" className="link" onClick={() => rerun(s)}>
+                  <bdi translate="no" id={`${s.id}-name`}>
+                    {s.name}
+                  </bdi>
                 </button>{' '}
                 <code translate="no" dir="auto">
                   {s.q}
                 </code>{' '}
+                {/* Named by reference: the saved search's name is data, the verb is UI text. */}
                 <button
                   type="button"
-                  aria-label={t('search.forget', { name: s.name })}
-                  onClick={() => setSaved(forgetSearch(userId, s.name))}
+                  aria-labelledby={`forget-label ${s.id}-name`}
+                  onClick={() => void forget(s.id)}
                 >
                   ×
                 </button>
@@ -316,7 +379,7 @@ export default function SearchScreen() {
             className="inline"
             onSubmit={(e) => {
               e.preventDefault();
-              if (saveName.trim()) setSaved(saveSearch(userId, saveName, q));
+              if (saveName.trim()) void keep(saveName, q);
               setSaveName('');
             }}
           >
