@@ -175,12 +175,12 @@ describe('analysis, tags and notes, saved searches in Chromium (issue 17)', {
     assert.equal(await incidentStatus(), 'contested');
 
     // Link the photo to the incident: it documents it.
-    await page.getByText('Link a record').click();
+    await page.locator('summary', { hasText: 'Link a record' }).click();
     const form = page.getByTestId('link-form');
     await form.getByLabel('ERN or record').fill(erns.photo!);
     await form.getByLabel('Relation').selectOption('documents');
     await form.getByRole('button', { name: 'Link a record' }).click();
-    await page.getByTestId('links').getByRole('link', { name: erns.photo!, exact: true }).waitFor();
+    await page.getByTestId('links').getByRole('link', { name: erns.photo!, exact: true }).first().waitFor();
     await assertAccessible(page, 'incident (en)');
     await assertNoHorizontalOverflow(page, 'incident (en)');
     await screenshot(page, 'analysis-incident-en');
@@ -308,12 +308,18 @@ describe('analysis, tags and notes, saved searches in Chromium (issue 17)', {
     await one.page.getByLabel('Order').selectOption('date');
     await one.page.getByLabel('Save this search as').fill('Hospital strike sources');
     await one.page.getByRole('button', { name: 'Save', exact: true }).click();
-    await one.page.getByTestId('saved').getByRole('button', { name: 'Hospital strike sources' }).waitFor();
+    await one.page
+      .getByTestId('saved')
+      .getByRole('button', { name: 'Hospital strike sources', exact: true })
+      .waitFor();
     await one.ctx.close();
 
     const two = await w.signedIn('inv-rana');
     await two.page.goto(`${w.base}/search`);
-    await two.page.getByTestId('saved').getByRole('button', { name: 'Hospital strike sources' }).click();
+    await two.page
+      .getByTestId('saved')
+      .getByRole('button', { name: 'Hospital strike sources', exact: true })
+      .click();
     await two.page.locator(`li.hit[data-ern="${erns.report}"]`).waitFor();
     assert.equal(new URL(two.page.url()).searchParams.get('q'), 'hospital');
     assert.equal(await two.page.getByLabel('Order').inputValue(), 'date', 'the saved order comes back too');

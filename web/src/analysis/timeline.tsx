@@ -13,8 +13,6 @@ const W = 640;
 const ROW = 22;
 const PAD = 8;
 const AXIS = 24;
-/** Incident titles are data: marked so that translation tools (and the untranslated-text check) skip them. */
-const NO_TRANSLATE = { translate: 'no' } as object;
 
 interface Span {
   readonly inc: IncidentSummary;
@@ -58,32 +56,35 @@ export function Timeline({ incidents }: { incidents: readonly IncidentSummary[] 
       <figcaption>
         <h2>{t('analysis.timeline')}</h2>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('analysis.timelineLabel')}>
-        <line className="axis" x1={PAD} x2={W - PAD} y1={AXIS - 6} y2={AXIS - 6} />
-        <text x={PAD} y={12} textAnchor="start">
-          {f.date(new Date(min).toISOString())}
-        </text>
-        <text x={W - PAD} y={12} textAnchor="end">
-          {f.date(new Date(min + range).toISOString())}
-        </text>
-        {spans.map((s, i) => {
-          const y = AXIS + i * ROW;
-          const w = Math.max(3, x(s.to) - x(s.from));
-          const sure = Math.max(3, x(s.sureTo) - x(s.sureFrom));
-          return (
-            // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the table below links every incident.
-            <g
-              key={s.inc.id}
-              onClick={() => navigate(`/analysis/incidents/${s.inc.id}`)}
-              style={{ cursor: 'pointer' }}
-            >
-              <title>{`${s.inc.title}: ${f.date(new Date(s.from).toISOString())} – ${f.date(new Date(s.to).toISOString())}`}</title>
-              <rect className="bar uncertain" x={x(s.from)} y={y} width={w} height={ROW - 8} rx={3} />
-              <rect className="bar" x={x(s.sureFrom)} y={y} width={sure} height={ROW - 8} rx={3} />
-            </g>
-          );
-        })}
-      </svg>
+      {/* Titles and dates are data; SVG elements do not carry `translate`, so the wrapper does. */}
+      <div translate="no">
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('analysis.timelineLabel')}>
+          <line className="axis" x1={PAD} x2={W - PAD} y1={AXIS - 6} y2={AXIS - 6} />
+          <text x={PAD} y={12} textAnchor="start">
+            {f.date(new Date(min).toISOString())}
+          </text>
+          <text x={W - PAD} y={12} textAnchor="end">
+            {f.date(new Date(min + range).toISOString())}
+          </text>
+          {spans.map((s, i) => {
+            const y = AXIS + i * ROW;
+            const w = Math.max(3, x(s.to) - x(s.from));
+            const sure = Math.max(3, x(s.sureTo) - x(s.sureFrom));
+            return (
+              // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the table below links every incident.
+              <g
+                key={s.inc.id}
+                onClick={() => navigate(`/analysis/incidents/${s.inc.id}`)}
+                style={{ cursor: 'pointer' }}
+              >
+                <title>{`${s.inc.title}: ${f.date(new Date(s.from).toISOString())} – ${f.date(new Date(s.to).toISOString())}`}</title>
+                <rect className="bar uncertain" x={x(s.from)} y={y} width={w} height={ROW - 8} rx={3} />
+                <rect className="bar" x={x(s.sureFrom)} y={y} width={sure} height={ROW - 8} rx={3} />
+              </g>
+            );
+          })}
+        </svg>
+      </div>
     </figure>
   );
 }

@@ -9,16 +9,28 @@ import '../analysis/strings.js';
 import { useTranslation } from 'react-i18next';
 import { RefLabel } from '../analysis/labels.js';
 import type { Annotations, LinkList } from '../analysis/types.js';
-import { api } from '../api/client.js';
+import { ApiError, api } from '../api/client.js';
 import { useApi } from '../api/use-api.js';
 import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 
+/** tagId makes an element id from a tag (any script) that is stable and valid. */
+function tagId(tag: string): string {
+  return [...new TextEncoder().encode(tag)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** notHere: the caller reads items here but not their analysis (404 from the analysis routes). */
+function notHere(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
 export function LinkedRecordsSection({ ern }: { ern: string }) {
   const { t } = useTranslation();
   const { data, error } = useApi<LinkList>(`/api/links?${new URLSearchParams({ type: 'item', id: ern })}`);
   const links = data?.links ?? [];
+  // The analysis of this item's compartment is not the caller's to read (another role there).
+  if (notHere(error)) return null;
   return (
     <section aria-labelledby="linked-h" className="card" data-testid="linked-records">
       <h2 id="linked-h">{t('annotations.entities')}</h2>
@@ -67,6 +79,7 @@ export function AnnotationsSection({ ern }: { ern: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const data = loaded.data;
+  if (notHere(loaded.error)) return null;
 
   const send = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -97,19 +110,25 @@ export function AnnotationsSection({ ern }: { ern: string }) {
     <>
       <section aria-labelledby="tags-h" className="card" data-testid="tags">
         <h2 id="tags-h">{t('annotations.tags')}</h2>
+        <span id="tag-remove-label" hidden>
+          {t('annotations.removeTag')}
+        </span>
         <ErrorMessage error={loaded.error ?? error} />
         {data && data.tags.length === 0 && <p className="muted">{t('annotations.noTags')}</p>}
         {data && data.tags.length > 0 && (
           <ul className="tags">
             {data.tags.map((x) => (
               <li key={x.tag} className="tag">
-                <bdi translate="no">{x.tag}</bdi>
+                <bdi translate="no" id={`tag-${tagId(x.tag)}`}>
+                  {x.tag}
+                </bdi>
                 {data.canWrite && (
+                  // Named by reference: the tag is data, the verb is UI text.
                   <button
                     type="button"
                     className="tag-remove"
                     disabled={busy}
-                    aria-label={t('annotations.removeTag', { tag: x.tag })}
+                    aria-labelledby={`tag-remove-label tag-${tagId(x.tag)}`}
                     onClick={() =>
                       void send(() => api('PATCH', `/api/items/${ern}/tags`, { remove: [x.tag] }))
                     }

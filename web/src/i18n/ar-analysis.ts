@@ -149,7 +149,7 @@ export const arAnalysis: Shape<typeof enAnalysis> = {
     tags: 'الوسوم',
     noTags: 'لا يوجد وسم بعد.',
     addTag: 'إضافة وسم',
-    removeTag: 'إزالة الوسم {{tag}}',
+    removeTag: 'إزالة الوسم',
     notes: 'الملاحظات',
     noNotes: 'لا توجد ملاحظة بعد.',
     addNote: 'إضافة ملاحظة',

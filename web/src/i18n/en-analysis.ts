@@ -145,7 +145,7 @@ export const enAnalysis = {
     tags: 'Tags',
     noTags: 'No tag yet.',
     addTag: 'Add a tag',
-    removeTag: 'Remove the tag {{tag}}',
+    removeTag: 'Remove the tag',
     notes: 'Notes',
     noNotes: 'No note yet.',
     addNote: 'Add a note',

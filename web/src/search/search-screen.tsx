@@ -245,15 +245,19 @@ export default function SearchScreen() {
     [sort],
   );
 
+  // `runs` counts submissions: pressing Search again on the same query runs it again (new items).
+  const [runs, setRuns] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `runs` is the trigger, not an input.
   useEffect(() => {
     void run(q, null);
     const url = q ? `/search?${new URLSearchParams({ q })}` : '/search';
     if (location.pathname + location.search !== url) history.replaceState(null, '', url);
-  }, [q, run]);
+  }, [q, run, runs]);
 
   const submit = (query: string) => {
     setDraft(query);
     setQ(query.trim());
+    setRuns((n) => n + 1);
   };
   const pick = (facet: FacetName, value: string) => submit(`${q} ${filterFor(facet, value)}`.trim());
 
