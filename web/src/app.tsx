@@ -211,6 +211,7 @@ function Screen({ path }: { path: string }): ReactNode {
     return can(state, 'cases:read') ? <CasesRoutes path={path} notFound={<NotFound />} /> : <NotFound />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
+  if (path.startsWith('/analysis') && !can(state, 'analysis:read')) return <NotFound />;
   if (path === '/analysis') return <AnalysisScreen view="incidents" />;
   if (path === '/analysis/entities') return <AnalysisScreen view="entities" />;
   const incident = matchPath('/analysis/incidents/:id', path);
