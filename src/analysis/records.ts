@@ -94,6 +94,10 @@ export function writableCompartment(actor: Actor, value: unknown): string {
  * action, the record id, its compartment (so only log readers there see the entry's content,
  * src/custody/entry-access.ts), the item it concerns if any, and the SHA-256 of the record's
  * canonical JSON — which includes its random salt, so the hash confirms no guessed name.
+ *
+ * A record that belongs to an item (a tag set, a note) names no compartment of its own: the
+ * entry's item decides who reads it, and that follows the item when it moves compartment
+ * (vault/amend.ts), where a compartment written into the entry could not change.
  */
 export async function recordChange(
   ctx: Ctx,
@@ -102,7 +106,8 @@ export async function recordChange(
   change: {
     action: string;
     record: string;
-    compartment: string;
+    /** The record's compartment; omitted only for a record that belongs to `itemId`. */
+    compartment?: string;
     body: CanonicalValue;
     itemId?: string | null;
     extra?: Record<string, string>;
@@ -118,7 +123,7 @@ export async function recordChange(
         data: {
           annotation: change.action,
           record: change.record,
-          compartment: change.compartment,
+          ...(change.compartment !== undefined ? { compartment: change.compartment } : {}),
           sha256: sha256Hex(canonicalJson(change.body)),
           ...(change.extra ?? {}),
         },

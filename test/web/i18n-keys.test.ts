@@ -12,13 +12,16 @@ import { describe, it } from 'node:test';
 import { ar as arMain } from '../../web/src/i18n/ar.js';
 import { arAnalysis } from '../../web/src/i18n/ar-analysis.js';
 import { arCases } from '../../web/src/i18n/ar-cases.js';
+import { arSearch } from '../../web/src/i18n/ar-search.js';
 import { en as enMain } from '../../web/src/i18n/en.js';
 import { enAnalysis } from '../../web/src/i18n/en-analysis.js';
 import { enCases } from '../../web/src/i18n/en-cases.js';
+import { enSearch } from '../../web/src/i18n/en-search.js';
 
-// The cases and analysis strings are loaded with their screens (web/src/{cases,analysis}/strings.ts), not with en.ts.
-const en = { ...enMain, ...enCases, ...enAnalysis };
-const ar = { ...arMain, ...arCases, ...arAnalysis };
+// The cases, analysis and search strings are loaded with their screens
+// (web/src/{cases,analysis,search}/strings.ts), not with en.ts.
+const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch };
+const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch };
 
 type Tree = { readonly [key: string]: string | Tree };
 

@@ -24,9 +24,7 @@ const UploadScreen = lazy(() => import('./vault/upload-screen.js'));
 const SearchScreen = lazy(() => import('./search/search-screen.js'));
 const AdminScreen = lazy(() => import('./admin/admin-screen.js'));
 const CasesRoutes = lazy(() => import('./cases/cases-routes.js'));
-const AnalysisScreen = lazy(() => import('./analysis/analysis-screen.js'));
-const IncidentScreen = lazy(() => import('./analysis/incident-screen.js'));
-const EntityScreen = lazy(() => import('./analysis/entity-screen.js'));
+const AnalysisRoutes = lazy(() => import('./analysis/analysis-routes.js'));
 
 interface Section {
   readonly path: string;
@@ -211,13 +209,12 @@ function Screen({ path }: { path: string }): ReactNode {
     return can(state, 'cases:read') ? <CasesRoutes path={path} notFound={<NotFound />} /> : <NotFound />;
   const item = matchPath('/evidence/:ern', path);
   if (item && /^ATT-[0-9]{6,15}$/.test(item.ern!)) return <ItemScreen key={item.ern} ern={item.ern!} />;
-  if (path.startsWith('/analysis') && !can(state, 'analysis:read')) return <NotFound />;
-  if (path === '/analysis') return <AnalysisScreen view="incidents" />;
-  if (path === '/analysis/entities') return <AnalysisScreen view="entities" />;
-  const incident = matchPath('/analysis/incidents/:id', path);
-  if (incident) return <IncidentScreen key={incident.id} id={incident.id!} />;
-  const entity = matchPath('/analysis/entities/:id', path);
-  if (entity) return <EntityScreen key={entity.id} id={entity.id!} />;
+  if (path === '/analysis' || path.startsWith('/analysis/'))
+    return can(state, 'analysis:read') ? (
+      <AnalysisRoutes path={path} notFound={<NotFound />} />
+    ) : (
+      <NotFound />
+    );
   if (path === '/admin') return <AdminScreen tab={null} />;
   const admin = matchPath('/admin/:tab', path);
   if (admin && (ADMIN_TABS as readonly string[]).includes(admin.tab!))

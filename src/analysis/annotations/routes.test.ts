@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loginAs, problemType, type TestCaller } from '../../../test/support/access.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../../test/support/stores.js';
 import { buildApp } from '../../api/server.js';
-import { addContent } from '../../vault/index.js';
+import { addContent, amendItem } from '../../vault/index.js';
 import { verifyAnalysis } from '../verify.js';
 
 interface Annotations {
@@ -96,7 +96,9 @@ for (const dialect of DIALECTS) {
       const entries = (await annotateEntries()).filter((e) => e.data.annotation === 'item-tags');
       assert.equal(entries.length, 2, 'a change that changes nothing appends nothing');
       assert.deepEqual([entries[1]?.data.added, entries[1]?.data.removed], ['1', '1']);
-      assert.equal(entries[1]?.data.compartment, 'general');
+      // The item decides who reads the entry (it follows a compartment move); the entry names none.
+      assert.equal(entries[1]?.data.compartment, undefined);
+      assert.ok(entries.every((e) => e.item_id !== null && e.data.record === e.item_id));
       for (const e of entries) {
         assert.ok(!/hospital|مستشفى|geolocated/i.test(e.payload), e.payload);
         assert.match(e.data.sha256 ?? '', /^[0-9a-f]{64}$/);
@@ -199,6 +201,65 @@ for (const dialect of DIALECTS) {
         problemType(await call('GET', `/api/items/${erns.photo}/annotations`, monitor)),
         'forbidden',
       );
+    });
+
+    it('moves with its item: after a compartment move only the new compartment reads the tags, notes and their log entries', async () => {
+      const out = await addContent(s.ctx, Readable.from([Buffer.from('moved text')]), {
+        originalName: 'moved.txt',
+        title: 'moved',
+        provenance: { source: 'field team 1', collectedAt: '2017-05-10', collectedBy: 'monitor-02' },
+        compartment: 'general',
+        actor: 'user-test',
+      });
+      const ern = out.item.ern;
+      assert.equal(
+        (await call('PATCH', `/api/items/${ern}/tags`, general, { add: ['east gate'] })).statusCode,
+        200,
+      );
+      const note = await call('POST', `/api/items/${ern}/notes`, general, { text: 'seen by W-3' });
+      assert.equal(note.statusCode, 201);
+      const mine = (await annotateEntries())
+        .filter((e) => e.item_id === out.item.id)
+        .map((e) => Number(e.seq));
+      assert.equal(mine.length, 2);
+      const logEntry = async (who: TestCaller, seq: number) =>
+        (await call('GET', `/api/log/entries/${seq}`, who)).json() as { redacted?: boolean; kind?: string };
+      for (const seq of mine) assert.equal((await logEntry(general, seq)).kind, 'annotate');
+
+      await amendItem(
+        s.ctx,
+        ern,
+        { compartment: 'witness' },
+        { actor: 'user-test', reason: 'names a witness' },
+      );
+
+      for (const [method, url, body] of [
+        ['GET', `/api/items/${ern}/annotations`, undefined],
+        ['PATCH', `/api/items/${ern}/tags`, { add: ['x'] }],
+        ['POST', `/api/items/${ern}/notes`, { text: 'x' }],
+      ] as const) {
+        const res = await call(method, url, general, body);
+        assert.equal(problemType(res), 'not-found', `${method} ${url}`);
+        assert.equal((res.json() as { detail: string }).detail, `no item ${ern}`);
+      }
+      const witnessOnly = await loginAs(app, s.ctx, 'investigator', ['witness']);
+      for (const seq of mine) {
+        const seen = await logEntry(general, seq);
+        assert.deepEqual(
+          [seen.redacted, seen.kind],
+          [true, undefined],
+          'the old compartment no longer reads it',
+        );
+        assert.equal((await logEntry(witnessOnly, seq)).kind, 'annotate', 'the new compartment alone does');
+      }
+      const there = (await call('GET', `/api/items/${ern}/annotations`, witness)).json() as Annotations;
+      assert.deepEqual(
+        [there.tags.map((t) => t.tag), there.notes.map((n) => n.text), there.canWrite],
+        [['east gate'], ['seen by W-3'], true],
+      );
+      const more = await call('PATCH', `/api/items/${ern}/tags`, witness, { add: ['protected'] });
+      assert.equal(more.statusCode, 200, more.body);
+      assert.deepEqual(await verifyAnalysis(s.ctx), []);
     });
 
     it('refuses hostile input with a clear problem and stores nothing', async () => {

@@ -2,16 +2,20 @@
  * service.ts — an analyst's tags and notes on one item. Both are work product about evidence,
  * read and written under the same rules as analysis records (README.md): reading needs
  * analysis:read and items:read in the item's compartment, writing analysis:write there too; an
- * item outside the caller's compartments is "not found" (DESIGN rule 7). Every change appends a
- * custody `annotate` entry in the same transaction, carrying ids and a salted SHA-256 only
- * (DESIGN rules 2 and 4). Notes are append-only: a note records what someone thought on a day,
+ * item outside the caller's compartments is "not found" (DESIGN rule 7). Tags and notes have no
+ * compartment of their own: they are read through their item's, so they follow it when it moves
+ * (vault/amend.ts). Every change appends a custody `annotate` entry in the same transaction,
+ * carrying ids and a salted SHA-256 only (DESIGN rules 2 and 4). Notes are append-only: a note records what someone thought on a day,
  * so a correction is a new note, as a correction to an item is a new item (rule 1).
  */
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../../ctx.js';
 import { type CanonicalValue, canonicalJson } from '../../lib/canonical-json.js';
 import { parseErn } from '../../lib/ern.js';
 import { sha256Hex } from '../../lib/hash.js';
+import { forUpdate } from '../../store/db.js';
+import type { Database } from '../../store/schema.js';
 import { AnalysisError } from '../errors.js';
 import {
   type Actor,
@@ -84,14 +88,40 @@ async function visible(
   return row;
 }
 
-async function writable(ctx: Ctx, actor: Actor, ern: unknown) {
-  const item = await visible(ctx, actor.read, ern);
+function mayWrite(actor: Actor, item: { compartment: string }): void {
   if (!inScope(actor.write, item.compartment))
     throw new AnalysisError(
       'FORBIDDEN_COMPARTMENT',
       `you may not annotate items in compartment ${item.compartment}`,
     );
+}
+
+async function writable(ctx: Ctx, actor: Actor, ern: unknown) {
+  const item = await visible(ctx, actor.read, ern);
+  mayWrite(actor, item);
   return item;
+}
+
+/**
+ * lockItem re-reads the item's compartment inside the change's transaction, locking its row, and
+ * checks the caller again: a compartment move (vault/amend.ts) takes the same lock, so a tag or
+ * note is never written into a compartment the caller lost the item to between the two reads.
+ * The item moved out of reach reads as "not found", as it would have a moment later.
+ */
+async function lockItem(
+  ctx: Ctx,
+  trx: Transaction<Database>,
+  actor: Actor,
+  item: { id: string; ern: string },
+) {
+  const row = await forUpdate(
+    ctx.dialect,
+    trx.selectFrom('item').select(['id', 'ern', 'compartment']).where('id', '=', item.id),
+  ).executeTakeFirst();
+  if (!row || !inScope(actor.read, row.compartment))
+    throw new AnalysisError('NOT_FOUND', `no item ${item.ern}`);
+  mayWrite(actor, row);
+  return row;
 }
 
 /** tagSetBody is what an `item-tags` entry's SHA-256 commits to: the item's whole tag set, each tag with its salt. */
@@ -159,6 +189,7 @@ export async function changeTags(
   if (add.some((t) => remove.includes(t))) throw invalid('a tag cannot be added and removed at once', 'tags');
   const item = await writable(ctx, actor, ern);
   await inTransaction(ctx, async (trx) => {
+    await lockItem(ctx, trx, actor, item);
     const had = await trx
       .selectFrom('item_tag')
       .select(['tag', 'salt'])
@@ -185,7 +216,6 @@ export async function changeTags(
     await recordChange(ctx, trx, actor, {
       action: 'item-tags',
       record: item.id,
-      compartment: item.compartment,
       itemId: item.id,
       body: tagSetBody(item.id, now),
       extra: { added: String(adding.length), removed: String(removing.length) },
@@ -213,6 +243,7 @@ export async function addNote(
     salt: newSalt(),
   };
   await inTransaction(ctx, async (trx) => {
+    await lockItem(ctx, trx, actor, item);
     const { n } = await trx
       .selectFrom('item_note')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -223,7 +254,6 @@ export async function addNote(
     await recordChange(ctx, trx, actor, {
       action: 'note-create',
       record: row.id,
-      compartment: item.compartment,
       itemId: item.id,
       body: noteBody(row),
     });

@@ -1,6 +1,6 @@
 // Tags and notes on items (migration 0020). Each row lives in its item's compartment (no
-// column of its own: an item never changes compartment) and has a random `salt` that its
-// custody entries' SHA-256 commits to.
+// column of its own, so it follows the item when vault/amend.ts moves it) and has a random
+// `salt` that its custody entries' SHA-256 commits to.
 export interface ItemTagTable {
   item_id: string;
   /** Normalised (tags.ts normalTag): NFC, lower case, single spaces. */

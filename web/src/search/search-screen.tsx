@@ -9,6 +9,7 @@
  */
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import '../analysis/strings.js';
+import './strings.js';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { FacetName, FacetValue, SearchHit, SearchResult } from '../api/types.js';
