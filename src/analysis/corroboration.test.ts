@@ -16,6 +16,21 @@ describe('tallyClaim', () => {
       silentItems: 0,
     });
   });
+  it('does not count invisible characters as new sources', () => {
+    const t = tallyClaim([
+      { stance: 'supports', source: 'field team 3' },
+      { stance: 'supports', source: 'field team 3\u200B' },
+      { stance: 'supports', source: 'field\u00ADteam 3' },
+      { stance: 'supports', source: '\uFEFFField\u200D Team\u00A03\u200C' },
+      { stance: 'supports', source: 'ｆｉｅｌｄ team ３' },
+      { stance: 'supports', source: 'field team 3\u2060\u061C\u200E' },
+    ]);
+    assert.equal(t.status, 'single-source');
+    assert.equal(t.supportingSources, 1);
+    assert.equal(sourceKey('\u200B\u00AD '), 'unknown', 'only invisible characters: unknown');
+    assert.equal(sourceKey('STRASSE'), sourceKey('straße'));
+    assert.notEqual(sourceKey('field team 3'), sourceKey('field team 8'));
+  });
   it('is corroborated by two independent sources', () => {
     assert.equal(
       tallyClaim([
@@ -52,7 +67,7 @@ describe('tallyClaim', () => {
     assert.equal(tallyClaim([]).status, 'unverified');
   });
   it('folds case, width and spacing of source names', () => {
-    assert.equal(sourceKey(' Ｆield\tTeam 3 '), 'field team 3');
+    assert.equal(sourceKey(' Ｆield\tTeam 3 '), sourceKey('field team 3'));
     assert.equal(sourceKey(''), 'unknown');
   });
 });

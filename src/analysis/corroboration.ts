@@ -1,7 +1,8 @@
 /**
  * corroboration.ts — how well a claim is corroborated, from the items that support, contradict or
  * are silent on it. Only independent sources count: items from one source (the provenance
- * `source` of the item or of the item it was derived from, compared without case and spacing)
+ * `source` of the item or of the item it was derived from, compared without case, spacing or
+ * invisible characters)
  * count once, and items whose source is unknown count together as one source at most — an
  * unknown origin cannot be shown to be independent of anything.
  *
@@ -16,6 +17,7 @@
  * partly-corroborated if some claim is corroborated or single-source; contradicted if all are;
  * otherwise unverified. Callers compute it over the items they may see (DESIGN rule 7).
  */
+import { foldSource } from '../lib/unsafe-text.js';
 import type { Stance } from './vocabulary.js';
 
 export type ClaimStatus = 'corroborated' | 'single-source' | 'contested' | 'contradicted' | 'unverified';
@@ -32,9 +34,13 @@ export interface StanceOf {
   readonly source: string;
 }
 
-/** sourceKey is what makes two items "the same source". */
+/**
+ * sourceKey is what makes two items "the same source": the source folded (src/lib/unsafe-text.ts
+ * `foldSource`: NFKC, case, no white space and no invisible character), so "field team 3",
+ * "Field Team 3", "field team 3\u200B" and "field\u00ADteam 3" are one source, not three.
+ */
 export function sourceKey(source: string): string {
-  const k = source.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  const k = foldSource(source);
   return k === '' ? 'unknown' : k;
 }
 

@@ -10,6 +10,7 @@ import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntries, maybeCheckpoint } from '../custody/index.js';
 import { type CanonicalValue, canonicalJson } from '../lib/canonical-json.js';
 import { sha256Hex } from '../lib/hash.js';
+import { TEXT_UNSAFE } from '../lib/unsafe-text.js';
 import type { Database } from '../store/schema.js';
 import { AnalysisError } from './errors.js';
 
@@ -53,8 +54,9 @@ export function isRecordId(prefix: 'ent' | 'inc' | 'lnk' | 'clm', id: unknown): 
 }
 
 const COMPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
-// Control characters other than tab and newline have no place in a name or statement.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+// Control characters other than tab and newline, and bidi overrides, have no place in a name
+// or statement (src/lib/unsafe-text.ts, shared with the vault's provenance and titles).
+const CONTROL = TEXT_UNSAFE;
 
 export function invalid(message: string, field: string): AnalysisError {
   return new AnalysisError('INVALID_RECORD', message, { field });

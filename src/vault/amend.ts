@@ -17,7 +17,7 @@ import type { Database } from '../store/schema.js';
 import { amendmentSha256 } from './amendment-record.js';
 import { VaultError } from './errors.js';
 import { type Item, itemFromRow } from './item.js';
-import { normaliseProvenance } from './provenance.js';
+import { normaliseProvenance, titleField } from './provenance.js';
 import { provenanceSha256 } from './provenance-record.js';
 import { COMPARTMENT_NAME, getItem } from './service.js';
 import type { ItemTable } from './tables.js';
@@ -33,7 +33,6 @@ export interface ItemChanges {
 }
 
 const MAX_REASON = 2000;
-const MAX_TITLE = 500;
 const MAX_METADATA_BYTES = 64 * 1024;
 
 type Column = 'title' | 'source' | 'collected_at' | 'collected_by' | 'compartment' | 'metadata';
@@ -212,16 +211,7 @@ function validate(item: Item, changes: ItemChanges): Partial<Record<Column, stri
     if (changes.collectedAt !== undefined) out.collected_at = p.collectedAt;
     if (changes.collectedBy !== undefined) out.collected_by = p.collectedBy;
   }
-  if (changes.title !== undefined) {
-    const title = changes.title.normalize('NFC').trim();
-    if (title.length === 0 || title.length > MAX_TITLE || /[\u0000-\u001f\u007f]/.test(title)) {
-      throw new VaultError(
-        'INVALID_INPUT',
-        `title must be 1 to ${MAX_TITLE} characters without control characters`,
-      );
-    }
-    out.title = title;
-  }
+  if (changes.title !== undefined) out.title = titleField(changes.title);
   if (changes.compartment !== undefined) {
     if (!COMPARTMENT_NAME.test(changes.compartment)) {
       throw new VaultError('INVALID_INPUT', 'compartment must be lowercase letters, digits and dashes');

@@ -223,6 +223,20 @@ for (const dialect of DIALECTS) {
       await assert.rejects(amendItem(s.ctx, 'ATT-000001', { compartment: 'Witness!' }, by), /compartment/);
       await assert.rejects(amendItem(s.ctx, 'ATT-000001', { collectedAt: 'yesterday' }, by), /collectedAt/);
       await assert.rejects(amendItem(s.ctx, 'ATT-000001', { title: 'a\u0000b' }, by), /title/);
+      // C1 controls and bidi overrides are refused like C0, in every provenance field and the title.
+      for (const bad of ['a\u0085b', 'a\u202Eb', 'a\u2067b', 'a\u009Bb']) {
+        await assert.rejects(amendItem(s.ctx, 'ATT-000001', { title: bad }, by), /title/);
+        await assert.rejects(amendItem(s.ctx, 'ATT-000001', { source: bad }, by), /source/);
+        await assert.rejects(amendItem(s.ctx, 'ATT-000001', { collectedBy: bad }, by), /collectedBy/);
+        await assert.rejects(
+          addContent(s.ctx, Readable.from([Buffer.from(bad)]), {
+            originalName: 'x.txt',
+            provenance: { ...provenance, source: bad },
+            actor: 'user-3',
+          }),
+          /source/,
+        );
+      }
       assert.equal((await s.ctx.db.selectFrom('item_amendment').selectAll().execute()).length, 0);
       assert.deepEqual(await verifyCustody(s.ctx), []);
     });

@@ -3,6 +3,7 @@
  * field is required; a field nobody knows must be marked explicitly with the literal "unknown"
  * (Berkeley Protocol: identification and collection are recorded, gaps are declared, not hidden).
  */
+import { LINE_UNSAFE } from '../lib/unsafe-text.js';
 import { VaultError } from './errors.js';
 
 export const UNKNOWN = 'unknown';
@@ -34,10 +35,10 @@ function textField(name: string, value: unknown): string {
     });
   }
   const v = value.normalize('NFC').trim();
-  if (v.length > MAX_FIELD || /[\u0000-\u001f\u007f]/.test(v)) {
+  if (v.length > MAX_FIELD || LINE_UNSAFE.test(v)) {
     throw new VaultError(
       'INVALID_PROVENANCE',
-      `provenance field ${name} is too long or has control characters`,
+      `provenance field ${name} is too long or has control or bidi-override characters`,
       {
         field: name,
       },
@@ -62,4 +63,21 @@ function timeField(value: unknown): string {
     throw new VaultError('INVALID_PROVENANCE', 'collectedAt is not a real date', { field: 'collectedAt' });
   }
   return t.toISOString();
+}
+
+export const MAX_TITLE = 500;
+
+/**
+ * titleField checks a title a person typed (upload metadata, form field, CLI, amend): 1 to
+ * MAX_TITLE characters without control or bidi-override characters (src/lib/unsafe-text.ts).
+ */
+export function titleField(value: string): string {
+  const title = value.normalize('NFC').trim();
+  if (title.length === 0 || title.length > MAX_TITLE || LINE_UNSAFE.test(title))
+    throw new VaultError(
+      'INVALID_INPUT',
+      `title must be 1 to ${MAX_TITLE} characters without control or bidi-override characters`,
+      { field: 'title' },
+    );
+  return title;
 }

@@ -21,8 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Selectable } from 'kysely';
 import { type Ctx, nowIso } from '../ctx.js';
+import { LINE_UNSAFE } from '../lib/unsafe-text.js';
 import { VaultError } from './errors.js';
-import { normaliseProvenance } from './provenance.js';
+import { normaliseProvenance, titleField } from './provenance.js';
 import {
   type AddOutcome,
   DEFAULT_COMPARTMENT,
@@ -101,10 +102,16 @@ function checkProvenance(metadata: Readonly<Record<string, string>>): void {
     collectedBy: metadata.collectedBy,
   });
   const place = metadata.place;
-  if (place !== undefined && (place.length > MAX_PLACE || /[\u0000-\u001f\u007f]/.test(place)))
-    throw new VaultError('INVALID_PROVENANCE', 'place is too long or has control characters', {
-      field: 'place',
-    });
+  if (place !== undefined && (place.length > MAX_PLACE || LINE_UNSAFE.test(place)))
+    throw new VaultError(
+      'INVALID_PROVENANCE',
+      'place is too long or has control or bidi-override characters',
+      {
+        field: 'place',
+      },
+    );
+  // The title too is refused before any byte is kept, as the multipart form's is.
+  if (metadata.title) titleField(metadata.title);
   if (metadata.placePcode !== undefined && !PCODE.test(metadata.placePcode))
     throw new VaultError('INVALID_PROVENANCE', 'placePcode is not a gazetteer P-code', {
       field: 'placePcode',

@@ -22,7 +22,7 @@ import type { Database } from '../store/schema.js';
 import { VaultError } from './errors.js';
 import { type Item, itemFromRow } from './item.js';
 import { kindOf, sniffMediaType } from './media-type.js';
-import { normaliseProvenance, type Provenance } from './provenance.js';
+import { MAX_TITLE, normaliseProvenance, type Provenance, titleField } from './provenance.js';
 import { provenanceSha256 } from './provenance-record.js';
 import { discardStaged, holdGuard, newHoldId, releaseHolds } from './staging.js';
 import type { ItemTable } from './tables.js';
@@ -31,7 +31,6 @@ export const DEFAULT_COMPARTMENT = 'general';
 /** COMPARTMENT_NAME is what a compartment may be called: lowercase letters, digits, dashes. */
 export const COMPARTMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const MAX_METADATA_BYTES = 64 * 1024;
-const MAX_TITLE = 500;
 
 export interface ItemInput {
   readonly originalName: string;
@@ -378,7 +377,9 @@ function itemRow(
     ern: formatErn(seq),
     ern_seq: seq,
     blob_sha256: blob.sha256,
-    title: (input.title ?? input.originalName).slice(0, MAX_TITLE),
+    // A title typed by a person is checked (validateInput); one taken from a file name keeps the
+    // name as it was (shown escaped: src/lib/display.ts), like original_name.
+    title: input.title !== undefined ? titleField(input.title) : input.originalName.slice(0, MAX_TITLE),
     kind: kindOf(s.mediaType),
     media_type: s.mediaType,
     original_name: input.originalName,
@@ -398,6 +399,7 @@ function itemRow(
 
 function validateInput(input: ItemInput): void {
   normaliseProvenance(input.provenance);
+  if (input.title !== undefined) titleField(input.title);
   if (input.compartment !== undefined && !COMPARTMENT_NAME.test(input.compartment)) {
     throw new VaultError('INVALID_INPUT', 'compartment must be lowercase letters, digits and dashes');
   }

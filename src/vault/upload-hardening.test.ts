@@ -431,5 +431,65 @@ for (const dialect of DIALECTS) {
         assert.equal(await countRows('custody_entry'), entries, 'no custody entry');
       });
     });
+
+    describe('invisible and direction-changing characters in provenance and titles', () => {
+      const HOSTILE = [
+        ['source', 'field team 3\u202E'],
+        ['source', 'field team 3\u2066'],
+        ['source', 'field\u0085team 3'],
+        ['collectedBy', 'monitor\u202D-09'],
+        ['title', 'report\u202Efdp.exe'],
+        ['title', 'report\u0090'],
+      ] as const;
+      it('multipart: refuses C0/C1 controls and bidi overrides with a problem and stores nothing', async () => {
+        for (const [field, value] of HOSTILE) {
+          const items = await countRows('item');
+          const blobs = await countRows('blob');
+          const boundary = `b${randomBytes(8).toString('hex')}`;
+          const fields = provenance('field team 3', 'alpha', 'a title').map(([k, v]): [string, string] => [
+            k,
+            k === field ? value : v,
+          ]);
+          const res = await send(
+            alpha,
+            'POST',
+            '/api/items',
+            { 'content-type': `multipart/form-data; boundary=${boundary}` },
+            multipartBody(boundary, fields, [{ name: 'x.bin', bytes: randomBytes(64) }]),
+          );
+          // A title is an ordinary field (invalid-request); provenance has its own problem.
+          assert.equal(res.status, field === 'title' ? 400 : 422, `${field}: ${res.body.toString()}`);
+          assert.equal(problemType(res), field === 'title' ? 'invalid-request' : 'invalid-provenance');
+          assert.equal(await countRows('item'), items);
+          assert.equal(await countRows('blob'), blobs);
+        }
+      });
+      it('tus: refuses them at creation, before any byte', async () => {
+        for (const [field, value] of HOSTILE) {
+          const meta = {
+            filename: 'x.bin',
+            title: 'a title',
+            source: 'field team 3',
+            collectedAt: '2016-12-18',
+            collectedBy: 'monitor-09',
+            compartment: 'alpha',
+            [field]: value,
+          };
+          const created = await send(alpha, 'POST', '/api/uploads', {
+            ...TUS,
+            'upload-length': '5',
+            'upload-metadata': Object.entries(meta)
+              .map(([k, v]) => `${k} ${b64(v)}`)
+              .join(','),
+          });
+          assert.equal(created.status, field === 'title' ? 400 : 422, `${field}: ${created.body.toString()}`);
+        }
+      });
+      it('keeps the zero-width non-joiner a Persian title needs', async () => {
+        const ok = await upload(alpha, 'alpha', 'گزارش\u200Cها', randomBytes(32));
+        assert.equal(ok.status, 201, ok.body.toString());
+        assert.equal(JSON.parse(ok.body.toString()).item.title, 'گزارش\u200Cها');
+      });
+    });
   });
 }
