@@ -24,6 +24,7 @@ import {
   releaseStaged,
   type StagedItem,
   stageContent,
+  titleFrom,
 } from '../vault/index.js';
 
 export const DERIVATION_KINDS = [
@@ -91,7 +92,9 @@ export async function recordDerivatives(
       // Staged, so held: gc leaves the bytes alone until the items are recorded (vault/staging.ts).
       const s = await stageContent(ctx, source, {
         originalName: safeName(d.originalName),
-        title: (d.title ?? `${d.kind} of ${parent.ern}`).slice(0, 500),
+        // What the extractor read from the file (a member's name, a PDF's Title) is not a person's
+        // typing: shown escaped and cut to fit, never refused (vault titleFrom).
+        title: titleFrom(d.title ?? '', '', `${d.kind} of ${parent.ern}`),
         provenance: {
           source: parent.source,
           collectedAt: parent.collectedAt,

@@ -187,6 +187,33 @@ for (const dialect of DIALECTS) {
       assert.equal((await intakeState(store.ctx, plain)).state, 'done', 'the worker went on');
     });
 
+    it('derives members whose names hold controls or bidi overrides, with those characters shown escaped in the title', async () => {
+      // Names inside an archive are hostile: a member called "invoice\u202Efdp.exe" must not stop the
+      // archive's other members from being derived, nor reach a title unescaped.
+      const zip = await add(
+        store,
+        makeZip([
+          { name: 'invoice\u202Efdp.exe', data: Buffer.from('one') },
+          { name: 'a\u0085b\u2066.txt', data: Buffer.from('two') },
+          { name: 'گزارش\u200Cها.txt', data: Buffer.from('three') },
+        ]),
+        'names.zip',
+      );
+      await runAll(store);
+      const state = await intakeState(store.ctx, zip);
+      assert.equal(state.state, 'done', JSON.stringify(state.job));
+      const titles = await Promise.all(
+        state.derived
+          .filter((d) => d.kind === 'member')
+          .map(async (d) => (await getItem(store.ctx, d.item.ern)).title),
+      );
+      assert.deepEqual(titles.sort(), [
+        'a\\u{0085}b\\u{2066}.txt (in an archive)',
+        'invoice\\u{202E}fdp.exe (in an archive)',
+        'گزارش\u200Cها.txt (in an archive)',
+      ]);
+    });
+
     it('links near-duplicate photos within a compartment, never across', async () => {
       const photo = (shift: number) =>
         sharp({ create: { width: 400, height: 300, channels: 3, background: '#203040' } })

@@ -17,6 +17,21 @@ export const LINE_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u206
 /** Free text (statements, names, notes): as LINE_UNSAFE, but tab and line feed are allowed. */
 export const TEXT_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+const LINE_UNSAFE_ALL = new RegExp(LINE_UNSAFE.source, 'g');
+
+/**
+ * escapeUnsafe shows each character LINE_UNSAFE refuses as `\u{XXXX}`, for text that arrives
+ * from a file rather than from a person (names inside an archive, a PDF's Title): it cannot be
+ * refused — the file is evidence — yet must not reach a title able to reorder what is shown.
+ * Zero-width joiners are left as they are.
+ */
+export function escapeUnsafe(text: string): string {
+  return text.replace(
+    LINE_UNSAFE_ALL,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`,
+  );
+}
+
 // Default_Ignorable_Code_Point (UAX #44) covers ZWSP, ZWNJ, ZWJ, word joiner, soft hyphen, the
 // bidi marks, variation selectors and U+FEFF; Cf adds the other format characters (U+061C ALM,
 // U+0600–0605, U+06DD…). None of them is part of a source's identity; nor is white space.

@@ -7,7 +7,7 @@ export { VaultError, type VaultErrorCode } from './errors.js';
 export { collectGarbage, findUnreferencedBlobs, type GcResult, type UnreferencedBlob } from './gc.js';
 export { type Item, itemFromRow } from './item.js';
 export { sniffMediaType } from './media-type.js';
-export { normaliseProvenance, type Provenance, UNKNOWN } from './provenance.js';
+export { normaliseProvenance, type Provenance, titleFrom, UNKNOWN } from './provenance.js';
 export {
   type AddOutcome,
   addContent,

@@ -3,7 +3,7 @@
  * field is required; a field nobody knows must be marked explicitly with the literal "unknown"
  * (Berkeley Protocol: identification and collection are recorded, gaps are declared, not hidden).
  */
-import { LINE_UNSAFE } from '../lib/unsafe-text.js';
+import { escapeUnsafe, LINE_UNSAFE } from '../lib/unsafe-text.js';
 import { VaultError } from './errors.js';
 
 export const UNKNOWN = 'unknown';
@@ -80,4 +80,26 @@ export function titleField(value: string): string {
       { field: 'title' },
     );
   return title;
+}
+
+/**
+ * titleFrom makes a title from text that came with a file rather than from a person (a member's
+ * name inside an archive, a PDF's Title, the title of the item a redacted copy is made from):
+ * such text cannot be refused, so its controls and bidi overrides are shown escaped
+ * (src/lib/unsafe-text.ts `escapeUnsafe`) and it is cut, with "…", so that it and `suffix` fit
+ * MAX_TITLE; `fallback` when nothing is left. The result always passes titleField.
+ */
+export function titleFrom(text: string, suffix = '', fallback = 'untitled'): string {
+  let base = escapeUnsafe(text.normalize('NFC')).trim();
+  const room = MAX_TITLE - suffix.length;
+  if (base.length > room) {
+    let cut = '';
+    // By code point, so a cut never leaves half a surrogate pair.
+    for (const c of base) {
+      if (cut.length + c.length > room - 1) break;
+      cut += c;
+    }
+    base = `${cut.trimEnd()}…`;
+  }
+  return base === '' || base === '…' ? fallback : `${base}${suffix}`;
 }

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { addItem } from '../../../test/support/cases.js';
 import { DIALECTS, openTestStore, scratchDir, type TestStore } from '../../../test/support/stores.js';
 import { itemEntries } from '../../custody/index.js';
-import { getItem } from '../../vault/index.js';
+import { addContent, getItem } from '../../vault/index.js';
 import { CaseError } from '../errors.js';
 import { addEntity, addItems, createCase } from '../service.js';
 import { CLI_VIEWER } from '../viewer.js';
@@ -93,6 +94,26 @@ for (const dialect of DIALECTS) {
       assert.equal(derived.parentItemId, (await getItem(s.ctx, ern)).id);
       const kinds = (await itemEntries(s.ctx, derived.id)).map((e) => e.kind);
       assert.deepEqual(kinds, ['ingest', 'redact']);
+    });
+
+    it('redacts an item whose title came from a hostile or long file name', async () => {
+      // The title of an upload without one is its file name, kept as it was; the redacted copy's
+      // title is built from it and must pass the vault's title rule (no bidi override, ≤ 500).
+      const hostile = await addItem(s.ctx, 'Witness Amina Haddad.', 'note\u202Etxt.exe');
+      const r1 = await redactItem(s.ctx, CLI_VIEWER, hostile, { spans: [{ start: 0, end: 7 }] });
+      assert.equal((await getItem(s.ctx, r1.ern)).title, 'note\\u{202E}txt.exe (redacted)');
+      const long = (
+        await addContent(s.ctx, Readable.from([Buffer.from('Witness Amina Haddad, again.')]), {
+          originalName: 'long.txt',
+          title: 'ش'.repeat(495),
+          provenance: { source: 'field team 3', collectedAt: '2016-12-18', collectedBy: 'monitor-07' },
+          actor: 'user-test',
+        })
+      ).item.ern;
+      const r2 = await redactItem(s.ctx, CLI_VIEWER, long, { spans: [{ start: 0, end: 7 }] });
+      const title = (await getItem(s.ctx, r2.ern)).title;
+      assert.equal(title.length, 500);
+      assert.ok(title.endsWith('… (redacted)'), title);
     });
 
     it('burns black regions into an image', async () => {

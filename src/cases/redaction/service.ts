@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Ctx } from '../../ctx.js';
-import { type Item, itemFromRow, recordItems, stageContent } from '../../vault/index.js';
+import { type Item, itemFromRow, recordItems, stageContent, titleFrom } from '../../vault/index.js';
 import { CaseError } from '../errors.js';
 import { findCase, visibleItemIds } from '../service.js';
 import { allows, type Viewer } from '../viewer.js';
@@ -111,7 +111,7 @@ export async function redactItem(
   }
   const staged = await stageContent(ctx, Readable.from([bytes]), {
     originalName: `${item.ern}-redacted.${ext}`,
-    title: `${item.title} (redacted)`,
+    title: titleFrom(item.title, ' (redacted)'),
     provenance: { source: item.source, collectedAt: item.collectedAt, collectedBy: item.collectedBy },
     compartment: item.compartment,
     parentItemId: item.id,

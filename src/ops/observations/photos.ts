@@ -8,7 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Ctx } from '../../ctx.js';
-import { duplicateScopeFor, recordItems, stageContent } from '../../vault/index.js';
+import { duplicateScopeFor, recordItems, stageContent, titleFrom } from '../../vault/index.js';
 import { OpsError } from '../errors.js';
 import { opsEngine } from '../reconcile/engine.js';
 import { selectMonitorObservations } from '../repo/observations.js';
@@ -100,10 +100,13 @@ export async function attachPhoto(
     bytes,
     {
       originalName: `${clientId}-${sha256.slice(0, 12)}`,
-      title: photoTitle(
-        found!.markings,
-        operation.route.find((p) => p.id === row.route_point_id)?.place.name,
-        row.device_time,
+      // Built from markings and a place name others typed: made to pass the vault's title rule.
+      title: titleFrom(
+        photoTitle(
+          found!.markings,
+          operation.route.find((p) => p.id === row.route_point_id)?.place.name,
+          row.device_time,
+        ),
       ),
       provenance: {
         source: `monitor observation ${clientId}`,
