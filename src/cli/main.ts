@@ -6,11 +6,43 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import type { CommandEnv, Register } from './command.js';
-import { COMMANDS } from './commands.js';
 import { CliExit, type CliIo, EXIT } from './io.js';
 
-/** buildProgram assembles the command tree (exported for --help tests). */
-export function buildProgram(env: CommandEnv, extra: readonly Register[] = []): Command {
+/**
+ * ALONE lists commands that run without loading the rest of the program. Loading every domain
+ * (commands.ts) costs several seconds of a start under tsx's module hooks — most of an
+ * `attest backup` of a small deployment (bench/scale.ts) — and a backup or restore needs only the
+ * store and the log. Any other command, `--help` and `--version` load the whole program.
+ */
+const ALONE: Readonly<Record<string, () => Promise<Register>>> = {
+  backup: async () => (await import('./commands/backup.js')).registerBackup,
+  restore: async () => (await import('./commands/backup.js')).registerBackup,
+};
+
+/**
+ * commandOf is the command `args` name when it is one of ALONE: the first word after the global
+ * options (`--data <dir>`, `--data=<dir>`), none when help or the version is asked for first.
+ */
+export function commandOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--data') i++;
+    else if (a.startsWith('--data=')) continue;
+    else if (a.startsWith('-')) return undefined;
+    else return Object.hasOwn(ALONE, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/** registersFor loads what `args` need: one command of ALONE, or every command. */
+async function registersFor(args: readonly string[]): Promise<readonly Register[]> {
+  const alone = commandOf(args);
+  if (alone) return [await ALONE[alone]!()];
+  return (await import('./commands.js')).COMMANDS;
+}
+
+/** buildProgram assembles the command tree from `registers` (exported for --help tests). */
+export function buildProgram(env: CommandEnv, registers: readonly Register[]): Command {
   const program = new Command('attest')
     .description(
       'Attest: evacuation monitoring and a tamper-evident evidence vault, from checkpoint to courtroom.',
@@ -23,7 +55,7 @@ export function buildProgram(env: CommandEnv, extra: readonly Register[] = []): 
       writeOut: (s) => env.io.stdout.write(s),
       writeErr: (s) => env.io.stderr.write(s),
     });
-  for (const register of [...COMMANDS, ...extra]) register(program, env);
+  for (const register of registers) register(program, env);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -37,7 +69,10 @@ export async function run(args: string[], io: CliIo, extra: readonly Register[] 
       code = Math.max(code, c);
     },
   };
-  const program = buildProgram(env, extra);
+  const program = buildProgram(env, [
+    ...(extra.length > 0 ? (await import('./commands.js')).COMMANDS : await registersFor(args)),
+    ...extra,
+  ]);
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {

@@ -37,7 +37,7 @@ import { StoreError } from '../errors.js';
 import { keyPath } from '../keys.js';
 import { migrateUpTo, migrationNames } from '../migrate.js';
 import { copyBlobsOut, restoreBlobs } from './blob-copy.js';
-import { type KeyFiles, openKeys, sealKeys } from './key-box.js';
+import { checkPassphrase, type KeyFiles, openKeys, sealKeys } from './key-box.js';
 import {
   BackupCorruptError,
   FORMAT,
@@ -93,8 +93,8 @@ export async function backupDeployment(
 ): Promise<BackupResult> {
   const toTar = out.endsWith('.tar');
   if (toTar && existsSync(out)) throw new StoreError('BACKUP_INVALID', `${out} exists; choose a new file`);
-  // Refuse a short passphrase before any work.
-  sealKeys({}, passphrase);
+  // Refuse a short passphrase before any work (a check, not a whole scrypt derivation).
+  checkPassphrase(passphrase);
   const repo = toTar ? await mkdtemp(join(tmpdir(), 'attest-backup-')) : out;
   try {
     const id = `${ctx

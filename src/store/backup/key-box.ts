@@ -15,10 +15,15 @@ const MAX_BOX_BYTES = 1024 * 1024;
 /** KeyFiles maps a path inside the keys directory (e.g. `custody-log.key`) to its bytes. */
 export type KeyFiles = Record<string, string>;
 
-/** sealKeys encrypts `files` under `passphrase`; the result is JSON text. */
-export function sealKeys(files: KeyFiles, passphrase: string): string {
+/** checkPassphrase refuses a passphrase too short to seal keys with (cheap: no key derivation). */
+export function checkPassphrase(passphrase: string): void {
   if (passphrase.length < 12)
     throw new StoreError('BACKUP_INVALID', 'the backup passphrase must have at least 12 characters');
+}
+
+/** sealKeys encrypts `files` under `passphrase`; the result is JSON text. */
+export function sealKeys(files: KeyFiles, passphrase: string): string {
+  checkPassphrase(passphrase);
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
