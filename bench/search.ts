@@ -1,5 +1,6 @@
 /**
- * search.ts — `npm run bench -- search [DOCS] [--only sqlite|postgres] [--sample N]`: synthetic
+ * search.ts — `npm run bench -- search [DOCS] [--only sqlite|postgres] [--sample N]
+ * [--vocab narrow|zipf]`: synthetic
  * documents (Arabic, English and mixed; lengths drawn from a long-tailed distribution; places
  * from the gazetteer in both scripts and several spellings) on SQLite FTS5 and PostgreSQL, then
  * a fixed mix of 30 queries (single words, phrases, OR and exclusions, prefixes, filters,
@@ -17,8 +18,9 @@
  * on the --pg server) and later runs with the same DIR only query; --explain prints each
  * query's candidate statement plan (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE) instead of timing.
  *
- * The corpus is a worst case for a text index: its vocabulary is ~120 words, so every query word
- * is in a large share of the documents (most queries match far more than the ranking window).
+ * The default corpus is a worst case for a text index: its vocabulary is ~120 words, so every
+ * query word is in a large share of the documents (most queries match far more than the ranking
+ * window). `--vocab zipf` draws the words as real text has them (VOCAB below).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -46,6 +48,14 @@ const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const SAMPLE = Math.min(N, Number(args.includes('--sample') ? args[args.indexOf('--sample') + 1] : 2000));
 const BATCH = 1000;
+/**
+ * --vocab narrow (default): the ~120 domain words alone, so every query word is in a large share
+ * of the documents (the worst case). --vocab zipf: those words inside a 30,000-word vocabulary
+ * drawn by Zipf's law (s = 1), as words fall in real text, the domain words at ranks 50-3,000 — a
+ * query word is then in a few per cent of the documents, not in most.
+ */
+const VOCAB = args.includes('--vocab') ? args[args.indexOf('--vocab') + 1] : 'narrow';
+if (VOCAB !== 'narrow' && VOCAB !== 'zipf') throw new Error('--vocab is narrow or zipf');
 
 // A deterministic generator (mulberry32), so every run indexes the same corpus.
 let seed = 0x5eed;
@@ -68,6 +78,47 @@ const AR = (
   'كهرباء عائلات نازحة مخيم مراقبين قائمة ركاب انتظار ساعات ليلة صباح وصول مغادرة طريق قرية مدينة منطقة محافظة ' +
   'تقرير شاهد شهادة مصابين قتلى مفقودين أطفال نساء رجال مسنين طبي مساعدات طحين أدوية شاحنات'
 ).split(' ');
+const LEXICON_SIZE = 30_000;
+
+/** A pronounceable made-up word for rank `r` (Latin or Arabic letters), never a domain word. */
+function madeUpWord(r: number, arabic: boolean): string {
+  const syllables = arabic
+    ? ['با', 'تي', 'سو', 'ري', 'كا', 'لو', 'مي', 'نا', 'دو', 'في', 'جا', 'هو', 'زي', 'شا', 'غو', 'قي']
+    : ['ba', 'ti', 'so', 're', 'ka', 'lu', 'mi', 'na', 'do', 'fe', 'ja', 'ho', 'zi', 'sha', 'gu', 'qe'];
+  let out = '';
+  for (let n = r + 17; out.length === 0 || n > 0; n = Math.floor(n / 16)) out += syllables[n % 16];
+  return `${out}${arabic ? 'ة' : 'x'}`;
+}
+
+/** The vocabulary by rank: made-up words, with the domain words spread over ranks 50-3,000. */
+function lexicon(domain: readonly string[], arabic: boolean): string[] {
+  const words = Array.from({ length: LEXICON_SIZE }, (_, r) => madeUpWord(r, arabic));
+  domain.forEach((w, k) => {
+    words[50 + Math.floor((k * 2950) / domain.length)] = w;
+  });
+  return words;
+}
+
+/** Cumulative Zipf weights (s = 1) over the lexicon's ranks, for drawing a rank by bisection. */
+const ZIPF_CDF = (() => {
+  const cdf = new Float64Array(LEXICON_SIZE);
+  let sum = 0;
+  for (let r = 0; r < LEXICON_SIZE; r++) cdf[r] = sum += 1 / (r + 1);
+  return cdf.map((c) => c / sum);
+})();
+
+function zipfRank(): number {
+  const u = rand();
+  let lo = 0;
+  let hi = LEXICON_SIZE - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF_CDF[mid]! < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const SOURCES = [
   'field team 1',
   'field team 2',
@@ -79,6 +130,11 @@ const SOURCES = [
   'وكالة أنباء',
 ];
 const KINDS = ['text', 'document', 'image', 'email'];
+
+const LEX_EN = lexicon(EN, false);
+const LEX_AR = lexicon(AR, true);
+const word = (arabic: boolean): string =>
+  VOCAB === 'zipf' ? (arabic ? LEX_AR : LEX_EN)[zipfRank()]! : pick(arabic ? AR : EN);
 
 const places = [...loadGazetteer().places.values()].filter((p) => p.level === 4);
 const variants = loadGazetteer().variants;
@@ -98,11 +154,11 @@ function makeDoc(i: number): { title: string; text: string; source: string; kind
   const out: string[] = [];
   for (let w = 0; w < words; w++) {
     if (rand() < 0.04) out.push(placeName());
-    else out.push(arabic || (mixed && rand() < 0.5) ? pick(AR) : pick(EN));
+    else out.push(word(arabic || (mixed && rand() < 0.5)));
   }
   const day = new Date(Date.UTC(2012, 0, 1) + Math.floor(rand() * 12 * 365) * 86_400_000);
   return {
-    title: `${arabic ? pick(AR) : pick(EN)} ${placeName()} ${i}`,
+    title: `${word(arabic)} ${placeName()} ${i}`,
     text: out.join(' '),
     source: pick(SOURCES),
     kind: pick(KINDS),
@@ -380,7 +436,7 @@ async function measure(ctx: Ctx) {
   return { ours: stats(ours), cpu: stats(cpu), bare: stats(bare), like: stats(like), slowest, capped };
 }
 
-console.log(`search benchmark · ${fmt(N, 0)} documents · ${machineLine()}`);
+console.log(`search benchmark · ${fmt(N, 0)} documents · vocabulary ${VOCAB} · ${machineLine()}`);
 // --pg URL: use a running PostgreSQL server (with --keep, its database is kept and reused).
 const pgUrl = args.includes('--pg') ? args[args.indexOf('--pg') + 1] : undefined;
 const explain = args.includes('--explain');
