@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
       const rows = await store.ctx.db.selectFrom('alert').select('kind').execute();
       const kinds = new Set(rows.map((r) => r.kind));
       for (const kind of ALERT_KINDS.filter(
-        (k) => k !== 'conflicting-reports' && k !== 'point-not-reporting',
+        (k) => k !== 'conflicting-reports' && k !== 'point-not-reporting' && k !== 'operation-no-news',
       ))
         assert.ok(kinds.has(kind), `no stored alert of kind ${kind}`);
     });

@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
       assert.match(demo.stdout, /35,000 people; 308 buses, 61 ambulances, 1,231 private vehicles/);
       assert.match(demo.stdout, /1,300 people; 26 buses/);
       for (const kind of ALERT_KINDS.filter(
-        (k) => k !== 'conflicting-reports' && k !== 'point-not-reporting',
+        (k) => k !== 'conflicting-reports' && k !== 'point-not-reporting' && k !== 'operation-no-news',
       ))
         assert.match(demo.stdout, new RegExp(`^ {2}${kind} +[1-9]`, 'm'));
       const logins = new Map([...demo.stdout.matchAll(LOGIN)].map((m) => [m[1]!, m[2]!]));

@@ -320,6 +320,7 @@ export const ALERT_KINDS = [
   'source-totals-diverge',
   'conflicting-reports',
   'point-not-reporting',
+  'operation-no-news',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = 'info' | 'warning' | 'critical';

@@ -110,6 +110,13 @@ export interface ReconcileState {
   readonly movement: Map<string, number[]>;
   /** Reported totals per `op|day` → source → latest report. */
   readonly reports: Map<string, Map<string, SourceReport>>;
+  /**
+   * Per operation, the latest receipt time (server clock) of any of its observations: the start of
+   * the current no-news gap (no-news.ts).
+   */
+  readonly newsAt: Map<string, number>;
+  /** Per operation, the key of its standing `operation-no-news` alert (one gap at a time). */
+  readonly noNewsKeys: Map<string, string>;
   /** Group observations (several vehicles, one headcount) per operation. */
   readonly groupObservations: Map<string, number>;
   readonly versions: Map<string, number>;
@@ -170,6 +177,8 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     arrivalsByDay: new Map(),
     movement: new Map(),
     reports: new Map(),
+    newsAt: new Map(),
+    noNewsKeys: new Map(),
     groupObservations: new Map(),
     versions: new Map(),
     heap: new MinHeap(),

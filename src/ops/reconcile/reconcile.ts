@@ -32,9 +32,10 @@ import {
   turnBackGroup,
 } from './aggregate-alerts.js';
 import { brokenBy, frontierOf, notePointReport, watchFrontiers } from './frontier.js';
+import { evaluateNoNews, noteNews, recomputeNews } from './no-news.js';
 import {
   type AlertChange,
-  createReconcileState,
+  createReconcileState as createBareState,
   getOrCreate,
   operationContext,
   type ReconcileInput,
@@ -48,7 +49,18 @@ import {
 import { compareTracked, deriveVehicle } from './vehicle-derivation.js';
 
 export type { AlertChange, ReconcileInput, ReconcileState } from './reconcile-state.js';
-export { createReconcileState } from './reconcile-state.js';
+
+/**
+ * createReconcileState returns an empty state for the operations, convoys and vehicles given, with
+ * each operation's silence judged at `now` (an active operation nobody has reported from yet is
+ * already a no-news gap; no-news.ts).
+ */
+export function createReconcileState(input: ReconcileInput, now: number): ReconcileState {
+  const state = createBareState(input, now);
+  const changes: AlertChange[] = [];
+  for (const operationId of [...state.operations.keys()].sort()) evaluateNoNews(state, operationId, changes);
+  return state;
+}
 
 /** ApplyResult says whether an observation was new and which alerts it changed. */
 export interface ApplyResult {
@@ -65,7 +77,8 @@ export interface ApplyResult {
 export function applyObservation(state: ReconcileState, obs: Observation, now: number): ApplyResult {
   const changes: AlertChange[] = [];
   state.now = Math.max(state.now, now);
-  if (!admit(state, obs)) return { status: 'duplicate', changes };
+  if (!admit(state, obs, changes)) return { status: 'duplicate', changes };
+  noteNews(state, obs.operationId, Date.parse(obs.receivedTime), changes);
   const deviceMs = Date.parse(obs.deviceTime);
   const upToBefore = new Map<string, number>();
   for (const slot of [`${obs.operationId}|`, ...(state.monitorSlots.get(obs.monitorId) ?? [])]) {
@@ -116,6 +129,7 @@ export function tick(state: ReconcileState, now: number): AlertChange[] {
     const [kind, id] = splitSubject(top.subject);
     if (kind === 'vehicle') rederiveVehicle(state, id, changes);
     else if (kind === 'stall') evaluateOpenStall(state, id, changes);
+    else if (kind === 'news') evaluateNoNews(state, id, changes);
     else evaluateLinks(state, id, changes);
   }
   return changes;
@@ -136,7 +150,7 @@ export function reconcileAll(
   const touched = new Set<string>();
   const moved = new Map<string, Set<number>>();
   for (const obs of observations) {
-    if (!admit(state, obs)) continue;
+    if (!admit(state, obs, changes)) continue;
     const deviceMs = Date.parse(obs.deviceTime);
     notePointReport(state, obs, deviceMs);
     if (obs.kind === 'reported-total') {
@@ -163,6 +177,13 @@ export function reconcileAll(
     evaluateAllStalls(state, operationId, changes);
     evaluateLinks(state, operationId, changes);
   }
+  // The latest receipt per operation, over the stored copies (a re-send keeps the earliest receipt).
+  for (const o of state.observations.values()) {
+    const t = Date.parse(o.receivedTime);
+    if (!(t <= (state.newsAt.get(o.operationId) ?? Number.NEGATIVE_INFINITY)))
+      state.newsAt.set(o.operationId, t);
+  }
+  for (const operationId of [...state.operations.keys()].sort()) evaluateNoNews(state, operationId, changes);
   for (const slot of [...state.pointReports.keys()].sort()) {
     const [operationId, pointId] = slot.split('|') as [string, string];
     evaluatePointSilence(state, operationId, pointId, changes);
@@ -198,6 +219,7 @@ export function applyStatusChange(
   }
   evaluateAllStalls(state, operationId, changes);
   evaluateLinks(state, operationId, changes);
+  evaluateNoNews(state, operationId, changes);
   for (const vehicle of [...state.vehicles.values()].filter((v) => v.operationId === operationId)) {
     if (state.tracks.has(vehicle.id)) rederiveVehicle(state, vehicle.id, changes);
   }
@@ -210,7 +232,7 @@ function splitSubject(subject: string): [string, string] {
 }
 
 /** admit stores a new observation and says whether it was new (see applyObservation). */
-function admit(state: ReconcileState, obs: Observation): boolean {
+function admit(state: ReconcileState, obs: Observation, changes: AlertChange[]): boolean {
   const key = observationKey(obs);
   const previous = state.observations.get(key);
   if (!previous) {
@@ -234,7 +256,12 @@ function admit(state: ReconcileState, obs: Observation): boolean {
       clientId: obs.clientId,
     });
   }
-  if (obs.receivedTime < previous.receivedTime) state.observations.set(key, obs);
+  if (Date.parse(obs.receivedTime) < Date.parse(previous.receivedTime)) {
+    // The store keeps the earliest receipt; if that was the operation's latest news, the gap moves.
+    state.observations.set(key, obs);
+    if (state.newsAt.get(obs.operationId) === Date.parse(previous.receivedTime))
+      recomputeNews(state, obs.operationId, changes);
+  }
   return false;
 }
 

@@ -232,6 +232,8 @@ export function alertSummary(
         .join(', ')}).`;
     case 'operation-stalled':
       return `No movement from ${when(f.lastMovementAt)} ${f.nextMovementAt ? `to ${when(f.nextMovementAt)} (${n('stalledMinutes')} min moving time)` : 'until now'}; threshold ${n('thresholdMinutes')} min.`;
+    case 'operation-no-news':
+      return `No observation received from any monitor since ${when(f.silentSince)}${f.lastReceivedAt ? '' : ' (none yet)'}; warning after ${n('thresholdMinutes')} min of moving time, critical after ${n('criticalAfterMinutes')}.`;
     case 'linked-operation-out-of-step':
       return `On ${text('worstDay')}, ${n('progressPercent')}% done against ${n('otherProgressPercent')}% for ${text('otherOperationId')}; the agreement allows a lead of ${n('maxLeadPercent')} points.`;
     case 'conflicting-observations':
