@@ -17,7 +17,7 @@ export type StoreErrorCode =
   | 'BACKUP_INVALID'
   /** Files of a backup differ from its manifest; the error names each. */
   | 'BACKUP_CORRUPT'
-  /** What is asked is not built yet (PostgreSQL backups). */
+  /** The backup is a newer Attest's (a later manifest format, or migrations this version lacks). */
   | 'BACKUP_UNSUPPORTED';
 
 /** StoreError is raised by the storage layer (blobs, key files); `code` says what failed. */

@@ -7,16 +7,20 @@
  * empty database).
  */
 import assert from 'node:assert/strict';
-import { createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import tar from 'tar-stream';
 import { runCli, spawnCli } from '../../../test/support/cli.js';
 import { createPgDatabase, DIALECTS, scratchDir } from '../../../test/support/stores.js';
 import { loadConfig } from '../../config.js';
+import { restoreDeployment } from '../../store/backup/backup.js';
+import { StoreError } from '../../store/errors.js';
 import { openStore } from '../../store/open.js';
 import { addContent } from '../../vault/index.js';
 
@@ -215,6 +219,60 @@ for (const dialect of DIALECTS)
       const none = await runCli(['backup', '--out', backups()], { ATTEST_DATA: env.ATTEST_DATA });
       assert.equal(none.code, 2);
       assert.match(none.stderr, /ATTEST_BACKUP_PASSPHRASE/);
+    });
+
+    it('refuses a newer Attest’s snapshot — a later format, or migrations this version lacks — writing nothing', async () => {
+      const copy = (name: string) => {
+        const to = join(dir, name);
+        cpSync(backups(), to, { recursive: true });
+        const id = readdirSync(join(to, 'snapshots')).sort().at(-1)!;
+        return { repo: to, id, snap: join(to, 'snapshots', id) };
+      };
+      const later = copy('later-format');
+      const m1 = JSON.parse(readFileSync(join(later.snap, 'manifest.json'), 'utf8'));
+      writeFileSync(join(later.snap, 'manifest.json'), JSON.stringify({ ...m1, format: 'attest-backup/2' }));
+      const t1 = await target('later-format-target');
+      const r1 = await runCli(['restore', later.repo], t1);
+      assert.equal(r1.code, 1);
+      assert.match(r1.stderr, /format attest-backup\/2, which this version of Attest cannot read/);
+      assert.equal(await hasDatabase(t1), false);
+      // Not a format at all is still a damaged manifest.
+      writeFileSync(join(later.snap, 'manifest.json'), JSON.stringify({ ...m1, format: 'attest-backup/2x' }));
+      const r1b = await runCli(['restore', later.repo], t1);
+      assert.match(r1b.stderr, /is not an attest-backup\/1 manifest/);
+
+      // A migration from the future in the snapshot's database, the manifest vouching for it.
+      const future = copy('future-schema');
+      const name = dialect === 'sqlite' ? 'database.sqlite' : 'database/tables.json';
+      const file = join(future.snap, name);
+      if (dialect === 'sqlite') {
+        const db = new SQLite(file);
+        db.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run(
+          '9999-from-the-future',
+          '2026-12-03T00:00:00.000Z',
+        );
+        db.close();
+      } else {
+        const tables = JSON.parse(readFileSync(file, 'utf8'));
+        tables.migrations.push('9999-from-the-future');
+        writeFileSync(file, JSON.stringify(tables));
+      }
+      const manifest = JSON.parse(readFileSync(join(future.snap, 'manifest.json'), 'utf8'));
+      const entry = manifest.files.find((f: { path: string }) => f.path === `snapshots/${future.id}/${name}`);
+      const bytes = readFileSync(file);
+      entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+      entry.size = bytes.length;
+      writeFileSync(join(future.snap, 'manifest.json'), JSON.stringify(manifest));
+      const t2 = await target('future-target');
+      await assert.rejects(
+        restoreDeployment(loadConfig(t2), future.repo, PASS),
+        (err: unknown) =>
+          err instanceof StoreError &&
+          err.code === 'BACKUP_UNSUPPORTED' &&
+          /taken by a newer Attest \(migrations 9999-from-the-future\)/.test(err.message),
+      );
+      assert.equal(await hasDatabase(t2), false, 'nothing written');
+      assert.equal(existsSync(join(t2.ATTEST_DATA!, 'keys', 'custody-log.key')), false);
     });
 
     it('names each corrupted file of the backup and writes nothing', async () => {

@@ -312,9 +312,11 @@ export async function restoreDeployment(
         if (!manifest.files.some((f) => f.path === `snapshots/${id}/database/${t.name}.copy`))
           problems.push(`snapshots/${id}/database/${t.name}.copy is not in the manifest`);
     }
+    // A schema this code cannot rebuild or open is refused before the passphrase is even tried.
+    if (dump) checkMigrations(dump.migrations, true);
+    else if (problems.length === 0) checkMigrations(sqliteMigrations(join(snap, 'database.sqlite')), false);
     const keys =
       problems.length === 0 ? openKeys(await readFile(join(snap, 'keys.enc'), 'utf8'), passphrase) : {};
-    if (dump) checkMigrations(dump);
 
     const store = await openBlobStore(config);
     let created: string[] = [];
@@ -365,21 +367,43 @@ async function copySqlite(from: string, to: string): Promise<void> {
   await chmod(to, 0o600);
 }
 
+/** sqliteMigrations lists the migrations a snapshot's SQLite copy had run, in order. */
+function sqliteMigrations(dbFile: string): string[] {
+  const db = new SQLite(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const table = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'")
+      .get();
+    if (!table) return [];
+    return (db.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]).map(
+      (r) => String(r.name),
+    );
+  } finally {
+    db.close();
+  }
+}
+
 /**
- * checkMigrations refuses a dump whose schema this code cannot rebuild: a migration it does not
- * know (a backup from a newer Attest), or a set that is not every known migration up to its last.
+ * checkMigrations refuses a snapshot whose schema this code cannot rebuild or open: a migration
+ * it does not know is a backup from a newer Attest (BACKUP_UNSUPPORTED: the backup is sound, this
+ * version is too old for it). With `exact` (a PostgreSQL dump, whose rows are loaded into a schema
+ * rebuilt by running migrations up to its last), a set that is not every known migration up to
+ * its last is no schema this code rebuilds (BACKUP_INVALID). A SQLite copy is opened as it is, and
+ * the migrator runs what it lacks (unordered migrations are allowed), so only the first applies.
+ * Either way nothing has been written yet.
  */
-function checkMigrations(dump: DatabaseDump): void {
+function checkMigrations(ran: readonly string[], exact: boolean): void {
   const known = migrationNames();
-  const unknown = dump.migrations.filter((m) => !known.includes(m));
+  const unknown = ran.filter((m) => !known.includes(m));
   if (unknown.length > 0)
     throw new StoreError(
-      'BACKUP_INVALID',
+      'BACKUP_UNSUPPORTED',
       `the backup was taken by a newer Attest (migrations ${unknown.join(', ')}): restore it with that version or later`,
     );
-  const last = dump.migrations.at(-1);
+  if (!exact) return;
+  const last = ran.at(-1);
   const expected = last ? known.filter((m) => m <= last) : [];
-  if (expected.join() !== dump.migrations.join())
+  if (expected.join() !== ran.join())
     throw new StoreError('BACKUP_INVALID', "the backup's schema is not one this version of Attest made");
 }
 

@@ -101,6 +101,13 @@ export async function readManifest(path: string, id: string): Promise<Manifest> 
   } catch {
     throw new BackupCorruptError([`snapshots/${id}/manifest.json is not JSON`]);
   }
+  // A well-formed manifest of a later format is a newer Attest's backup, not a damaged one.
+  const later = typeof m?.format === 'string' ? /^attest-backup\/([1-9][0-9]{0,5})$/.exec(m.format) : null;
+  if (later && m.format !== FORMAT)
+    throw new StoreError(
+      'BACKUP_UNSUPPORTED',
+      `snapshot ${id} is in format ${m.format}, which this version of Attest cannot read (it reads ${FORMAT}): restore it with the version that wrote it, or later`,
+    );
   const prefix = `snapshots/${id}/`;
   const fileOk = (f: ManifestFile) =>
     typeof f?.path === 'string' &&
