@@ -83,7 +83,8 @@ export async function createClaim(
   };
   await inTransaction(ctx, async (trx) => {
     await trx.insertInto('claim').values(row).execute();
-    const { created_at: _c, ...body } = row;
+    // Every column, created_at and created_by included (commitment 2, records.ts).
+    const body = { ...row };
     await recordChange(ctx, trx, actor, { action: 'claim-create', record: row.id, compartment, body });
   });
   return getClaim(ctx, actor.read, row.id);
@@ -101,28 +102,43 @@ export async function setStance(
   const claim = await readClaim(ctx, actor.read, claimId);
   writableCompartment(actor, claim.compartment);
   const item = await visibleItem(ctx, actor.read, ern);
+  const at = nowIso(ctx);
   await inTransaction(ctx, async (trx) => {
     await trx.deleteFrom('stance').where('claim_id', '=', claim.id).where('item_id', '=', item.id).execute();
     await trx
       .insertInto('stance')
-      .values({
-        claim_id: claim.id,
-        item_id: item.id,
-        stance: s,
-        created_at: nowIso(ctx),
-        created_by: actor.id,
-      })
+      .values({ claim_id: claim.id, item_id: item.id, stance: s, created_at: at, created_by: actor.id })
       .execute();
     await recordChange(ctx, trx, actor, {
       action: 'claim-stance',
       record: claim.id,
       compartment: claim.compartment,
-      body: { claim: claim.id, item: item.id, stance: s },
+      body: stanceBody({
+        claim_id: claim.id,
+        item_id: item.id,
+        stance: s,
+        created_at: at,
+        created_by: actor.id,
+      }),
       itemId: item.id,
       extra: { stance: s },
     });
   });
   return getClaim(ctx, actor.read, claim.id);
+}
+
+/**
+ * stanceBody is what a stance's custody entry commits to (commitment 2, records.ts): the claim,
+ * the item, the stance, and when and by whom it was taken.
+ */
+export function stanceBody(r: {
+  claim_id: string;
+  item_id: string;
+  stance: string;
+  created_at: string;
+  created_by: string;
+}): { [k: string]: string } {
+  return { claim: r.claim_id, item: r.item_id, stance: r.stance, at: r.created_at, by: r.created_by };
 }
 
 async function readClaim(ctx: Ctx, scope: Scope, id: string) {

@@ -136,9 +136,9 @@ function protectionOf(
   return { protection: level, pseudonym: p };
 }
 
+/** rowBody is what the custody entry commits to: every column (commitment 2, records.ts). */
 function rowBody(row: Row): CanonicalValue {
-  const { created_at: _c, updated_at: _u, ...rest } = row;
-  return { ...rest };
+  return { ...row };
 }
 
 function fullView(row: Row, reveal: boolean): EntityView {

@@ -109,7 +109,8 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
   };
   await inTransaction(ctx, async (trx) => {
     await trx.insertInto('incident').values(row).execute();
-    const { created_at: _c, ...body } = row;
+    // Every column, created_at and created_by included (commitment 2, records.ts).
+    const body = { ...row };
     await recordChange(ctx, trx, actor, {
       action: 'incident-create',
       record: row.id,

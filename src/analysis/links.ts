@@ -72,7 +72,8 @@ export async function createLink(ctx: Ctx, actor: Actor, input: LinkInput): Prom
   };
   await inTransaction(ctx, async (trx) => {
     await trx.insertInto('link').values(row).execute();
-    const { created_at: _c, ...body } = row;
+    // Every column, created_at and created_by included (commitment 2, records.ts).
+    const body = { ...row };
     await recordChange(ctx, trx, actor, {
       action: 'link-create',
       record: row.id,

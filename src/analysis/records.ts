@@ -92,6 +92,15 @@ export function writableCompartment(actor: Actor, value: unknown): string {
 }
 
 /**
+ * The version of what an entry's `sha256` commits to. 1 (entries without `commitment`): the
+ * record's columns but created_at (and an entity's updated_at), a stance's claim, item and
+ * stance — so when and by whom could be edited undetected. 2: every column of the record, and
+ * a stance's claim, item, stance, created_at and created_by (claims.ts `stanceBody`). verify.ts
+ * checks each entry by its own version, so entries written before stay verifiable.
+ */
+export const COMMITMENT = '2';
+
+/**
  * recordChange appends the custody entry of one change inside the caller's transaction: the
  * action, the record id, its compartment (so only log readers there see the entry's content,
  * src/custody/entry-access.ts), the item it concerns if any, and the SHA-256 of the record's
@@ -127,6 +136,7 @@ export async function recordChange(
           record: change.record,
           ...(change.compartment !== undefined ? { compartment: change.compartment } : {}),
           sha256: sha256Hex(canonicalJson(change.body)),
+          commitment: COMMITMENT,
           ...(change.extra ?? {}),
         },
       },

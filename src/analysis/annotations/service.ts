@@ -19,6 +19,7 @@ import type { Database } from '../../store/schema.js';
 import { AnalysisError } from '../errors.js';
 import {
   type Actor,
+  COMMITMENT,
   inScope,
   inTransaction,
   invalid,
@@ -124,21 +125,53 @@ async function lockItem(
   return row;
 }
 
-/** tagSetBody is what an `item-tags` entry's SHA-256 commits to: the item's whole tag set, each tag with its salt. */
-export function tagSetBody(itemId: string, tags: readonly { tag: string; salt: string }[]): CanonicalValue {
-  const sorted = [...tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  return { item: itemId, tags: sorted.map((t) => ({ tag: t.tag, salt: t.salt })) };
+/** A tag as its set's commitment names it. */
+export interface TagCommitted {
+  readonly tag: string;
+  readonly salt: string;
+  readonly created_at: string;
+  readonly created_by: string;
 }
 
-/** noteBody is what a `note-create` entry's SHA-256 commits to: the note's row but its time, with its salt. */
-export function noteBody(n: {
-  id: string;
-  item_id: string;
-  text: string;
-  created_by: string;
-  salt: string;
-}): CanonicalValue {
-  return { id: n.id, item_id: n.item_id, text: n.text, created_by: n.created_by, salt: n.salt };
+/**
+ * tagSetBody is what an `item-tags` entry's SHA-256 commits to: the item's whole tag set, each
+ * tag with its salt, and (commitment 2, records.ts COMMITMENT) when and by whom it was added;
+ * commitment '1' is the rule of entries written before, tag and salt only.
+ */
+export function tagSetBody(
+  itemId: string,
+  tags: readonly TagCommitted[],
+  commitment: string = COMMITMENT,
+): CanonicalValue {
+  const sorted = [...tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return {
+    item: itemId,
+    tags: sorted.map(
+      (t): CanonicalValue =>
+        commitment === '1'
+          ? { tag: t.tag, salt: t.salt }
+          : { tag: t.tag, salt: t.salt, at: t.created_at, by: t.created_by },
+    ),
+  };
+}
+
+/**
+ * noteBody is what a `note-create` entry's SHA-256 commits to: the note's row with its salt —
+ * its time included under commitment 2 (records.ts COMMITMENT), left out under commitment '1'.
+ */
+export function noteBody(
+  n: {
+    id: string;
+    item_id: string;
+    text: string;
+    created_at: string;
+    created_by: string;
+    salt: string;
+  },
+  commitment: string = COMMITMENT,
+): CanonicalValue {
+  const body = { id: n.id, item_id: n.item_id, text: n.text, created_by: n.created_by, salt: n.salt };
+  return commitment === '1' ? body : { ...body, created_at: n.created_at };
 }
 
 /** bodySha256 is the SHA-256 of a body's canonical JSON, as recordChange logs it. */
@@ -192,7 +225,7 @@ export async function changeTags(
     await lockItem(ctx, trx, actor, item);
     const had = await trx
       .selectFrom('item_tag')
-      .select(['tag', 'salt'])
+      .select(['tag', 'salt', 'created_at', 'created_by'])
       .where('item_id', '=', item.id)
       .execute();
     const has = new Set(had.map((t) => t.tag));
