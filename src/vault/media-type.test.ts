@@ -16,6 +16,16 @@ describe('sniffMediaType', () => {
     );
     assert.equal(await sniffMediaType(Buffer.alloc(0)), 'application/x-empty');
   });
+  it('recognises a WARC capture by its version line, and only by a whole one', async () => {
+    for (const v of ['1.0', '1.1'])
+      assert.equal(
+        await sniffMediaType(Buffer.from(`WARC/${v}\r\nWARC-Type: warcinfo\r\n`, 'latin1')),
+        'application/warc',
+      );
+    assert.equal(kindOf('application/warc'), 'web-capture');
+    for (const text of ['WARC/2.0\r\nx', 'WARC/1.1 x', 'a WARC/1.1\r\n', 'warc/1.1\r\n', 'WARC/1.'])
+      assert.equal(await sniffMediaType(Buffer.from(text)), 'text/plain; charset=utf-8', text);
+  });
   it('accepts a head cut inside a multi-byte character', async () => {
     const text = Buffer.from('حلب');
     assert.equal(await sniffMediaType(text.subarray(0, text.length - 1)), 'text/plain; charset=utf-8');

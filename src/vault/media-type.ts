@@ -5,9 +5,17 @@
  */
 import { fileTypeFromBuffer } from 'file-type';
 
+/**
+ * A WARC file (ISO 28500:2017 §4; WARC 1.0 and 1.1) starts with its first record's version line,
+ * `WARC/1.0` or `WARC/1.1` and CRLF. The signature library does not know it, and its headers are
+ * plain ASCII, so without this check a web capture was classed as text and never listed as one.
+ */
+const WARC_VERSION_LINE = /^WARC\/1\.[01]\r?\n/;
+
 /** sniffMediaType returns the media type of content whose first bytes are `head`. */
 export async function sniffMediaType(head: Uint8Array): Promise<string> {
   if (head.length === 0) return 'application/x-empty';
+  if (WARC_VERSION_LINE.test(Buffer.from(head.subarray(0, 12)).toString('latin1'))) return 'application/warc';
   const detected = await fileTypeFromBuffer(head);
   if (detected) return detected.mime;
   return looksLikeUtf8Text(head) ? 'text/plain; charset=utf-8' : 'application/octet-stream';

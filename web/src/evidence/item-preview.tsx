@@ -69,19 +69,38 @@ function Exif({ facts }: { facts: Facts }) {
   );
 }
 
-function Keyframes({ frames, onSeek }: { frames: readonly DerivedRow[]; onSeek: (s: number) => void }) {
+/**
+ * Keyframes lists a video's keyframes; each jumps the player to the moment it shows. A keyframe's
+ * key is the start of its window (`t:20`), and intake samples the middle of each window of
+ * `keyframeSeconds` (src/intake/extractors/video.ts, ffmpeg fps=1/N), so the frame shows about
+ * key + N/2 seconds in: that is where the player goes, or the picture clicked would not be the
+ * one the player shows.
+ */
+function Keyframes({
+  frames,
+  facts,
+  onSeek,
+}: {
+  frames: readonly DerivedRow[];
+  facts: Facts | null;
+  onSeek: (s: number) => void;
+}) {
   const { t } = useTranslation();
   if (frames.length === 0) return null;
+  const span = typeof facts?.keyframeSeconds === 'number' ? facts.keyframeSeconds : 0;
+  const duration = typeof facts?.durationSeconds === 'number' ? facts.durationSeconds : Infinity;
   return (
     <ul className="keyframes" aria-label={t('item.keyframes')}>
       {frames.map((k) => {
-        const seconds = Number(k.key.replace(/^t:/, ''));
+        const start = Number(k.key.replace(/^t:/, ''));
+        const seconds = Math.min(start + span / 2, duration);
         return (
           <li key={k.ern}>
             <button
               type="button"
               onClick={() => onSeek(seconds)}
-              aria-label={t('item.seekTo', { s: seconds })}
+              // The name holds the visible text (WCAG 2.5.3, label in name).
+              aria-label={t('item.seekTo', { at: t('item.atSeconds', { s: seconds }) })}
             >
               <img src={contentUrl(k.ern)} alt="" loading="lazy" width={120} />
               <span>{t('item.atSeconds', { s: seconds })}</span>
@@ -192,6 +211,7 @@ export function ItemPreview({
         )}
         <Keyframes
           frames={frames}
+          facts={facts}
           onSeek={(s) => {
             if (!video.current) return;
             video.current.currentTime = s;

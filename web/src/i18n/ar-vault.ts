@@ -41,7 +41,7 @@ export const arVault: Shape<typeof enVault> = {
     gps: 'الموقع الجغرافي',
     noGps: 'غير مسجّل',
     keyframes: 'إطارات رئيسية',
-    seekTo: 'التشغيل من الثانية {{s}}',
+    seekTo: 'التشغيل من {{at}}',
     atSeconds: '{{s}} ث',
     noRecords: 'لا سجلات.',
     captures: 'السجلات الملتقطة',

@@ -39,7 +39,7 @@ export const enVault = {
     gps: 'GPS position',
     noGps: 'none recorded',
     keyframes: 'Keyframes',
-    seekTo: 'Play from {{s}} seconds',
+    seekTo: 'Play from {{at}}',
     atSeconds: '{{s}} s',
     noRecords: 'No records listed.',
     captures: 'Captured records',
