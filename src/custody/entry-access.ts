@@ -4,7 +4,8 @@
  * a salted (version 2) leaf hash reveals nothing guessable (README, "What a leaf hash reveals").
  * The content — kind, actor, item, ERN, hashes — is for those who hold `log:read` in the
  * compartment of the entry's subject (the item's, the operation's for an observation, the one an
- * analysis record names; all of them when there are several), and for the deployment's
+ * analysis record names, the case's for a case's entry or an RFA's; all of them when there are
+ * several), and for the deployment's
  * auditors: holders of `log:read` in every compartment (`*`). An entry whose subject is gone is
  * shown only to them. Entries with no subject (key rotations) are for all.
  */
@@ -46,16 +47,44 @@ async function subjectCompartments(ctx: Ctx, entry: StoredEntry): Promise<string
     if (!row) return undefined;
     out.push(row.compartment);
   }
+  // A case's entries (case-add, element-link, export…) and an RFA's (consent-override) are the
+  // case's: one about an item a reader may see, made in a case they may not, is not theirs.
+  const caseId = entry.data?.case;
+  if (typeof caseId === 'string') {
+    const row = await ctx.db
+      .selectFrom('legal_case')
+      .select('compartment')
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    out.push(row.compartment);
+  }
+  const rfaId = entry.data?.rfa;
+  if (typeof rfaId === 'string') {
+    const row = await ctx.db
+      .selectFrom('rfa')
+      .innerJoin('legal_case', 'legal_case.id', 'rfa.case_id')
+      .select('legal_case.compartment')
+      .where('rfa.id', '=', rfaId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    out.push(row.compartment);
+  }
   const named = entry.data?.compartment;
   if (typeof named === 'string') out.push(named);
   return out;
 }
 
+/** mayReadEntry tells whether a reader with `reach` may see `entry`'s content. */
+export async function mayReadEntry(ctx: Ctx, entry: StoredEntry, reach: LogReach): Promise<boolean> {
+  if (reach === 'all') return true;
+  const compartments = await subjectCompartments(ctx, entry);
+  return compartments?.every((c) => reach.includes(c)) ?? false;
+}
+
 /** entryForReader returns entry `seq` as a reader with `reach` may see it. */
 export async function entryForReader(ctx: Ctx, seq: number, reach: LogReach): Promise<EntryForReader> {
   const entry = await getEntry(ctx, seq);
-  if (reach === 'all') return entry;
-  const compartments = await subjectCompartments(ctx, entry);
-  if (compartments?.every((c) => reach.includes(c))) return entry;
+  if (await mayReadEntry(ctx, entry, reach)) return entry;
   return { seq: entry.seq, leafHash: entry.leafHash, redacted: true };
 }

@@ -141,7 +141,8 @@ export const itemRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => {
     },
     async (req) => {
       const compartments = compartmentFilter(req.access, 'log:read');
-      return custodyTimeline(ctx, await getItem(ctx, req.params.ern, { compartments }));
+      const item = await getItem(ctx, req.params.ern, { compartments });
+      return custodyTimeline(ctx, item, req.access.compartmentsFor('log:read'));
     },
   );
 

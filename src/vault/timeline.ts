@@ -2,14 +2,27 @@
  * timeline.ts — an item's custody timeline: each log entry about it with its RFC 6962 §2.1.1
  * inclusion proof to the latest signed checkpoint (signed now if the log grew), and the log's
  * verifier key, so a reader can check every step offline.
+ *
+ * Only the entries the reader may read are listed (src/custody/entry-access.ts, the rule of
+ * GET /api/log/entries/:index): an analysis record or a case in a compartment the reader cannot
+ * see that touches this item leaves no line here — not even a redacted one, whose place in the
+ * item's history would tell that something happened behind the wall (DESIGN rule 7, issue #7).
  */
 import type { Ctx } from '../ctx.js';
-import { itemEntries, proveInclusion, signCheckpoint } from '../custody/index.js';
+import {
+  itemEntries,
+  type LogReach,
+  mayReadEntry,
+  proveInclusion,
+  signCheckpoint,
+} from '../custody/index.js';
 import type { Item } from './item.js';
 
-export async function custodyTimeline(ctx: Ctx, item: Item) {
+/** custodyTimeline lists `item`'s entries that a reader with log:read in `reach` may read. */
+export async function custodyTimeline(ctx: Ctx, item: Item, reach: LogReach) {
   const checkpoint = (await signCheckpoint(ctx)) ?? null;
-  const entries = await itemEntries(ctx, item.id);
+  const entries = [];
+  for (const e of await itemEntries(ctx, item.id)) if (await mayReadEntry(ctx, e, reach)) entries.push(e);
   return {
     ern: item.ern,
     checkpoint,
