@@ -14,7 +14,8 @@
  * device time preserved, the engine ticking to each batch's time — against the in-order delivery
  * (each observation received at its device time). Reported: alert raisings per real condition (the
  * alerts `reconcileAll` derives from the whole set; target ≤ 1.5), the retracted ones, and the
- * incremental p99. `point-not-reporting` is counted apart: it says a phone is silent, which in this
+ * incremental p99. `point-not-reporting` and `operation-no-news` are counted apart (reception): they
+ * say phones are silent, which in this
  * case it is, every 2 h.
  */
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
@@ -97,6 +98,8 @@ function privateKeyObject(key: DeviceKey): KeyObject {
 const scenario = generateAleppo2016({ seed: SEED });
 const nowMs = Date.parse(scenario.now);
 const publicKeys = new Map(scenario.monitors.map((m) => [m.id, m.publicKeyRawB64] as const));
+/** baseMonitor is the scenario monitor a copy's monitor (`monitor-01-c7`) stands for (its device key). */
+const baseMonitor = (id: string) => id.replace(/-c\d+$/, '');
 
 /** scaled returns `copies` independent copies of the scenario, ids suffixed `-cN`, re-signed. */
 function scaled(copies: number): Workload {
@@ -118,6 +121,7 @@ function scaled(copies: number): Workload {
         ...op,
         id: op.id + sfx,
         links: op.links.map((l) => ({ ...l, other: l.other + sfx })),
+        route: op.route.map((p) => (p.monitors ? { ...p, monitors: p.monitors.map((m) => m + sfx) } : p)),
       });
     for (const cv of scenario.convoys)
       convoys.push({ ...cv, id: cv.id + sfx, operationId: cv.operationId + sfx });
@@ -130,6 +134,8 @@ function scaled(copies: number): Workload {
       });
   }
   // Receipt order: the copies of each observation one after another (received at the same instant).
+  // Each copy has its own monitors (`monitor-01-cN`, signing with monitor-01's device key): copies
+  // are independent operations, and one person does not watch a hundred of them.
   const observations: Observation[] = [];
   for (const o of scenario.observations)
     for (let c = 1; c <= copies; c++) {
@@ -138,6 +144,7 @@ function scaled(copies: number): Workload {
         ...o,
         clientId: o.clientId + sfx,
         operationId: o.operationId + sfx,
+        monitorId: o.monitorId + sfx,
         vehicleIds: o.vehicleIds.map((id) => id + sfx),
       });
     }
@@ -148,7 +155,7 @@ function scaled(copies: number): Workload {
   for (const o of observations)
     signatures.set(
       o.clientId,
-      sign(null, observationSigningBytes(o), keyObjects.get(o.monitorId)!).toString('base64'),
+      sign(null, observationSigningBytes(o), keyObjects.get(baseMonitor(o.monitorId))!).toString('base64'),
     );
   const signMs = ms(t0, process.hrtime.bigint());
   // Ed25519 is deterministic: the one-key-object path must give exactly signObservation's bytes.
@@ -156,7 +163,7 @@ function scaled(copies: number): Workload {
   let checked = 0;
   for (let i = 0; i < observations.length; i += step, checked++) {
     const o = observations[i]!;
-    if (signObservation(o, keys.get(o.monitorId)!) !== signatures.get(o.clientId))
+    if (signObservation(o, keys.get(baseMonitor(o.monitorId))!) !== signatures.get(o.clientId))
       throw new Error(`signature of ${o.clientId} differs from signObservation`);
   }
   return {
@@ -213,7 +220,11 @@ function ingest(w: Workload, timed: boolean): Ingest {
     });
     if (errors.length > 0) throw new Error(`${obs.clientId}: ${errors[0]!.message}`);
     if (
-      !verifyObservationSignature(obs, w.signatures.get(obs.clientId) ?? '', publicKeys.get(obs.monitorId)!)
+      !verifyObservationSignature(
+        obs,
+        w.signatures.get(obs.clientId) ?? '',
+        publicKeys.get(baseMonitor(obs.monitorId))!,
+      )
     )
       throw new Error(`${obs.clientId}: bad signature`);
     const t1 = process.hrtime.bigint();
@@ -375,6 +386,8 @@ interface LateSync {
 }
 
 const BATCH_MS = 2 * 3_600_000;
+/** Alerts about reception (phones silent), counted apart from the evacuation's conditions. */
+const RECEPTION = new Set(['point-not-reporting', 'operation-no-news']);
 
 /** deliver feeds `w` through the engine at the receipt times `at` gives, ticking to each one. */
 function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileState): LateSync {
@@ -391,7 +404,7 @@ function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileSta
       if (c.type !== 'raised') continue;
       raisedKeys.add(c.alert.key);
       if (!full.alerts.has(c.alert.key)) transient.set(c.alert.kind, (transient.get(c.alert.kind) ?? 0) + 1);
-      if (c.alert.kind === 'point-not-reporting') reception += 1;
+      if (RECEPTION.has(c.alert.kind)) reception += 1;
       else raised += 1;
     }
   };
@@ -409,7 +422,7 @@ function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileSta
     }
   }
   count(tick(state, nowMs));
-  const real = [...full.alerts.values()].filter((a) => a.kind !== 'point-not-reporting').length;
+  const real = [...full.alerts.values()].filter((a) => !RECEPTION.has(a.kind)).length;
   return {
     raised,
     reception,
@@ -442,7 +455,7 @@ ${scale}× late sync — ${int(w.observations.length)} observations, ${monitors.
     console.log(
       `  ${label.padEnd(38)} ${int(r.raised)} alerts raised for ${int(r.real)} real conditions = ` +
         `${fmt(r.raised / r.real, 2)} per condition (target ≤ 1.5) · ${int(r.retracted)} retracted · ` +
-        `${int(r.reception)} point-not-reporting raisings · applyObservation ${line(r.apply)} · ` +
+        `${int(r.reception)} reception raisings (point-not-reporting, operation-no-news) · applyObservation ${line(r.apply)} · ` +
         `same state as reconcileAll: ${r.same ? 'yes' : 'no'}`,
     );
     console.log(

@@ -117,8 +117,27 @@ const hhmm = (day: string, time: string) =>
 export function generateAleppo2016(options: { seed?: number; sign?: boolean } = {}): Aleppo2016Scenario {
   const seed = options.seed ?? 2016;
   const r = mulberry32(seed);
-  const east = eastOperation();
-  const fuah = fuahOperation();
+  // Who watches each route point (by order), as the plan assigns them: the engine waits for each.
+  const eastMonitors = [
+    ['monitor-01', 'monitor-02'],
+    ['monitor-03', 'monitor-04'],
+    ['monitor-05', 'monitor-06'],
+    ['monitor-07', 'monitor-08'],
+    ['monitor-09', 'monitor-10'],
+  ];
+  const fuahMonitors = [
+    ['monitor-11'],
+    ['monitor-12'],
+    ['monitor-05', 'monitor-06'],
+    ['monitor-03', 'monitor-04'],
+    ['monitor-13', 'monitor-14'],
+  ];
+  const assign = (op: Operation, monitorsAt: readonly string[][]): Operation => ({
+    ...op,
+    route: op.route.map((p) => ({ ...p, monitors: [...monitorsAt[p.order]!] })),
+  });
+  const east = assign(eastOperation(), eastMonitors);
+  const fuah = assign(fuahOperation(), fuahMonitors);
   const keys = new Map<string, DeviceKey>();
   const monitors: SyntheticMonitor[] = PSEUDONYMS.map((name, i) => {
     const id = `monitor-${String(i + 1).padStart(2, '0')}`;
@@ -140,13 +159,6 @@ export function generateAleppo2016(options: { seed?: number; sign?: boolean } = 
     observations: [] as Observation[],
   };
   const incidents: Incident[] = [];
-  const eastMonitors = [
-    ['monitor-01', 'monitor-02'],
-    ['monitor-03', 'monitor-04'],
-    ['monitor-05', 'monitor-06'],
-    ['monitor-07', 'monitor-08'],
-    ['monitor-09', 'monitor-10'],
-  ];
   const offline = new Map([['monitor-08', 240]]); // syncs four hours late: offline replay
   const trip = (
     vehicle: Vehicle,
@@ -240,13 +252,6 @@ export function generateAleppo2016(options: { seed?: number; sign?: boolean } = 
   });
 
   // al-Fu'ah / Kafraya: 26 buses of 50.
-  const fuahMonitors = [
-    ['monitor-11'],
-    ['monitor-12'],
-    ['monitor-05', 'monitor-06'],
-    ['monitor-03', 'monitor-04'],
-    ['monitor-13', 'monitor-14'],
-  ];
   let fb = 0;
   for (const d of FUAH_DAYS) {
     const convoyId = `fk-convoy-${d.day.slice(5).replace('-', '')}`;

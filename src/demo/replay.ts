@@ -192,9 +192,19 @@ export async function prepareExercise(
     }
     // The exercise cites the scenario's mandates: those the deployment does not hold yet are planned too.
     const held = new Set(await opsEngine(ctx).read((_, registry) => registry.mandates.map((m) => m.id)));
+    // The plan assigns the scenario's monitors to route points: in the exercise they are this run's
+    // accounts (a monitor with no account has nothing to send, and is not assigned).
+    const operations = exercise.plan.operations.map((op) => ({
+      ...op,
+      route: op.route.map((p) =>
+        p.monitors === undefined
+          ? p
+          : { ...p, monitors: p.monitors.flatMap((m) => accounts.get(m)?.userId ?? []) },
+      ),
+    }));
     await planOperations(
       ctx,
-      { ...exercise.plan, mandates: scenario.mandates.filter((m) => !held.has(m.id)) },
+      { ...exercise.plan, operations, mandates: scenario.mandates.filter((m) => !held.has(m.id)) },
       ACTOR.actorId,
     );
   } catch (err) {

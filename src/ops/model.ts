@@ -126,6 +126,12 @@ export interface RoutePoint {
   readonly monitored?: boolean;
   /** Expected transit time to the next route point, in minutes (overdue alerts). */
   readonly expectedMinutesToNext?: number;
+  /**
+   * Monitors assigned to watch this point (user ids, as observations name their monitor): the point
+   * counts as reported past t only once each of them has sent past t (or is off watch), even before
+   * one is first heard from here (issue 13.2). Absent or empty: judged on the monitors heard from.
+   */
+  readonly monitors?: readonly string[];
 }
 
 export type OperationStatus = 'planned' | 'active' | 'suspended' | 'resumed' | 'completed';
@@ -380,6 +386,8 @@ export interface OperationContext {
   /** When vehicles must have arrived: completion or deadline, whichever is first (epoch ms). */
   readonly endMs: number | null;
   readonly timeline: MovingTimeline;
+  /** The monitors assigned to each route point that lists any: point id → user ids (plan order). */
+  readonly assigned: ReadonlyMap<string, readonly string[]>;
 }
 
 /** TrackedObservation is an observation with its device time parsed once. */

@@ -58,6 +58,14 @@ export interface RoutePointTable {
   expected_minutes_to_next: number | null;
 }
 
+/** The monitors a plan assigns to a route point (migration 0025): one row per monitor, `ord` as planned. */
+export interface RoutePointMonitorTable {
+  operation_id: string;
+  route_point_id: string;
+  monitor_id: string;
+  ord: number;
+}
+
 export interface ConvoyTable {
   id: string;
   operation_id: string;
@@ -172,6 +180,7 @@ export interface OpsTables {
   operation_mandate: OperationMandateTable;
   operation_status: OperationStatusTable;
   route_point: RoutePointTable;
+  route_point_monitor: RoutePointMonitorTable;
   convoy: ConvoyTable;
   vehicle: VehicleTable;
   manifest: ManifestTable;

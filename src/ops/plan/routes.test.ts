@@ -118,5 +118,67 @@ for (const dialect of DIALECTS) {
       const denied = await post(`/api/ops/operations/${op.id}/learn-transit-times`, monitor, {});
       assert.equal(denied.statusCode, 403);
     });
+
+    it('assigns monitors to route points, shows them with the operation and to the monitor, refusing contradictions whole', async () => {
+      const { monitor, coordinator, post, get } = t;
+      const plan = freshPlan(COMPARTMENT);
+      const op = plan.operations[0]!;
+      const assigned = {
+        ...plan,
+        operations: [
+          {
+            ...op,
+            route: op.route.map((p, i) =>
+              i === 1 ? { ...p, monitors: [monitor.userId, 'field-team-2'] } : p,
+            ),
+          },
+        ],
+      };
+      const ok = await post('/api/ops/operations', coordinator, assigned);
+      assert.equal(ok.statusCode, 201, ok.body);
+      const view = (await get(`/api/ops/operations/${op.id}`, coordinator)).json();
+      assert.deepEqual(
+        view.routePoints.map((p: { monitors: string[] }) => p.monitors),
+        [[], [monitor.userId, 'field-team-2'], [], []],
+      );
+      const mine = await get(`/api/ops/operations/${op.id}/monitor`, monitor);
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.deepEqual(mine.json().routePoints[1].monitors, [monitor.userId, 'field-team-2']);
+
+      const before = (await get('/api/ops/operations', coordinator)).json().operations.length;
+      const variant = (monitors: unknown, extra: object = {}) => {
+        const p = freshPlan(COMPARTMENT);
+        const o = p.operations[0]!;
+        return {
+          ...p,
+          operations: [{ ...o, route: o.route.map((r, i) => (i === 1 ? { ...r, ...extra, monitors } : r)) }],
+        };
+      };
+      const refusals: Array<[string, unknown, number, string | null]> = [
+        [
+          'an unmonitored point with monitors',
+          variant(['m-1'], { monitored: false }),
+          422,
+          'invalid-operation',
+        ],
+        ['a monitor listed twice', variant(['m-1', 'm-1']), 422, 'invalid-operation'],
+        ['a malformed id', variant(['../etc/passwd']), 400, null],
+        ['an id past the length limit', variant(['m'.repeat(500)]), 400, null],
+        ['more than 20 monitors', variant(Array.from({ length: 21 }, (_, k) => `m-${k}`)), 400, null],
+        ['monitors that are not a list', variant('m-1'), 400, null],
+        ['a monitor that is not a string', variant([42]), 400, null],
+      ];
+      for (const [what, body, status, type] of refusals) {
+        const res = await post('/api/ops/operations', coordinator, body);
+        assert.equal(res.statusCode, status, `${what}: ${res.body}`);
+        assert.match(res.headers['content-type'] as string, /^application\/problem\+json/, what);
+        if (type) assert.equal(res.json().type, `https://attest.example/problems/${type}`, what);
+      }
+      assert.equal(
+        (await get('/api/ops/operations', coordinator)).json().operations.length,
+        before,
+        'nothing of a refused plan was stored',
+      );
+    });
   });
 }

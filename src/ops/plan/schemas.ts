@@ -7,6 +7,9 @@ import { VEHICLE_KINDS } from '../model.js';
 import { LIMITS } from '../observations/validation.js';
 import { Id, Name, PlaceSchema, StatusChangeSchema } from '../schema-parts.js';
 
+/** At most this many monitors assigned to one route point. */
+export const MAX_MONITORS_PER_POINT = 20;
+
 const MandateSchema = Type.Object(
   {
     id: Id,
@@ -58,6 +61,8 @@ const OperationSchema = Type.Object(
           place: PlaceSchema,
           monitored: Type.Optional(Type.Boolean()),
           expectedMinutesToNext: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080 })),
+          /** The monitors (user ids) assigned to watch this point: the engine waits for each. */
+          monitors: Type.Optional(Type.Array(Id, { maxItems: MAX_MONITORS_PER_POINT })),
         },
         { additionalProperties: false },
       ),

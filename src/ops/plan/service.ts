@@ -12,6 +12,7 @@ import {
   type Convoy,
   type Mandate,
   type Manifest,
+  type RoutePoint,
   type StatusChange,
   type StoredOperation,
   VEHICLE_KINDS,
@@ -35,6 +36,7 @@ import {
   selectOperations,
   updateExpectedMinutes,
 } from '../repo/operations.js';
+import { MAX_MONITORS_PER_POINT } from './schemas.js';
 import { type LearnedSegment, learnSegmentTimes } from './segment-learning.js';
 
 /** OperationPlan is everything needed to set up operations at once (the demo, `POST` bundles). */
@@ -211,9 +213,32 @@ function checkOperation(
     if (typeof place.lat === 'number' && (Math.abs(place.lat) > 90 || Math.abs(place.lon as number) > 180)) {
       invalid(`route point ${p.id} has coordinates off the globe`);
     }
+    checkAssignment(p);
   }
   validateStatusHistory(op.statusHistory);
   operationContext(op); // the route runs origin → destination with distinct points
+}
+
+/**
+ * checkAssignment checks the monitors a route point lists: well-formed user ids, each once, at most
+ * MAX_MONITORS_PER_POINT, and only on a monitored point (an unmonitored point with monitors says two
+ * things). They are not checked against the accounts: a plan is often written before the field team
+ * is enrolled, and a planner learning from the answer which user ids exist would be a leak across
+ * compartments (DESIGN rule 7). A monitor listed who never reports stops holding the point back
+ * after the operation's off-watch time, and `point-not-reporting` names them meanwhile.
+ */
+function checkAssignment(p: RoutePoint): void {
+  const monitors = p.monitors ?? [];
+  if (monitors.length === 0) return;
+  if (p.monitored === false) invalid(`route point ${p.id} is unmonitored but lists monitors`);
+  if (monitors.length > MAX_MONITORS_PER_POINT)
+    invalid(`route point ${p.id} lists more than ${MAX_MONITORS_PER_POINT} monitors`);
+  const seen = new Set<string>();
+  for (const m of monitors) {
+    if (typeof m !== 'string' || !isOpsId(m)) invalid(`route point ${p.id} lists a malformed monitor id`);
+    if (seen.has(m)) invalid(`route point ${p.id} lists monitor ${m} twice`);
+    seen.add(m);
+  }
 }
 
 /** changeStatus appends a status change to an operation (planned → active → suspended → …). */

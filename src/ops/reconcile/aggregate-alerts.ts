@@ -7,7 +7,7 @@
 import { alertKey, derivedAlert } from '../alerts/lifecycle.js';
 import type { AlertSeverity } from '../model.js';
 import { instantAfterMoving, movingMs } from '../operation-status.js';
-import { onWatch } from './frontier.js';
+import { assignedAt, monitorUpTo, NOT_YET, onWatch, watchBasis, watchersAt } from './frontier.js';
 import {
   type AlertChange,
   getOrCreate,
@@ -46,24 +46,31 @@ export function evaluatePointSilence(
   const reports = state.pointReports.get(slot);
   const since = Math.min(...awaited.values());
   const markings = [...awaited.keys()].map((id) => state.vehicles.get(id)?.marking ?? id).sort();
-  const byMonitor = [...(reports?.monitors ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
+  const watchers = watchersAt(state, slot, reports);
   const frontier = reports?.upToMs ?? Number.NEGATIVE_INFINITY;
-  // Who holds the point back: on-watch monitors who have not reported (anywhere) past the earliest
-  // due time (the frontier is the earliest of the on-watch ones, so there is at least one).
+  // Who holds the point back: on-watch monitors (heard from here or assigned) who have not reported
+  // (anywhere) past the earliest due time (the frontier is the earliest of the on-watch ones).
   const offWatchMs = state.operations.get(operationId)!.thresholds.offWatchAfterMinutes * MINUTE;
-  const behind = byMonitor
-    .map(([m]) => [m, state.monitorUpTo.get(m)!] as const)
-    .filter(([, t]) => reports && t <= since && onWatch(reports, t, offWatchMs))
-    .map(([m]) => m);
+  const basis = watchBasis(state, slot, reports);
+  const behind = watchers.filter((m) => {
+    const t = monitorUpTo(state, m);
+    return t <= since && onWatch(basis, t, offWatchMs);
+  });
+  const assigned = assignedAt(state, slot);
   const figures: Record<string, string | number | null> = {
     pointId,
     vehiclesAwaited: awaited.size,
     vehicles: markings.slice(0, MAX_NAMED).join(', ') + (markings.length > MAX_NAMED ? ', …' : ''),
-    monitors: byMonitor.map(([m]) => m).join(','),
+    monitors: watchers.join(','),
     monitorsBehind: behind.join(','),
-    lastReportAt: Number.isFinite(frontier) ? new Date(frontier).toISOString() : null,
+    lastReportAt: Number.isFinite(frontier) && frontier > NOT_YET ? new Date(frontier).toISOString() : null,
   };
-  for (const [m, t] of byMonitor) figures[`monitor:${m}`] = new Date(t).toISOString();
+  if (assigned.length > 0) figures.monitorsAssigned = [...assigned].sort().join(',');
+  // Each one's last report from this point (null: assigned, not heard from here yet).
+  for (const m of watchers) {
+    const t = reports?.monitors.get(m);
+    figures[`monitor:${m}`] = t === undefined ? null : new Date(t).toISOString();
+  }
   setAlert(
     state,
     key,

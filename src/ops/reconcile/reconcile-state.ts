@@ -83,8 +83,13 @@ export interface ReconcileState {
   readonly pointReports: Map<string, PointReports>;
   /** Per monitor, the latest device time of any of their observations (their queue is sent up to it). */
   readonly monitorUpTo: Map<string, number>;
-  /** Per monitor, the `op|point` slots they have reported from. */
+  /** Per monitor, the `op|point` slots they have reported from or are assigned to. */
   readonly monitorSlots: Map<string, Set<string>>;
+  /**
+   * Per operation, every distinct device time reported from any of its points, ascending: the
+   * activity that puts an assigned monitor off watch at a point nobody has reported from yet.
+   */
+  readonly operationTimes: Map<string, number[]>;
   /** Vehicles awaited at `op|point` that has not reported past their due time: vehicle → since. */
   readonly silent: Map<string, Map<string, number>>;
   /**
@@ -149,6 +154,11 @@ export function operationContext(operation: Operation): OperationContext {
     thresholds: { ...DEFAULT_THRESHOLDS, ...operation.thresholds },
     endMs: ends.length > 0 ? Math.min(...ends) : null,
     timeline: movingTimeline(operation.statusHistory),
+    assigned: new Map(
+      points
+        .filter((p) => p.monitored !== false && (p.monitors?.length ?? 0) > 0)
+        .map((p) => [p.id, [...new Set(p.monitors)]] as const),
+    ),
   };
 }
 
@@ -170,6 +180,7 @@ export function createReconcileState(input: ReconcileInput, now: number): Reconc
     pointReports: new Map(),
     monitorUpTo: new Map(),
     monitorSlots: new Map(),
+    operationTimes: new Map(),
     silent: new Map(),
     frontierWatch: new Map(),
     pendingStalls: new Map(),

@@ -31,7 +31,7 @@ import {
   rejudgeStalls,
   turnBackGroup,
 } from './aggregate-alerts.js';
-import { brokenBy, frontierOf, notePointReport, watchFrontiers } from './frontier.js';
+import { brokenBy, frontierOf, notePointReport, watchAssigned, watchFrontiers } from './frontier.js';
 import { evaluateNoNews, noteNews, recomputeNews } from './no-news.js';
 import {
   type AlertChange,
@@ -57,6 +57,7 @@ export type { AlertChange, ReconcileInput, ReconcileState } from './reconcile-st
  */
 export function createReconcileState(input: ReconcileInput, now: number): ReconcileState {
   const state = createBareState(input, now);
+  watchAssigned(state);
   const changes: AlertChange[] = [];
   for (const operationId of [...state.operations.keys()].sort()) evaluateNoNews(state, operationId, changes);
   return state;

@@ -129,6 +129,15 @@ export async function insertOperation(
       })),
     )
     .execute();
+  const assigned = op.route.flatMap((p) =>
+    (p.monitors ?? []).map((monitor_id, ord) => ({
+      operation_id: op.id,
+      route_point_id: p.id,
+      monitor_id,
+      ord,
+    })),
+  );
+  if (assigned.length > 0) await db.insertInto('route_point_monitor').values(assigned).execute();
   for (const [ord, change] of op.statusHistory.entries()) {
     await insertStatus(db, op.id, ord, change, actorId);
   }
@@ -155,7 +164,7 @@ export async function selectOperations(db: Db, ids?: readonly string[]): Promise
   const rows = await q.execute();
   if (rows.length === 0) return [];
   const opIds = rows.map((r) => r.id);
-  const [points, mandates, statuses] = await Promise.all([
+  const [points, mandates, statuses, monitors] = await Promise.all([
     db.selectFrom('route_point').selectAll().where('operation_id', 'in', opIds).orderBy('ord').execute(),
     db
       .selectFrom('operation_mandate')
@@ -164,7 +173,22 @@ export async function selectOperations(db: Db, ids?: readonly string[]): Promise
       .orderBy('ord')
       .execute(),
     db.selectFrom('operation_status').selectAll().where('operation_id', 'in', opIds).orderBy('ord').execute(),
+    db
+      .selectFrom('route_point_monitor')
+      .selectAll()
+      .where('operation_id', 'in', opIds)
+      .orderBy('operation_id')
+      .orderBy('route_point_id')
+      .orderBy('ord')
+      .execute(),
   ]);
+  const assigned = new Map<string, string[]>();
+  for (const m of monitors) {
+    const key = `${m.operation_id}|${m.route_point_id}`;
+    const list = assigned.get(key) ?? [];
+    list.push(m.monitor_id);
+    assigned.set(key, list);
+  }
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -189,6 +213,7 @@ export async function selectOperations(db: Db, ids?: readonly string[]): Promise
         ...(p.expected_minutes_to_next !== null
           ? { expectedMinutesToNext: Number(p.expected_minutes_to_next) }
           : {}),
+        ...(assigned.has(`${r.id}|${p.id}`) ? { monitors: assigned.get(`${r.id}|${p.id}`)! } : {}),
       })),
     statusHistory: statuses
       .filter((s) => s.operation_id === r.id)

@@ -99,6 +99,8 @@ const RoutePointView = Type.Object({
   ]),
   ...PlaceView,
   monitored: Type.Boolean(),
+  /** The monitors (user ids) the plan assigns to the point; empty when it assigns none. */
+  monitors: Type.Array(Type.String()),
   counts: Type.Object({ people: Type.Integer(), vehicles: Type.Integer() }),
 });
 

@@ -331,6 +331,7 @@ export function operationView(
         kind: p.kind,
         ...placeView(p.place),
         monitored: p.monitored !== false,
+        monitors: [...(p.monitors ?? [])],
         counts: { people: t?.people ?? 0, vehicles: t?.vehicles ?? 0 },
         lastObservedAt: lastObserved.has(p.id) ? new Date(lastObserved.get(p.id)!).toISOString() : null,
       };
@@ -359,6 +360,7 @@ export function monitorAssignment(state: ReconcileState, registry: Registry, op:
       kind: p.kind,
       ...placeView(p.place),
       monitored: p.monitored !== false,
+      monitors: [...(p.monitors ?? [])],
       counts: { people: 0, vehicles: 0 },
     })),
     vehicles: registry.vehicles

@@ -19,6 +19,7 @@ import * as m0018 from './0018-log-signer.js';
 import * as m0020 from './0020-item-notes-saved-searches.js';
 import * as m0022 from './0022-search-filter-terms.js';
 import * as m0023 from './0023-shared-streams-uploads.js';
+import * as m0025 from './0025-route-point-monitors.js';
 import * as m0026 from './0026-search-shards.js';
 
 export const migrations: Record<string, Migration> = {
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0020-item-notes-saved-searches': m0020,
   '0022-search-filter-terms': m0022,
   '0023-shared-streams-uploads': m0023,
+  '0025-route-point-monitors': m0025,
   '0026-search-shards': m0026,
 };
