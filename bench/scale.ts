@@ -8,11 +8,11 @@
  * 3. `attest backup` and `attest restore` of the file-store deployment vs `tar -cf` / `tar -xf` of
  *    its data directory: MB/s and ratios (target ≥ 0.5× tar), and the start of an `attest`
  *    process alone (`attest backup --help`), which a small deployment's figure mostly is.
- * `--only` runs one part (the add to the file store always runs: part 3 backs it up).
+ * `--only` runs one part (the add to the file store runs for part 3 too: it backs that up).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -79,13 +79,82 @@ function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: str
   });
 }
 
-async function reads(bases: string[], headers: Record<string, string>): Promise<number> {
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+
+/** statOf is /proc/<pid>/stat after the command name: [state, ppid, …] (proc(5)). */
+function statOf(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** cpuOf is the CPU seconds (user + system) `pids` have used so far. */
+function cpuOf(pids: readonly number[]): number {
+  return pids.reduce((n, pid) => {
+    const f = statOf(pid);
+    return n + (f ? (Number(f[11]) + Number(f[12])) / TICK : 0);
+  }, 0);
+}
+
+/** descendants lists every live process under `root` (the servers, PostgreSQL and its backends). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    const ppid = Number(statOf(Number(name))?.[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** machineBusy is the jiffies every core spent not idle, and all jiffies (/proc/stat). */
+function machineBusy(): { busy: number; all: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = f.slice(0, 8).map(Number);
+  const all = n.reduce((a, b) => a + b, 0);
+  return { busy: all - n[3]! - n[4]!, all };
+}
+
+interface Reads {
+  readonly rps: number;
+  /** CPU seconds per 1,000 requests: the servers, PostgreSQL, autocannon (this process). */
+  readonly serverMs: number;
+  readonly pgMs: number;
+  readonly clientMs: number;
+  /** Share of the machine's cores busy during the run (every process on it, other work included). */
+  readonly machine: number;
+}
+
+async function reads(bases: string[], servers: number[], headers: Record<string, string>): Promise<Reads> {
+  const others = () => descendants(process.pid).filter((p) => !servers.includes(p));
+  const before = { s: cpuOf(servers), pg: cpuOf(others()), me: process.cpuUsage(), m: machineBusy() };
   const results = await Promise.all(
     bases.map((url) =>
       autocannon({ url: `${url}/api/items?limit=20`, headers, connections: 16, duration: SECONDS }),
     ),
   );
-  return results.reduce((n, r) => n + r.requests.average, 0);
+  const m = machineBusy();
+  const me = process.cpuUsage(before.me);
+  const total = results.reduce((n, r) => n + r.requests.total, 0);
+  const per1k = (sec: number) => (sec * 1000 * 1000) / Math.max(1, total);
+  return {
+    rps: results.reduce((n, r) => n + r.requests.average, 0),
+    serverMs: per1k(cpuOf(servers) - before.s),
+    pgMs: per1k(cpuOf(others()) - before.pg),
+    clientMs: per1k((me.user + me.system) / 1e6),
+    machine: (m.busy - before.m.busy) / Math.max(1, m.all - before.m.all),
+  };
 }
 
 console.log(`scale benchmark — ${machineLine()}`);
@@ -98,13 +167,16 @@ const fileEnv = {
   ATTEST_DATA: join(root, 'files-data'),
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
-await run(['init'], fileEnv);
-const addFiles = await time(() => run(['add', '--unknown-provenance', files], fileEnv));
-console.log('| attest add | time | items/s | MB/s | ratio |');
-console.log('|---|---|---|---|---|');
-console.log(
-  `| file store | ${fmt(addFiles.ms / 1000)} s | ${fmt(FILES / (addFiles.ms / 1000))} | ${fmt(MB / (addFiles.ms / 1000))} | |`,
-);
+let addFiles = { ms: Number.NaN };
+if (part('add') || part('backup')) {
+  await run(['init'], fileEnv);
+  addFiles = await time(() => run(['add', '--unknown-provenance', files], fileEnv));
+  console.log('| attest add | time | items/s | MB/s | ratio |');
+  console.log('|---|---|---|---|---|');
+  console.log(
+    `| file store | ${fmt(addFiles.ms / 1000)} s | ${fmt(FILES / (addFiles.ms / 1000))} | ${fmt(MB / (addFiles.ms / 1000))} | |`,
+  );
+}
 if (part('add')) {
   const s3 = await startTestS3();
   const s3Env = {
@@ -145,14 +217,20 @@ if (part('api')) {
       await setup.close();
     }
     const a = await serve(pgEnv('pg-a'));
-    const one = await reads([a.base], headers);
+    const one = await reads([a.base], [a.child.pid!], headers);
     const b = await serve(pgEnv('pg-b'));
-    const two = await reads([a.base, b.base], headers);
+    const two = await reads([a.base, b.base], [a.child.pid!, b.child.pid!], headers);
     for (const x of [a, b]) x.child.kill('SIGTERM');
-    console.log('\n| API reads (GET /api/items, PostgreSQL) | requests/s | ratio |');
-    console.log('|---|---|---|');
-    console.log(`| 1 × attest serve | ${fmt(one)} | |`);
-    console.log(`| 2 × attest serve | ${fmt(two)} | **${fmt(two / one, 2)}× one** (target ≥ 1.5×) |`);
+    const cpu = (r: Reads) =>
+      `${fmt(r.serverMs, 0)} / ${fmt(r.pgMs, 0)} / ${fmt(r.clientMs, 0)} | ${fmt(r.machine * 100, 0)} %`;
+    console.log(
+      '\n| API reads (GET /api/items, PostgreSQL) | requests/s | ratio | CPU ms per 1,000 requests: servers / PostgreSQL / autocannon | machine busy |',
+    );
+    console.log('|---|---|---|---|---|');
+    console.log(`| 1 × attest serve | ${fmt(one.rps)} | | ${cpu(one)} |`);
+    console.log(
+      `| 2 × attest serve | ${fmt(two.rps)} | **${fmt(two.rps / one.rps, 2)}× one** (target ≥ 1.5×) | ${cpu(two)} |`,
+    );
   } finally {
     await pg.stop();
   }

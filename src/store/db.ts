@@ -122,6 +122,20 @@ function withStatementCache(sqlite: SQLite.Database): {
 
 function openPostgres(url: string): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // A connection the server ends (a restart, a failover, pg_terminate_backend) is an 'error'
+  // event on its client — and on the pool too while it is idle. Unhandled, it kills the process:
+  // every `attest serve` at once when the shared database restarts. Each client reports it; a
+  // query in flight fails on its own; pg-pool drops the broken client (idle, or when released)
+  // and the next query connects again (node-postgres docs, "Pool" and "Client": error events).
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      process.emitWarning(`a PostgreSQL connection was closed by the server: ${err.message}`, {
+        code: 'ATTEST_PG_CONNECTION_LOST',
+      });
+    });
+  });
+  // Reported by the client's own handler above; the pool must still listen, or it throws.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
