@@ -178,6 +178,23 @@ for (const dialect of DIALECTS) {
       assert.equal(view.json().operation.exercise, true);
     });
 
+    it('assigns the route points to this run’s accounts, not to the scenario’s monitor ids', async () => {
+      const view = await app.inject({
+        method: 'GET',
+        url: `/api/ops/operations/${eastId}`,
+        headers: coordinator.headers,
+      });
+      const points = view.json().routePoints as Array<{ id: string; monitors: string[] }>;
+      const east = scenario.operations[0]!;
+      assert.deepEqual(
+        points.map((p) => p.monitors),
+        east.route.map((p) => (p.monitors ?? []).flatMap((m) => prepared.accounts.get(m)?.userId ?? [])),
+      );
+      const accounts = new Set([...prepared.accounts.values()].map((a) => a.userId));
+      assert.ok(points.some((p) => p.monitors.length > 0));
+      assert.ok(points.every((p) => p.monitors.every((m) => accounts.has(m))));
+    });
+
     it('says EXERCISE in the sitrep (JSON, Markdown, file names) and in every HXL row', async () => {
       const get = (url: string) => app.inject({ method: 'GET', url, headers: coordinator.headers });
       const json = (await get(`/api/ops/operations/${eastId}/sitrep?format=json`)).json();
