@@ -2,8 +2,9 @@
  * index.ts — what other domains may import from the custody log. Routes (routes.ts) and commands
  * (cli/) are entries for the app layers (src/api, src/cli), not for other domains.
  */
-export { type EntryForReader, entryForReader, type LogReach, mayReadEntry } from './entry-access.js';
+
 export { ENTRY_KINDS, type Entry, type EntryKind, type NewEntry } from './entry.js';
+export { type EntryForReader, entryForReader, type LogReach, mayReadEntry } from './entry-access.js';
 export { CustodyError, type CustodyErrorCode } from './errors.js';
 export type { Problem } from './problem.js';
 export { logSize } from './repo.js';
