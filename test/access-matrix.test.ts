@@ -344,7 +344,7 @@ const SAMPLES: Record<string, Sample> = {
       c
         ? {
             id: (
-              await saveSearch(fx.ctx, c.userId, {
+              await saveSearch(fx.ctx, c.userId, [], {
                 name: `forget-${randomBytes(4).toString('hex')}`,
                 q: 'convoy',
               })

@@ -1,6 +1,7 @@
 /**
  * saved-routes.ts — the caller's own saved searches over HTTP (saved.ts). They need items:read,
- * as searching does; each caller sees, replaces and forgets only their own.
+ * as searching does; each caller sees, replaces and forgets only their own, and a token scoped
+ * to fewer compartments than a search was saved under does not see it (saved.ts).
  */
 import { Type } from '@sinclair/typebox';
 import type { AttestPlugin } from '../api/type-provider.js';
@@ -23,7 +24,13 @@ export const savedSearchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
         response: { 200: SavedSearchListSchema },
       },
     },
-    async (request) => ({ savedSearches: await listSaved(ctx, request.access.userId ?? '') }),
+    async (request) => ({
+      savedSearches: await listSaved(
+        ctx,
+        request.access.userId ?? '',
+        request.access.compartmentsFor('items:read'),
+      ),
+    }),
   );
   app.put(
     '/api/saved-searches',
@@ -37,7 +44,13 @@ export const savedSearchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
         response: { 200: SavedSearchSchema },
       },
     },
-    async (request) => saveSearch(ctx, request.access.userId ?? '', request.body),
+    async (request) =>
+      saveSearch(
+        ctx,
+        request.access.userId ?? '',
+        request.access.compartmentsFor('items:read'),
+        request.body,
+      ),
   );
   app.delete(
     '/api/saved-searches/:id',
@@ -52,7 +65,12 @@ export const savedSearchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
       },
     },
     async (request, reply) => {
-      await forgetSaved(ctx, request.access.userId ?? '', request.params.id);
+      await forgetSaved(
+        ctx,
+        request.access.userId ?? '',
+        request.access.compartmentsFor('items:read'),
+        request.params.id,
+      );
       return reply.code(204).send(null);
     },
   );

@@ -124,12 +124,67 @@ for (const dialect of DIALECTS) {
       assert.equal(problemType(await call('DELETE', '/api/saved-searches/..%2Fx', amal)), 'invalid-request');
       assert.equal((await listOf(amal)).length, before);
       for (let i = (await listOf(amal)).length; i < MAX_SAVED; i++)
-        await saveSearch(s.ctx, amal.userId, { name: `s${i}`, q: `word${i}` });
+        await saveSearch(s.ctx, amal.userId, ['general'], { name: `s${i}`, q: `word${i}` });
       const over = await call('PUT', '/api/saved-searches', amal, { name: 'one more', q: 'convoy' });
       assert.equal(problemType(over), 'too-many-saved-searches');
       const replace = await call('PUT', '/api/saved-searches', amal, { name: 's5', q: 'convoy' });
       assert.equal(replace.statusCode, 200, 'replacing one at the limit is still allowed');
       assert.equal((await listOf(amal)).length, MAX_SAVED);
+    });
+
+    it('refuses control and bidi characters in the query, as in the name', async () => {
+      for (const q of ['abc \u202egnp.exe', 'convoy\u0007']) {
+        const res = await call('PUT', '/api/saved-searches', amal, { name: 'odd', q });
+        assert.equal(problemType(res), 'invalid-saved-search', JSON.stringify(q));
+      }
+    });
+
+    it('a token scoped to fewer compartments neither sees, replaces nor forgets a search saved with wider access', async () => {
+      const wide = await loginAs(app, s.ctx, 'investigator', ['general', 'witness']);
+      const saved = await call('PUT', '/api/saved-searches', wide, {
+        name: 'protected words',
+        q: 'quokka commander',
+      });
+      assert.equal(saved.statusCode, 200, saved.body);
+      const minted = await app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: wide.headers,
+        payload: { name: 'narrow', role: 'investigator', compartments: ['general'] },
+      });
+      assert.equal(minted.statusCode, 201, minted.body);
+      const narrow = {
+        ...wide,
+        headers: { host: wide.headers.host, authorization: `Bearer ${minted.json().token}` },
+      } as TestCaller;
+      assert.deepEqual(await listOf(narrow), []);
+      const replaced = await call('PUT', '/api/saved-searches', narrow, {
+        name: 'protected words',
+        q: 'other',
+      });
+      assert.equal(problemType(replaced), 'invalid-saved-search');
+      const forgot = await call('DELETE', `/api/saved-searches/${saved.json().id}`, narrow);
+      assert.equal(
+        problemType(forgot),
+        problemType(
+          await call(
+            'DELETE',
+            `/api/saved-searches/srch-${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
+            narrow,
+          ),
+        ),
+      );
+      // What the narrow token saves itself, it sees; the full session sees both.
+      assert.equal(
+        (await call('PUT', '/api/saved-searches', narrow, { name: 'mine', q: 'convoy' })).statusCode,
+        200,
+      );
+      assert.deepEqual(
+        (await listOf(narrow)).map((x) => x.name),
+        ['mine'],
+      );
+      assert.deepEqual((await listOf(wide)).map((x) => x.name).sort(), ['mine', 'protected words']);
+      assert.equal((await listOf(wide)).find((x) => x.name === 'protected words')?.q, 'quokka commander');
     });
   });
 }

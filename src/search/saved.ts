@@ -29,6 +29,25 @@ export interface SavedSearch {
 // Control characters (other than none at all) and bidi overrides have no place in a name.
 const CONTROL = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
+/** Where the caller may read items: 'all', or a list of compartments. */
+export type Reach = 'all' | readonly string[];
+
+function scopeOf(reach: Reach): string {
+  return reach === 'all' ? 'all' : JSON.stringify([...new Set(reach)].sort());
+}
+
+/**
+ * covers tells whether a caller reaching `reach` may see a search saved under `scope`: a token
+ * scoped to fewer compartments than the search was saved under does not (its words can name
+ * what that token may not see).
+ */
+function covers(reach: Reach, scope: string | null): boolean {
+  if (scope === null || reach === 'all') return true;
+  if (scope === 'all') return false;
+  const saved = JSON.parse(scope) as string[];
+  return saved.every((c) => reach.includes(c));
+}
+
 function invalid(message: string, field: string): SearchError {
   return new SearchError('INVALID_SAVED_SEARCH', message, { field });
 }
@@ -52,7 +71,7 @@ function view(r: {
 }
 
 /** listSaved returns the user's saved searches, the most recently saved first. */
-export async function listSaved(ctx: Ctx, userId: string): Promise<SavedSearch[]> {
+export async function listSaved(ctx: Ctx, userId: string, reach: Reach): Promise<SavedSearch[]> {
   const rows = await ctx.db
     .selectFrom('saved_search')
     .selectAll()
@@ -61,7 +80,7 @@ export async function listSaved(ctx: Ctx, userId: string): Promise<SavedSearch[]
     .orderBy('name')
     .limit(MAX_SAVED)
     .execute();
-  return rows.map(view);
+  return rows.filter((r) => covers(reach, r.scope)).map(view);
 }
 
 /**
@@ -71,6 +90,7 @@ export async function listSaved(ctx: Ctx, userId: string): Promise<SavedSearch[]
 export async function saveSearch(
   ctx: Ctx,
   userId: string,
+  reach: Reach,
   input: { name: unknown; q: unknown; sort?: unknown },
 ): Promise<SavedSearch> {
   if (typeof input.name !== 'string') throw invalid('name must be text', 'name');
@@ -80,6 +100,7 @@ export async function saveSearch(
   if (CONTROL.test(name)) throw invalid('name contains control characters', 'name');
   if (typeof input.q !== 'string' || input.q.trim().length === 0) throw invalid('q is required', 'q');
   const q = input.q.normalize('NFC').trim();
+  if (CONTROL.test(q)) throw invalid('q contains control characters', 'q');
   parseQuery(q); // throws INVALID_QUERY or QUERY_TOO_COMPLEX
   const sort = input.sort ?? 'relevance';
   if (typeof sort !== 'string' || !(SORTS as readonly string[]).includes(sort))
@@ -93,9 +114,11 @@ export async function saveSearch(
       .where('name', '=', name)
       .executeTakeFirst();
     if (old) {
+      if (!covers(reach, old.scope))
+        throw invalid('a saved search of that name was saved with wider access; choose another name', 'name');
       await trx
         .updateTable('saved_search')
-        .set({ q, sort, updated_at: at })
+        .set({ q, sort, updated_at: at, scope: scopeOf(reach) })
         .where('id', '=', old.id)
         .execute();
       return view({ ...old, q, sort, updated_at: at });
@@ -118,6 +141,7 @@ export async function saveSearch(
       sort,
       created_at: at,
       updated_at: at,
+      scope: scopeOf(reach),
     };
     await trx.insertInto('saved_search').values(row).execute();
     return view(row);
@@ -125,11 +149,16 @@ export async function saveSearch(
 }
 
 /** forgetSaved deletes one of the user's saved searches; another user's is "not found". */
-export async function forgetSaved(ctx: Ctx, userId: string, id: string): Promise<void> {
-  const res = await ctx.db
-    .deleteFrom('saved_search')
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new SearchError('NOT_FOUND', 'no such saved search');
+export async function forgetSaved(ctx: Ctx, userId: string, reach: Reach, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('saved_search')
+      .select('scope')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    // One answer for another user's, a wider-scoped one and none at all.
+    if (!row || !covers(reach, row.scope)) throw new SearchError('NOT_FOUND', 'no such saved search');
+    await trx.deleteFrom('saved_search').where('id', '=', id).execute();
+  });
 }

@@ -70,4 +70,6 @@ export interface SavedSearchTable {
   sort: string;
   created_at: string;
   updated_at: string;
+  /** Migration 0027: `all`, or a JSON array of the compartments readable when saved; null: any. */
+  scope: string | null;
 }

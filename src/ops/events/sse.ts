@@ -189,6 +189,10 @@ export async function streamOperationEvents(
   req.raw.on('close', close);
   res.on('close', close);
   res.on('error', close);
+  // A client that went away during the awaits above fired 'close' before anyone listened, and
+  // writes to its socket fail silently: without this its slot would be renewed until the
+  // stream's lifetime ends.
+  if (req.raw.destroyed || res.destroyed || res.socket?.destroyed === true) close();
   await flush();
   if (!follow) close();
 }

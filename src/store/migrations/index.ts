@@ -21,6 +21,7 @@ import * as m0022 from './0022-search-filter-terms.js';
 import * as m0023 from './0023-shared-streams-uploads.js';
 import * as m0025 from './0025-route-point-monitors.js';
 import * as m0026 from './0026-search-shards.js';
+import * as m0027 from './0027-saved-search-scope.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0023-shared-streams-uploads': m0023,
   '0025-route-point-monitors': m0025,
   '0026-search-shards': m0026,
+  '0027-saved-search-scope': m0027,
 };
