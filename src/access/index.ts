@@ -38,4 +38,5 @@ export {
   isExerciseAccount,
   listUsers,
   type User,
+  usernamesOf,
 } from './users/service.js';

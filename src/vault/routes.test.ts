@@ -289,6 +289,14 @@ for (const dialect of DIALECTS) {
         ['ingest', 'view'],
         'ingest, then one view for the two reads of the bytes in this hour (issue 12.14; the refused range is none)',
       );
+      // Each entry names its actor by id, as logged, and by username when the actor is an account.
+      assert.deepEqual(
+        timeline.entries.map((e: { actor: string; actorName: string | null }) => [e.actor, e.actorName]),
+        [
+          [investigator.userId, investigator.username],
+          [investigator.userId, investigator.username],
+        ],
+      );
       const root = Buffer.from(Buffer.from(timeline.checkpoint.signedNote.split('\n')[2], 'base64'));
       for (const e of timeline.entries) {
         const proof = e.proof.map((h: string) => Buffer.from(h, 'hex'));

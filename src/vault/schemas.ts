@@ -61,6 +61,9 @@ export const CustodyTimelineSchema = Type.Object({
       at: Type.String(),
       kind: Type.String(),
       actor: Type.String(),
+      actorName: Type.Union([Type.String(), Type.Null()], {
+        description: "the actor's username when the actor is an account (not part of the logged entry)",
+      }),
       leafHash: Type.String(),
       proof: Type.Union([Type.Array(Type.String()), Type.Null()], {
         description: 'inclusion proof to the checkpoint',

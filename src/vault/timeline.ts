@@ -1,13 +1,17 @@
 /**
  * timeline.ts — an item's custody timeline: each log entry about it with its RFC 6962 §2.1.1
  * inclusion proof to the latest signed checkpoint (signed now if the log grew), and the log's
- * verifier key, so a reader can check every step offline.
+ * verifier key, so a reader can check every step offline. Each entry names its actor by id, as
+ * the log does (DESIGN rule 4: no personal data in entries), and by username when the actor is
+ * an account, because "who handled it" is what a reader of custody asks (README, "Custody
+ * timeline"); the name is outside the hashed entry, so it changes nothing that is verified.
  *
  * Only the entries the reader may read are listed (src/custody/entry-access.ts, the rule of
  * GET /api/log/entries/:index): an analysis record or a case in a compartment the reader cannot
  * see that touches this item leaves no line here — not even a redacted one, whose place in the
  * item's history would tell that something happened behind the wall (DESIGN rule 7, issue #7).
  */
+import { usernamesOf } from '../access/index.js';
 import type { Ctx } from '../ctx.js';
 import {
   itemEntries,
@@ -23,6 +27,10 @@ export async function custodyTimeline(ctx: Ctx, item: Item, reach: LogReach) {
   const checkpoint = (await signCheckpoint(ctx)) ?? null;
   const entries = [];
   for (const e of await itemEntries(ctx, item.id)) if (await mayReadEntry(ctx, e, reach)) entries.push(e);
+  const names = await usernamesOf(
+    ctx,
+    entries.map((e) => e.actor),
+  );
   return {
     ern: item.ern,
     checkpoint,
@@ -33,6 +41,7 @@ export async function custodyTimeline(ctx: Ctx, item: Item, reach: LogReach) {
         at: e.at,
         kind: e.kind,
         actor: e.actor,
+        actorName: names.get(e.actor) ?? null,
         leafHash: e.leafHash,
         // Entries after the checkpoint are not in its tree yet: no proof until the next one.
         proof:

@@ -223,6 +223,16 @@ describe('item page: video with keyframes and Range seeking, web captures (issue
       JSON.stringify(ranges),
     );
     assert.ok(!ranges.some((r) => r.status >= 400), JSON.stringify(ranges));
+    // The custody timeline names the investigator whose player read the file by username (the
+    // log holds the account's id, shown on hover); the ingest by a non-account keeps its id.
+    await page.reload();
+    const view = page.locator('[data-testid="custody"] li.custody-entry[data-kind="view"]').first();
+    await view.waitFor();
+    const who = view.locator('bdi[title]');
+    assert.equal(await who.textContent(), 'inv-huda');
+    assert.match((await who.getAttribute('title')) ?? '', /^[0-9a-f-]{36}$/);
+    const ingest = page.locator('[data-testid="custody"] li.custody-entry[data-kind="ingest"] bdi');
+    assert.equal(await ingest.textContent(), 'test');
     await assertAccessible(page, 'item video (en)');
     await assertNoHorizontalOverflow(page, 'item video (en)');
     await screenshot(page, 'item-video-en');

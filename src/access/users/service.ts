@@ -169,6 +169,25 @@ export async function findUserId(ctx: Ctx, username: string): Promise<string | u
 }
 
 /**
+ * usernamesOf maps those of `ids` that are accounts to their usernames (disabled accounts
+ * included: a name in a custody timeline stays the name of whoever acted then). Ids that are
+ * not accounts (`cli`, a job, a device) are absent from the map.
+ */
+export async function usernamesOf(ctx: Ctx, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('app_user')
+      .select(['id', 'username'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.id, r.username);
+  }
+  return out;
+}
+
+/**
  * revokeCredentials ends every way `userId` is signed in: sessions (browsers and the monitor
  * app on their phones), API tokens, and unused password links. Used when an account is
  * disabled and when its password is reset (a reset answers a suspected compromise).

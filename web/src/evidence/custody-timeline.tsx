@@ -87,7 +87,11 @@ function EntryRow({ entry }: { entry: TimelineEntry }) {
         <strong>{t(`custody.kind.${entry.kind}`, { defaultValue: entry.kind })}</strong>
         <time dateTime={entry.at}>{f.dateTime(entry.at)}</time>
         <span>
-          {t('custody.by')} <bdi translate="no">{entry.actor}</bdi>
+          {t('custody.by')}{' '}
+          {/* The username when the actor is an account; the id as logged otherwise (and on hover). */}
+          <bdi translate="no" title={entry.actorName ? entry.actor : undefined}>
+            {entry.actorName ?? entry.actor}
+          </bdi>
         </span>
         <button
           type="button"

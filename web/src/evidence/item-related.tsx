@@ -124,7 +124,6 @@ export function PlacesSection({ ern }: { ern: string }) {
           ))}
         </ul>
       )}
-      <p className="muted">{t('item.entitiesLater')}</p>
     </section>
   );
 }

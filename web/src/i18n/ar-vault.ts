@@ -83,7 +83,6 @@ export const arVault: Shape<typeof enVault> = {
     places: 'الأماكن المذكورة',
     noPlaces: 'لم يُعثر على مكان في نصه.',
     mentions: 'ذُكر {{n}} مرة',
-    entitiesLater: 'الأشخاص والمنظمات والحوادث معروضة في شاشة التحليل.',
     text: 'النص المستخرج',
     textFrom: 'من العنصر المشتق',
   },

@@ -81,7 +81,6 @@ export const enVault = {
     places: 'Places mentioned',
     noPlaces: 'No place found in its text.',
     mentions: 'mentioned {{n}} times',
-    entitiesLater: 'People, organisations and incidents are listed on the Analysis screen.',
     text: 'Text found',
     textFrom: 'From derived item',
   },
