@@ -101,8 +101,11 @@ const publicKeys = new Map(scenario.monitors.map((m) => [m.id, m.publicKeyRawB64
 /** baseMonitor is the scenario monitor a copy's monitor (`monitor-01-c7`) stands for (its device key). */
 const baseMonitor = (id: string) => id.replace(/-c\d+$/, '');
 
-/** scaled returns `copies` independent copies of the scenario, ids suffixed `-cN`, re-signed. */
-function scaled(copies: number): Workload {
+/**
+ * scaled returns `copies` independent copies of the scenario, ids suffixed `-cN`, re-signed unless
+ * `signed` is false (the late-sync deliveries feed the engine alone: no signature is checked).
+ */
+function scaled(copies: number, signed = true): Workload {
   if (copies === 1) {
     return {
       input: scenario,
@@ -148,6 +151,13 @@ function scaled(copies: number): Workload {
         vehicleIds: o.vehicleIds.map((id) => id + sfx),
       });
     }
+  if (!signed)
+    return {
+      input: { operations, convoys, vehicles },
+      observations,
+      signatures: new Map(),
+      note: 'not re-signed (the engine alone)',
+    };
   const keys = deviceKeys(scenario.monitors);
   const keyObjects = new Map([...keys].map(([id, k]) => [id, privateKeyObject(k)] as const));
   const t0 = process.hrtime.bigint();
@@ -435,7 +445,7 @@ function deliver(w: Workload, at: (o: Observation) => number, full: ReconcileSta
 }
 
 for (const scale of scales) {
-  const w = scaled(scale);
+  const w = scaled(scale, false);
   const full = reconcileAll(w.input, w.observations, nowMs);
   const monitors = [...new Set(w.observations.map((o) => o.monitorId))].sort();
   const phase = new Map(monitors.map((m, i) => [m, Math.round((i * BATCH_MS) / monitors.length)] as const));
@@ -451,12 +461,15 @@ ${scale}× late sync — ${int(w.observations.length)} observations, ${monitors.
       },
     ],
   ] as const) {
+    const started = process.hrtime.bigint();
     const r = deliver(w, at, full);
+    const seconds = ms(started, process.hrtime.bigint()) / 1000;
     console.log(
       `  ${label.padEnd(38)} ${int(r.raised)} alerts raised for ${int(r.real)} real conditions = ` +
         `${fmt(r.raised / r.real, 2)} per condition (target ≤ 1.5) · ${int(r.retracted)} retracted · ` +
         `${int(r.reception)} reception raisings (point-not-reporting, operation-no-news) · applyObservation ${line(r.apply)} · ` +
-        `same state as reconcileAll: ${r.same ? 'yes' : 'no'}`,
+        `same state as reconcileAll: ${r.same ? 'yes' : 'no'} · ${fmt(seconds, 1)} s · peak RSS ` +
+        `${fmt(process.resourceUsage().maxRSS / 2 ** 20, 2)} GiB`,
     );
     console.log(
       `    transient raisings by kind: ${
