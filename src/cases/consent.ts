@@ -9,10 +9,13 @@
  * role) overrides it for that RFA with a reason; the override is logged in the custody log
  * (ids and a hash of the reason) and the access audit.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { recordAccessEvent } from '../access/index.js';
 import { type Ctx, nowIso } from '../ctx.js';
 import { appendEntries, maybeCheckpoint } from '../custody/index.js';
+import { canonicalJson } from '../lib/canonical-json.js';
+import { sha256Hex } from '../lib/hash.js';
+import { foldSource, LINE_UNSAFE } from '../lib/unsafe-text.js';
 import { CaseError } from './errors.js';
 import { getRfa, JURISDICTION_CODE, PURPOSE, type Rfa } from './rfa.js';
 import { findCase, getCase, text, visibleItemIds } from './service.js';
@@ -68,6 +71,13 @@ export async function addCondition(ctx: Ctx, viewer: Viewer, input: NewCondition
     subjectRef = w.id;
   } else {
     subjectRef = text('source', input.subject, 500);
+    // Matched folded (sourceMatches), so it must fold to something, and hold nothing that
+    // displays in another order than stored.
+    if (LINE_UNSAFE.test(subjectRef) || foldSource(subjectRef) === '')
+      throw new CaseError(
+        'INVALID_CASE_INPUT',
+        'source must name a source, without control or bidi-override characters',
+      );
     compartment = input.compartment ?? 'general';
   }
   if (!allows(viewer.write, compartment))
@@ -98,9 +108,66 @@ export async function addCondition(ctx: Ctx, viewer: Viewer, input: NewCondition
     note,
     recorded_at: nowIso(ctx),
     recorded_by: viewer.actor,
+    salt: randomBytes(16).toString('hex'),
   };
-  await ctx.db.insertInto('consent_condition').values(row).execute();
+  // The condition and its custody entry in one transaction (DESIGN rule 2): ids and a salted
+  // hash of the row only — never the source's name, the witness or the note (rule 4).
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('consent_condition').values(row).execute();
+    await appendEntries(
+      trx,
+      [
+        {
+          kind: 'annotate',
+          actor: viewer.actor,
+          ...(row.subject_kind === 'item' ? { itemId: row.subject_ref } : {}),
+          data: { action: CONSENT_ENTRY, condition: row.id, compartment, sha256: conditionSha256(row) },
+        },
+      ],
+      row.recorded_at,
+    );
+  });
+  await maybeCheckpoint(ctx);
   return conditionFromRow(row);
+}
+
+/** The `action` of a consent condition's custody entry. */
+export const CONSENT_ENTRY = 'consent-condition';
+
+/**
+ * conditionSha256 is what a condition's custody entry commits to: the SHA-256 of the canonical
+ * JSON of its whole row, salt included (so the hash confirms no guessed source name or note).
+ */
+export function conditionSha256(row: {
+  id: string;
+  subject_kind: string;
+  subject_ref: string;
+  compartment: string;
+  jurisdictions: string | null;
+  purposes: string | null;
+  no_death_penalty: number;
+  no_sharing: number;
+  note: string;
+  recorded_at: string;
+  recorded_by: string;
+  salt: string | null;
+}): string {
+  return sha256Hex(
+    canonicalJson({
+      id: row.id,
+      subject_kind: row.subject_kind,
+      subject_ref: row.subject_ref,
+      compartment: row.compartment,
+      jurisdictions: row.jurisdictions,
+      purposes: row.purposes,
+      no_death_penalty: Number(row.no_death_penalty),
+      no_sharing: Number(row.no_sharing),
+      note: row.note,
+      recorded_at: row.recorded_at,
+      recorded_by: row.recorded_by,
+      salt: row.salt,
+    }),
+  );
 }
 
 function conditionFromRow(r: {
@@ -129,7 +196,7 @@ function conditionFromRow(r: {
 
 /** listConditions returns the conditions in the viewer's compartments. */
 export async function listConditions(ctx: Ctx, viewer: Viewer): Promise<Condition[]> {
-  let q = ctx.db.selectFrom('consent_condition').selectAll().orderBy('recorded_at');
+  let q = ctx.db.selectFrom('consent_condition').selectAll().orderBy('recorded_at').orderBy('id');
   if (viewer.read !== 'all') {
     if (viewer.read.length === 0) return [];
     q = q.where('compartment', 'in', [...viewer.read]);
@@ -172,7 +239,6 @@ export async function decide(ctx: Ctx, rfa: Rfa, items: readonly ItemFacts[]): P
     .where('case_entity.kind', '=', 'witness')
     .where('case_entity_item.item_id', 'in', ids)
     .execute();
-  const sources = [...new Set([...sourceOf.values(), ...items.map((i) => i.source)])];
   const conditions = (
     await ctx.db
       .selectFrom('consent_condition')
@@ -180,7 +246,9 @@ export async function decide(ctx: Ctx, rfa: Rfa, items: readonly ItemFacts[]): P
       .where((eb) =>
         eb.or([
           eb.and([eb('subject_kind', '=', 'item'), eb('subject_ref', 'in', ids)]),
-          eb.and([eb('subject_kind', '=', 'source'), eb('subject_ref', 'in', sources)]),
+          // Every source condition: they are matched below by the folded source (foldSource),
+          // which SQL cannot compute; conditions are typed by people, so they are few.
+          eb('subject_kind', '=', 'source'),
           ...(witnesses.length > 0
             ? [
                 eb.and([
@@ -213,7 +281,7 @@ export async function decide(ctx: Ctx, rfa: Rfa, items: readonly ItemFacts[]): P
       (c) =>
         (c.subjectKind === 'item' && subjects.includes(c.subjectRef)) ||
         (c.subjectKind === 'source' &&
-          subjects.some((s) => (sourceOf.get(s) ?? item.source) === c.subjectRef)) ||
+          subjects.some((s) => foldSource(sourceOf.get(s) ?? item.source) === foldSource(c.subjectRef))) ||
         (c.subjectKind === 'witness' &&
           witnesses.some((w) => w.id === c.subjectRef && subjects.includes(w.item_id))),
     );

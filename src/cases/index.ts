@@ -4,6 +4,7 @@ import { exportJob } from './package/jobs.js';
 
 export { CHECKLISTS, crimeById, elementById } from './checklists/checklists.js';
 export { addCondition, decide, listConditions, overrideConsent } from './consent.js';
+export { verifyConsent } from './consent-verify.js';
 export { addCrime, coverage, linkElement } from './elements.js';
 export { CaseError, type CaseErrorCode } from './errors.js';
 export { type ExportOptions, type ExportResult, exportPackage } from './package/build.js';

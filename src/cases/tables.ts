@@ -136,6 +136,8 @@ export interface ConsentConditionTable {
   note: string;
   recorded_at: string;
   recorded_by: string;
+  /** Random hex the custody entry's SHA-256 commits to (migration 0024); null: recorded before. */
+  salt: string | null;
 }
 
 export interface ConsentOverrideTable {

@@ -8,6 +8,7 @@
 import { registerUser } from '../access/cli.js';
 import { registerAnalysis, verifyAnalysis } from '../analysis/index.js';
 import { registerCases } from '../cases/cli.js';
+import { verifyConsent } from '../cases/index.js';
 import { logCommands, verifyCommand } from '../custody/cli/index.js';
 import { registerDemo } from '../demo/cli.js';
 import { registerIntake } from '../intake/cli.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Register[] = [
     [
       { name: 'vault', run: (ctx) => verifyVault(ctx) },
       { name: 'analysis', run: (ctx) => verifyAnalysis(ctx) },
+      { name: 'consent', run: (ctx) => verifyConsent(ctx) },
     ],
     checkItemsAgainstLog,
   ),

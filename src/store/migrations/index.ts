@@ -19,6 +19,7 @@ import * as m0018 from './0018-log-signer.js';
 import * as m0020 from './0020-item-notes-saved-searches.js';
 import * as m0022 from './0022-search-filter-terms.js';
 import * as m0023 from './0023-shared-streams-uploads.js';
+import * as m0024 from './0024-consent-custody.js';
 import * as m0025 from './0025-route-point-monitors.js';
 import * as m0026 from './0026-search-shards.js';
 import * as m0027 from './0027-saved-search-scope.js';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0022-search-filter-terms': m0022,
   '0023-shared-streams-uploads': m0023,
   '0025-route-point-monitors': m0025,
+  '0024-consent-custody': m0024,
   '0026-search-shards': m0026,
   '0027-saved-search-scope': m0027,
 };
