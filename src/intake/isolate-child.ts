@@ -46,3 +46,5 @@ process.once('message', async (req: IsolatedRequest) => {
   }
   process.exit(0);
 });
+// Loaded: the parent sends the request now and starts the tool's time limit (isolate.ts).
+void send({ type: 'ready' });

@@ -19,6 +19,7 @@ export interface IsolatedRequest {
 }
 
 export type IsolatedMessage =
+  | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly percent: number; readonly note?: string }
   | { readonly type: 'done'; readonly extraction: Extraction }
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly intake: boolean };
@@ -26,6 +27,14 @@ export type IsolatedMessage =
 const CHILD = fileURLToPath(new URL('./isolate-child-boot.mjs', import.meta.url));
 /** Heap of the child, in MiB (ATTEST_INTAKE_CHILD_MEMORY_MB). */
 const MEMORY_MB = Number(process.env.ATTEST_INTAKE_CHILD_MEMORY_MB ?? 1024);
+/**
+ * How long the child may take to start (load its parsers) before it is given up on, in ms
+ * (ATTEST_INTAKE_CHILD_START_MS). The tool's own time limit starts only once the child is ready:
+ * it bounds the work on the input, and start-up does not depend on the input (on a busy machine
+ * it took longer than the whole tool limit). A child that never starts is a fault of the host,
+ * not of the file, so it is a plain error and the job is tried again.
+ */
+const START_MS = Number(process.env.ATTEST_INTAKE_CHILD_START_MS ?? 180_000);
 
 /** runIsolated runs extractor `name` on `input` in a child process and returns its extraction. */
 export function runIsolated(name: string, input: ExtractInput): Promise<Extraction> {
@@ -51,20 +60,30 @@ export function runIsolated(name: string, input: ExtractInput): Promise<Extracti
       if (err) reject(err);
       else resolve(value!);
     };
-    const timer = setTimeout(
-      () =>
-        finish(
-          new IntakeError(
-            'TIMEOUT',
-            `${name} extraction ran longer than ${input.limits.toolTimeoutMs} ms and was stopped (ATTEST_INTAKE_TOOL_TIMEOUT_MS)`,
-          ),
-        ),
-      input.limits.toolTimeoutMs,
+    let timer = setTimeout(
+      () => finish(new Error(`the isolated ${name} extraction process did not start within ${START_MS} ms`)),
+      START_MS,
     );
+    const startToolClock = () => {
+      if (settled) return;
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          finish(
+            new IntakeError(
+              'TIMEOUT',
+              `${name} extraction ran longer than ${input.limits.toolTimeoutMs} ms and was stopped (ATTEST_INTAKE_TOOL_TIMEOUT_MS)`,
+            ),
+          ),
+        input.limits.toolTimeoutMs,
+      );
+      child.send(request);
+    };
     const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     child.on('message', (m: IsolatedMessage) => {
-      if (m.type === 'progress') void report(m.percent, m.note).catch(() => {});
+      if (m.type === 'ready') startToolClock();
+      else if (m.type === 'progress') void report(m.percent, m.note).catch(() => {});
       else if (m.type === 'done') finish(undefined, m.extraction);
       else if (m.type === 'error') {
         finish(
@@ -86,6 +105,5 @@ export function runIsolated(name: string, input: ExtractInput): Promise<Extracti
         ),
       );
     });
-    child.send(request);
   });
 }
