@@ -37,6 +37,8 @@ for (const dialect of DIALECTS) {
       const res = await get('/api/log/key', {});
       assert.equal(res.statusCode, 200);
       assert.equal(res.json().key, s.ctx.logKey.verifierKey);
+      // Issue #14: the key alone — the live log size is not public (the signed checkpoint tells it).
+      assert.deepEqual(Object.keys(res.json()).sort(), ['key', 'origin']);
     });
 
     it('proves inclusion and consistency for entries it holds', async () => {

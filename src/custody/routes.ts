@@ -8,7 +8,6 @@ import type { AttestPlugin } from '../api/type-provider.js';
 import type { Ctx } from '../ctx.js';
 import { entryForReader } from './entry-access.js';
 import { CustodyError } from './errors.js';
-import { logSize } from './repo.js';
 import { checkpointAt, latestCheckpoint, proveConsistency, proveInclusion } from './service.js';
 
 const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -53,10 +52,12 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
         operationId: 'getLogKey',
         tags: ['custody'],
         summary: "The log's public verifier key (C2SP signed-note)",
-        response: { 200: Type.Object({ origin: Type.String(), key: Type.String(), size: Type.Integer() }) },
+        // The key alone (issue #14): the log's size is told by the signed checkpoint only, not
+        // live to anyone who asks — a live count shows when evidence arrives.
+        response: { 200: Type.Object({ origin: Type.String(), key: Type.String() }) },
       },
     },
-    async () => ({ origin: ctx.logKey.origin, key: ctx.logKey.verifierKey, size: await logSize(ctx.db) }),
+    async () => ({ origin: ctx.logKey.origin, key: ctx.logKey.verifierKey }),
   );
 
   // Checkpoints leave the building (issue 18.6): the signed note — origin, size, root,
