@@ -206,15 +206,8 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
     erns: f.erns,
   };
   // The filters go into the text index as terms (filter-terms.ts) and into SQL as the rule.
-  const plan = await backendFor(ctx.dialect).plan(
-    ctx.db,
-    match,
-    excludeOnly,
-    filterMatchOf(filters),
-    filters.compartments,
-  );
-
   const fm = filterMatchOf(filters);
+  const plan = await backendFor(ctx.dialect).plan(ctx.db, match, excludeOnly, fm, filters.compartments);
   const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);
   return { sort, limit, compiled, hash, cursor, plan, conditions };
 }

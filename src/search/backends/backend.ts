@@ -5,7 +5,7 @@
  * matches; only the score differs (BM25 in FTS5, ts_rank in PostgreSQL), and every score is an
  * integer (× 10⁶) so a cursor compares it exactly.
  */
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
@@ -47,6 +47,13 @@ export interface TextPlan {
   /** True when the text index selects (with the filter terms); false: every document. */
   readonly indexed: boolean;
 }
+
+/** The plan of a query with neither text nor filter terms: every document, unscored. */
+export const EVERY_DOCUMENT: TextPlan = {
+  parts: [{ from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0`, docId: sql`d.doc_id` }],
+  probe: sql`1 = 1`,
+  indexed: false,
+};
 
 export interface SearchBackend {
   /** writeTerms replaces the indexed terms of one document, inside the caller's transaction. */

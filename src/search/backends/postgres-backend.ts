@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
-import type { SearchBackend } from './backend.js';
+import { EVERY_DOCUMENT, type SearchBackend } from './backend.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -76,12 +76,7 @@ export const postgresBackend: SearchBackend = {
     // ts_rank reads the document's own vector only, never statistics of other documents, so
     // one index serves every compartment (the filters on d.compartment do the rest).
     const q = selectingTsquery(match, excludeOnly, filters);
-    if (q === null)
-      return {
-        parts: [{ from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0`, docId: sql`d.doc_id` }],
-        probe: sql`1 = 1`,
-        indexed: false,
-      };
+    if (q === null) return EVERY_DOCUMENT;
     const where = sql`d.tsv @@ ${q}::tsquery`;
     return {
       parts: [

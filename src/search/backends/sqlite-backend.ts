@@ -17,7 +17,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
-import type { SearchBackend, TextPart } from './backend.js';
+import { EVERY_DOCUMENT, type SearchBackend, type TextPart } from './backend.js';
 
 function quote(term: string): string {
   // Terms are letters and digits (search-tokens.ts); a quote is still doubled, as §3.1 says.
@@ -108,12 +108,7 @@ export const sqliteBackend: SearchBackend = {
   },
   async plan(db, match, excludeOnly, filters, compartments) {
     const q = fts5Query(match, excludeOnly, filters);
-    if (q === null)
-      return {
-        parts: [{ from: sql`search_doc d`, where: sql`1 = 1`, score: sql`0`, docId: sql`d.doc_id` }],
-        probe: sql`1 = 1`,
-        indexed: false,
-      };
+    if (q === null) return EVERY_DOCUMENT;
     const shards = await shardsOf(db, compartments);
     const parts: TextPart[] = shards.map((shard) => {
       const t = sql.raw(ftsTable(shard));
