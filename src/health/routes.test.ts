@@ -3,14 +3,16 @@
  * queue by state and kind, the failed jobs with their item's ERN, storage and the custody log's
  * checkpoint and age, and re-runs a failed job; an administrator of one compartment sees that
  * compartment's jobs only and no storage totals, and a job outside it does not exist for them;
- * other roles are refused.
+ * other roles are refused. A failure's text (which may quote a file's name or content) is shown
+ * only to callers who may read the job's item; other administrators get its code alone.
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { loginAs, type TestCaller } from '../../test/support/access.js';
+import { loginAs, makeUser, sessionHeaders, TEST_ACTOR, type TestCaller } from '../../test/support/access.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { grantRole } from '../access/index.js';
 import { buildApp } from '../api/server.js';
 import { signCheckpoint } from '../custody/index.js';
 import { addContent } from '../vault/index.js';
@@ -41,7 +43,12 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       await s.ctx.db
         .updateTable('job')
-        .set({ state: 'failed', attempts: 3, error_code: 'MALFORMED', error: 'not a PDF after all' })
+        .set({
+          state: 'failed',
+          attempts: 3,
+          error_code: 'MALFORMED',
+          error: `not a PDF after all: ${itemId}-secret-name.pdf`,
+        })
         .where('id', '=', job.id)
         .execute();
       return job.id;
@@ -101,6 +108,42 @@ for (const dialect of DIALECTS) {
       assert.equal(h.log.size, cp.size + cp.behind);
       assert.equal(h.log.signer, 'ok');
       assert.equal(h.witnesses.configured, false);
+    });
+
+    it("a failure's text only for callers who may read its item; the code for every administrator (issue 14)", async () => {
+      const texts = (h: { failedJobs: { id: string; errorCode: string; error: string | null }[] }) =>
+        Object.fromEntries(h.failedJobs.map((j) => [j.id, [j.errorCode, j.error]]));
+      // An administrator of every compartment holds no evidence permission: codes only.
+      const bare = texts((await get(admin)).json());
+      assert.deepEqual(bare[failedGeneral], ['MALFORMED', null]);
+      assert.deepEqual(bare[failedWitness], ['MALFORMED', null]);
+      assert.doesNotMatch((await get(admin)).body, /secret-name/);
+      // The same kind of administrator who also investigates in `general` reads that failure only.
+      const both = await makeUser(s.ctx, 'admin', ['*']);
+      await grantRole(s.ctx, both.userId, 'investigator', 'general', TEST_ACTOR);
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/admin/health',
+        headers: await sessionHeaders(s.ctx, both.userId),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const mixed = texts(res.json());
+      assert.match(String(mixed[failedGeneral]?.[1]), /^not a PDF after all: .*-secret-name\.pdf$/);
+      assert.deepEqual(mixed[failedWitness], ['MALFORMED', null]);
+      // An auditor of every compartment (items:read in `*`) who also administers reads both.
+      const auditor = await makeUser(s.ctx, 'admin', ['*']);
+      await grantRole(s.ctx, auditor.userId, 'auditor', '*', TEST_ACTOR);
+      const all = texts(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/admin/health',
+            headers: await sessionHeaders(s.ctx, auditor.userId),
+          })
+        ).json(),
+      );
+      assert.match(String(all[failedWitness]?.[1]), /secret-name/);
+      assert.match(String(all[failedGeneral]?.[1]), /secret-name/);
     });
 
     it('an administrator of one compartment sees only its jobs and no storage totals', async () => {

@@ -29,7 +29,7 @@ export const healthRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
         response: { 200: HealthSchema },
       },
     },
-    async (req) => serverHealth(ctx, scopeOf(req)),
+    async (req) => serverHealth(ctx, scopeOf(req), req.access.compartmentsFor('items:read')),
   );
 
   app.post(

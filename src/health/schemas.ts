@@ -10,7 +10,10 @@ export const FailedJobSchema = Type.Object({
   attempts: Type.Integer(),
   maxAttempts: Type.Integer(),
   errorCode: Type.Union([Type.String(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "the failure's text, for a caller who may read the job's item (items:read in its compartment); null for others, who get errorCode alone",
+  }),
   updatedAt: Type.String(),
 });
 

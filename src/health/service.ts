@@ -3,7 +3,8 @@
  * kind, how long the oldest job has waited, the latest failures), storage used, and the custody
  * log (size, the last signed checkpoint and its age, entries not yet in one, the signer's state).
  * An administrator of some compartments sees the jobs of those compartments only, and no
- * storage totals (they would count items they may not know of).
+ * storage totals (they would count items they may not know of). A failure's text is for those
+ * who may read its item; the others see its code (repo.ts latestFailedJobs).
  */
 import type { Ctx } from '../ctx.js';
 import { latestCheckpoint, logSize, signerRefusal } from '../custody/index.js';
@@ -14,8 +15,11 @@ import { jobCountsByKind, latestFailedJobs, oldestQueuedAt, type Scope } from '.
 
 const FAILED_SHOWN = 50;
 
-/** serverHealth reports the deployment's state within `scope` (undefined: every compartment). */
-export async function serverHealth(ctx: Ctx, scope: Scope) {
+/**
+ * serverHealth reports the deployment's state within `scope` (undefined: every compartment);
+ * `readers` are where the caller may read items (a failure's text is shown only there).
+ */
+export async function serverHealth(ctx: Ctx, scope: Scope, readers: readonly string[] | 'all') {
   const now = ctx.clock();
   const byKind = await jobCountsByKind(ctx.db, scope);
   const total = (s: 'queued' | 'running' | 'done' | 'failed') => byKind.reduce((n, k) => n + k[s], 0);
@@ -32,7 +36,7 @@ export async function serverHealth(ctx: Ctx, scope: Scope) {
       oldestQueuedAt: await oldestQueuedAt(ctx.db, scope),
       byKind,
     },
-    failedJobs: (await latestFailedJobs(ctx.db, scope, FAILED_SHOWN)).map((j) => ({
+    failedJobs: (await latestFailedJobs(ctx.db, scope, readers, FAILED_SHOWN)).map((j) => ({
       id: j.id,
       kind: j.kind,
       itemErn: j.item_ern ?? null,
