@@ -21,10 +21,15 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => location.pathname);
 }
 
-/** navigate goes to `path` (same origin), keeping the fragment out of history when replacing. */
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+/**
+ * navigate goes to `path` (same origin), keeping the fragment out of history when replacing.
+ * `state` rides with the history entry (`history.state`), never in the URL: a screen's word to
+ * the next one, such as "saved", which that screen reads once and clears.
+ */
+export function navigate(path: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  const state = options.state ?? null;
+  if (options.replace) history.replaceState(state, '', path);
+  else history.pushState(state, '', path);
   window.dispatchEvent(new Event(EVENT));
   window.scrollTo(0, 0);
 }

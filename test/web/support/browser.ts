@@ -37,6 +37,23 @@ export function skipReason(): string | null {
   return `browser tests skipped: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it)`;
 }
 
+/**
+ * SUITE_TIMEOUT bounds one browser test file: building the app, starting Chromium and the
+ * journeys on a machine shared with other work (CI's may be slower). One figure for every file,
+ * so a slow machine is answered in one place, not file by file.
+ */
+export const SUITE_TIMEOUT = 900_000;
+
+/**
+ * browserSuite is the options of a browser test file's `describe`: skipped (with the reason)
+ * where Chromium is absent, bounded by SUITE_TIMEOUT.
+ *
+ *   describe('the item page in Chromium', browserSuite(), () => { … });
+ */
+export function browserSuite(): { skip: string | false; timeout: number } {
+  return { skip: skipReason() ?? false, timeout: SUITE_TIMEOUT };
+}
+
 export interface TestBrowser {
   readonly browser: Browser;
   /** newContext opens an isolated profile (cookies, storage, service workers) at the given size. */

@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import { matchPath } from '../router.js';
 import AnalysisScreen from './analysis-screen.js';
+import EntityEditScreen from './entity-edit-screen.js';
 import EntityScreen from './entity-screen.js';
 import IncidentScreen from './incident-screen.js';
 
@@ -15,6 +16,8 @@ export default function AnalysisRoutes({ path, notFound }: { path: string; notFo
   if (path === '/analysis/entities') return <AnalysisScreen view="entities" />;
   const incident = matchPath('/analysis/incidents/:id', path);
   if (incident) return <IncidentScreen key={incident.id} id={incident.id!} />;
+  const edit = matchPath('/analysis/entities/:id/edit', path);
+  if (edit) return <EntityEditScreen key={edit.id} id={edit.id!} />;
   const entity = matchPath('/analysis/entities/:id', path);
   if (entity) return <EntityScreen key={entity.id} id={entity.id!} />;
   return notFound ?? null;

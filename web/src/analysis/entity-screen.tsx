@@ -13,6 +13,8 @@ import { can, useSession } from '../auth/session.js';
 import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
+import type { SavedState } from './entity-edit-screen.js';
+import { holdsIn } from './forms.js';
 import { LinkList } from './incident-screen.js';
 import { entityName } from './labels.js';
 import type { Entity, LinkList as LinkListBody } from './types.js';
@@ -25,6 +27,13 @@ export default function EntityScreen({ id }: { id: string }) {
   const links = useApi<LinkListBody>(`/api/links?${new URLSearchParams({ type: 'entity', id })}`);
   const [revealed, setRevealed] = useState<Entity | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // "Saved" comes from the edit screen with the history entry (router.tsx): shown once, then cleared.
+  const [saved] = useState(() => {
+    const s = history.state as Partial<SavedState> | null;
+    if (s?.saved !== id) return false;
+    history.replaceState(null, '', location.href);
+    return true;
+  });
   const e = revealed ?? loaded.data;
   if (loaded.error || (!loaded.loading && !e))
     return (
@@ -61,8 +70,20 @@ export default function EntityScreen({ id }: { id: string }) {
           {entityName(e, t('analysis.withheld'))}
         </bdi>
       </h1>
+      {saved && (
+        <p role="status" className="notice" data-testid="saved">
+          {t('analysis.edit.saved')}
+        </p>
+      )}
       <section className="card" aria-labelledby="ent-h" data-testid="entity">
         <h2 id="ent-h">{t(`analysis.kinds.${e.kind}`, { defaultValue: e.kind })}</h2>
+        {state.status === 'signed-in' && holdsIn(state.me, 'analysis:write', e.compartment) && (
+          <p>
+            <Link href={`/analysis/entities/${encodeURIComponent(e.id)}/edit`}>
+              {t('analysis.edit.link')}
+            </Link>
+          </p>
+        )}
         <dl className="item-facts">
           {e.name !== null && !e.withheld && (
             <>

@@ -7,10 +7,11 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLE_PERMISSIONS } from '../../../src/access/permissions.js';
-import { ENTITY_KINDS, INCIDENT_TYPES, PROTECTION_LEVELS } from '../../../src/analysis/vocabulary.js';
+import { ENTITY_KINDS, INCIDENT_TYPES } from '../../../src/analysis/vocabulary.js';
 import { api } from '../api/client.js';
 import type { Me } from '../api/types.js';
-import { ErrorMessage } from '../ui/error-message.js';
+import { type Guard, NameFields, type Names, ProtectionFields } from './entity-fields.js';
+import { ProblemMessage } from './problem-text.js';
 import type { Entity, IncidentSummary, PlaceCandidates } from './types.js';
 
 /** writableCompartments lists where `me` may record analysis ('*' → any name may be typed). */
@@ -22,6 +23,17 @@ export function analysisCompartments(me: Me): { list: string[]; any: boolean } {
     any: grants.some((g) => g.compartment === '*'),
     list: [...new Set(grants.map((g) => g.compartment).filter((c) => c !== '*'))].sort(),
   };
+}
+
+/** holdsIn says whether `me` holds `permission` in `compartment` (or in every compartment). */
+export function holdsIn(me: Me, permission: string, compartment: string): boolean {
+  return me.grants.some(
+    (g) =>
+      (g.compartment === '*' || g.compartment === compartment) &&
+      ((ROLE_PERMISSIONS[g.role as keyof typeof ROLE_PERMISSIONS] ?? []) as readonly string[]).includes(
+        permission,
+      ),
+  );
 }
 
 function CompartmentField({ me, value, onChange }: { me: Me; value: string; onChange: (v: string) => void }) {
@@ -150,6 +162,52 @@ function BoundField({
   );
 }
 
+/**
+ * useSubmit runs a form's request once at a time: `busy` while it runs, the refusal kept in
+ * `error` (cleared by the next success), so every form handles both the same way.
+ */
+export function useSubmit(action: () => Promise<void>): {
+  submit: () => Promise<void>;
+  busy: boolean;
+  error: unknown;
+} {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await action();
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { submit, busy, error };
+}
+
+/** The labels a refused field is named by (problem-text.tsx), keyed by the API's field names. */
+export function useFieldLabels(): Record<string, string> {
+  const { t } = useTranslation();
+  return {
+    type: t('analysis.type'),
+    title: t('analysis.titleField'),
+    description: t('analysis.description'),
+    start: t('analysis.start'),
+    end: t('analysis.end'),
+    pcode: t('analysis.place'),
+    compartment: t('analysis.compartment'),
+    kind: t('analysis.kind'),
+    name: t('analysis.name'),
+    nameAr: t('analysis.nameAr'),
+    aliases: t('analysis.aliases'),
+    protection: t('analysis.protection'),
+    pseudonym: t('analysis.pseudonym'),
+    attributes: t('analysis.attributes'),
+  };
+}
+
 function FormShell({
   title,
   onSubmit,
@@ -164,6 +222,7 @@ function FormShell({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const labels = useFieldLabels();
   return (
     <details className="card">
       <summary>{title}</summary>
@@ -175,7 +234,7 @@ function FormShell({
         }}
       >
         {children}
-        <ErrorMessage error={error} />
+        <ProblemMessage error={error} labels={labels} />
         <button type="submit" className="primary" disabled={busy}>
           {t('analysis.create')}
         </button>
@@ -194,32 +253,22 @@ export function IncidentForm({ me, onCreated }: { me: Me; onCreated: (i: Inciden
   const [start, setStart] = useState<[string, string]>(['', '']);
   const [end, setEnd] = useState<[string, string]>(['', '']);
   const [pcode, setPcode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      const s = bound(...start);
-      const e = bound(...end);
-      const made = await api<IncidentSummary>('POST', '/api/incidents', {
-        type,
-        title,
-        compartment,
-        ...(description.trim() ? { description } : {}),
-        ...(s ? { start: s } : {}),
-        ...(e ? { end: e } : {}),
-        ...(pcode ? { pcode } : {}),
-      });
-      setError(null);
-      setTitle('');
-      setDescription('');
-      onCreated(made);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useSubmit(async () => {
+    const s = bound(...start);
+    const e = bound(...end);
+    const made = await api<IncidentSummary>('POST', '/api/incidents', {
+      type,
+      title,
+      compartment,
+      ...(description.trim() ? { description } : {}),
+      ...(s ? { start: s } : {}),
+      ...(e ? { end: e } : {}),
+      ...(pcode ? { pcode } : {}),
+    });
+    setTitle('');
+    setDescription('');
+    onCreated(made);
+  });
   return (
     <FormShell title={t('analysis.newIncident')} onSubmit={submit} error={error} busy={busy}>
       <div>
@@ -267,37 +316,24 @@ export function EntityForm({ me, onCreated }: { me: Me; onCreated: (e: Entity) =
   const { t } = useTranslation();
   const id = useId();
   const [kind, setKind] = useState<string>('person');
-  const [name, setName] = useState('');
-  const [nameAr, setNameAr] = useState('');
-  const [protection, setProtection] = useState<string>('none');
-  const [pseudonym, setPseudonym] = useState('');
+  const [names, setNames] = useState<Names>({ name: '', nameAr: '' });
+  const [guard, setGuard] = useState<Guard>({ protection: 'none', pseudonym: '' });
   const [compartment, setCompartment] = useState(() => defaultCompartment(me));
   const [pcode, setPcode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      const made = await api<Entity>('POST', '/api/entities', {
-        kind,
-        name,
-        compartment,
-        ...(nameAr.trim() ? { nameAr } : {}),
-        ...(kind === 'person' ? { protection } : {}),
-        ...(pseudonym.trim() ? { pseudonym } : {}),
-        ...(pcode ? { pcode } : {}),
-      });
-      setError(null);
-      setName('');
-      setNameAr('');
-      setPseudonym('');
-      onCreated(made);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useSubmit(async () => {
+    const made = await api<Entity>('POST', '/api/entities', {
+      kind,
+      name: names.name,
+      compartment,
+      ...(names.nameAr.trim() ? { nameAr: names.nameAr } : {}),
+      ...(kind === 'person' ? { protection: guard.protection } : {}),
+      ...(guard.pseudonym.trim() ? { pseudonym: guard.pseudonym } : {}),
+      ...(pcode ? { pcode } : {}),
+    });
+    setNames({ name: '', nameAr: '' });
+    setGuard({ protection: guard.protection, pseudonym: '' });
+    onCreated(made);
+  });
   return (
     <FormShell title={t('analysis.newEntity')} onSubmit={submit} error={error} busy={busy}>
       <div>
@@ -310,54 +346,8 @@ export function EntityForm({ me, onCreated }: { me: Me; onCreated: (e: Entity) =
           ))}
         </select>
       </div>
-      <div>
-        <label htmlFor={`${id}-name`}>{t('analysis.name')}</label>
-        <input
-          id={`${id}-name`}
-          value={name}
-          required
-          dir="auto"
-          maxLength={300}
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
-      <div>
-        <label htmlFor={`${id}-name-ar`}>{t('analysis.nameAr')}</label>
-        <input
-          id={`${id}-name-ar`}
-          value={nameAr}
-          dir="rtl"
-          lang="ar"
-          maxLength={300}
-          onChange={(e) => setNameAr(e.target.value)}
-        />
-      </div>
-      {kind === 'person' && (
-        <>
-          <div>
-            <label htmlFor={`${id}-prot`}>{t('analysis.protection')}</label>{' '}
-            <select id={`${id}-prot`} value={protection} onChange={(e) => setProtection(e.target.value)}>
-              {PROTECTION_LEVELS.map((x) => (
-                <option key={x} value={x}>
-                  {t(`analysis.protections.${x}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor={`${id}-pseudo`}>{t('analysis.pseudonym')}</label>
-            <input
-              id={`${id}-pseudo`}
-              value={pseudonym}
-              required={protection !== 'none'}
-              dir="auto"
-              maxLength={100}
-              onChange={(e) => setPseudonym(e.target.value)}
-            />
-            <p className="muted">{t('analysis.pseudonymHint')}</p>
-          </div>
-        </>
-      )}
+      <NameFields value={names} onChange={setNames} />
+      {kind === 'person' && <ProtectionFields value={guard} onChange={setGuard} />}
       {kind === 'place' && <PlacePicker value={pcode} onChange={setPcode} />}
       <CompartmentField me={me} value={compartment} onChange={setCompartment} />
     </FormShell>
