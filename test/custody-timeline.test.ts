@@ -49,6 +49,7 @@ for (const dialect of DIALECTS) {
         read: ['general', 'witness'],
         write: ['general', 'witness'],
         override: [],
+        log: ['general', 'witness'],
       };
       const c = await createCase(s.ctx, viewer, { title: 'Witness case', compartment: 'witness' });
       await addItems(s.ctx, viewer, c.ref, [ern]);

@@ -1,7 +1,8 @@
 /**
  * viewer.ts — who is asking, as the cases domain needs to know it: the acting id (logged), where
  * they may read and write (compartment walls, DESIGN.md rule 7), and where they may override a
- * consent block (the `legal` role's `consent:override`). Routes build it from `request.access`;
+ * consent block (the `legal` role's `consent:override`), and where they read the custody log
+ * (what of it their packages carry). Routes build it from `request.access`;
  * the CLI is the deployment's own operator (every compartment) acting as `cli`.
  */
 import type { Access } from '../access/index.js';
@@ -14,6 +15,11 @@ export interface Viewer {
   readonly write: readonly string[] | 'all';
   /** Compartments where the viewer may override a consent block. */
   readonly override: readonly string[] | 'all';
+  /**
+   * Where the viewer holds `log:read`: a package carries only the custody entries its requester
+   * may read in full there (src/custody/entry-access.ts, the rule of the item's timeline).
+   */
+  readonly log: readonly string[] | 'all';
 }
 
 export const CLI_VIEWER: Viewer = Object.freeze({
@@ -21,6 +27,7 @@ export const CLI_VIEWER: Viewer = Object.freeze({
   read: 'all',
   write: 'all',
   override: 'all',
+  log: 'all',
 });
 
 /** viewerOf builds the Viewer of an HTTP caller. */
@@ -33,6 +40,7 @@ export function viewerOf(access: Access): Viewer {
     read: both(access.compartmentsFor('cases:read'), access.compartmentsFor('items:read')),
     write: both(access.compartmentsFor('cases:write'), access.compartmentsFor('items:content')),
     override: access.compartmentsFor('consent:override'),
+    log: access.compartmentsFor('log:read'),
   });
 }
 

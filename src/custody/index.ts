@@ -4,7 +4,13 @@
  */
 
 export { ENTRY_KINDS, type Entry, type EntryKind, type NewEntry } from './entry.js';
-export { type EntryForReader, entryForReader, type LogReach, mayReadEntry } from './entry-access.js';
+export {
+  type EntryForReader,
+  entryForReader,
+  type LogReach,
+  mayReadEntries,
+  readableRawEntries,
+} from './entry-access.js';
 export { CustodyError, type CustodyErrorCode } from './errors.js';
 export type { Problem } from './problem.js';
 export { logSize } from './repo.js';

@@ -16,7 +16,7 @@ import type { Ctx } from '../ctx.js';
 import {
   itemEntries,
   type LogReach,
-  mayReadEntry,
+  mayReadEntries,
   proveInclusion,
   signCheckpoint,
 } from '../custody/index.js';
@@ -25,8 +25,9 @@ import type { Item } from './item.js';
 /** custodyTimeline lists `item`'s entries that a reader with log:read in `reach` may read. */
 export async function custodyTimeline(ctx: Ctx, item: Item, reach: LogReach) {
   const checkpoint = (await signCheckpoint(ctx)) ?? null;
-  const entries = [];
-  for (const e of await itemEntries(ctx, item.id)) if (await mayReadEntry(ctx, e, reach)) entries.push(e);
+  const all = await itemEntries(ctx, item.id);
+  const readable = await mayReadEntries(ctx, all, reach);
+  const entries = all.filter((_, i) => readable[i]);
   const names = await usernamesOf(
     ctx,
     entries.map((e) => e.actor),

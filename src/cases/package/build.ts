@@ -17,7 +17,13 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely, Transaction } from 'kysely';
 import { type Ctx, nowIso } from '../../ctx.js';
-import { appendEntries, itemsEntries, proveInclusions, signCheckpoint } from '../../custody/index.js';
+import {
+  appendEntries,
+  itemsEntries,
+  proveInclusions,
+  readableRawEntries,
+  signCheckpoint,
+} from '../../custody/index.js';
 import { AttestError } from '../../lib/errors.js';
 import { LocalBlobStore } from '../../store/blobs.js';
 import type { Database } from '../../store/schema.js';
@@ -303,12 +309,20 @@ async function writeBag(
   );
   const cp = await signCheckpoint(ctx);
   if (!cp) throw new CaseError('INVALID_CASE_INPUT', 'the custody log is empty');
-  // Every entry about the selected items up to the checkpoint, and their proofs, in batches
-  // (one query per thousand items, one per tree level for the proofs), not per item.
-  const raw = await itemsEntries(
+  // Every entry about the selected items up to the checkpoint that the requester may read in
+  // full, and their proofs, in batches (one query per thousand items, one per tree level for the
+  // proofs), not per item. An entry made behind a wall the requester does not cross — a claim's
+  // stance in another compartment, another compartment's case holding the item, its export —
+  // is left out altogether, by the rule of the item's timeline (DESIGN rule 7): no line, no
+  // proof, no seq in metadata.json.
+  const raw = await readableRawEntries(
     ctx,
-    selection.items.map((s) => s.item.id),
-    cp.size,
+    await itemsEntries(
+      ctx,
+      selection.items.map((s) => s.item.id),
+      cp.size,
+    ),
+    viewer.log,
   );
   const entries: PackageEntry[] = raw.map((r) => ({ seq: r.seq, leafHash: r.leafHash, payload: r.payload }));
   const seqsOf = new Map<string, number[]>();
