@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { type IntakeLimits, readIntakeLimits } from './lib/intake-limits.js';
+import { readWitnessSettings, type WitnessSettings } from './lib/witness-config.js';
 
 export interface Config {
   /** Directory holding the SQLite file, blobs and keys (ATTEST_DATA, default ./data). */
@@ -48,6 +49,11 @@ export interface Config {
   readonly blobs: string | undefined;
   /** How to reach the object store when `blobs` is an s3:// URL (ATTEST_S3_*, AWS_*). */
   readonly s3: S3Settings;
+  /**
+   * Independent witnesses that cosign the log's checkpoints (ATTEST_WITNESSES, C2SP tlog-witness)
+   * and how many must (ATTEST_WITNESS_QUORUM, default all of them); src/lib/witness-config.ts.
+   */
+  readonly witnesses: WitnessSettings;
 }
 
 /** S3Settings: the endpoint and identity of an S3-compatible object store. */
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     captureAllowPrivate: flag('ATTEST_CAPTURE_ALLOW_PRIVATE', env.ATTEST_CAPTURE_ALLOW_PRIVATE),
     blobs: env.ATTEST_BLOBS || undefined,
     s3: s3SettingsFrom(env),
+    witnesses: readWitnessSettings(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
   return Object.freeze(config);

@@ -38,3 +38,11 @@ export { withSignerHeld } from './signer.js';
 export { onSignerRefusal, type SignerRefusal, signerRefusal } from './signer-health.js';
 export { type ItemLogCheck, type ItemLogRefs, type VerifyOptions, verifyCustody } from './verify.js';
 export { recordView, type ViewInput, type ViewPart } from './views.js';
+export { type WitnessHealth, witnessHealth } from './witness/health.js';
+export { FORK_CODES, type WitnessFailureCode } from './witness/protocol.js';
+export {
+  cosignedNote,
+  startWitnessTimer,
+  type WitnessOutcome,
+  witnessLatest,
+} from './witness/service.js';

@@ -9,6 +9,7 @@ import type { Ctx } from '../ctx.js';
 import { entryForReader } from './entry-access.js';
 import { CustodyError } from './errors.js';
 import { checkpointAt, latestCheckpoint, proveConsistency, proveInclusion } from './service.js';
+import { cosignedNote } from './witness/service.js';
 
 const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Size = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -72,7 +73,8 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
       schema: {
         operationId: 'getLatestCheckpoint',
         tags: ['custody'],
-        summary: 'The latest signed checkpoint, as a C2SP signed note (text/plain; public)',
+        summary:
+          'The latest signed checkpoint, as a C2SP signed note with any witness cosignatures (text/plain; public)',
         produces: ['text/plain'],
         response: { 200: Type.String({ description: 'C2SP tlog-checkpoint wrapped in a C2SP signed note' }) },
       },
@@ -80,7 +82,9 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
     async (_req, reply) => {
       const cp = await latestCheckpoint(ctx);
       if (!cp) throw new CustodyError('NO_CHECKPOINT', 'no checkpoint yet');
-      return reply.type(NOTE).send(cp.signedNote);
+      // With the witnesses' verified cosignatures appended (C2SP tlog-cosignature): a note
+      // verifier that knows only the log's key ignores those lines.
+      return reply.type(NOTE).send(await cosignedNote(ctx, cp));
     },
   );
 
@@ -97,7 +101,8 @@ export const custodyRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) =>
         response: { 200: Type.String({ description: 'C2SP tlog-checkpoint wrapped in a C2SP signed note' }) },
       },
     },
-    async (req, reply) => reply.type(NOTE).send((await checkpointAt(ctx, req.params.size)).signedNote),
+    async (req, reply) =>
+      reply.type(NOTE).send(await cosignedNote(ctx, await checkpointAt(ctx, req.params.size))),
   );
 
   app.get(

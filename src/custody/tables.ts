@@ -58,7 +58,39 @@ export interface ItemAmendmentTable {
   after: string;
 }
 
+/** A witness of the log (migration 0029): what it cosigned, its last error, its lease. */
+export interface LogWitnessTable {
+  vkey: string;
+  name: string;
+  cosigned_number: number | null;
+  cosigned_size: number | null;
+  cosigned_root: string | null;
+  cosigned_at: string | null;
+  known_size: number | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  failures: number;
+  next_attempt_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+/** A verified cosignature/v1 line on a checkpoint (migration 0029). */
+export interface CheckpointCosignatureTable {
+  checkpoint_number: number;
+  witness_vkey: string;
+  witness_name: string;
+  timestamp: number;
+  line: string;
+  received_at: string;
+}
+
 export interface CustodyTables {
+  log_witness: LogWitnessTable;
+  checkpoint_cosignature: CheckpointCosignatureTable;
   custody_view_window: CustodyViewWindowTable;
   item_amendment: ItemAmendmentTable;
   custody_entry: CustodyEntryTable;

@@ -49,9 +49,33 @@ export const HealthSchema = Type.Object({
     signerRefusedAt: Type.Union([Type.String(), Type.Null()]),
   }),
   witnesses: Type.Object({
-    configured: Type.Boolean({
-      description: 'C2SP tlog-witness co-signing is not implemented yet: always false',
+    configured: Type.Boolean({ description: 'witnesses are configured (ATTEST_WITNESSES)' }),
+    quorum: Count,
+    latest: Type.Union([Type.Object({ number: Count, size: Count, cosignedBy: Count }), Type.Null()], {
+      description: 'the latest checkpoint and how many configured witnesses cosigned it',
     }),
+    quorumMet: Type.Boolean({ description: 'at least `quorum` witnesses cosigned the latest checkpoint' }),
+    witnesses: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        vkey: Type.String({ description: 'the witness verifier key (C2SP cosignature/v1, public)' }),
+        cosignedLatest: Type.Boolean(),
+        cosignedSize: Type.Union([Count, Type.Null()]),
+        cosignedAt: Type.Union([Type.String(), Type.Null()], {
+          description: "the witness's timestamp on it",
+        }),
+        ageSeconds: Type.Union([Count, Type.Null()]),
+        lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
+        lastAttemptAt: Type.Union([Type.String(), Type.Null()]),
+        failures: Count,
+        nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+        lastError: Type.Union([
+          Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() }),
+          Type.Null(),
+        ]),
+        fork: Type.Boolean({ description: "the last error: the witness refused this log's history" }),
+      }),
+    ),
   }),
 });
 

@@ -1,13 +1,14 @@
 /**
  * service.ts — the server's health for its administrators: the job queue (depth by state and
  * kind, how long the oldest job has waited, the latest failures), storage used, and the custody
- * log (size, the last signed checkpoint and its age, entries not yet in one, the signer's state).
+ * log (size, the last signed checkpoint and its age, entries not yet in one, the signer's state)
+ * and its witnesses (what each cosigned and when, its last error, whether the quorum is met).
  * An administrator of some compartments sees the jobs of those compartments only, and no
  * storage totals (they would count items they may not know of). A failure's text is for those
  * who may read its item; the others see its code (repo.ts latestFailedJobs).
  */
 import type { Ctx } from '../ctx.js';
-import { latestCheckpoint, logSize, signerRefusal } from '../custody/index.js';
+import { latestCheckpoint, logSize, signerRefusal, witnessHealth } from '../custody/index.js';
 import { IntakeError } from '../intake/index.js';
 import { getJob, retryJob } from '../store/jobs.js';
 import { storageUsed } from '../vault/index.js';
@@ -61,7 +62,7 @@ export async function serverHealth(ctx: Ctx, scope: Scope, readers: readonly str
       signer: refusal ? ('refused' as const) : ('ok' as const),
       signerRefusedAt: refusal?.at ?? null,
     },
-    witnesses: { configured: false },
+    witnesses: await witnessHealth(ctx),
   };
 }
 

@@ -1,7 +1,7 @@
 import { issueSetupLink, setupNeeded, setupPath } from '../../access/index.js';
 import { buildApp } from '../../api/server.js';
 import { type Config, publicBase } from '../../config.js';
-import { onSignerRefusal, startCheckpointTimer } from '../../custody/index.js';
+import { onSignerRefusal, startCheckpointTimer, startWitnessTimer } from '../../custody/index.js';
 import { startOpsTimer } from '../../ops/index.js';
 import { redactUrl } from '../../store/db.js';
 import { type OpenStore, openStore } from '../../store/open.js';
@@ -59,6 +59,15 @@ export async function startServer(
   const stopRefusals = onSignerRefusal((refusal, dataDir) => {
     if (dataDir === store.ctx.config.dataDir) app.log.error({ custodySigner: refusal }, refusal.message);
   });
+  // Witnesses cosign each new checkpoint in the background (C2SP tlog-witness); a failure is a
+  // warning naming the witness and the reason (never its URL), and shows on the health screen.
+  const stopWitnesses = startWitnessTimer(
+    store.ctx,
+    (o) => {
+      if (o.error) app.log.warn({ witness: o.name, code: o.error.code }, o.error.message);
+    },
+    (err) => app.log.error({ err }, 'witnessing failed'),
+  );
   const stopOps = startOpsTimer(store.ctx, (err) => app.log.error({ err }, 'ops reconciliation failed'));
   // Intake and other durable jobs run in this process unless the deployment runs `attest worker`s.
   const worker =
@@ -68,6 +77,7 @@ export async function startServer(
   const stop = async () => {
     stopCheckpoints();
     stopRefusals();
+    stopWitnesses();
     stopOps();
     await worker?.stop();
     await app.close();

@@ -213,7 +213,7 @@ export const arVault: Shape<typeof enVault> = {
     signerRefusedShort: 'يرفض التوقيع',
     witnesses: 'الشهود',
     witnessesOn: 'مُعدّون',
-    witnessesOff: 'لا أحد (التوقيع المشترك من الشهود غير متاح بعد)',
+    witnessesOff: 'لم يُعدّ أيّ شاهد (ATTEST_WITNESSES)',
     storage: 'التخزين',
     bytes: 'المستخدم',
     blobs: 'الملفات المتمايزة',

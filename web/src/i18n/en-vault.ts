@@ -212,7 +212,7 @@ export const enVault = {
     signerRefusedShort: 'refusing to sign',
     witnesses: 'Witnesses',
     witnessesOn: 'configured',
-    witnessesOff: 'none configured (co-signing by witnesses is not available yet)',
+    witnessesOff: 'none configured (ATTEST_WITNESSES)',
     storage: 'Storage',
     bytes: 'Used',
     blobs: 'Distinct files',
