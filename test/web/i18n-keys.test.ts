@@ -10,18 +10,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ar as arMain } from '../../web/src/i18n/ar.js';
+import { arAlerts } from '../../web/src/i18n/ar-alerts.js';
 import { arAnalysis } from '../../web/src/i18n/ar-analysis.js';
 import { arCases } from '../../web/src/i18n/ar-cases.js';
 import { arSearch } from '../../web/src/i18n/ar-search.js';
 import { en as enMain } from '../../web/src/i18n/en.js';
+import { enAlerts } from '../../web/src/i18n/en-alerts.js';
 import { enAnalysis } from '../../web/src/i18n/en-analysis.js';
 import { enCases } from '../../web/src/i18n/en-cases.js';
 import { enSearch } from '../../web/src/i18n/en-search.js';
 
-// The cases, analysis and search strings are loaded with their screens
-// (web/src/{cases,analysis,search}/strings.ts), not with en.ts.
-const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch };
-const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch };
+// The cases, analysis, search and alert strings are loaded with their screens
+// (web/src/{cases,analysis,search,ops}/strings.ts), not with en.ts.
+const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch, ...enAlerts };
+const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch, ...arAlerts };
 
 type Tree = { readonly [key: string]: string | Tree };
 

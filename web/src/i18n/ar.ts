@@ -224,45 +224,6 @@ export const ar: Strings = {
     destination: 'الوجهة',
     unknown: 'نقطة أخرى',
   },
-  alertText: {
-    'people-unaccounted':
-      '<x>{{subject}}</x>: نقص {{missing}} من الركاب في <x>{{to}}</x> عمّا كان في <x>{{from}}</x> (من {{before}} إلى {{after}}).',
-    'people-unaccounted-recovered':
-      '<x>{{subject}}</x>: نقص {{missing}} من الركاب في <x>{{to}}</x> عمّا كان في <x>{{from}}</x> (من {{before}} إلى {{after}})؛ وعدد الواصلين يسدّ الفرق.',
-    'vehicle-overdue':
-      'غادرت <x>{{subject}}</x> <x>{{from}}</x> في {{left}}، وموعد وصولها إلى <x>{{to}}</x> {{due}}؛ لم تُشاهَد هناك بعد.',
-    'vehicle-overdue-seen':
-      'غادرت <x>{{subject}}</x> <x>{{from}}</x> في {{left}}، وموعد وصولها إلى <x>{{to}}</x> {{due}}؛ شوهدت هناك في {{seen}}.',
-    'excessive-dwell':
-      'احتُجزت <x>{{subject}}</x> في <x>{{point}}</x> منذ {{from}} ولا تزال هناك (الحد {{limit}} دقيقة).',
-    'excessive-dwell-ended':
-      'احتُجزت <x>{{subject}}</x> في <x>{{point}}</x> من {{from}} إلى {{to}} (الحد {{limit}} دقيقة).',
-    'vehicle-missing-at-arrival':
-      'شوهدت <x>{{subject}}</x> آخر مرة في <x>{{point}}</x> في {{seen}} وعلى متنها {{people}}؛ لم تصل حتى {{due}}.',
-    'convoy-turned-back': 'عادت {{vehicles}} من <x>{{subject}}</x> أدراجها عند <x>{{points}}</x>.',
-    'operation-stalled': 'لا حركة منذ {{from}}؛ الحد {{limit}} دقيقة.',
-    'operation-stalled-ended':
-      'لا حركة من {{from}} إلى {{to}} ({{minutes}} دقيقة كانت الحركة فيها مسموحة)؛ الحد {{limit}} دقيقة.',
-    'linked-operation-out-of-step':
-      'في {{day}}: أُنجز هنا {{progress}} مقابل {{other}} في <x>{{operation}}</x>؛ والاتفاق يسمح بتقدّم بفارق {{lead}} نقطة.',
-    'conflicting-observations':
-      'أحصى المراقبون {{range}} في <x>{{subject}}</x> عند <x>{{point}}</x>؛ واعتُمد {{accepted}}.',
-    'route-point-unmonitored': 'مرّت {{vehicles}} بنقطة <x>{{point}}</x> في {{day}} دون أن يراها أي مراقب.',
-    'source-totals-diverge': 'في {{day}}، أبلغت {{sources}} مصادر عن مجاميع تتراوح بين {{min}} و{{max}}.',
-  },
-  alertKind: {
-    'people-unaccounted': 'أشخاص مجهولو المصير',
-    'vehicle-overdue': 'مركبة متأخرة',
-    'excessive-dwell': 'احتجاز طويل عند نقطة تفتيش',
-    'vehicle-missing-at-arrival': 'مركبة مفقودة عند الوصول',
-    'convoy-turned-back': 'قافلة أُعيدت',
-    'operation-stalled': 'العملية متوقّفة',
-    'linked-operation-out-of-step': 'العملية المرتبطة غير متزامنة',
-    'conflicting-observations': 'ملاحظات متعارضة',
-    'route-point-unmonitored': 'نقطة مسار بلا رصد',
-    'source-totals-diverge': 'المصادر مختلفة في المجاميع',
-    unknown: 'تنبيه آخر',
-  },
   severity: {
     info: 'معلومة',
     warning: 'تحذير',

@@ -195,45 +195,6 @@ export const en = {
     destination: 'Destination',
     unknown: 'Other point',
   },
-  alertText: {
-    'people-unaccounted':
-      '<x>{{subject}}</x>: {{missing}} fewer people at <x>{{to}}</x> than at <x>{{from}}</x> ({{before}} → {{after}}).',
-    'people-unaccounted-recovered':
-      '<x>{{subject}}</x>: {{missing}} fewer people at <x>{{to}}</x> than at <x>{{from}}</x> ({{before}} → {{after}}); the arrival count makes up the difference.',
-    'vehicle-overdue':
-      '<x>{{subject}}</x> left <x>{{from}}</x> at {{left}}, due at <x>{{to}}</x> by {{due}}; not seen there yet.',
-    'vehicle-overdue-seen':
-      '<x>{{subject}}</x> left <x>{{from}}</x> at {{left}}, due at <x>{{to}}</x> by {{due}}; seen there at {{seen}}.',
-    'excessive-dwell':
-      '<x>{{subject}}</x> held at <x>{{point}}</x> since {{from}}, still there (limit {{limit}} min).',
-    'excessive-dwell-ended':
-      '<x>{{subject}}</x> held at <x>{{point}}</x> from {{from}} to {{to}} (limit {{limit}} min).',
-    'vehicle-missing-at-arrival':
-      '<x>{{subject}}</x> last seen at <x>{{point}}</x> at {{seen}} with {{people}}; not arrived by {{due}}.',
-    'convoy-turned-back': '{{vehicles}} of <x>{{subject}}</x> turned back at <x>{{points}}</x>.',
-    'operation-stalled': 'No movement since {{from}}; threshold {{limit}} min.',
-    'operation-stalled-ended':
-      'No movement from {{from}} to {{to}} ({{minutes}} min while moving was allowed); threshold {{limit}} min.',
-    'linked-operation-out-of-step':
-      'On {{day}}: {{progress}} done here against {{other}} in <x>{{operation}}</x>; the agreement allows a lead of {{lead}} points.',
-    'conflicting-observations':
-      'Monitors counted {{range}} in <x>{{subject}}</x> at <x>{{point}}</x>; {{accepted}} accepted.',
-    'route-point-unmonitored': '{{vehicles}} passed <x>{{point}}</x> on {{day}} with no monitor seeing them.',
-    'source-totals-diverge': 'On {{day}}, {{sources}} sources reported totals from {{min}} to {{max}}.',
-  },
-  alertKind: {
-    'people-unaccounted': 'People unaccounted for',
-    'vehicle-overdue': 'Vehicle overdue',
-    'excessive-dwell': 'Held too long at a checkpoint',
-    'vehicle-missing-at-arrival': 'Vehicle missing at arrival',
-    'convoy-turned-back': 'Convoy turned back',
-    'operation-stalled': 'Operation stalled',
-    'linked-operation-out-of-step': 'Linked operation out of step',
-    'conflicting-observations': 'Conflicting observations',
-    'route-point-unmonitored': 'Route point unmonitored',
-    'source-totals-diverge': 'Sources disagree on totals',
-    unknown: 'Other alert',
-  },
   severity: {
     info: 'Information',
     warning: 'Warning',

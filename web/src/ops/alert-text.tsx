@@ -6,32 +6,30 @@
  */
 import { Trans, useTranslation } from 'react-i18next';
 import type { Alert, RoutePoint } from '../api/types.js';
-import { useCount, useFormat } from '../i18n/format.js';
+import { useCount, useDuration, useFormat } from '../i18n/format.js';
+import { useNow } from '../ui/use-now.js';
+import { alertTextKey } from './alert-keys.js';
 import { usePointName } from './dashboard-sections.js';
+import './strings.js';
 
 type Figures = Readonly<Record<string, unknown>>;
 
-/** textKey picks the sentence for an alert (some kinds have two: ongoing and ended). */
-function textKey(kind: string, f: Figures): string | null {
-  switch (kind) {
-    case 'people-unaccounted':
-      return f.recoveredAtArrival === true ? 'people-unaccounted-recovered' : kind;
-    case 'vehicle-overdue':
-      return typeof f.seenAt === 'string' ? 'vehicle-overdue-seen' : kind;
-    case 'excessive-dwell':
-      return f.stillThere === true ? kind : 'excessive-dwell-ended';
-    case 'operation-stalled':
-      return typeof f.nextMovementAt === 'string' ? 'operation-stalled-ended' : kind;
-    case 'vehicle-missing-at-arrival':
-    case 'convoy-turned-back':
-    case 'linked-operation-out-of-step':
-    case 'conflicting-observations':
-    case 'route-point-unmonitored':
-    case 'source-totals-diverge':
-      return kind;
-    default:
-      return null;
-  }
+/**
+ * useSubjectName names an alert's subject in the UI language: a route point or an operation by
+ * its local name (the server's `subjectLabel` is the recorded, usually English, name), a vehicle
+ * or a convoy by its marking or label, which are data and never translated.
+ */
+export function useSubjectName(
+  points: readonly RoutePoint[],
+  operationName: (id: string) => string,
+): (alert: Alert) => string {
+  const pointName = usePointName();
+  return (alert) => {
+    const s = alert.subject;
+    if (s.type === 'operation') return operationName(s.id);
+    const p = s.type === 'route-point' ? points.find((x) => x.id === s.id) : undefined;
+    return p ? pointName(p) : (alert.subjectLabel ?? s.id);
+  };
 }
 
 export function AlertText({
@@ -47,8 +45,11 @@ export function AlertText({
   const fmt = useFormat();
   const count = useCount();
   const pointName = usePointName();
+  const duration = useDuration();
+  const subjectName = useSubjectName(points, operationName);
+  const now = useNow();
   const figures = ((alert.evidence as { figures?: Figures } | null | undefined)?.figures ?? {}) as Figures;
-  const key = textKey(alert.kind, figures);
+  const key = alertTextKey(alert.kind, figures);
   if (key === null) {
     return alert.summary ? (
       <p lang="en" dir="auto" translate="no" className="muted">
@@ -68,7 +69,14 @@ export function AlertText({
     typeof figures[k] === 'number' ? count(unit, figures[k] as number) : '—';
   const pct = (k: string) =>
     typeof figures[k] === 'number' ? fmt.percent((figures[k] as number) / 100) : '—';
-  const subject = alert.subjectLabel ?? String((alert.subject as { id?: unknown } | null)?.id ?? '');
+  // How long the silence has lasted: until it was resolved, or until now while it goes on.
+  const gapText = () => {
+    const from = alert.kind === 'operation-no-news' ? figures.silentSince : alert.raisedAt;
+    if (typeof from !== 'string') return '—';
+    const end = alert.state === 'resolved' && alert.stateChangedAt ? Date.parse(alert.stateChangedAt) : now;
+    return duration(end - Date.parse(from));
+  };
+  const subject = subjectName(alert);
   const values: Record<string, string> = {
     subject,
     missing: num('missing'),
@@ -83,7 +91,10 @@ export function AlertText({
         ? place(figures.toPointId)
         : time(alert.kind === 'excessive-dwell' ? 'lastSeenAt' : 'nextMovementAt'),
     left: time('lastSeenAt'),
-    due: time(alert.kind === 'vehicle-missing-at-arrival' ? 'dueBy' : 'expectedBy'),
+    due:
+      alert.kind === 'point-not-reporting'
+        ? fmt.dateTime(alert.raisedAt) // awaited since the alert was raised: the earliest due time
+        : time(alert.kind === 'vehicle-missing-at-arrival' ? 'dueBy' : 'expectedBy'),
     seen: time(alert.kind === 'vehicle-missing-at-arrival' ? 'lastSeenAt' : 'seenAt'),
     point: place(figures.pointId ?? figures.lastPointId),
     points:
@@ -115,6 +126,18 @@ export function AlertText({
         : '—',
     accepted: num('accepted'),
     sources: num('sources'),
+    // conflicting-reports: the device (its id's first part is enough to tell it) and the report id.
+    device: typeof figures.deviceKeyId === 'string' ? figures.deviceKeyId.slice(0, 11) : '—',
+    client: typeof figures.clientId === 'string' ? figures.clientId : '—',
+    bodies: num('bodies'),
+    // point-not-reporting: the vehicles awaited and the point's last report.
+    awaited: counted('vehicles', 'vehiclesAwaited'),
+    markings: typeof figures.vehicles === 'string' ? figures.vehicles : '—',
+    last: time(alert.kind === 'operation-no-news' ? 'lastReceivedAt' : 'lastReportAt'),
+    // operation-no-news: silent since, and the limits.
+    since: time('silentSince'),
+    critical: num('criticalAfterMinutes'),
+    gap: gapText(),
   };
   return (
     <p className="muted" data-testid="alert-text">

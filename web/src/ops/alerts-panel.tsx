@@ -10,16 +10,9 @@ import type { Alert, RoutePoint } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { useLabel } from '../ui/labels.js';
-import { AlertText } from './alert-text.js';
+import { AlertText, useSubjectName } from './alert-text.js';
 import { compareAlerts } from './attention.js';
-
-/** subjectText renders an alert's subject (`{type, id}` or a string) without translating ids. */
-function subjectText(subject: unknown): string {
-  if (typeof subject === 'string') return subject;
-  if (subject && typeof subject === 'object' && 'id' in subject)
-    return String((subject as { id: unknown }).id);
-  return '';
-}
+import './strings.js';
 
 interface AlertContext {
   /** The operation's route points, to name the places an alert mentions. */
@@ -65,7 +58,7 @@ function AlertItem({
     e.preventDefault();
     void act('resolve', { note });
   };
-  const subject = alert.subjectLabel ?? subjectText(alert.subject);
+  const subject = useSubjectName(context.points, context.operationName)(alert);
 
   return (
     <li

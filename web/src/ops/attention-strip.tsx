@@ -9,12 +9,14 @@ import { useCount, useDuration, useFormat } from '../i18n/format.js';
 import { useLocalName } from '../i18n/names.js';
 import { useLabel } from '../ui/labels.js';
 import {
+  type AlertGroup,
   groupAlerts,
   type LivePoint,
   type PeopleOnTheRoad,
   QUIET_MINUTES,
   severityCounts,
 } from './attention.js';
+import './strings.js';
 
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 
@@ -54,6 +56,11 @@ export function AttentionStrip({
   const name = useLocalName();
   const groups = groupAlerts(alerts);
   const ordered = [...points].sort((a, b) => a.order - b.order);
+  // A route point by its name in the UI language; a vehicle or convoy by its marking or label.
+  const subjectName = (g: AlertGroup) => {
+    const p = g.subjectType === 'route-point' ? points.find((x) => x.id === g.subjectId) : undefined;
+    return p ? name(p) : g.label;
+  };
 
   return (
     <section className="attention" aria-labelledby="attention-h" data-testid="attention">
@@ -71,7 +78,7 @@ export function AttentionStrip({
                 {g.subjectType === 'operation' ? (
                   t('dashboard.wholeOperation')
                 ) : (
-                  <bdi translate="no">{g.label}</bdi>
+                  <bdi translate="no">{subjectName(g)}</bdi>
                 )}
               </strong>
               <ul className="attention-kinds">

@@ -32,6 +32,7 @@ export interface AlertGroup {
   /** `vehicle:veh-1`, `operation:op-1`, … */
   readonly key: string;
   readonly subjectType: string;
+  readonly subjectId: string;
   /** The subject as people know it (a marking, a place, a convoy), or its id. */
   readonly label: string;
   readonly severity: Severity;
@@ -59,6 +60,7 @@ export function groupAlerts(alerts: readonly Alert[]): AlertGroup[] {
     return {
       key,
       subjectType: type,
+      subjectId: id,
       label: first.subjectLabel ?? id,
       severity: first.severity,
       alerts: list,

@@ -105,6 +105,7 @@ export default function DashboardScreen({ id }: { id: string }) {
                   onChanged={() => void reload()}
                   points={data.routePoints}
                   operationName={(other) => {
+                    if (other === data.operation.id) return opName(data.operation);
                     const linked = data.linked.find((l) => l.id === other);
                     return linked ? opName(linked) : other;
                   }}
