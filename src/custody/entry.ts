@@ -92,19 +92,45 @@ export function entryPayload(entry: Entry): string {
   return canonicalJson(body);
 }
 
-/** parsePayload reads a stored payload (version 1 or 2) back into an Entry (for verification and display). */
-export function parsePayload(payload: string): Entry {
-  const raw = JSON.parse(payload) as Record<string, unknown>;
-  const { v, salt, seq, at, kind, actor, item, ...data } = raw;
+/** A stored payload as parsed, its header fields checked (see readPayload). */
+export interface RawEntry {
+  readonly v: 1 | 2;
+  readonly salt?: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: string;
+  readonly actor: string;
+  readonly item?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * readPayload parses a stored payload and checks its header (version 1 or 2, seq, at, kind,
+ * actor) without building an Entry: verify reads every entry of the log this way and builds the
+ * Entry (entryOfRaw) only for the few kinds it keeps.
+ */
+export function readPayload(payload: string): RawEntry {
+  const raw = JSON.parse(payload) as Record<string, unknown> | null;
   if (
-    !((v === 1 && salt === undefined) || (v === 2 && typeof salt === 'string' && SALT_HEX.test(salt))) ||
-    typeof seq !== 'number' ||
-    typeof at !== 'string' ||
-    typeof kind !== 'string' ||
-    typeof actor !== 'string'
+    typeof raw !== 'object' ||
+    raw === null ||
+    !(
+      (raw.v === 1 && raw.salt === undefined) ||
+      (raw.v === 2 && typeof raw.salt === 'string' && SALT_HEX.test(raw.salt))
+    ) ||
+    typeof raw.seq !== 'number' ||
+    typeof raw.at !== 'string' ||
+    typeof raw.kind !== 'string' ||
+    typeof raw.actor !== 'string'
   ) {
     throw new CustodyError('INVALID_ENTRY', 'not a version 1 or 2 custody entry');
   }
+  return raw as RawEntry;
+}
+
+/** entryOfRaw builds the Entry of a payload read by readPayload. */
+export function entryOfRaw(raw: RawEntry): Entry {
+  const { v: _v, salt, seq, at, kind, actor, item, ...data } = raw;
   return {
     seq,
     at,
@@ -114,4 +140,9 @@ export function parsePayload(payload: string): Entry {
     ...(typeof item === 'string' ? { itemId: item } : {}),
     data: data as Record<string, string | number | boolean>,
   };
+}
+
+/** parsePayload reads a stored payload (version 1 or 2) back into an Entry (for verification and display). */
+export function parsePayload(payload: string): Entry {
+  return entryOfRaw(readPayload(payload));
 }

@@ -231,6 +231,63 @@ for (const dialect of DIALECTS) {
         assert.ok(found.includes('checkpoint-root-mismatch checkpoint 6'));
       });
 
+      it("an entry's columns edited, its payload not (text moved from one column into the next too)", async () => {
+        await freshLog();
+        await asInsider(s.ctx.db, async () => {
+          await s.ctx.db
+            .updateTable('custody_entry')
+            .set({ actor_id: 'user-7' })
+            .where('seq', '=', 2)
+            .execute();
+          // Text moved across the boundary of two columns: a check of the columns concatenated
+          // would read the same.
+          await s.ctx.db
+            .updateTable('custody_entry')
+            .set({ kind: sql`kind || substr(item_id, 1, 3)`, item_id: sql`substr(item_id, 4)` })
+            .where('seq', '=', 3)
+            .execute();
+        });
+        const found = codes(await verifyCustody(s.ctx));
+        assert.ok(found.includes('log-entry-altered entry 2'), found.join('; '));
+        assert.ok(found.includes('log-entry-altered entry 3'), found.join('; '));
+        assert.equal(found.filter((f) => f.startsWith('log-entry-altered')).length, 2, found.join('; '));
+      });
+
+      it('a payload that is not an entry', async () => {
+        await freshLog();
+        await asInsider(s.ctx.db, () =>
+          s.ctx.db.updateTable('custody_entry').set({ payload: 'null' }).where('seq', '=', 4).execute(),
+        );
+        const found = codes(await verifyCustody(s.ctx));
+        assert.ok(found.includes('log-entry-malformed entry 4'), found.join('; '));
+        assert.ok(found.includes('log-entry-altered entry 4'), found.join('; '));
+      });
+
+      it('stored subtree hashes edited, deleted or added past the end of a level', async () => {
+        await freshLog();
+        const node = await s.ctx.db
+          .selectFrom('custody_node')
+          .select('hash')
+          .where('level', '=', 1)
+          .where('idx', '=', 0)
+          .executeTakeFirstOrThrow();
+        await asInsider(s.ctx.db, async () => {
+          await s.ctx.db
+            .updateTable('custody_node')
+            .set({ hash: '00'.repeat(32) })
+            .where('level', '=', 1)
+            .where('idx', '=', 1)
+            .execute();
+          await s.ctx.db.deleteFrom('custody_node').where('level', '=', 0).where('idx', '=', 0).execute();
+          await s.ctx.db.insertInto('custody_node').values({ level: 1, idx: 999, hash: node.hash }).execute();
+        });
+        const found = codes(await verifyCustody(s.ctx));
+        assert.ok(found.includes('log-node-altered node 1:1'), found.join('; '));
+        assert.ok(found.includes('log-node-altered node 1:999'), found.join('; '));
+        assert.ok(found.includes('log-node-missing log'), found.join('; '));
+        assert.ok(!found.includes('log-node-altered node 1:0'), found.join('; '));
+      });
+
       it('the latest checkpoint replaced by one signed with another key', async () => {
         await freshLog();
         const cp = (await latestCheckpoint(s.ctx))!;
