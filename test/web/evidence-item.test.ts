@@ -204,6 +204,7 @@ describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, tim
     assert.match(text, /Verified: this entry is in the signed log, unchanged\./);
     assert.match(text, /first seen on this device/);
     assert.match(text, /signature checked with\s*webcrypto/);
+    await assertAccessible(page, 'item custody verified (en)');
     await screenshot(page, 'item-custody-verified-en');
   });
 
@@ -222,6 +223,7 @@ describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, tim
       (await entry.getByTestId('verify-result').textContent()) ?? '',
       /Inclusion proof: does not match/,
     );
+    await assertAccessible(page, 'item custody failed (en)');
     await screenshot(page, 'item-custody-failed-en');
     await page.unroute('**/api/log/proofs/inclusion**');
 
@@ -269,6 +271,20 @@ describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, tim
     await assertAccessible(page, 'item photo (ar)');
     await assertNoHorizontalOverflow(page, 'item photo (ar)');
     await screenshot(page, 'item-photo-ar');
+    await screenshot(page, 'item-custody-verified-ar');
+    // A proof altered on the wire fails in Arabic too, in words and without English left over.
+    await page.route('**/api/log/proofs/inclusion**', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.proof[0] = `${body.proof[0].slice(0, 63)}${body.proof[0].endsWith('0') ? '1' : '0'}`;
+      await route.fulfill({ response: res, json: body });
+    });
+    await ingest.getByRole('button', { name: 'تحقّق' }).click();
+    await ingest.locator('[data-testid="verify-result"][data-outcome="failed"]').waitFor();
+    assert.deepEqual(await untranslatedText(page), [], 'untranslated text in the failed verification (ar)');
+    await assertAccessible(page, 'item custody failed (ar)');
+    await screenshot(page, 'item-custody-failed-ar');
+    await page.unroute('**/api/log/proofs/inclusion**');
     await page.getByRole('button', { name: 'English' }).click();
   });
 });

@@ -10,14 +10,19 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { assertAccessible, screenshot, skipReason, untranslatedText } from './support/browser.js';
+import {
+  assertAccessible,
+  assertNoHorizontalOverflow,
+  browserSuite,
+  screenshot,
+  untranslatedText,
+} from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 import { arabicPdf, jpeg } from './support/evidence-files.js';
 
-const skip = skipReason();
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeout: 300_000 }, () => {
+describe('adding evidence in Chromium (issue 17)', browserSuite(), () => {
   let w: EvidenceWorld;
   let ctx: BrowserContext;
   let page: Page;
@@ -65,7 +70,7 @@ describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeou
     });
     const rows = page.getByTestId('uploads').locator(':scope > li');
     assert.equal(await rows.count(), 2);
-    await page.getByRole('button', { name: 'Upload 2 files' }).click();
+    await page.getByRole('button', { name: 'Upload the files (2)' }).click();
     await page.getByText('Say where the files come from (the source).').waitFor();
     assert.equal(
       (await rows.locator('[data-state="ready"]').count()) +
@@ -79,7 +84,7 @@ describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeou
       .catch(() => undefined);
     await assertAccessible(page, 'upload form (en)');
     await screenshot(page, 'upload-ready-en');
-    await page.getByRole('button', { name: 'Upload 2 files' }).click();
+    await page.getByRole('button', { name: 'Upload the files (2)' }).click();
     for (const name of ['bus-017.jpg', 'تقرير-القافلة.pdf']) {
       const row = page.locator(`li[data-file="${name}"]`);
       await row
@@ -133,7 +138,7 @@ describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeou
         { name: 'long-video.bin', mimeType: 'application/octet-stream', buffer: big },
         { timeout: 180_000 },
       );
-    await page.getByRole('button', { name: 'Upload 1 files' }).click();
+    await page.getByRole('button', { name: 'Upload the files (1)' }).click();
     const row = page.locator('li[data-file="long-video.bin"]');
     await row.locator('[data-state]').first().waitFor();
     await page.locator('li[data-file="long-video.bin"][data-state="sent"]').waitFor({ timeout: 90_000 });
@@ -161,11 +166,24 @@ describe('adding evidence in Chromium (issue 17)', { skip: skip ?? false, timeou
     await ar.page.locator('input[type="file"]').setInputFiles({
       name: 'photo.jpg',
       mimeType: 'image/jpeg',
-      buffer: await jpeg(),
+      buffer: await jpeg('#995577'),
     });
     assert.deepEqual(await untranslatedText(ar.page), [], 'untranslated text on the Arabic upload screen');
     await assertAccessible(ar.page, 'upload (ar)');
-    await screenshot(ar.page, 'upload-ar');
+    await screenshot(ar.page, 'upload-ready-ar');
+    // Through to the end in Arabic: provenance, upload, intake done.
+    await ar.page.getByLabel('المصدر (من أو ما الذي قدّم الملفات)').fill('فريق ميداني 3');
+    await ar.page.getByLabel('وقت الجمع').fill('2016-12-18T10:45');
+    await ar.page.getByLabel('مكان الجمع').fill('الراموسة');
+    await ar.page.keyboard.press('Escape');
+    await ar.page.getByRole('button', { name: 'رفع الملفات (1)' }).click();
+    await ar.page
+      .locator('li[data-file="photo.jpg"] .job-progress[data-state="done"]')
+      .waitFor({ timeout: 90_000 });
+    assert.deepEqual(await untranslatedText(ar.page), [], 'untranslated text once the upload is done (ar)');
+    await assertAccessible(ar.page, 'upload done (ar)');
+    await assertNoHorizontalOverflow(ar.page, 'upload done (ar)');
+    await screenshot(ar.page, 'upload-done-ar');
     await ar.ctx.close();
   });
 });

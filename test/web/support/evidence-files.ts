@@ -24,8 +24,9 @@ export function arabicPdf(): Promise<Buffer> {
   });
 }
 
-export function jpeg(): Promise<Buffer> {
-  return sharp({ create: { width: 400, height: 300, channels: 3, background: '#557799' } })
+/** jpeg is a photo with EXIF; another `background` makes other bytes (not a duplicate). */
+export function jpeg(background = '#557799'): Promise<Buffer> {
+  return sharp({ create: { width: 400, height: 300, channels: 3, background } })
     .withExif({ IFD0: { Make: 'TestCam', Model: 'T2' }, IFD2: { DateTimeOriginal: '2016:12:16 09:10:00' } })
     .jpeg()
     .toBuffer();

@@ -167,7 +167,7 @@ export const enVault = {
     files: 'Files',
     itemTitle: 'Title',
     progressOf: 'Upload progress of {{name}}',
-    start: 'Upload {{n}} files',
+    start: 'Upload the files ({{n}})',
     pause: 'Pause',
     resume: 'Resume',
     remove: 'Remove',
