@@ -84,6 +84,8 @@ export const registerSearch: Register = (program, { io }) => {
                 read: opts.compartment ?? 'all',
                 reveal: opts.reveal ? (opts.compartment ?? 'all') : [],
               },
+              // The custody actor of a reveal, as `attest entities show --reveal` logs it.
+              actor: 'cli',
               ...(opts.cursor ? { cursor: opts.cursor } : {}),
               ...(opts.sort ? { sort: opts.sort as 'relevance' | 'date' } : {}),
             }),

@@ -47,7 +47,12 @@ for (const dialect of DIALECTS) {
       entities: EntityReach | undefined,
       compartments: string[] = ['general'],
     ) => {
-      const r = await search(s.ctx, { q, compartments, ...(entities ? { entities } : {}), limit: 50 });
+      const r = await search(s.ctx, {
+        q,
+        compartments,
+        ...(entities ? { entities, actor: 'user-test' } : {}),
+        limit: 50,
+      });
       const facetTotal = r.facets.source.reduce((n, f) => n + f.count, 0);
       assert.equal(facetTotal, r.total, `${q}: facets count what the page shows`);
       return r.results.map((x) => x.ern).sort();

@@ -122,10 +122,20 @@ interface EntityRow {
   pseudonym: string | null;
 }
 
+/** A protected person's real names written under a key that needs persons:reveal. */
+export interface ProtectedNames {
+  readonly entity: string;
+  readonly compartment: string;
+  readonly key: string;
+  readonly terms: readonly string[];
+}
+
 /** The entity-name terms of one document and the scope keys they use. */
 export interface EntityTerms {
   readonly terms: string[];
   readonly scopes: Map<string, string[]>;
+  /** Which protected persons' real names are among `terms`, under which key (search logs a reveal). */
+  readonly protectedNames: ProtectedNames[];
 }
 
 /**
@@ -152,7 +162,7 @@ export async function entityTermsOf(
     .limit(MAX_LINKS)
     .execute()) as LinkRow[];
   const withEntity = links.filter((l) => l.from_type === 'entity' || l.to_type === 'entity');
-  if (withEntity.length === 0) return { terms: [], scopes: new Map() };
+  if (withEntity.length === 0) return { terms: [], scopes: new Map(), protectedNames: [] };
   const ids = (type: string) => [
     ...new Set(
       withEntity.flatMap((l) => [
@@ -214,17 +224,22 @@ export async function entityTermsOf(
 
   const terms: string[] = [];
   const scopes = new Map<string, string[]>();
+  const protectedNames: ProtectedNames[] = [];
   const seen = new Set<string>();
-  const add = (conditions: string[], names: readonly string[]) => {
+  const add = (conditions: string[], names: readonly string[], hidden?: EntityRow) => {
     const sorted = [...new Set(conditions)].sort();
     const key = scopeKey(sorted);
     scopes.set(key, sorted);
+    const written: string[] = [];
     for (const name of names) {
       const dedupe = `${key}\u0000${name}`;
       if (seen.has(dedupe)) continue;
       seen.add(dedupe);
-      terms.push(...nameTerms(key, name));
+      written.push(...nameTerms(key, name));
     }
+    terms.push(...written);
+    if (hidden)
+      protectedNames.push({ entity: hidden.id, compartment: hidden.compartment, key, terms: written });
   };
   for (const l of withEntity) {
     const ends = [
@@ -242,12 +257,12 @@ export async function entityTermsOf(
       if (!e || otherCond === null) continue;
       const base = [`c:${l.compartment}`, ...otherCond, ...basis];
       const names = [e.name, ...(e.name_ar ? [e.name_ar] : []), ...(JSON.parse(e.aliases) as string[])];
-      if (e.protection === 'protected') add([...base, `c:${e.compartment}`, `r:${e.compartment}`], names);
+      if (e.protection === 'protected') add([...base, `c:${e.compartment}`, `r:${e.compartment}`], names, e);
       else add([...base, `c:${e.compartment}`], names);
       if (e.protection !== 'none' && e.pseudonym) add(base, [e.pseudonym]);
     }
   }
-  return { terms, scopes };
+  return { terms, scopes, protectedNames };
 }
 
 /** recordScopes stores the scope keys a document uses (once each), inside the indexing transaction. */
@@ -272,8 +287,14 @@ export function holds(reach: EntityReach, conditions: readonly string[]): boolea
   );
 }
 
+/** A scope key a caller holds; `reveal`: its conditions include persons:reveal (a protected name). */
+export interface ScopeKey {
+  readonly key: string;
+  readonly reveal: boolean;
+}
+
 /** scopeKeysFor returns the scope keys whose conditions `reach` holds (at most MAX_SCOPES_PER_QUERY). */
-export async function scopeKeysFor(db: Db, reach: EntityReach | undefined): Promise<string[]> {
+export async function scopeKeysFor(db: Db, reach: EntityReach | undefined): Promise<ScopeKey[]> {
   if (!reach) return [];
   if (reach.read !== 'all' && reach.read.length === 0) return [];
   const rows = await db
@@ -282,7 +303,8 @@ export async function scopeKeysFor(db: Db, reach: EntityReach | undefined): Prom
     .orderBy('key')
     .execute();
   return rows
-    .filter((r) => holds(reach, JSON.parse(r.conditions) as string[]))
-    .map((r) => r.key)
+    .map((r) => ({ key: r.key, conditions: JSON.parse(r.conditions) as string[] }))
+    .filter((r) => holds(reach, r.conditions))
+    .map((r) => ({ key: r.key, reveal: r.conditions.some((c) => c.startsWith('r:')) }))
     .slice(0, MAX_SCOPES_PER_QUERY);
 }

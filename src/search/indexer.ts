@@ -96,6 +96,12 @@ export async function rootOf(db: Db, itemId: string): Promise<ItemRow | undefine
   return row;
 }
 
+/** entityTermsOfItem: the entity-name terms of an indexed root item (its derived items' links too). */
+export async function entityTermsOfItem(db: Db, rootId: string): Promise<EntityTerms> {
+  const derived = await derivedOf(db, rootId);
+  return entityTermsOf(db, rootId, [rootId, ...derived.map((d) => d.id)]);
+}
+
 async function derivedOf(db: Db, rootId: string): Promise<ItemRow[]> {
   const out: ItemRow[] = [];
   let frontier = [rootId];
@@ -144,7 +150,7 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
   const given = givenPlaces(root.metadata);
   const contentSha = sha256Hex(
     canonicalJson({
-      v: 2,
+      v: 3,
       title: root.title,
       body,
       kind: root.kind,
@@ -191,7 +197,9 @@ async function write(ctx: Ctx, trx: Transaction<Database>, p: Prepared): Promise
     compartment: root.compartment,
     title: analyze(root.title),
     body: analyze(p.body),
-    tags: [...places.tokens, ...analyze(root.kind), ...analyze(root.source), ...p.entities.terms],
+    tags: [...places.tokens, ...analyze(root.kind), ...analyze(root.source)],
+    // Never in the scored row: the name index selects, it does not score (name-match.ts, F1).
+    names: p.entities.terms,
     filters: docFilterTerms({
       compartment: root.compartment,
       kind: root.kind,

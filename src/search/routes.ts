@@ -56,6 +56,8 @@ export const searchRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }) => 
         q: request.query.q,
         compartments: request.access.compartmentsFor('items:read'),
         entities: entityReach(request.access),
+        // A protected real name found is a reveal, logged under the caller (reveal-log.ts).
+        ...(request.access.userId ? { actor: request.access.userId } : {}),
         ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
         ...(request.query.cursor !== undefined ? { cursor: request.query.cursor } : {}),
         ...(request.query.sort !== undefined ? { sort: request.query.sort } : {}),

@@ -7,6 +7,7 @@
  * an opaque cursor bound to the query it was made for.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Ctx } from '../ctx.js';
 import type { TextPlan } from './backends/backend.js';
 import { backendFor } from './backends/backend-for.js';
@@ -16,6 +17,7 @@ import { filterMatchOf } from './filter-terms.js';
 import { loadGazetteer } from './gazetteer/places.js';
 import { resolvePlace } from './gazetteer/resolve.js';
 import { syncIndex } from './indexer.js';
+import { resolveNames } from './name-plan.js';
 import { compileQuery, type Match } from './query/compile.js';
 import { parseQuery } from './query/parse.js';
 import {
@@ -29,6 +31,7 @@ import {
   RANK_WINDOW,
   type ResolvedFilters,
 } from './repo.js';
+import { logReveals } from './reveal-log.js';
 import { makeSnippet, SNIPPET_SCAN } from './snippet.js';
 
 export const MAX_LIMIT = 100;
@@ -49,6 +52,12 @@ export interface SearchRequest {
    * matched only under those (entity-terms.ts). Absent: names are not searched.
    */
   readonly entities?: EntityReach;
+  /**
+   * Who searches (a user id, `cli`): finding an item by a protected person's real name is a
+   * reveal, logged as a custody `view` of that person's identity under this actor. Without an
+   * actor, protected real names are not matched (pseudonyms only).
+   */
+  readonly actor?: string;
   /** How many of the newest matches are ranked and counted (default RANK_WINDOW; tests, benchmarks). */
   readonly rankWindow?: number;
 }
@@ -155,6 +164,11 @@ interface Prepared {
   readonly cursor: SortKey | undefined;
   readonly plan: TextPlan;
   readonly conditions: Conditions;
+  /** A name lookup or group was cut (name-match.ts): the total is a lower bound. */
+  readonly namesTruncated: boolean;
+  /** Documents found by a protected person's real name (a word not under NOT): a reveal. */
+  readonly revealed: ReadonlySet<number>;
+  readonly revealTerms: ReadonlySet<string>;
 }
 
 /**
@@ -165,7 +179,9 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
   const parsed = parseQuery(req.q);
   const sort = req.sort ?? parsed.filters.sort ?? 'relevance';
   const limit = Math.min(Math.max(Math.trunc(req.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
-  const compiled = compileQuery(parsed.expr, await scopeKeysFor(ctx.db, req.entities));
+  // No actor to log a reveal under: no protected real names (only what needs no reveal).
+  const reach = req.entities && !req.actor ? { ...req.entities, reveal: [] } : req.entities;
+  const compiled = compileQuery(parsed.expr, await scopeKeysFor(ctx.db, reach));
   const f = parsed.filters;
   const places = f.places.map(resolvePlaceFilter);
   const notPlaces = f.notPlaces.flatMap(resolvePlaceFilter);
@@ -192,7 +208,6 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
   if (req.compartments !== 'all' && req.compartments.length === 0) return undefined;
 
   await syncIndex(ctx, { maxItems: 1000 });
-  const { match, excludeOnly } = splitNegatives(compiled.match);
   const filters: ResolvedFilters = {
     ...(req.compartments === 'all' ? {} : { compartments: req.compartments }),
     kinds: f.kinds,
@@ -207,9 +222,53 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
   };
   // The filters go into the text index as terms (filter-terms.ts) and into SQL as the rule.
   const fm = filterMatchOf(filters);
-  const plan = await backendFor(ctx.dialect).plan(ctx.db, match, excludeOnly, fm, filters.compartments);
+  const backend = backendFor(ctx.dialect);
+  // Entity names select documents from their own index; the text alone scores (name-match.ts).
+  const names = await resolveNames(ctx.db, backend, compiled.match, filters.compartments);
+  const plans: TextPlan[] = [];
+  for (const v of names.variants) {
+    const { match, excludeOnly } = splitNegatives(v.match);
+    plans.push(
+      await backend.plan(
+        ctx.db,
+        {
+          match,
+          excludeOnly,
+          ...(v.only ? { only: v.only } : {}),
+          ...(v.except ? { except: v.except } : {}),
+        },
+        fm,
+        filters.compartments,
+      ),
+    );
+  }
+  const plan: TextPlan =
+    plans.length === 1
+      ? plans[0]!
+      : {
+          parts: plans.flatMap((p) => p.parts),
+          probe:
+            plans.length === 0
+              ? sql`1 = 0`
+              : sql`(${sql.join(
+                  plans.map((p) => p.probe),
+                  sql` OR `,
+                )})`,
+          indexed: plans.every((p) => p.indexed),
+        };
   const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);
-  return { sort, limit, compiled, hash, cursor, plan, conditions };
+  return {
+    sort,
+    limit,
+    compiled,
+    hash,
+    cursor,
+    plan,
+    conditions,
+    namesTruncated: names.truncated,
+    revealed: names.revealed,
+    revealTerms: names.revealTerms,
+  };
 }
 
 /**
@@ -233,7 +292,7 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
   const { sort, limit, compiled, hash, cursor, plan, conditions } = prepared;
   const size = Math.max(1, Math.trunc(req.rankWindow ?? RANK_WINDOW));
   const found = await candidatesOf(ctx.db, plan, conditions, size);
-  const totalExact = found.length <= size;
+  const totalExact = found.length <= size && !prepared.namesTruncated;
   const window = found.slice(0, size);
   const ranked = await pageOf(ctx, sort, window, totalExact, conditions, cursor, limit + 1);
   const page = ranked.slice(0, limit);
@@ -271,6 +330,16 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
       },
     ];
   });
+  // A page item found by a protected person's real name is a reveal of that name (F5), logged
+  // before the page is returned: ids only, never the name or the query.
+  const revealedItems = page.filter((p) => prepared.revealed.has(p.doc_id)).map((p) => shown.get(p.doc_id));
+  if (revealedItems.length > 0 && req.actor)
+    await logReveals(
+      ctx,
+      req.actor,
+      revealedItems.flatMap((r) => (r ? [{ itemId: r.item_id, ern: r.ern }] : [])),
+      prepared.revealTerms,
+    );
   const facets = req.facets === false ? EMPTY_FACETS : facetsOf(window);
   return { results, total: window.length, totalExact, facets, next };
 }

@@ -17,6 +17,11 @@ export interface DocTerms {
   readonly title: readonly string[];
   readonly body: readonly string[];
   readonly tags: readonly string[];
+  /**
+   * Entity-name terms (entity-terms.ts): written to the name index, never to the scored row
+   * (name-match.ts: attack finding F1).
+   */
+  readonly names: readonly string[];
   /** Filter terms (filter-terms.ts): matched only by filters, never ranked. */
   readonly filters: readonly string[];
 }
@@ -55,6 +60,38 @@ export const EVERY_DOCUMENT: TextPlan = {
   indexed: false,
 };
 
+/** One group of a query (name-match.ts Variant): its text and the documents it is about. */
+export interface PlanInput {
+  /** Documents matching this (positive; no `names` leaf). */
+  readonly match: Match | null;
+  /** Or, with no positive text: documents not matching this. */
+  readonly excludeOnly: Match | null;
+  /** Only these documents (newest first). */
+  readonly only?: readonly number[];
+  /** None of these documents. */
+  readonly except?: readonly number[];
+}
+
+/**
+ * restricted adds a plan input's document set to a plan (`inSet` renders `id IN set` in the
+ * dialect). A part is restricted on the id its FROM orders by (FTS5's rowid: a seek per id).
+ */
+export function restricted(
+  plan: TextPlan,
+  input: PlanInput,
+  inSet: (id: RawBuilder<unknown>, ids: readonly number[]) => RawBuilder<unknown>,
+): TextPlan {
+  const cond = (id: RawBuilder<unknown>): RawBuilder<unknown> | null =>
+    input.only ? inSet(id, input.only) : input.except?.length ? sql`NOT (${inSet(id, input.except)})` : null;
+  const probe = cond(sql`d.doc_id`);
+  if (!probe) return plan;
+  return {
+    parts: plan.parts.map((p) => ({ ...p, where: sql`${p.where} AND ${cond(p.docId)!}` })),
+    probe: sql`(${plan.probe} AND ${probe})`,
+    indexed: plan.indexed,
+  };
+}
+
 export interface SearchBackend {
   /** writeTerms replaces the indexed terms of one document, inside the caller's transaction. */
   writeTerms(trx: Transaction<Database> | Kysely<Database>, doc: DocTerms): Promise<void>;
@@ -68,9 +105,18 @@ export interface SearchBackend {
    */
   plan(
     db: Kysely<Database>,
-    match: Match | null,
-    excludeOnly: Match | null,
+    input: PlanInput,
     filters: FilterMatch | null,
     compartments: readonly string[] | undefined,
   ): Promise<TextPlan>;
+  /**
+   * namesDocs: the newest `limit` documents of `compartments` (undefined: all) whose entity
+   * names match `m` (terms of the name index only), doc_id descending.
+   */
+  namesDocs(
+    db: Kysely<Database>,
+    m: Match,
+    compartments: readonly string[] | undefined,
+    limit: number,
+  ): Promise<number[]>;
 }

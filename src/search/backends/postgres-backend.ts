@@ -9,10 +9,11 @@
  * alone: the filter terms (filter-terms.ts) are ANDed into the tsquery that selects, so the GIN
  * index intersects them, and are not in the one that ranks.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
+import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
-import { EVERY_DOCUMENT, type SearchBackend } from './backend.js';
+import { EVERY_DOCUMENT, restricted, type SearchBackend } from './backend.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -56,6 +57,8 @@ export function renderTsquery(m: Match): string {
       return `!${renderTsquery(m.item)}`;
     case 'and':
       return `(${m.items.map(renderTsquery).join(' & ')})`;
+    case 'names':
+      throw new Error('a names leaf is resolved before rendering (name-match.ts)');
   }
 }
 
@@ -68,30 +71,63 @@ export const postgresBackend: SearchBackend = {
       { terms: doc.filters, weight: 'D' },
     ]);
     await sql`UPDATE search_doc SET tsv = ${literal}::tsvector WHERE item_id = ${doc.itemId}`.execute(trx);
+    // Entity names: a table of their own, matched to select and never ranked (name-match.ts).
+    await sql`DELETE FROM search_name WHERE doc_id = ${doc.docId}`.execute(trx);
+    if (doc.names.length > 0)
+      await sql`INSERT INTO search_name (doc_id, tsv) VALUES (${doc.docId}, ${tsvectorLiteral([{ terms: doc.names, weight: 'D' }])}::tsvector)`.execute(
+        trx,
+      );
   },
-  async removeTerms() {
-    // The terms live in the search_doc row, which the caller deletes.
+  async removeTerms(trx, docId) {
+    // The text terms live in the search_doc row, which the caller deletes; the names do not.
+    await sql`DELETE FROM search_name WHERE doc_id = ${docId}`.execute(trx);
   },
-  async plan(_db, match, excludeOnly, filters) {
+  async namesDocs(db, m, compartments, limit) {
+    if (compartments?.length === 0) return [];
+    const where = compartments
+      ? sql`AND d.compartment IN (${sql.join(compartments.map((c) => sql`${c}`))})`
+      : sql``;
+    const r = await sql<{
+      doc_id: string;
+    }>`SELECT n.doc_id FROM search_name n JOIN search_doc d ON d.doc_id = n.doc_id WHERE n.tsv @@ ${renderTsquery(m)}::tsquery ${where} ORDER BY n.doc_id DESC LIMIT ${limit}`.execute(
+      db,
+    );
+    return r.rows.map((x) => Number(x.doc_id));
+  },
+  async plan(_db, input, filters) {
     // ts_rank reads the document's own vector only, never statistics of other documents, so
     // one index serves every compartment (the filters on d.compartment do the rest).
+    const inSet = (id: RawBuilder<unknown>, ids: readonly number[]) =>
+      sql`${id} = ANY(${`{${ids.join(',')}}`}::bigint[])`;
+    const { match, excludeOnly } = input;
     const q = selectingTsquery(match, excludeOnly, filters);
-    if (q === null) return EVERY_DOCUMENT;
+    if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
     const where = sql`d.tsv @@ ${q}::tsquery`;
-    return {
-      parts: [
-        {
-          from: sql`search_doc d`,
-          where,
-          score: match
-            ? sql`(ts_rank(d.tsv, ${renderTsquery(match)}::tsquery, 1) * 1000000)::bigint`
-            : sql`0`,
-          docId: sql`d.doc_id`,
-        },
-      ],
-      probe: where,
-      indexed: true,
-    };
+    // Ranked by the text alone: without `_doc`, which name-match.ts puts beside a found name.
+    const ranks = rankMatches(match).map(
+      (r) => sql`(ts_rank(d.tsv, ${renderTsquery(r)}::tsquery, 1) * 1000000)::bigint`,
+    );
+    return restricted(
+      {
+        parts: [
+          {
+            from: sql`search_doc d`,
+            where,
+            score:
+              ranks.length === 0
+                ? sql`0`
+                : ranks.length === 1
+                  ? ranks[0]!
+                  : sql`GREATEST(${sql.join(ranks)})`,
+            docId: sql`d.doc_id`,
+          },
+        ],
+        probe: where,
+        indexed: true,
+      },
+      input,
+      inSet,
+    );
   },
 };
 

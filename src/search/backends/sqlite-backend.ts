@@ -17,7 +17,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
-import { EVERY_DOCUMENT, type SearchBackend, type TextPart } from './backend.js';
+import { EVERY_DOCUMENT, restricted, type SearchBackend, type TextPart } from './backend.js';
 
 function quote(term: string): string {
   // Terms are letters and digits (search-tokens.ts); a quote is still doubled, as §3.1 says.
@@ -36,6 +36,8 @@ export function renderFts5(m: Match): string {
     case 'not':
       // Only reached inside an AND with a positive part (see 'and'); alone it is excludeOnly.
       return renderFts5(m.item);
+    case 'names':
+      throw new Error('a names leaf is resolved before rendering (name-match.ts)');
     case 'and': {
       const pos = m.items.filter((i) => i.t !== 'not');
       const neg = m.items.filter((i) => i.t === 'not') as Array<Extract<Match, { t: 'not' }>>;
@@ -94,8 +96,15 @@ export const sqliteBackend: SearchBackend = {
       trx,
     );
     await trx.updateTable('search_doc').set({ fts_shard: shard }).where('item_id', '=', doc.itemId).execute();
+    // Entity names: their own table, matched to select and never scored (name-match.ts).
+    await sql`DELETE FROM search_names WHERE rowid = ${doc.docId}`.execute(trx);
+    if (doc.names.length > 0)
+      await sql`INSERT INTO search_names (rowid, names) VALUES (${doc.docId}, ${doc.names.join(' ')})`.execute(
+        trx,
+      );
   },
   async removeTerms(trx, docId, itemId) {
+    await sql`DELETE FROM search_names WHERE rowid = ${docId}`.execute(trx);
     // The table the terms were written to: the document's compartment may have changed since
     // (vault/amend.ts moves search_doc with the item), the shard it was written to has not.
     const row = await trx
@@ -106,9 +115,24 @@ export const sqliteBackend: SearchBackend = {
     if (row?.fts_shard == null) return;
     await sql`DELETE FROM ${sql.raw(ftsTable(Number(row.fts_shard)))} WHERE rowid = ${docId}`.execute(trx);
   },
-  async plan(db, match, excludeOnly, filters, compartments) {
+  async namesDocs(db, m, compartments, limit) {
+    if (compartments?.length === 0) return [];
+    const where = compartments
+      ? sql`AND d.compartment IN (${sql.join(compartments.map((c) => sql`${c}`))})`
+      : sql``;
+    const r = await sql<{
+      doc_id: number;
+    }>`SELECT search_names.rowid AS doc_id FROM search_names JOIN search_doc d ON d.doc_id = search_names.rowid WHERE search_names MATCH ${renderFts5(m)} ${where} ORDER BY search_names.rowid DESC LIMIT ${limit}`.execute(
+      db,
+    );
+    return r.rows.map((x) => Number(x.doc_id));
+  },
+  async plan(db, input, filters, compartments) {
+    const inSet = (id: RawBuilder<unknown>, ids: readonly number[]) =>
+      sql`${id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+    const { match, excludeOnly } = input;
     const q = fts5Query(match, excludeOnly, filters);
-    if (q === null) return EVERY_DOCUMENT;
+    if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
     const shards = await shardsOf(db, compartments);
     const parts: TextPart[] = shards.map((shard) => {
       const t = sql.raw(ftsTable(shard));
@@ -126,11 +150,15 @@ export const sqliteBackend: SearchBackend = {
       const t = sql.raw(ftsTable(shard));
       return sql`(d.fts_shard = ${shard} AND EXISTS (SELECT 1 FROM ${t} WHERE ${t} MATCH ${q} AND ${t}.rowid = d.doc_id))`;
     });
-    return {
-      parts,
-      probe: probes.length === 0 ? sql`1 = 0` : sql`(${sql.join(probes, sql` OR `)})`,
-      indexed: true,
-    };
+    return restricted(
+      {
+        parts,
+        probe: probes.length === 0 ? sql`1 = 0` : sql`(${sql.join(probes, sql` OR `)})`,
+        indexed: true,
+      },
+      input,
+      inSet,
+    );
   },
 };
 

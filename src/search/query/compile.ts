@@ -9,9 +9,12 @@
  * With the caller's entity scope keys (entity-terms.ts), a word or phrase is also looked for
  * among the names of the entities linked to each document that the caller may see, in each
  * spelling: the analysed word, its Latin fold, and the consonant skeleton of the other script.
+ * Those alternatives form a `names` leaf: they are looked up in the name index, which is not
+ * the row the score measures (name-match.ts: attack finding F1), never rendered into the text
+ * query itself.
  */
 import { foldWord, stemFolded, termOf, tokenize } from '../../lib/search-tokens.js';
-import { entityTerm, nameWords } from '../entity-terms.js';
+import { entityTerm, nameWords, type ScopeKey } from '../entity-terms.js';
 import { placeToken, queryPlaces } from '../places-in-text.js';
 import type { Expr } from './parse.js';
 
@@ -20,7 +23,13 @@ export type Match =
   | { readonly t: 'phrase'; readonly vs: readonly string[] }
   | { readonly t: 'and'; readonly items: readonly Match[] }
   | { readonly t: 'or'; readonly items: readonly Match[] }
-  | { readonly t: 'not'; readonly item: Match };
+  | { readonly t: 'not'; readonly item: Match }
+  /**
+   * One word or phrase as entity names (name-match.ts resolves it to documents before a
+   * backend sees the query): `items` under scope keys that need no persons:reveal, `reveal`
+   * under keys that do (a protected person's real name; finding by it is logged).
+   */
+  | { readonly t: 'names'; readonly items: readonly Match[]; readonly reveal: readonly Match[] };
 
 export interface Compiled {
   readonly match: Match | null;
@@ -32,27 +41,38 @@ const seq = (vs: readonly string[]): Match =>
   vs.length === 1 ? { t: 'term', v: vs[0]!, prefix: false } : { t: 'phrase', vs };
 
 /** entityAlternatives: the word or phrase `raw` as an entity name under each scope key. */
-function entityAlternatives(raw: string, keys: readonly string[]): Match[] {
+function entityAlternatives(raw: string, keys: readonly ScopeKey[]): Match[] {
   if (keys.length === 0) return [];
   const words = nameWords(raw);
   if (words.length === 0) return [];
-  const out: Match[] = [];
-  for (const k of keys) {
+  const items: Match[] = [];
+  const reveal: Match[] = [];
+  for (const { key: k, reveal: r } of keys) {
+    const out = r ? reveal : items;
     out.push(seq(words.map((x) => entityTerm(k, 'w', x.w))));
     if (words.every((x) => x.fold)) out.push(seq(words.map((x) => entityTerm(k, 't', x.fold!))));
     // A Latin word meets the skeletons of Arabic-script names, an Arabic word those of Latin ones.
     if (words.every((x) => x.skel))
       out.push(seq(words.map((x) => entityTerm(k, x.skel!.s === 'a' ? 'l' : 'a', x.skel!.v))));
   }
-  return out;
+  return [{ t: 'names', items, reveal }];
 }
 
 function withEntities(m: Match | null, alternatives: Match[]): Match | null {
   if (alternatives.length === 0) return m;
-  return { t: 'or', items: [...(m ? [m] : []), ...alternatives] };
+  return m
+    ? { t: 'or', items: [m, ...alternatives] }
+    : alternatives.length === 1
+      ? alternatives[0]!
+      : { t: 'or', items: alternatives };
 }
 
-function wordMatch(raw: string, prefix: boolean, hl: Highlight, keys: readonly string[] = []): Match | null {
+function wordMatch(
+  raw: string,
+  prefix: boolean,
+  hl: Highlight,
+  keys: readonly ScopeKey[] = [],
+): Match | null {
   const tokens = tokenize(raw);
   if (tokens.length === 0) return null;
   if (prefix) {
@@ -77,8 +97,14 @@ function wordMatch(raw: string, prefix: boolean, hl: Highlight, keys: readonly s
     const own =
       head.length === 0 ? tail : { t: 'and' as const, items: [{ t: 'phrase' as const, vs: head }, tail] };
     // A one-word prefix also starts an entity name's analysed word under each key.
+    const prefixOf = (reveal: boolean): Match[] =>
+      keys
+        .filter((k) => k.reveal === reveal)
+        .map((k) => ({ t: 'term', v: entityTerm(k.key, 'w', last), prefix: true }));
     const names: Match[] =
-      head.length === 0 ? keys.map((k) => ({ t: 'term', v: entityTerm(k, 'w', last), prefix: true })) : [];
+      head.length === 0 && keys.length > 0
+        ? [{ t: 'names', items: prefixOf(false), reveal: prefixOf(true) }]
+        : [];
     return withEntities(own, names);
   }
   const terms = tokens.map((t) => termOf(t.text)).filter((t): t is string => t !== null);
@@ -102,7 +128,7 @@ function withPlaces(raw: string, m: Match | null, negated: boolean, hl: Highligh
   return { t: 'or', items: [...(m ? [m] : []), ...tokens] };
 }
 
-function compileExpr(e: Expr, hl: Highlight, negated: boolean, keys: readonly string[]): Match | null {
+function compileExpr(e: Expr, hl: Highlight, negated: boolean, keys: readonly ScopeKey[]): Match | null {
   switch (e.t) {
     case 'word':
       return e.prefix
@@ -135,7 +161,7 @@ function compileAnd(
   items: readonly Expr[],
   hl: Highlight,
   negated: boolean,
-  keys: readonly string[],
+  keys: readonly ScopeKey[],
 ): Match | null {
   const out: Match[] = [];
   for (let i = 0; i < items.length; ) {
@@ -165,7 +191,7 @@ function compileAnd(
  * compileQuery turns the text part of a query into index terms, with what to highlight;
  * `entityKeys` are the entity-name scopes the caller may match (none by default).
  */
-export function compileQuery(expr: Expr | null, entityKeys: readonly string[] = []): Compiled {
+export function compileQuery(expr: Expr | null, entityKeys: readonly ScopeKey[] = []): Compiled {
   const hl = scratch();
   const match = expr ? compileExpr(expr, hl, false, entityKeys) : null;
   return { match, highlight: hl };

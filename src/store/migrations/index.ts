@@ -23,6 +23,7 @@ import * as m0024 from './0024-consent-custody.js';
 import * as m0025 from './0025-route-point-monitors.js';
 import * as m0026 from './0026-search-shards.js';
 import * as m0027 from './0027-saved-search-scope.js';
+import * as m0028 from './0028-search-names.js';
 import * as m0029 from './0029-log-witness.js';
 
 export const migrations: Record<string, Migration> = {
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '0024-consent-custody': m0024,
   '0026-search-shards': m0026,
   '0027-saved-search-scope': m0027,
+  '0028-search-names': m0028,
   '0029-log-witness': m0029,
 };
