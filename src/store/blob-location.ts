@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import { type BlobStore, LocalBlobStore } from './blobs.js';
 import { StoreError } from './errors.js';
-import { parseS3Url, S3BlobStore } from './s3-blob-store.js';
 
 /** OpenBlobStore is a blob store and how to let go of it (sockets, for S3). */
 export interface OpenBlobStore {
@@ -30,6 +29,8 @@ export function openBlobStore(config: Config): Promise<OpenBlobStore> {
  */
 export async function openBlobStoreAt(location: string, config: Config): Promise<OpenBlobStore> {
   if (location.startsWith('s3://')) {
+    // Loaded only here: the AWS SDK is a quarter of a second of every start that has no S3.
+    const { parseS3Url, S3BlobStore } = await import('./s3-blob-store.js');
     const s3 = new S3BlobStore(parseS3Url(location), {
       client: {
         region: config.s3.region,

@@ -7,7 +7,6 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -33,16 +32,16 @@ export interface OpenOptions {
 // PostgreSQL returns BIGINT (OID 20) and NUMERIC counts as strings; the records use
 // sequence numbers and sizes well below 2^53, so numbers are exact and simpler for callers.
 const INT8_OID = 20;
-const pgTypes = {
+const pgTypes = (pg: typeof import('pg').default) => ({
   getTypeParser(oid: number, format?: string) {
     if (oid === INT8_OID) return (v: string) => Number(v);
     return pg.types.getTypeParser(oid, format as 'text');
   },
-};
+});
 
 /** openDatabase connects, configures the connection and brings the schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
-  const handle = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const handle = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(handle.db);
@@ -120,8 +119,10 @@ function withStatementCache(sqlite: SQLite.Database): {
   };
 }
 
-function openPostgres(url: string): DbHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+async function openPostgres(url: string): Promise<DbHandle> {
+  // Loaded only for PostgreSQL: an embedded deployment's every command starts without it.
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes(pg) });
   // A connection the server ends (a restart, a failover, pg_terminate_backend) is an 'error'
   // event on its client — and on the pool too while it is idle. Unhandled, it kills the process:
   // every `attest serve` at once when the shared database restarts. Each client reports it; a

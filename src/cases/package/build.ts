@@ -26,6 +26,7 @@ import {
 } from '../../custody/index.js';
 import { AttestError } from '../../lib/errors.js';
 import { LocalBlobStore } from '../../store/blobs.js';
+import { FilePool, IN_FLIGHT } from '../../store/file-pool.js';
 import type { Database } from '../../store/schema.js';
 import { CaseError } from '../errors.js';
 import { type NamePair, replaceNames } from '../redaction/text.js';
@@ -33,7 +34,6 @@ import type { Viewer } from '../viewer.js';
 import { type ArchiveFormat, archiveFormatOf, writeArchive } from './archive.js';
 import { BAGIT_TXT, formatBagInfo, formatManifest, MANIFEST, payloadOxum, TAG_MANIFEST } from './bagit.js';
 import { type Selected, type Selection, selectContents } from './contents.js';
-import { FilePool, IN_FLIGHT } from './file-workers.js';
 import {
   CHECKPOINT,
   ENTRIES,

@@ -16,8 +16,8 @@ import { join, relative, sep } from 'node:path';
 import { type Checkpoint, openCheckpoint } from '../../lib/checkpoint.js';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../lib/merkle.js';
 import { parseVerifierKey, type Verifier } from '../../lib/note.js';
+import { FilePool, IN_FLIGHT } from '../../store/file-pool.js';
 import { type BagFormatError, MANIFEST, parseBagInfo, parseManifest, TAG_MANIFEST } from './bagit.js';
-import { FilePool, IN_FLIGHT } from './file-workers.js';
 import { CHECKPOINT, ENTRIES, PACKAGE_INFO, type PackageInfo, PROOFS, VERIFIER_KEY } from './layout.js';
 
 export type CheckName =

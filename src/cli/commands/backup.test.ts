@@ -36,6 +36,13 @@ async function spawnedCli(args: string[], env: NodeJS.ProcessEnv) {
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
   return { code, stdout, stderr };
 }
+/** filesUnder lists the files (not directories) under `dir`, none when it does not exist. */
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+    : [];
 const provenance = { source: 'synthetic test source', collectedAt: '2016-12-15', collectedBy: 'monitor-01' };
 
 for (const dialect of DIALECTS)
@@ -195,11 +202,14 @@ for (const dialect of DIALECTS)
     });
 
     it('refuses a wrong passphrase, a data directory in use, and a missing passphrase, writing nothing', async () => {
-      const wrongEnv = { ...(await target('wrong')), ATTEST_BACKUP_PASSPHRASE: 'not the passphrase' };
+      const wrongTarget = await target('wrong');
+      const wrongEnv = { ...wrongTarget, ATTEST_BACKUP_PASSPHRASE: 'not the passphrase' };
       const wrong = await runCli(['restore', backups()], wrongEnv);
       assert.notEqual(wrong.code, 0);
       assert.match(wrong.stderr, /wrong passphrase/);
       assert.equal(await hasDatabase(wrongEnv), false);
+      // The blobs were being copied while the keys opened: none took its place, no copy is left.
+      assert.deepEqual(filesUnder(join(wrongTarget.ATTEST_DATA!, 'blobs')), []);
       const inUse = await runCli(['restore', backups()], env);
       assert.notEqual(inUse.code, 0);
       assert.match(
@@ -297,7 +307,7 @@ for (const dialect of DIALECTS)
       );
       assert.match(r.stderr, new RegExp(`backup-corrupt blobs/sha256/${blob.slice(0, 2)}/${blob} re-hashes`));
       assert.equal(await hasDatabase(corrupt), false, 'nothing written');
-      assert.equal(existsSync(join(corrupt.ATTEST_DATA!, 'blobs', 'sha256', blob.slice(0, 2), blob)), false);
+      assert.deepEqual(filesUnder(join(corrupt.ATTEST_DATA!, 'blobs')), [], 'no blob placed, no copy left');
     });
 
     it('refuses a tar file holding anything a backup cannot hold (a path out of the folder)', async () => {

@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Config } from '../../config.js';
@@ -36,8 +36,9 @@ import { openDatabase } from '../db.js';
 import { StoreError } from '../errors.js';
 import { keyPath } from '../keys.js';
 import { migrateUpTo, migrationNames } from '../migrate.js';
+import { fsyncPaths } from '../verified-copy.js';
 import { copyBlobsOut, restoreBlobs } from './blob-copy.js';
-import { checkPassphrase, type KeyFiles, openKeys, sealKeys } from './key-box.js';
+import { checkPassphrase, type KeyFiles, openKeys, sealingKey, sealKeys } from './key-box.js';
 import {
   BackupCorruptError,
   FORMAT,
@@ -47,14 +48,7 @@ import {
   SNAPSHOT_ID,
   sha256File,
 } from './manifest.js';
-import {
-  type DatabaseDump,
-  dropSchemaObjects,
-  isEmptyDatabase,
-  loadDump,
-  PgSnapshot,
-  parseDump,
-} from './pg-snapshot.js';
+import type { DatabaseDump, PgSnapshot } from './pg-snapshot.js';
 import { packTar, unpackTar } from './tar.js';
 
 export { BackupCorruptError, blobPathIn, type Manifest, type ManifestFile } from './manifest.js';
@@ -95,6 +89,9 @@ export async function backupDeployment(
   if (toTar && existsSync(out)) throw new StoreError('BACKUP_INVALID', `${out} exists; choose a new file`);
   // Refuse a short passphrase before any work (a check, not a whole scrypt derivation).
   checkPassphrase(passphrase);
+  // The one scrypt derivation runs on the thread pool while the snapshot and blobs are taken.
+  const sealing = sealingKey(passphrase);
+  sealing.catch(() => {}); // awaited below; a failure meanwhile is not unhandled
   const repo = toTar ? await mkdtemp(join(tmpdir(), 'attest-backup-')) : out;
   try {
     const id = `${ctx
@@ -122,6 +119,7 @@ export async function backupDeployment(
       state = sqliteState(dbFile);
       await add('database.sqlite');
     } else {
+      const { PgSnapshot } = await pgSnapshots();
       const pgSnap = await holdSigner(async () => {
         const s = await PgSnapshot.begin(ctx.config.databaseUrl!);
         try {
@@ -145,7 +143,7 @@ export async function backupDeployment(
         await pgSnap.close();
       }
     }
-    await writeFile(join(snap, 'keys.enc'), sealKeys(keyFiles!, passphrase), { mode: 0o600 });
+    await writeFile(join(snap, 'keys.enc'), sealKeys(keyFiles!, await sealing), { mode: 0o600 });
     await add('keys.enc');
     const checkpoint = state.checkpoint;
     if (checkpoint) {
@@ -153,7 +151,10 @@ export async function backupDeployment(
       await add('checkpoint.txt');
     }
     // Blobs: only those the directory does not already hold (incremental), each re-hashed.
+    // Durable when it returns: the blobs (fsynced in a batch, then named), then the snapshot's
+    // files, then the manifest that names them all; a crash before leaves no manifest.
     const { copied, bytes } = await copyBlobsOut(ctx.blobs, state.blobs, repo);
+    await fsyncPaths(files.map((f) => join(repo, f.path)));
     const manifest: Manifest = {
       format: FORMAT,
       id,
@@ -166,7 +167,17 @@ export async function backupDeployment(
       blobs: state.blobs,
     };
     await writeFile(join(snap, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`, { mode: 0o600 });
-    if (toTar) await packTar(repo, out);
+    if (toTar) {
+      await packTar(repo, out);
+      await fsyncPaths([out, dirname(resolve(out))]);
+    } else
+      await fsyncPaths([
+        join(snap, 'manifest.json'),
+        ...(manifest.dialect === 'postgres' ? [join(snap, 'database')] : []),
+        snap,
+        join(repo, 'snapshots'),
+        repo,
+      ]);
     return {
       id,
       out,
@@ -263,7 +274,7 @@ export async function restoreDeployment(
   const dbTarget = join(config.dataDir, 'attest.sqlite');
   if (dialect === 'sqlite' && existsSync(dbTarget))
     throw new StoreError('BACKUP_INVALID', `${dbTarget} exists: restore only into an empty data directory`);
-  if (dialect === 'postgres' && !(await isEmptyDatabase(config.databaseUrl!)))
+  if (dialect === 'postgres' && !(await (await pgSnapshots()).isEmptyDatabase(config.databaseUrl!)))
     throw new StoreError(
       'BACKUP_INVALID',
       'the database of DATABASE_URL holds tables: restore only into an empty database (CREATE DATABASE …)',
@@ -307,7 +318,7 @@ export async function restoreDeployment(
     }
     let dump: DatabaseDump | undefined;
     if (dialect === 'postgres' && problems.length === 0) {
-      dump = parseDump(await readFile(join(snap, 'database', 'tables.json'), 'utf8'));
+      dump = (await pgSnapshots()).parseDump(await readFile(join(snap, 'database', 'tables.json'), 'utf8'));
       for (const t of dump.tables)
         if (!manifest.files.some((f) => f.path === `snapshots/${id}/database/${t.name}.copy`))
           problems.push(`snapshots/${id}/database/${t.name}.copy is not in the manifest`);
@@ -315,16 +326,22 @@ export async function restoreDeployment(
     // A schema this code cannot rebuild or open is refused before the passphrase is even tried.
     if (dump) checkMigrations(dump.migrations, true);
     else if (problems.length === 0) checkMigrations(sqliteMigrations(join(snap, 'database.sqlite')), false);
-    const keys =
-      problems.length === 0 ? openKeys(await readFile(join(snap, 'keys.enc'), 'utf8'), passphrase) : {};
+    // The keys open (one scrypt, on the thread pool) while the blobs are copied; no blob takes
+    // its place before they have: a wrong passphrase still writes nothing.
+    const opening =
+      problems.length === 0
+        ? openKeys(await readFile(join(snap, 'keys.enc'), 'utf8'), passphrase)
+        : Promise.resolve<KeyFiles>({});
+    opening.catch(() => {}); // awaited below; a failure meanwhile is not unhandled
 
     const store = await openBlobStore(config);
     let created: string[] = [];
     try {
-      const blobs = await restoreBlobs(store.blobs, manifest.blobs, repo, problems.length === 0);
+      const blobs = await restoreBlobs(store.blobs, manifest.blobs, repo, problems.length === 0, opening);
       created = blobs.created;
       problems.push(...blobs.problems);
       if (problems.length > 0) throw new BackupCorruptError(problems);
+      const keys = await opening;
       await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
       await mkdir(join(config.keysDir, 'retired'), { recursive: true, mode: 0o700 });
       for (const [name, text] of Object.entries(keys))
@@ -332,6 +349,14 @@ export async function restoreDeployment(
       try {
         if (dump) await restorePostgres(config.databaseUrl!, join(snap, 'database'), dump);
         else await copySqlite(join(snap, 'database.sqlite'), dbTarget);
+        // Durable before it reports success: the keys, the database file, their directories.
+        await fsyncPaths([
+          ...Object.keys(keys).map((name) => join(config.keysDir, name)),
+          ...(dump ? [] : [dbTarget]),
+          join(config.keysDir, 'retired'),
+          config.keysDir,
+          config.dataDir,
+        ]);
       } catch (err) {
         for (const name of Object.keys(keys)) await rm(join(config.keysDir, name), { force: true });
         throw err;
@@ -360,6 +385,9 @@ export async function restoreDeployment(
     if (fromTar) await rm(repo, { recursive: true, force: true });
   }
 }
+
+/** pgSnapshots loads the PostgreSQL export (and the pg driver) only for a PostgreSQL deployment. */
+const pgSnapshots = () => import('./pg-snapshot.js');
 
 async function copySqlite(from: string, to: string): Promise<void> {
   // COPYFILE_EXCL: never over a database that appeared meanwhile; the kernel copies the bytes.
@@ -409,6 +437,7 @@ function checkMigrations(ran: readonly string[], exact: boolean): void {
 
 /** restorePostgres builds the backup's schema in the empty database, then loads the rows. */
 async function restorePostgres(url: string, dir: string, dump: DatabaseDump): Promise<void> {
+  const { dropSchemaObjects, loadDump } = await pgSnapshots();
   try {
     const handle = await openDatabase({ databaseUrl: url, dataDir: dir, migrate: false });
     try {

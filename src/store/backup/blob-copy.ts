@@ -1,41 +1,34 @@
 /**
- * blob-copy.ts — blobs into a backup directory and back into a blob store, each blob read once:
- * hashed as it streams (1 MiB chunks), a few at a time so that one blob's open, fsync and rename
- * overlap another's bytes. A blob whose bytes do not match its name is never placed.
+ * blob-copy.ts — blobs into a backup directory and back into a blob store, each blob read once
+ * and hashed on the way. A blob whose bytes do not match its name is never placed.
+ *
+ * Between files (the file store and a backup directory) the copy runs on worker threads with
+ * batched fsyncs (../verified-copy.ts): every blob written under a temporary name, then all
+ * fsynced, renamed, and each directory fsynced once. From or to another store (S3) blobs stream
+ * through the store's own get and put, a few at a time.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from '../blobs.js';
+import { type BlobStore, LocalBlobStore } from '../blobs.js';
 import { StoreError } from '../errors.js';
+import {
+  type CopyProblem,
+  copyVerified,
+  eachLimit,
+  fsyncPaths,
+  type VerifiedCopy,
+} from '../verified-copy.js';
 import { blobPathIn, CHUNK } from './manifest.js';
 
-/** How many blobs are copied at once: enough to hide per-file latency, few enough for two cores. */
+/** How many blobs stream at once to or from a store that is not files (S3): enough to hide latency. */
 export const PARALLEL = 4;
 
 export interface BlobRef {
   readonly sha256: string;
   readonly size: number;
-}
-
-/** eachLimit runs `fn` over `items`, `limit` at a time; the first error stops new starts and is thrown. */
-export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  let failed: unknown;
-  const lane = async () => {
-    while (failed === undefined && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failed !== undefined) throw failed;
 }
 
 /**
@@ -48,18 +41,38 @@ export async function copyBlobsOut(
   blobs: readonly BlobRef[],
   repo: string,
 ): Promise<{ copied: number; bytes: number }> {
+  const missing: BlobRef[] = [];
+  await eachLimit(blobs, 16, async (b) => {
+    const there = await stat(blobPathIn(repo, b.sha256)).catch(() => undefined);
+    if (there?.size !== b.size) missing.push(b);
+  });
+  for (const dir of new Set(missing.map((b) => dirname(blobPathIn(repo, b.sha256)))))
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (store instanceof LocalBlobStore) {
+    const copies = missing.map(
+      (b): VerifiedCopy => ({
+        from: store.pathOf(b.sha256),
+        sha256: b.sha256,
+        size: b.size,
+        to: { path: blobPathIn(repo, b.sha256), tmp: `${blobPathIn(repo, b.sha256)}.${process.pid}.tmp` },
+      }),
+    );
+    const { problems } = await copyVerified(copies, { mode: 0o600, allOrNothing: true });
+    const p = problems[0];
+    if (p)
+      throw new StoreError(
+        'BACKUP_INVALID',
+        p.missing
+          ? `blob ${p.copy.sha256} is missing from the blob store: run attest verify`
+          : `blob ${p.copy.sha256} re-hashes to ${p.sha256} in the blob store: run attest verify`,
+      );
+    return { copied: missing.length, bytes: missing.reduce((n, b) => n + b.size, 0) };
+  }
   let copied = 0;
   let bytes = 0;
-  const made = new Set<string>();
-  await eachLimit(blobs, PARALLEL, async (b) => {
+  const made: string[] = [];
+  const streamed = eachLimit(missing, PARALLEL, async (b) => {
     const dst = blobPathIn(repo, b.sha256);
-    const there = await stat(dst).catch(() => undefined);
-    if (there?.size === b.size) return;
-    const dir = dirname(dst);
-    if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      made.add(dir);
-    }
     const tmp = `${dst}.${process.pid}.tmp`;
     const hash = createHash('sha256');
     try {
@@ -85,10 +98,26 @@ export async function copyBlobsOut(
         `blob ${b.sha256} re-hashes to ${actual} in the blob store: run attest verify`,
       );
     }
-    await rename(tmp, dst);
+    made.push(tmp);
     copied++;
     bytes += b.size;
   });
+  await streamed.catch(async (err) => {
+    for (const tmp of made) await rm(tmp, { force: true });
+    throw err;
+  });
+  // As between files: the bytes durable first, then the names, then the directories.
+  let renamed = 0;
+  try {
+    await fsyncPaths(made);
+    for (const tmp of made) {
+      await rename(tmp, tmp.slice(0, -`.${process.pid}.tmp`.length));
+      renamed++;
+    }
+  } finally {
+    for (const tmp of made.slice(renamed)) await rm(tmp, { force: true });
+  }
+  await fsyncPaths([...new Set(made.map((t) => dirname(t)))]);
   return { copied, bytes };
 }
 
@@ -101,7 +130,8 @@ class Mismatch extends Error {
 /**
  * restoreBlobs puts every blob of backup directory `repo` into `store`, each checked against its
  * name before it takes its place. With `write` false (another file of the backup is already
- * known damaged) it only hashes, so that every damaged blob is named. Returns the problems found
+ * known damaged) it only hashes, so that every damaged blob is named. No blob takes its place
+ * before `ready` resolves; if it rejects, none does and that error is thrown. Returns the problems found
  * and the blobs this call newly stored (so a failed restore can take them away again).
  */
 export async function restoreBlobs(
@@ -109,7 +139,16 @@ export async function restoreBlobs(
   blobs: readonly BlobRef[],
   repo: string,
   write: boolean,
+  ready: Promise<unknown> = Promise.resolve(),
 ): Promise<{ problems: string[]; created: string[] }> {
+  if (store instanceof LocalBlobStore) {
+    const r = await store.putFiles(
+      blobs.map((b) => ({ path: blobPathIn(repo, b.sha256), sha256: b.sha256, size: b.size })),
+      { write, ready },
+    );
+    return { problems: r.problems.map(describe).sort(), created: r.created };
+  }
+  if (write) await ready;
   const problems: string[] = [];
   const created: string[] = [];
   await eachLimit(blobs, PARALLEL, async (b) => {
@@ -150,4 +189,10 @@ export async function restoreBlobs(
   });
   if (problems.length === 0) await store.flush();
   return { problems: problems.sort(), created };
+}
+
+/** describe names a damaged blob file of a backup as the generic path does. */
+function describe(p: CopyProblem): string {
+  const rel = `blobs/sha256/${p.copy.sha256.slice(0, 2)}/${p.copy.sha256}`;
+  return p.missing ? `${rel} is missing` : `${rel} re-hashes to ${p.sha256} (${p.size} bytes)`;
 }

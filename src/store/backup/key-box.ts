@@ -2,9 +2,10 @@
  * key-box.ts — the signing key and signer state in a backup, encrypted with a passphrase:
  * scrypt (RFC 7914; N = 2^15, r = 8, p = 1, 16-byte salt) derives a 256-bit key, AES-256-GCM
  * (NIST SP 800-38D; 12-byte IV, 16-byte tag) seals the files. A wrong passphrase or a changed
- * byte fails the tag check; nothing is written until it passes.
+ * byte fails the tag check; nothing is written until it passes. The derivation (a deliberate
+ * ~0.1 s and 32 MiB) runs on the thread pool, so a backup or restore does its other work meanwhile.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { StoreError } from '../errors.js';
 
 const N = 2 ** 15;
@@ -21,12 +22,31 @@ export function checkPassphrase(passphrase: string): void {
     throw new StoreError('BACKUP_INVALID', 'the backup passphrase must have at least 12 characters');
 }
 
-/** sealKeys encrypts `files` under `passphrase`; the result is JSON text. */
-export function sealKeys(files: KeyFiles, passphrase: string): string {
+/** derive runs scrypt with this box format's parameters, off the event loop. */
+function derive(passphrase: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(passphrase.normalize('NFC'), salt, 32, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+/** SealingKey: a key derived from the passphrase with a new salt, for one sealKeys. */
+export interface SealingKey {
+  readonly salt: Buffer;
+  readonly key: Buffer;
+}
+
+/** sealingKey derives a key to seal with from `passphrase` (start it early: it takes a while). */
+export async function sealingKey(passphrase: string): Promise<SealingKey> {
   checkPassphrase(passphrase);
   const salt = randomBytes(16);
+  return { salt, key: await derive(passphrase, salt) };
+}
+
+/** sealKeys encrypts `files` under a key from sealingKey; the result is JSON text. */
+export function sealKeys(files: KeyFiles, { salt, key }: SealingKey): string {
   const iv = randomBytes(12);
-  const key = scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(files), 'utf8'), cipher.final()]);
   return `${JSON.stringify({
@@ -40,7 +60,7 @@ export function sealKeys(files: KeyFiles, passphrase: string): string {
 }
 
 /** openKeys decrypts a sealed box; a wrong passphrase or altered box is BACKUP_INVALID. */
-export function openKeys(text: string, passphrase: string): KeyFiles {
+export async function openKeys(text: string, passphrase: string): Promise<KeyFiles> {
   const bad = (why: string) =>
     new StoreError('BACKUP_INVALID', `the encrypted keys cannot be opened: ${why}`);
   if (text.length > MAX_BOX_BYTES) throw bad('too large');
@@ -69,12 +89,7 @@ export function openKeys(text: string, passphrase: string): KeyFiles {
     typeof box.data !== 'string'
   )
     throw bad('not an Attest key box');
-  const key = scryptSync(passphrase.normalize('NFC'), Buffer.from(box.kdf.salt, 'base64'), 32, {
-    N,
-    r: R,
-    p: P,
-    maxmem: 64 * 1024 * 1024,
-  });
+  const key = await derive(passphrase, Buffer.from(box.kdf.salt, 'base64'));
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(box.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(box.tag, 'base64'));
   let plain: string;

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { scratchDir } from '../../../test/support/stores.js';
-import { FilePool } from './file-workers.js';
+import { scratchDir } from '../../test/support/stores.js';
+import { FilePool } from './file-pool.js';
 
 describe('FilePool', () => {
   let dir: string;

@@ -1,5 +1,6 @@
 /**
- * file-workers.ts — hashing (and copying) many files on every core. Node's stream hashing runs
+ * file-pool.ts — hashing (and copying) many files on every core: case packages (export and
+ * verification, src/cases/package) and backups (verified-copy.ts). Node's stream hashing runs
  * on the event loop, one core, with a thread-pool round trip per 64 KiB–1 MiB read and write;
  * an export or a verification of 10,000 files spends most of its time in that traffic. Here a
  * few worker threads each run a tight synchronous loop per file — read 4 MiB, hash, write —
@@ -26,6 +27,16 @@ interface Job {
   readonly src: string;
   /** Also write the bytes here (a new file: never overwrite). */
   readonly dst?: string;
+  /** The new file's permission bits (default 0o666, less the umask). */
+  readonly mode?: number;
+  /** Write no more than this many bytes (the file is wrong past them; it is still hashed whole). */
+  readonly max?: number;
+}
+
+/** CopyOptions: how `hash` writes its copy. */
+export interface CopyOptions {
+  readonly mode?: number;
+  readonly max?: number;
 }
 
 const WORKER_JS = `
@@ -34,7 +45,7 @@ const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const buf = Buffer.allocUnsafe(4 << 20);
 const READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW || 0);
-function run(src, dst) {
+function run(src, dst, mode, max) {
   let st;
   try { st = fs.lstatSync(src); } catch (e) { return { error: 'missing', detail: e.code || 'ENOENT' }; }
   if (!st.isFile()) return { error: 'not-a-file', detail: st.isSymbolicLink() ? 'symbolic link' : 'not a file' };
@@ -44,13 +55,16 @@ function run(src, dst) {
   let w;
   try {
     if (dst !== undefined) {
-      try { w = fs.openSync(dst, 'wx'); } catch (e) { return { error: e.code === 'EEXIST' ? 'exists' : 'io', detail: e.code || 'write' }; }
+      try { w = fs.openSync(dst, 'wx', mode === undefined ? 0o666 : mode); } catch (e) { return { error: e.code === 'EEXIST' ? 'exists' : 'io', detail: e.code || 'write' }; }
     }
     for (;;) {
       const n = fs.readSync(r, buf, 0, buf.length, null);
       if (n === 0) break;
       h.update(buf.subarray(0, n));
-      if (w !== undefined) for (let off = 0; off < n; ) off += fs.writeSync(w, buf, off, n - off);
+      if (w !== undefined) {
+        const end = max === undefined ? n : Math.max(0, Math.min(n, max - size));
+        for (let off = 0; off < end; ) off += fs.writeSync(w, buf, off, end - off);
+      }
       size += n;
     }
   } finally {
@@ -61,7 +75,7 @@ function run(src, dst) {
 }
 parentPort.on('message', (m) => {
   let out;
-  try { out = run(m.src, m.dst); } catch (e) { out = { error: 'io', detail: String(e && e.code || 'read') }; }
+  try { out = run(m.src, m.dst, m.mode, m.max); } catch (e) { out = { error: 'io', detail: String(e && e.code || 'read') }; }
   parentPort.postMessage({ id: m.id, out });
 });
 `;
@@ -107,12 +121,15 @@ export class FilePool {
     }
   }
 
-  /** hash returns the SHA-256 and size of `src`; with `dst`, also writes the bytes there. */
-  hash(src: string, dst?: string): Promise<FileHash> {
+  /**
+   * hash returns the SHA-256 and size of `src`; with `dst`, also writes the bytes there (a new
+   * file; not synced: the caller syncs a batch at once).
+   */
+  hash(src: string, dst?: string, copy: CopyOptions = {}): Promise<FileHash> {
     if (this.#broken) return Promise.reject(this.#broken);
     return new Promise((resolve, reject) => {
       this.#waiting.push({
-        job: { src, ...(dst === undefined ? {} : { dst }) },
+        job: { src, ...(dst === undefined ? {} : { dst, ...copy }) },
         settle: { resolve, reject },
       });
       this.#feed();
