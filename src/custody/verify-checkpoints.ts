@@ -19,7 +19,7 @@ import {
 import { triggerNames } from '../store/dialect.js';
 import { APPEND_ONLY_TABLES, guardNames } from '../store/migrations/0007-custody-hardening.js';
 import type { Problem } from './problem.js';
-import { readSignerState } from './signer-state.js';
+import { readSignerState, type SignerState } from './signer-state.js';
 
 /** A `key-rotation` entry as verify reads it. */
 export interface Rotation {
@@ -115,6 +115,7 @@ export async function checkCheckpoints(
   chain: KeyChain,
   tree: RecomputedTree,
   problems: Problem[],
+  readState: () => SignerState | undefined = () => readSignerState(ctx.config.keysDir),
 ): Promise<void> {
   const origin = ctx.logKey.origin;
   const rows = (await ctx.db
@@ -187,15 +188,21 @@ export async function checkCheckpoints(
     }
     previous = { size: opened.size, root: opened.root, key: j };
   }
-  checkState(ctx, chain, rows, problems);
+  checkState(ctx, chain, rows, problems, readState);
   await checkGuards(ctx, problems);
 }
 
 /** checkState compares the database's checkpoints with the signer's memory of its last one. */
-function checkState(ctx: Ctx, chain: KeyChain, rows: readonly CheckpointRow[], problems: Problem[]): void {
-  let state: ReturnType<typeof readSignerState>;
+function checkState(
+  ctx: Ctx,
+  chain: KeyChain,
+  rows: readonly CheckpointRow[],
+  problems: Problem[],
+  readState: () => SignerState | undefined,
+): void {
+  let state: SignerState | undefined;
   try {
-    state = readSignerState(ctx.config.keysDir);
+    state = readState();
   } catch (err) {
     problems.push({ code: 'signer-state-invalid', subject: 'signer state', message: (err as Error).message });
     return;

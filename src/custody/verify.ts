@@ -22,6 +22,7 @@ import { type Entry, entryOfRaw, type RawEntry, readPayload } from './entry.js';
 import type { Problem } from './problem.js';
 import { logSize } from './repo.js';
 import { leafHashOf } from './service.js';
+import type { SignerState } from './signer-state.js';
 import {
   checkCheckpoints,
   checkPublished,
@@ -38,6 +39,12 @@ export interface VerifyOptions {
   readonly pinnedKey?: string;
   /** The items ↔ log check, run with the references collected while reading the entries. */
   readonly itemCheck?: ItemLogCheck;
+  /**
+   * The signer's state as it was when the database snapshot being verified was taken (read
+   * under the signer's lock with it, cli/verify-snapshot.ts): a checkpoint signed while verify
+   * runs is in the state file but not in the snapshot. Absent: the state file is read now.
+   */
+  readonly signerState?: () => SignerState | undefined;
 }
 
 /** What verify collects from the entries about items while it reads the log. */
@@ -84,7 +91,7 @@ export async function verifyCustody(
     rootAt: (n) => rootAt(tree, n),
     consistent: (o, n, oldRoot, newRoot) => consistentInTree(tree, o, n, oldRoot, newRoot),
   };
-  await checkCheckpoints(ctx, chain, recomputed, problems);
+  await checkCheckpoints(ctx, chain, recomputed, problems, options.signerState);
   for (const note of published) checkPublished(ctx, chain, note, recomputed, problems);
   if (options.itemCheck) problems.push(...(await options.itemCheck(ctx, refs)));
   return problems;

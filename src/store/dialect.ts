@@ -68,3 +68,49 @@ export async function serialisedAcrossProcesses<DB, T>(
     return fn(trx);
   });
 }
+
+/** A read-only view of the database as it was at one instant, until `end`. */
+export interface ReadSnapshot<DB> {
+  /** Every query through it sees the same committed state, whatever others commit meanwhile. */
+  readonly db: Kysely<DB>;
+  /** Ends the snapshot (a rollback: it never wrote). */
+  end(): Promise<void>;
+}
+
+/**
+ * openReadSnapshot starts a transaction in which every read sees the database as it was when
+ * the snapshot opened, while other connections go on writing: on PostgreSQL `REPEATABLE READ,
+ * READ ONLY` (docs §13.2.2: every statement sees the snapshot taken by the transaction's first
+ * one); on SQLite a read transaction, which in WAL mode reads the database as of its first read
+ * while writers append to the WAL (sqlite.org/wal.html §2.2, "Concurrency") — with `query_only`
+ * on, so a write by mistake fails instead of taking the one write lock for the snapshot's
+ * length. The first statement is run here, so the snapshot is taken now, not at the caller's
+ * first query. On SQLite the snapshot holds Kysely's one connection: queries through any other
+ * handle of the same Kysely wait for `end`.
+ */
+export async function openReadSnapshot<DB>(db: Kysely<DB>): Promise<ReadSnapshot<DB>> {
+  const postgres = dialectOf(db) === 'postgres';
+  const trx = postgres
+    ? await db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute()
+    : await db.startTransaction().execute();
+  try {
+    if (postgres) await sql`SELECT 1`.execute(trx);
+    else {
+      await sql`PRAGMA query_only = ON`.execute(trx);
+      await sql`SELECT count(*) FROM sqlite_master`.execute(trx);
+    }
+  } catch (err) {
+    await trx.rollback().execute();
+    throw err;
+  }
+  return {
+    db: trx,
+    async end() {
+      try {
+        await trx.rollback().execute();
+      } finally {
+        if (!postgres) await sql`PRAGMA query_only = OFF`.execute(db);
+      }
+    },
+  };
+}

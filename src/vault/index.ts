@@ -29,5 +29,5 @@ export {
 export { discardStaged, releaseStaged } from './staging.js';
 export { type StorageUsed, storageUsed } from './storage.js';
 export type { ItemTable } from './tables.js';
-export { type VerifyProgress, verifyVault } from './verify.js';
+export { type VerifyProgress, verifyBlobOrphans, verifyVault, verifyVaultRecords } from './verify.js';
 export { checkItemsAgainstLog } from './verify-log.js';

@@ -1,24 +1,20 @@
 /**
  * verify.ts — `attest verify`: the checks other domains contribute (the vault re-hashes its
- * bytes), then the custody log's own (src/custody/verify.ts). The registry passes the others in,
- * so the log does not import the domains that write to it.
+ * bytes), then the custody log's own (src/custody/verify.ts), all on one snapshot of the
+ * database (verify-run.ts). The registry passes the others in, so the log does not import the
+ * domains that write to it.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CommandEnv, Register } from '../../cli/command.js';
 import { withStore } from '../../cli/context.js';
 import { EXIT, printJson, println } from '../../cli/io.js';
-import type { Ctx } from '../../ctx.js';
 import { visible } from '../../lib/display.js';
-import type { Problem } from '../problem.js';
 import { type ItemLogCheck, type VerifyOptions, verifyCustody } from '../verify.js';
 import { readKeyArg } from './trust.js';
+import { runVerifyChecks, type VerifyCheck } from './verify-run.js';
 
-/** VerifyCheck is one named part of `attest verify`. */
-export interface VerifyCheck {
-  readonly name: string;
-  run(ctx: Ctx, published: readonly string[], options: VerifyOptions): Promise<Problem[]>;
-}
+export type { VerifyCheck } from './verify-run.js';
 
 /**
  * verifyCommand returns `attest verify`, running `checks` in order and then the custody log's,
@@ -28,13 +24,9 @@ export function verifyCommand(checks: readonly VerifyCheck[], itemCheck?: ItemLo
   return (program, env) => registerVerify(program, env, checks, itemCheck);
 }
 
-function registerVerify(
-  program: Command,
-  { io, exit }: CommandEnv,
-  checks: readonly VerifyCheck[],
-  itemCheck: ItemLogCheck | undefined,
-): void {
-  const all: VerifyCheck[] = [
+/** verifyChecks lists every check of `attest verify`: `checks`, then the custody log's. */
+export function verifyChecks(checks: readonly VerifyCheck[], itemCheck?: ItemLogCheck): VerifyCheck[] {
+  return [
     ...checks,
     {
       name: 'custody',
@@ -42,6 +34,15 @@ function registerVerify(
         verifyCustody(ctx, published, itemCheck ? { ...options, itemCheck } : options),
     },
   ];
+}
+
+function registerVerify(
+  program: Command,
+  { io, exit }: CommandEnv,
+  checks: readonly VerifyCheck[],
+  itemCheck: ItemLogCheck | undefined,
+): void {
+  const all = verifyChecks(checks, itemCheck);
   program
     .command('verify')
     .description('re-hash every blob and check every record; exits non-zero and names each problem')
@@ -57,11 +58,11 @@ function registerVerify(
     .action(async (opts: { json?: boolean; checkpoint?: string[]; key?: string }) => {
       const published = await Promise.all((opts.checkpoint ?? []).map((f) => readFile(f, 'utf8')));
       const options: VerifyOptions = opts.key === undefined ? {} : { pinnedKey: await readKeyArg(opts.key) };
-      const problems = await withStore(io, program.opts(), async (ctx) => {
-        const found: Problem[] = [];
-        for (const check of all) found.push(...(await check.run(ctx, published, options)));
-        return found;
-      });
+      // One snapshot of the database for every check (verify-run.ts): a live server's appends
+      // while verify runs are not alarms.
+      const problems = await withStore(io, program.opts(), (ctx) =>
+        runVerifyChecks(ctx, all, published, options),
+      );
       if (opts.json) printJson(io, { ok: problems.length === 0, problems });
       else if (problems.length === 0) println(io.stdout, 'verify: all checks passed');
       else {
