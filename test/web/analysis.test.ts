@@ -16,40 +16,24 @@ import { addContent } from '../../src/vault/index.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
+  captureApi,
+  checkScreen,
   screenshot,
-  skipReason,
-  untranslatedText,
 } from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 
-const skip = skipReason();
 const WITNESS = 'witness';
 /** The protected person's identity (synthetic): it must never reach a page without persons:reveal. */
 const SECRET_NAME = 'Yusuf Haddad';
 const SECRET_NAME_AR = 'يوسف حداد';
 const ROOT = { id: 'test', read: 'all', write: 'all', reveal: [] } as const;
 
-/** captureApi records the body of every /api/ response the page receives. */
-function captureApi(page: Page): string[] {
-  const bodies: string[] = [];
-  page.on('response', (res) => {
-    if (!new URL(res.url()).pathname.startsWith('/api/')) return;
-    void res
-      .text()
-      .then((b) => bodies.push(b))
-      .catch(() => undefined);
-  });
-  return bodies;
-}
-
 async function statusOf(page: Page, selector: string): Promise<string | null> {
   return page.locator(selector).first().getAttribute('data-status');
 }
 
-describe('analysis, tags and notes, saved searches in Chromium (issue 17)', {
-  skip: skip ?? false,
-  timeout: 400_000,
-}, () => {
+describe('analysis, tags and notes, saved searches in Chromium (issue 17)', browserSuite(), () => {
   let w: EvidenceWorld;
   const erns: Record<string, string> = {};
   let witnessIncident = '';
@@ -365,11 +349,7 @@ describe('analysis, tags and notes, saved searches in Chromium (issue 17)', {
     for (const [path, name, ready] of pages) {
       await page.goto(`${w.base}${path}`);
       await ready();
-      assert.equal(await page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
-      assert.deepEqual(await untranslatedText(page), [], `untranslated text on ${name}`);
-      await assertAccessible(page, name);
-      await assertNoHorizontalOverflow(page, name);
-      await screenshot(page, name);
+      await checkScreen(page, name);
     }
     const html = await page.content();
     assert.ok(!html.includes(SECRET_NAME_AR) && !html.includes(SECRET_NAME));

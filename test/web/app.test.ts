@@ -22,17 +22,15 @@ import { PNG_1PX, smallPlan } from '../support/ops.js';
 import { openTestStore, type TestStore } from '../support/stores.js';
 import {
   assertAccessible,
+  browserSuite,
   buildWebApp,
   screenshot,
-  skipReason,
   startBrowser,
   type TestBrowser,
   untranslatedText,
 } from './support/browser.js';
 
 const PASSWORD = 'Ramouseh-checkpoint-1216';
-const skip = skipReason();
-if (skip) console.log(`# ${skip}`);
 
 /** The data the monitor flow records against (operation, points, vehicle). */
 const FLOW = {
@@ -43,7 +41,7 @@ const FLOW = {
   vehicle: 'veh-bus-017',
 };
 
-describe('web app in Chromium', { skip: skip ?? false, timeout: 600_000 }, () => {
+describe('web app in Chromium', browserSuite(), () => {
   let s: TestStore;
   let app: FastifyInstance;
   let base: string;

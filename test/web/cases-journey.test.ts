@@ -27,13 +27,12 @@ import { runCli } from '../support/cli.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
+  checkScreen,
   screenshot,
-  skipReason,
-  untranslatedText,
 } from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 
-const skip = skipReason();
 const WAIT = { timeout: 120_000 };
 
 /** The photo to redact: grey, with a red "face" at (150,100) 100×80 and a blue mark at (20,20). */
@@ -69,10 +68,9 @@ function letter(): Promise<Buffer> {
 
 const run = promisify(execFile);
 
-describe('legal: case, RFA package downloaded and verified; redaction in the browser (issue 17)', {
-  skip: skip ?? false,
-  timeout: 600_000,
-}, () => {
+const SUITE = 'legal: case, RFA package downloaded and verified; redaction in the browser (issue 17)';
+
+describe(SUITE, browserSuite(), () => {
   let w: EvidenceWorld;
   let ctx: BrowserContext;
   let page: Page;
@@ -469,12 +467,8 @@ describe('legal: case, RFA package downloaded and verified; redaction in the bro
     for (const [url, name, ready] of screens) {
       await ar.page.goto(url);
       await ar.page.locator(ready).first().waitFor();
-      assert.equal(await ar.page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
       if (name === 'rfa-ar') await ar.page.locator('[data-testid="export"] details summary').first().click();
-      assert.deepEqual(await untranslatedText(ar.page), [], `untranslated text on ${name}`);
-      await assertAccessible(ar.page, name);
-      await assertNoHorizontalOverflow(ar.page, name);
-      await screenshot(ar.page, name);
+      await checkScreen(ar.page, name);
     }
     await ar.ctx.close();
     await page.goto(`${w.base}/cases`);

@@ -11,13 +11,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { grantRole } from '../../src/access/index.js';
 import { createEntity } from '../../src/analysis/index.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
   browserSuite,
+  captureApi,
   screenshot,
   untranslatedText,
 } from './support/browser.js';
@@ -28,19 +28,6 @@ const WITNESS = 'witness';
 const SECRET_NAME = 'Karim Mansour';
 const SECRET_NAME_AR = 'كريم منصور';
 const ROOT = { id: 'test', read: 'all', write: 'all', reveal: [] } as const;
-
-/** captureApi records the body of every /api/ response the page receives. */
-function captureApi(page: Page): string[] {
-  const bodies: string[] = [];
-  page.on('response', (res) => {
-    if (!new URL(res.url()).pathname.startsWith('/api/')) return;
-    void res
-      .text()
-      .then((b) => bodies.push(b))
-      .catch(() => undefined);
-  });
-  return bodies;
-}
 
 describe('editing an entity in Chromium (issue 17)', browserSuite(), () => {
   let w: EvidenceWorld;

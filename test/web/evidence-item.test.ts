@@ -25,16 +25,15 @@ import { openTestStore, type TestStore } from '../support/stores.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
   buildWebApp,
   screenshot,
-  skipReason,
   startBrowser,
   type TestBrowser,
   untranslatedText,
 } from './support/browser.js';
 
 const PASSWORD = 'Ramouseh-checkpoint-1216';
-const skip = skipReason();
 
 function pdfBytes(lines: readonly string[]): Promise<Buffer> {
   return new Promise((resolve) => {
@@ -75,7 +74,7 @@ async function photo(shade: string, quality = 90): Promise<Buffer> {
     .toBuffer();
 }
 
-describe('evidence item page in Chromium (issue 17)', { skip: skip ?? false, timeout: 600_000 }, () => {
+describe('evidence item page in Chromium (issue 17)', browserSuite(), () => {
   let s: TestStore;
   let app: FastifyInstance;
   let worker: Worker;

@@ -14,20 +14,18 @@ import { addContent } from '../../src/vault/index.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
   screenshot,
-  skipReason,
   untranslatedText,
 } from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 import { arabicPdf, jpeg } from './support/evidence-files.js';
 
-const skip = skipReason();
 const PROTECTED = 'witness-protection';
 
-describe('investigator journey: upload, find in Arabic, verify; the compartment wall (issue 17)', {
-  skip: skip ?? false,
-  timeout: 300_000,
-}, () => {
+const SUITE = 'investigator journey: upload, find in Arabic, verify; the compartment wall (issue 17)';
+
+describe(SUITE, browserSuite(), () => {
   let w: EvidenceWorld;
   let ctx: BrowserContext;
   let page: Page;
@@ -73,7 +71,7 @@ describe('investigator journey: upload, find in Arabic, verify; the compartment 
       { name: 'bus-017.jpg', mimeType: 'image/jpeg', buffer: await jpeg() },
     ]);
     await page.locator('li[data-file="convoy-report.pdf"] input').fill('Convoy report, eastern Aleppo');
-    await page.getByRole('button', { name: 'Upload 2 files' }).click();
+    await page.getByRole('button', { name: 'Upload the files (2)' }).click();
     for (const name of ['convoy-report.pdf', 'bus-017.jpg'])
       await page
         .locator(`li[data-file="${name}"] .job-progress[data-state="done"]`)

@@ -13,10 +13,9 @@ import { type OperationPlan, planOperations } from '../../src/ops/index.js';
 import { ar } from '../../web/src/i18n/ar.js';
 import { en } from '../../web/src/i18n/en.js';
 import { SMALL_OP, smallPlan } from '../support/ops.js';
-import { screenshot, skipReason } from './support/browser.js';
+import { browserSuite, screenshot } from './support/browser.js';
 import { type Field, type Lang, startField } from './support/field.js';
 
-const skip = skipReason();
 const EXERCISE_OP = `${SMALL_OP}-x1`;
 const WORDS = { en: en.exercise, ar: ar.exercise } as const;
 
@@ -45,10 +44,10 @@ function exercisePlan(activeAt: string): OperationPlan {
   };
 }
 
-describe('exercise mode is marked on every screen of an exercise, never on a real operation (issue 13.8)', {
-  skip: skip ?? false,
-  timeout: 600_000,
-}, () => {
+const SUITE =
+  'exercise mode is marked on every screen of an exercise, never on a real operation (issue 13.8)';
+
+describe(SUITE, browserSuite(), () => {
   let field: Field;
 
   before(async () => {

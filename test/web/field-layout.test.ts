@@ -9,15 +9,13 @@ import { SMALL_OP } from '../support/ops.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
   screenshot,
-  skipReason,
   untranslatedText,
 } from './support/browser.js';
 import { type Field, startField } from './support/field.js';
 
-const skip = skipReason();
-
-describe('web app at 360 px and 1280 px (issue 16.2)', { skip: skip ?? false, timeout: 900_000 }, () => {
+describe('web app at 360 px and 1280 px (issue 16.2)', browserSuite(), () => {
   let field: Field;
   before(async () => {
     field = await startField();

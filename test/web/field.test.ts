@@ -18,15 +18,13 @@ import type { TestStore } from '../support/stores.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
   screenshot,
-  skipReason,
   untranslatedText,
 } from './support/browser.js';
 import { type Field, type Lang, PASSWORD, startField } from './support/field.js';
 
-const skip = skipReason();
-
-describe('web app in the field (issue 16)', { skip: skip ?? false, timeout: 900_000 }, () => {
+describe('web app in the field (issue 16)', browserSuite(), () => {
   let field: Field;
   let s: TestStore;
   let base: string;

@@ -20,14 +20,13 @@ import { addContent } from '../../src/vault/index.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  browserSuite,
+  checkScreen,
   screenshot,
-  skipReason,
-  untranslatedText,
 } from './support/browser.js';
 import { type EvidenceWorld, openEvidenceWorld } from './support/evidence.js';
 
 const run = promisify(execFile);
-const skip = skipReason();
 /** Brightness step per second of the test video: second n is grey level 8n (0…232). */
 const STEP = 8;
 
@@ -125,10 +124,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: st
   throw new Error(`${what}: last seen ${JSON.stringify(last)}`);
 }
 
-describe('item page: video with keyframes and Range seeking, web captures (issue 17)', {
-  skip: skip ?? false,
-  timeout: 600_000,
-}, () => {
+describe('item page: video with keyframes and Range seeking, web captures (issue 17)', browserSuite(), () => {
   let w: EvidenceWorld;
   const erns: Record<string, string> = {};
 
@@ -268,11 +264,7 @@ describe('item page: video with keyframes and Range seeking, web captures (issue
     ] as const) {
       await page.goto(`${w.base}/evidence/${ern}`);
       await page.locator(ready!).first().waitFor();
-      assert.equal(await page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
-      assert.deepEqual(await untranslatedText(page), [], `untranslated text on ${name}`);
-      await assertAccessible(page, name);
-      await assertNoHorizontalOverflow(page, name);
-      await screenshot(page, name);
+      await checkScreen(page, name);
     }
     await ctx.close();
   });

@@ -201,3 +201,38 @@ export async function untranslatedText(page: Page): Promise<string[]> {
     return out;
   })()`)) as string[];
 }
+
+/**
+ * captureApi records the body of every /api/ response the page receives, to prove what never
+ * reached the browser (a withheld name, another compartment's record).
+ */
+export function captureApi(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on('response', (res) => {
+    if (!new URL(res.url()).pathname.startsWith('/api/')) return;
+    void res
+      .text()
+      .then((b) => bodies.push(b))
+      .catch(() => undefined);
+  });
+  return bodies;
+}
+
+/**
+ * checkScreen runs the checks every screen passes, then saves its screenshot as NAME.png: in the
+ * Arabic UI, right to left with no untranslated text; in either language, no serious or critical
+ * axe violation and no sideways scroll.
+ */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  if ((await page.evaluate('document.documentElement.lang')) === 'ar') {
+    assert.equal(
+      await page.evaluate('getComputedStyle(document.body).direction'),
+      'rtl',
+      `${name}: direction`,
+    );
+    assert.deepEqual(await untranslatedText(page), [], `untranslated text on ${name}`);
+  }
+  await assertAccessible(page, name);
+  await assertNoHorizontalOverflow(page, name);
+  await screenshot(page, name);
+}

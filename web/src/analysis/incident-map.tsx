@@ -1,16 +1,14 @@
 /**
- * incident-map.tsx — incidents by place on the built-in map (the region outline and projection
- * of web/src/map, no tiles, no network): one point per place, with its incidents counted and its
+ * incident-map.tsx — incidents by place on the built-in map (map/region-map.tsx: the region
+ * outline, no tiles, no network): one point per place, with its incidents counted and its
  * name placed clear of the others (map/label-layout.ts). Places come from the gazetteer
  * (`GET /api/places/{pcode}`); the table beside lists the same incidents for keyboards.
  */
-import outline from 'virtual:region-outline';
-import { geoMercator, geoPath } from 'd3-geo';
-import type { Feature, MultiPoint } from 'geojson';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import { placeLabels, pointBox } from '../map/label-layout.js';
+import { RegionMap } from '../map/region-map.js';
 import type { IncidentSummary, PlaceDetail } from './types.js';
 
 const W = 420;
@@ -68,55 +66,38 @@ export default function IncidentMap({ incidents }: { incidents: readonly Inciden
         <p className="muted">{t('analysis.noMap')}</p>
       </section>
     );
-  const frame: Feature<MultiPoint> = {
-    type: 'Feature',
-    properties: {},
-    geometry: {
-      type: 'MultiPoint',
-      coordinates: [
-        [35.6, 32.3],
-        [42.4, 37.4],
-      ],
-    },
-  };
-  const projection = geoMercator().fitExtent(
-    [
-      [6, 6],
-      [W - 6, H - 6],
-    ],
-    frame,
-  );
-  const path = geoPath(projection);
-  const points = located.map((l) => {
-    const [x, y] = projection([l.lon, l.lat]) ?? [0, 0];
-    return { ...l, x, y };
-  });
-  const labels = placeLabels(
-    points.map((p) => ({ id: p.pcode, x: p.x, y: p.y, text: p.name })),
-    points.map((p) => pointBox(p.x, p.y, 7)),
-    { width: W, height: H },
-    { radius: 7 },
-  );
   return (
     <section className="incident-map card" aria-labelledby="inc-map-h" data-testid="incident-map">
       <h2 id="inc-map-h">{t('analysis.map')}</h2>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('analysis.mapLabel')}>
-        <rect width={W} height={H} className="sea" />
-        {outline.features.map((f, i) => (
-          <path key={String(f.id ?? i)} d={path(f) ?? ''} className="land" />
-        ))}
-        {points.map((p) => (
-          <g key={p.pcode} data-pcode={p.pcode} {...NO_TRANSLATE}>
-            <title>{`${p.name}: ${p.n}`}</title>
-            <circle cx={p.x} cy={p.y} r={5 + Math.min(6, p.n)} />
-          </g>
-        ))}
-        {labels.map((l) => (
-          <text key={l.id} x={l.x} y={l.y} textAnchor={l.anchor} {...NO_TRANSLATE}>
-            {points.find((p) => p.pcode === l.id)?.name}
-          </text>
-        ))}
-      </svg>
+      <RegionMap width={W} height={H} label={t('analysis.mapLabel')}>
+        {(project) => {
+          const points = located.map((l) => {
+            const [x, y] = project([l.lon, l.lat]);
+            return { ...l, x, y };
+          });
+          const labels = placeLabels(
+            points.map((p) => ({ id: p.pcode, x: p.x, y: p.y, text: p.name })),
+            points.map((p) => pointBox(p.x, p.y, 7)),
+            { width: W, height: H },
+            { radius: 7 },
+          );
+          return (
+            <>
+              {points.map((p) => (
+                <g key={p.pcode} data-pcode={p.pcode} {...NO_TRANSLATE}>
+                  <title>{`${p.name}: ${p.n}`}</title>
+                  <circle cx={p.x} cy={p.y} r={5 + Math.min(6, p.n)} />
+                </g>
+              ))}
+              {labels.map((l) => (
+                <text key={l.id} x={l.x} y={l.y} textAnchor={l.anchor} {...NO_TRANSLATE}>
+                  {points.find((p) => p.pcode === l.id)?.name}
+                </text>
+              ))}
+            </>
+          );
+        }}
+      </RegionMap>
     </section>
   );
 }

@@ -2,14 +2,13 @@
  * admin-map.tsx — the admin areas (governorates, or districts when a governorate is chosen) of
  * the results on the built-in map: a circle per area, sized by its count, placed at the middle of
  * its sub-district seats. Choosing one filters the search by `place:<P-code>`. The same choices
- * are listed as buttons beside the map (keyboard and screen readers).
+ * are listed as buttons beside the map (keyboard and screen readers). The map itself:
+ * map/region-map.tsx.
  */
 import seats from 'virtual:gazetteer-seats';
-import outline from 'virtual:region-outline';
-import { geoMercator, geoPath } from 'd3-geo';
-import type { Feature, MultiPoint } from 'geojson';
 import { useTranslation } from 'react-i18next';
 import type { FacetValue } from '../api/types.js';
+import { RegionMap } from '../map/region-map.js';
 
 const W = 360;
 const H = 300;
@@ -36,47 +35,26 @@ export default function AdminMap({
   const located = areas
     .map((a) => ({ a, at: centreOf(a.value) }))
     .filter((x): x is { a: FacetValue; at: [number, number] } => x.at !== null);
-  const frame: Feature<MultiPoint> = {
-    type: 'Feature',
-    properties: {},
-    geometry: {
-      type: 'MultiPoint',
-      coordinates: [
-        [35.6, 32.3],
-        [42.4, 37.4],
-      ],
-    },
-  };
-  const projection = geoMercator().fitExtent(
-    [
-      [6, 6],
-      [W - 6, H - 6],
-    ],
-    frame,
-  );
-  const path = geoPath(projection);
   const max = Math.max(1, ...located.map((x) => x.a.count));
   return (
-    <svg className="admin-map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('search.mapLabel')}>
-      <rect width={W} height={H} className="sea" />
-      {outline.features.map((f, i) => (
-        <path key={String(f.id ?? i)} d={path(f) ?? ''} className="land" />
-      ))}
-      {located.map(({ a, at }) => {
-        const [x, y] = projection(at) ?? [0, 0];
-        const r = 5 + 14 * Math.sqrt(a.count / max);
-        const name = (i18n.language === 'ar' ? a.nameAr : a.name) ?? a.value;
-        return (
-          // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the buttons beside the map are the accessible way.
-          <g key={a.value} className="area" onClick={() => onPick(a.value)} {...NO_TRANSLATE}>
-            <title>{`${name}: ${a.count}`}</title>
-            <circle cx={x} cy={y} r={r} />
-            <text x={x} y={y + 4} textAnchor="middle">
-              {a.count}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+    <RegionMap width={W} height={H} className="admin-map" label={t('search.mapLabel')}>
+      {(project) =>
+        located.map(({ a, at }) => {
+          const [x, y] = project(at);
+          const r = 5 + 14 * Math.sqrt(a.count / max);
+          const name = (i18n.language === 'ar' ? a.nameAr : a.name) ?? a.value;
+          return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the buttons beside the map are the accessible way.
+            <g key={a.value} className="area" onClick={() => onPick(a.value)} {...NO_TRANSLATE}>
+              <title>{`${name}: ${a.count}`}</title>
+              <circle cx={x} cy={y} r={r} />
+              <text x={x} y={y + 4} textAnchor="middle">
+                {a.count}
+              </text>
+            </g>
+          );
+        })
+      }
+    </RegionMap>
   );
 }
