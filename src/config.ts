@@ -21,6 +21,13 @@ export interface Config {
   readonly port: number;
   /** Largest evidence item accepted, in bytes (ATTEST_MAX_ITEM_BYTES, default 4 GiB). */
   readonly maxItemBytes: number;
+  /**
+   * Per user: resumable uploads open at once (ATTEST_UPLOAD_MAX_OPEN, default 20) and the bytes
+   * they declare in all (ATTEST_UPLOAD_MAX_OPEN_BYTES, default 16 GiB). Each open upload reserves
+   * its declared length in the shared store for a day; without a bound one account could
+   * reserve the disk (src/vault/upload-quota.ts).
+   */
+  readonly uploadQuota: { readonly maxOpen: number; readonly maxOpenBytes: number };
   /** Origin line of the custody log's checkpoints (ATTEST_LOG_ORIGIN). */
   readonly logOrigin: string;
   /** A checkpoint is signed after this many new entries (ATTEST_CHECKPOINT_EVERY). */
@@ -163,6 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: positiveInt('ATTEST_PORT', env.ATTEST_PORT, 8080),
     publicUrl: publicUrlFrom(env.ATTEST_PUBLIC_URL),
     maxItemBytes: positiveInt('ATTEST_MAX_ITEM_BYTES', env.ATTEST_MAX_ITEM_BYTES, 4 * GiB),
+    uploadQuota: {
+      maxOpen: positiveInt('ATTEST_UPLOAD_MAX_OPEN', env.ATTEST_UPLOAD_MAX_OPEN, 20),
+      maxOpenBytes: positiveInt('ATTEST_UPLOAD_MAX_OPEN_BYTES', env.ATTEST_UPLOAD_MAX_OPEN_BYTES, 16 * GiB),
+    },
     logOrigin: env.ATTEST_LOG_ORIGIN ?? 'attest.local/custody-log',
     checkpointEvery: positiveInt('ATTEST_CHECKPOINT_EVERY', env.ATTEST_CHECKPOINT_EVERY, 1000),
     checkpointSeconds: positiveInt('ATTEST_CHECKPOINT_SECONDS', env.ATTEST_CHECKPOINT_SECONDS, 60),

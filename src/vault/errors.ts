@@ -19,6 +19,8 @@ export type VaultErrorCode =
   | 'UPLOAD_LOCKED'
   | 'UPLOAD_PARTS'
   | 'FINAL_UPLOAD'
+  /** The user's open resumable uploads are at their count or declared-bytes limit. */
+  | 'UPLOAD_QUOTA'
   | 'PRECONDITION_FAILED'
   /** Staged bytes were collected (their hold expired) before their item was recorded. */
   | 'STAGING_EXPIRED';

@@ -10,6 +10,7 @@
  * read in order, become an item through the ordinary vault path (hash, blob, ERN, ingest entry)
  * and are removed.
  * Uploads expire 24 hours after creation (tus §expiration); an expired upload is "not found".
+ * A user holds a bounded number of open uploads and declared bytes (upload-quota.ts).
  *
  * Concatenation (tus §concatenation): a *partial* upload is only bytes — it is never an item and
  * never enters the custody log. A *final* upload names complete partials of the same user, in
@@ -33,6 +34,7 @@ import {
 } from './service.js';
 import type { UploadTable } from './tables.js';
 import { LOCK_LEASE_MS, renewLock, tryLockUpload, unlockUpload } from './upload-lock.js';
+import { insertWithinQuota } from './upload-quota.js';
 
 /** EXPIRY_MS is how long an upload may take from creation to its last byte. */
 export const EXPIRY_MS = 24 * 3600 * 1000;
@@ -140,7 +142,8 @@ export async function createUpload(
   await sweepExpired(ctx);
   const id = randomBytes(16).toString('hex');
   const row = newRow(ctx, id, input.userId, input.length, input.metadata, input.concat ?? null, []);
-  await ctx.db.insertInto('upload').values(row).execute();
+  // Within the user's quota of open uploads and declared bytes (upload-quota.ts).
+  await insertWithinQuota(ctx, row);
   return uploadFromRow(row, 0);
 }
 

@@ -25,6 +25,7 @@ import * as m0026 from './0026-search-shards.js';
 import * as m0027 from './0027-saved-search-scope.js';
 import * as m0028 from './0028-search-names.js';
 import * as m0029 from './0029-log-witness.js';
+import * as m0032 from './0032-upload-quota.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0027-saved-search-scope': m0027,
   '0028-search-names': m0028,
   '0029-log-witness': m0029,
+  '0032-upload-quota': m0032,
 };
