@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
@@ -55,6 +55,12 @@ const BATCH = 1000;
  * query word is then in a few per cent of the documents, not in most.
  */
 const VOCAB = args.includes('--vocab') ? args[args.indexOf('--vocab') + 1] : 'narrow';
+/**
+ * --like-passes N: how many of the three timed passes also time the LIKE baseline (default 3).
+ * At 1M documents one LIKE query (page + count) scans the whole table twice: 1 keeps a run
+ * within an hour; the ratio then compares p95 over the same 30 queries.
+ */
+const LIKE_PASSES = args.includes('--like-passes') ? Number(args[args.indexOf('--like-passes') + 1]) : 3;
 if (VOCAB !== 'narrow' && VOCAB !== 'zipf') throw new Error('--vocab is narrow or zipf');
 
 // A deterministic generator (mulberry32), so every run indexes the same corpus.
@@ -396,6 +402,7 @@ async function indexSize(ctx: Ctx, dir: string): Promise<string> {
 
 async function measure(ctx: Ctx) {
   const compartments = ['general'];
+  const load0 = loadavg()[0]!;
   // One warm-up pass, then three timed passes of the whole mix.
   for (const q of QUERIES) await search(ctx, { q, compartments, limit: 20 });
   const ours: number[] = [];
@@ -404,6 +411,7 @@ async function measure(ctx: Ctx) {
   const like: number[] = [];
   let slowest = { q: '', ms: 0 };
   let capped = 0;
+  const perQuery = new Map<string, number>();
   for (let pass = 0; pass < 3; pass++) {
     for (const q of QUERIES) {
       const c0 = process.cpuUsage();
@@ -411,9 +419,11 @@ async function measure(ctx: Ctx) {
       const c1 = process.cpuUsage(c0);
       ours.push(t.ms);
       cpu.push((c1.user + c1.system) / 1000);
+      perQuery.set(q, Math.max(perQuery.get(q) ?? 0, (c1.user + c1.system) / 1000));
       if (pass === 0 && !t.value.totalExact) capped++;
       if (t.ms > slowest.ms) slowest = { q, ms: t.ms };
       bare.push((await time(() => search(ctx, { q, compartments, limit: 20, facets: false }))).ms);
+      if (pass >= LIKE_PASSES) continue;
       const pattern = `%${firstWord(q)}%`;
       like.push(
         (
@@ -433,7 +443,17 @@ async function measure(ctx: Ctx) {
     const s = [...xs].sort((a, b) => a - b);
     return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
   };
-  return { ours: stats(ours), cpu: stats(cpu), bare: stats(bare), like: stats(like), slowest, capped };
+  const load = `${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}`;
+  return {
+    ours: stats(ours),
+    cpu: stats(cpu),
+    bare: stats(bare),
+    like: stats(like),
+    slowest,
+    capped,
+    load,
+    perQuery,
+  };
 }
 
 console.log(`search benchmark · ${fmt(N, 0)} documents · vocabulary ${VOCAB} · ${machineLine()}`);
@@ -521,6 +541,15 @@ try {
       if (dialect === 'sqlite')
         console.log(
           `  the same, CPU time of this process (SQLite runs in it; load-independent): p50 ${fmt(m.cpu.p50, 2)} ms · p95 ${fmt(m.cpu.p95, 2)} ms · p99 ${fmt(m.cpu.p99, 2)} ms`,
+        );
+      console.log(`  load average (1 min) during the timed passes: ${m.load}`);
+      if (dialect === 'sqlite')
+        console.log(
+          `  highest CPU per query: ${[...m.perQuery]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 6)
+            .map(([q, ms]) => `${q} ${fmt(ms, 1)} ms`)
+            .join(' · ')}`,
         );
       console.log(
         `  search without facets:              p50 ${fmt(m.bare.p50, 2)} ms · p95 ${fmt(m.bare.p95, 2)} ms · p99 ${fmt(m.bare.p99, 2)} ms`,

@@ -14,6 +14,7 @@ import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, restricted, type SearchBackend } from './backend.js';
+import { chooseGin, termStats } from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -94,7 +95,7 @@ export const postgresBackend: SearchBackend = {
     );
     return r.rows.map((x) => Number(x.doc_id));
   },
-  async plan(_db, input, filters) {
+  async plan(db, input, filters) {
     // ts_rank reads the document's own vector only, never statistics of other documents, so
     // one index serves every compartment (the filters on d.compartment do the rest).
     const inSet = (id: RawBuilder<unknown>, ids: readonly number[]) =>
@@ -103,6 +104,10 @@ export const postgresBackend: SearchBackend = {
     const q = selectingTsquery(match, excludeOnly, filters);
     if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
     const where = sql`d.tsv @@ ${q}::tsquery`;
+    // Rare matches: read them from GIN and sort (doc_id + 0 keeps the planner off the doc_id
+    // walk); common ones: walk doc_id backwards and stop at the window (planByRarity).
+    const rare = chooseGin(await termStats(db), input.match, input.excludeOnly, filters);
+    const docId = rare ? sql`(d.doc_id + 0)` : sql`d.doc_id`;
     // Ranked by the text alone: without `_doc`, which name-match.ts puts beside a found name.
     const ranks = rankMatches(match).map(
       (r) => sql`(ts_rank(d.tsv, ${renderTsquery(r)}::tsquery, 1) * 1000000)::bigint`,

@@ -1,0 +1,112 @@
+/**
+ * pg-plan.ts — on PostgreSQL, how a query reads its newest matches, chosen per query by how
+ * many documents its terms match.
+ *
+ * A query takes the newest RANK_WINDOW matches (repo.ts). PostgreSQL's planner, for
+ * `ORDER BY doc_id DESC LIMIT n`, mostly walks `search_doc_doc_id_key` backwards testing each
+ * row's tsvector: cheap when a large share s of the documents match (it reads about n / s rows),
+ * ruinous for a rare term, phrase or place (n / s rows — tens of thousands at 100k documents,
+ * with a tsvector read for each). Reading the matches from the GIN index and sorting them costs
+ * about s·N rows instead. The two meet where n / s = s·N, s = √(n / N): below that share
+ * (fewer than √(n·N) matches: 31,623 for n = 1,000 and N = 1M) the GIN read is cheaper.
+ *
+ * The share is estimated from the statistics PostgreSQL keeps itself: ANALYZE stores the most
+ * common lexemes of search_doc.tsv with their frequencies (pg_stats.most_common_elems, §24.1.3 /
+ * §71.2 "tsvector statistics"); a lexeme not among them is rarer than the least common of them.
+ * AND takes the rarest part, OR adds, a phrase its rarest word; a prefix or an exclusion alone
+ * is taken as common (GIN would read many lists). Filter groups AND in like words. The stats
+ * are read once a minute per database. When the rare plan is chosen, the part orders by
+ * `doc_id + 0`, which no index provides, so the planner reads the GIN bitmap and sorts.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type { FilterMatch } from '../filter-terms.js';
+import type { Match } from '../query/compile.js';
+import { RANK_WINDOW } from '../repo.js';
+
+export interface TermStats {
+  /** Estimated rows of search_doc. */
+  readonly rows: number;
+  /** Frequency (share of rows) of each most common lexeme. */
+  readonly freq: ReadonlyMap<string, number>;
+  /** The share below which a lexeme not listed lies (the least listed frequency). */
+  readonly floor: number;
+}
+
+const TTL_MS = 60_000;
+const cache = new WeakMap<object, { at: number; stats: TermStats }>();
+
+/** termStats reads (or reuses for a minute) search_doc.tsv's lexeme statistics. */
+export async function termStats(db: Kysely<Database>): Promise<TermStats> {
+  const hit = cache.get(db);
+  const now = Date.now();
+  if (hit && now - hit.at < TTL_MS) return hit.stats;
+  const r = await sql<{
+    elems: string[] | null;
+    freqs: number[] | null;
+    rows: number | string | null;
+  }>`SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
+       (SELECT reltuples FROM pg_class WHERE oid = 'search_doc'::regclass) AS rows
+     FROM (SELECT 1) one LEFT JOIN pg_stats s ON s.schemaname = current_schema()
+       AND s.tablename = 'search_doc' AND s.attname = 'tsv'`.execute(db);
+  const row = r.rows[0];
+  const elems = row?.elems ?? [];
+  const freqs = (row?.freqs ?? []).map(Number);
+  const freq = new Map<string, number>();
+  elems.forEach((e, i) => freq.set(e, freqs[i] ?? 0));
+  // most_common_elem_freqs: the element frequencies, then min, max and null-element frequency.
+  const listed = freqs.slice(0, elems.length);
+  const floor = listed.length > 0 ? Math.min(...listed) : 0;
+  const stats: TermStats = { rows: Math.max(0, Number(row?.rows ?? 0)), freq, floor };
+  cache.set(db, { at: now, stats });
+  return stats;
+}
+
+/** share estimates the fraction of documents a match selects (1: unknown or common). */
+export function share(m: Match, s: TermStats): number {
+  switch (m.t) {
+    case 'term':
+      if (m.prefix) return 1;
+      return s.freq.get(m.v) ?? s.floor;
+    case 'phrase':
+      return Math.min(...m.vs.map((v) => s.freq.get(v) ?? s.floor));
+    case 'and': {
+      const pos = m.items.filter((i) => i.t !== 'not');
+      return pos.length === 0 ? 1 : Math.min(...pos.map((i) => share(i, s)));
+    }
+    case 'or':
+      return Math.min(
+        1,
+        m.items.reduce((n, i) => n + share(i, s), 0),
+      );
+    case 'not':
+    case 'names':
+      return 1;
+  }
+}
+
+/**
+ * chooseGin tells whether a query's matches are few enough to read from GIN and sort
+ * (fewer than √(window · rows)) rather than walk doc_id. Unknown statistics (a table never
+ * analysed): the share of an unlisted term is 0, so GIN — right for a small table.
+ */
+export function chooseGin(
+  s: TermStats,
+  match: Match | null,
+  excludeOnly: Match | null,
+  filters: FilterMatch | null,
+  window = RANK_WINDOW,
+): boolean {
+  const parts: number[] = [];
+  if (match) parts.push(share(match, s));
+  for (const g of filters?.all ?? [])
+    parts.push(
+      Math.min(
+        1,
+        g.reduce((n, t) => n + (s.freq.get(t) ?? s.floor), 0),
+      ),
+    );
+  if (parts.length === 0) return false;
+  const estimate = Math.min(...parts) * s.rows;
+  return estimate < Math.sqrt(window * Math.max(s.rows, 1));
+}
