@@ -53,7 +53,7 @@ export async function termStats(db: Kysely<Database>): Promise<TermStats> {
   const elems = row?.elems ?? [];
   const freqs = (row?.freqs ?? []).map(Number);
   const freq = new Map<string, number>();
-  elems.forEach((e, i) => freq.set(e, freqs[i] ?? 0));
+  for (const [i, e] of elems.entries()) freq.set(e, freqs[i] ?? 0);
   // most_common_elem_freqs: the element frequencies, then min, max and null-element frequency.
   const listed = freqs.slice(0, elems.length);
   const floor = listed.length > 0 ? Math.min(...listed) : 0;
