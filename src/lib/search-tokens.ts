@@ -77,9 +77,10 @@ export function stemFolded(folded: string): string {
 
 /**
  * Terms of recent tokens: termOf is a pure function of the token, and text repeats its words
- * (Zipf), so indexing a corpus analyses each distinct word once, not every time it occurs
- * (the bench's bulk load spent ~40% of its analysis time refolding and restemming the same
- * words). Bounded: emptied when full; long tokens are not kept.
+ * (Zipf), so indexing a corpus analyses each distinct word once, not every time it occurs.
+ * Measured (2026-12-04, loaded machine): 5,000 Zipf-drawn documents of 150 words, 1.4–1.6 s of
+ * CPU without it, 0.14–0.21 s with it, the same terms. Bounded: emptied when full; long tokens
+ * are not kept.
  */
 const TERM_CACHE = new Map<string, string | null>();
 const TERM_CACHE_MAX = 100_000;

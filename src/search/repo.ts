@@ -98,8 +98,8 @@ export interface Candidate {
 /**
  * candidatesOf returns the newest `window + 1` matching documents (doc_id descending) with
  * their scores: the text index stops after them, and only they are scored. (PostgreSQL walks
- * doc_id backwards testing each row's tsvector; reading the GIN matches in doc_id ranges
- * instead was measured and left out: src/search/README.md.)
+ * doc_id backwards testing each row's tsvector for a common match, and reads a rare one's
+ * matches from GIN and sorts them: backends/pg-plan.ts.)
  */
 export async function candidatesOf(
   db: Kysely<Database>,
