@@ -15,6 +15,7 @@ import {
   assertAccessible,
   assertNoHorizontalOverflow,
   browserSuite,
+  checkScreen,
   screenshot,
   untranslatedText,
 } from './support/browser.js';
@@ -131,8 +132,20 @@ describe(SUITE, browserSuite(), () => {
     await omar.page.getByTestId('total').filter({ hasText: 'Items found: 0' }).waitFor();
     await omar.page.goto(`${w.base}/evidence/${protectedErn}`);
     await omar.page.getByRole('heading', { name: 'Not found' }).waitFor();
-    await screenshot(omar.page, 'search-outside-compartment-en');
+    await checkScreen(omar.page, 'search-outside-compartment-en');
     await omar.ctx.close();
+
+    // The same wall in Arabic: one hit, the protected item's page "not found", in Arabic words.
+    const ar = await w.signedIn('inv-omar', 'ar-SY');
+    await ar.page.goto(`${w.base}/search?q=${encodeURIComponent('اسعاف')}`);
+    await ar.page.locator(`li.hit[data-ern="${pdfErn}"]`).waitFor();
+    assert.equal(await ar.page.locator('li.hit').count(), 1);
+    assert.ok(!(await ar.page.content()).includes(protectedErn));
+    await checkScreen(ar.page, 'search-outside-compartment-hits-ar');
+    await ar.page.goto(`${w.base}/evidence/${protectedErn}`);
+    await ar.page.getByRole('heading', { name: 'غير موجود' }).waitFor();
+    await checkScreen(ar.page, 'search-outside-compartment-ar');
+    await ar.ctx.close();
   });
 
   it('the search screen in Arabic', async () => {
