@@ -284,6 +284,21 @@ for (const dialect of DIALECTS) {
       // The lead, who holds every compartment, gets both.
       const full = await exportOver(lead, ref);
       assert.equal(full.items, 2);
+
+      // Their package holds the witness item: a writer of the case who cannot read it neither
+      // lists, reads the status of (its count and bytes) nor downloads that package.
+      const listed = (await call(investigator, 'GET', '/api/exports')).json().exports as { id: string }[];
+      assert.ok(!listed.some((e) => e.id === full.id), 'not in the list');
+      assert.ok(
+        listed.some((e) => e.id === status.id),
+        'their own package is',
+      );
+      for (const url of [`/api/exports/${full.id}`, `/api/exports/${full.id}/download`]) {
+        const probe = await call(investigator, 'GET', url);
+        assert.equal(probe.statusCode, 404, `${url}: ${probe.body}`);
+        assert.equal(probe.json().type, 'https://attest.example/problems/not-found');
+      }
+      assert.equal((await call(lead, 'GET', `/api/exports/${full.id}/download`)).statusCode, 200);
     });
 
     it('runs the export with the access the requester has when the job runs', async () => {
@@ -296,11 +311,13 @@ for (const dialect of DIALECTS) {
       const disabled = await call(admin, 'POST', `/api/admin/users/${leaving.userId}/disable`);
       assert.equal(disabled.statusCode, 204, disabled.body);
       await work();
-      const status = (await call(investigator, 'GET', `/api/exports/${started.json().id}`)).json();
+      // The requester is gone: a viewer who may export in every compartment reads what happened.
+      const lead = await loginAs(app, s.ctx, 'investigator', ['*']);
+      const status = (await call(lead, 'GET', `/api/exports/${started.json().id}`)).json();
       assert.equal(status.status, 'failed');
       assert.equal(status.attempts, 1, 'a refusal is final, not retried');
       assert.match(status.error, /disabled or gone/);
-      const download = await call(investigator, 'GET', `/api/exports/${started.json().id}/download`);
+      const download = await call(lead, 'GET', `/api/exports/${started.json().id}/download`);
       assert.equal(download.statusCode, 409);
       assert.equal(download.json().type, 'https://attest.example/problems/package-not-ready');
     });

@@ -208,10 +208,22 @@ function packageQuery(ctx: Ctx) {
     .select(['legal_case.ref as case_ref', 'legal_case.compartment', 'rfa.ref as rfa_ref']);
 }
 
+/**
+ * mayOpen tells whether `viewer` may see a package: its requester, or a viewer who may export in
+ * every compartment. A package is built with its requester's access (their compartments' items,
+ * counts, exclusions and bytes): another writer of the same case may reach fewer compartments,
+ * and its status (item count, bytes, excluded ERNs) or its archive would show them items they
+ * may not read (DESIGN rule 7).
+ */
+function mayOpen(viewer: Viewer, row: { requested_by: string; compartment: string }): boolean {
+  return (
+    allows(viewer.write, row.compartment) && (viewer.write === 'all' || row.requested_by === viewer.actor)
+  );
+}
+
 async function visibleRow(ctx: Ctx, viewer: Viewer, id: string): Promise<PackageRow> {
   const row = await packageQuery(ctx).where('export_package.id', '=', id).executeTakeFirst();
-  if (!row || !allows(viewer.write, row.compartment))
-    throw new CaseError('CASE_NOT_FOUND', `no export ${id}`);
+  if (!row || !mayOpen(viewer, row)) throw new CaseError('CASE_NOT_FOUND', `no export ${id}`);
   return row;
 }
 
@@ -250,14 +262,17 @@ export async function getExport(ctx: Ctx, viewer: Viewer, id: string): Promise<E
   return statusOf(row, await jobOf(ctx, row));
 }
 
-/** listExports returns the packages of the cases the viewer may write, newest first. */
+/** listExports returns the packages the viewer may open (mayOpen), newest first. */
 export async function listExports(ctx: Ctx, viewer: Viewer): Promise<ExportStatus[]> {
   if (viewer.write !== 'all' && viewer.write.length === 0) return [];
   let q = packageQuery(ctx)
     .orderBy('export_package.created_at', 'desc')
     .orderBy('export_package.id')
     .limit(200);
-  if (viewer.write !== 'all') q = q.where('legal_case.compartment', 'in', [...viewer.write]);
+  if (viewer.write !== 'all')
+    q = q
+      .where('legal_case.compartment', 'in', [...viewer.write])
+      .where('export_package.requested_by', '=', viewer.actor);
   const rows = await q.execute();
   const jobIds = rows.flatMap((r) => (r.job_id ? [r.job_id] : []));
   const jobs = new Map(
