@@ -158,4 +158,21 @@ describe('the dashboard’s alerts in Chromium (issue 17)', browserSuite(), () =
     );
     await ctx.close();
   });
+
+  it('the stale state when the live stream is down, in Arabic as in English', async () => {
+    for (const [locale, name] of [
+      ['en-GB', 'dashboard-stale-en'],
+      ['ar-SY', 'dashboard-stale-ar'],
+    ] as const) {
+      const { ctx, page } = await w.signedIn('coord-amal', locale);
+      await page.goto(`${w.base}/operations/${SMALL_OP}`);
+      await alert(page, 'conflicting-reports').waitFor();
+      await ctx.setOffline(true);
+      w.app.server.closeAllConnections();
+      await page.getByTestId('stale').waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('[data-stale="down"].figures.stale').count(), 1, 'figures greyed');
+      await checkScreen(page, name);
+      await ctx.close();
+    }
+  });
 });
