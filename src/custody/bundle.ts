@@ -10,6 +10,7 @@ import { parseCheckpoint } from '../lib/checkpoint.js';
 import { verifyConsistency, verifyInclusion } from '../lib/merkle.js';
 import { normaliseSavedNote, openNote, parseVerifierKey, type Verifier } from '../lib/note.js';
 import { CustodyError } from './errors.js';
+import { checkQuorum, type QuorumCheck, type WitnessPolicy } from './witness/verify.js';
 
 export interface BundleResult {
   readonly ok: boolean;
@@ -19,6 +20,8 @@ export interface BundleResult {
   readonly size: number;
   readonly checked: { inclusion: number; consistency: number };
   readonly problems: string[];
+  /** Who cosigned the checkpoint, when witnesses were given (C2SP tlog-cosignature). */
+  readonly witnesses?: QuorumCheck;
 }
 
 const MAX_PROOFS = 100_000;
@@ -39,7 +42,7 @@ function hashes(v: unknown, what: string): Buffer[] {
 }
 
 /** verifyBundle checks `bundle` (parsed JSON) against `pinnedKey`, or against its own key if none. */
-export function verifyBundle(bundle: unknown, pinnedKey?: string): BundleResult {
+export function verifyBundle(bundle: unknown, pinnedKey?: string, witnesses?: WitnessPolicy): BundleResult {
   if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle)) throw bad('not a JSON object');
   const b = bundle as Record<string, unknown>;
   if (typeof b.checkpoint !== 'string') throw bad('checkpoint must be a signed note');
@@ -68,7 +71,9 @@ export function verifyBundle(bundle: unknown, pinnedKey?: string): BundleResult 
     size,
     checked: { inclusion: inc, consistency: con },
     problems,
+    ...(quorum ? { witnesses: quorum } : {}),
   });
+  let quorum: QuorumCheck | undefined;
   let size: number;
   let root: Buffer;
   try {
@@ -80,6 +85,15 @@ export function verifyBundle(bundle: unknown, pinnedKey?: string): BundleResult 
   } catch (err) {
     problems.push(`checkpoint: ${(err as Error).message}`);
     return result(0, 0, 0);
+  }
+  if (witnesses) {
+    quorum = checkQuorum(normaliseSavedNote(b.checkpoint), witnesses);
+    for (const name of quorum.invalid)
+      problems.push(`checkpoint: the cosignature of witness ${name} does not verify`);
+    if (!quorum.met)
+      problems.push(
+        `checkpoint: cosigned by ${quorum.cosigned.length} of the witnesses given, the quorum is ${quorum.quorum}`,
+      );
   }
   for (const [i, p] of inclusion.entries()) {
     const q = p as Record<string, unknown>;
@@ -108,4 +122,45 @@ export function verifyBundle(bundle: unknown, pinnedKey?: string): BundleResult 
     }
   }
   return result(size, inclusion.length, consistency.length);
+}
+
+/** SavedCheckpointResult is what `attest log verify-checkpoint` found. */
+export interface SavedCheckpointResult {
+  readonly ok: boolean;
+  readonly checkpoint: { readonly origin: string; readonly size: number; readonly root: string } | null;
+  readonly witnesses?: QuorumCheck;
+  readonly problems: string[];
+}
+
+/**
+ * verifySavedCheckpoint checks a checkpoint kept by an outsider: the log's signature under the
+ * pinned key (and its origin), then, when witnesses are given, their cosignatures and quorum.
+ * The text is untrusted: normalised as saved files are (CRLF, final newline), bounded by note.ts.
+ */
+export function verifySavedCheckpoint(
+  text: string,
+  key: string,
+  witnesses?: WitnessPolicy,
+): SavedCheckpointResult {
+  const problems: string[] = [];
+  const note = normaliseSavedNote(text);
+  let checkpoint: SavedCheckpointResult['checkpoint'] = null;
+  try {
+    const verifier = parseVerifierKey(key);
+    const cp = parseCheckpoint(openNote(note, [verifier]).text);
+    if (cp.origin !== verifier.name)
+      throw new Error(`origin ${cp.origin} is not the key's log ${verifier.name}`);
+    checkpoint = { origin: cp.origin, size: cp.size, root: cp.root.toString('base64') };
+  } catch (err) {
+    problems.push(`checkpoint: ${(err as Error).message}`);
+    return { ok: false, checkpoint, problems };
+  }
+  if (!witnesses) return { ok: true, checkpoint, problems };
+  const quorum = checkQuorum(note, witnesses);
+  for (const name of quorum.invalid) problems.push(`the cosignature of witness ${name} does not verify`);
+  if (!quorum.met)
+    problems.push(
+      `cosigned by ${quorum.cosigned.length} of the witnesses given, the quorum is ${quorum.quorum}`,
+    );
+  return { ok: problems.length === 0, checkpoint, witnesses: quorum, problems };
 }

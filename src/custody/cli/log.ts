@@ -19,6 +19,7 @@ import {
   proveInclusion,
   signCheckpoint,
 } from '../service.js';
+import { cosignedNote } from '../witness/service.js';
 import { addTrustCommands } from './trust.js';
 
 function sizeArg(name: string, raw: string): number {
@@ -73,9 +74,13 @@ function registerLog(program: Command, { io }: CommandEnv, getItem: ItemLookup):
     .option('--size <n>', 'print the stored checkpoint of this size instead')
     .option('--json', 'machine-readable output')
     .action(async (opts: { size?: string; json?: boolean }) => {
-      const cp = await open((ctx) =>
-        opts.size ? checkpointAt(ctx, sizeArg('--size', opts.size)) : signCheckpoint(ctx),
-      );
+      const cp = await open(async (ctx) => {
+        const signed = opts.size
+          ? await checkpointAt(ctx, sizeArg('--size', opts.size))
+          : await signCheckpoint(ctx);
+        // With the witnesses' cosignatures stored for it (C2SP tlog-cosignature).
+        return signed && { ...signed, signedNote: await cosignedNote(ctx, signed) };
+      });
       if (!cp) throw new CliExit(EXIT.failed, 'the log is empty: nothing to checkpoint');
       out(opts.json, cp, () => cp.signedNote.trimEnd());
     });
@@ -177,7 +182,13 @@ function addProofsCommand(
           .execute();
         const consistency: ConsistencyProof[] = [];
         for (const e of earlier) consistency.push(await proveConsistency(ctx, Number(e.size), cp.size));
-        return { checkpoint: cp.signedNote, key: ctx.logKey.verifierKey, inclusion, consistency };
+        // With the witnesses' cosignatures stored for it (none yet when just signed).
+        return {
+          checkpoint: await cosignedNote(ctx, cp),
+          key: ctx.logKey.verifierKey,
+          inclusion,
+          consistency,
+        };
       });
       printJson(io, bundle);
     });

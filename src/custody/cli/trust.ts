@@ -6,13 +6,16 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliExit, type CliIo, EXIT, printJson, println } from '../../cli/io.js';
 import type { Ctx } from '../../ctx.js';
+import type { Cosigned } from '../../lib/cosignature.js';
 import { parseVerifierKey } from '../../lib/note.js';
-import { verifyBundle } from '../bundle.js';
+import { verifyBundle, verifySavedCheckpoint } from '../bundle.js';
 import { rotateKey } from '../key-rotation.js';
 import { publishCheckpoints } from '../publish.js';
 import { latestCheckpointRow } from '../repo.js';
 import { readSignerState, statePath, writeSignerState } from '../signer-state.js';
 import { verifyCustody } from '../verify.js';
+import { witnessLatest } from '../witness/service.js';
+import { type WitnessedReport, type WitnessPolicy, witnessPolicy } from '../witness/verify.js';
 
 type Open = <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>;
 
@@ -34,6 +37,54 @@ export async function readKeyArg(arg: string): Promise<string> {
       '--key: not a verifier key (name+keyhash+base64, as `attest log head` prints)',
     );
   }
+}
+
+/**
+ * readWitnessArgs turns `--witness <vkey-or-file>` (repeatable) and `--quorum N` into the policy
+ * a verifier checks cosignatures against; undefined when no witness is named.
+ */
+export async function readWitnessArgs(
+  witness: readonly string[] | undefined,
+  quorum: string | undefined,
+): Promise<WitnessPolicy | undefined> {
+  if (!witness || witness.length === 0) {
+    if (quorum !== undefined) throw new CliExit(EXIT.usage, '--quorum needs at least one --witness');
+    return undefined;
+  }
+  const keys: string[] = [];
+  for (const arg of witness) {
+    let text = arg.trim();
+    if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(text)) {
+      try {
+        text = (await readFile(arg, 'utf8')).trim();
+      } catch {
+        throw new CliExit(EXIT.usage, `--witness: ${arg} is neither a witness key nor a readable file`);
+      }
+    }
+    keys.push(text);
+  }
+  if (quorum !== undefined && !/^[0-9]{1,6}$/.test(quorum))
+    throw new CliExit(EXIT.usage, `--quorum must be a whole number, got "${quorum}"`);
+  try {
+    return witnessPolicy(keys, quorum === undefined ? undefined : Number(quorum));
+  } catch (err) {
+    throw new CliExit(EXIT.usage, `--witness/--quorum: ${(err as Error).message}`);
+  }
+}
+
+/** describeCosigned prints "name (time)" for each cosignature. */
+export function describeCosigned(cosigned: readonly Cosigned[]): string {
+  return cosigned.map((c) => `${c.name} (${new Date(c.timestamp * 1000).toISOString()})`).join(', ');
+}
+
+/** printWitnessed prints which checkpoint a quorum of the given witnesses cosigned, and by whom. */
+export function printWitnessed(io: CliIo, w: WitnessedReport): void {
+  if (!w.checkpoint) return;
+  println(
+    io.stdout,
+    `witnessed: checkpoint #${w.checkpoint.number} (${w.checkpoint.size} entries) cosigned by ` +
+      `${describeCosigned(w.checkpoint.cosigned)}; quorum ${w.quorum} met; ${w.unwitnessed} entries after it not yet witnessed`,
+  );
 }
 
 export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
@@ -110,33 +161,105 @@ export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
     .description('check a proof bundle (attest log proofs --json) offline, against a pinned key')
     .argument('<file>', 'the bundle (JSON)')
     .option('--key <vkey-or-file>', "the log's verifier key you trust (default: the key in the bundle)")
+    .option('--witness <vkey-or-file...>', 'require cosignatures by these witnesses (cosignature/v1 keys)')
+    .option('--quorum <n>', 'how many of the --witness keys must cosign (default: all)')
     .option('--json', 'machine-readable output')
-    .action(async (file: string, opts: { key?: string; json?: boolean }) => {
-      let parsed: unknown;
-      try {
-        const text = await readFile(file, 'utf8');
-        if (text.length > 256 * 1024 * 1024) throw new Error('too large');
-        parsed = JSON.parse(text);
-      } catch (err) {
-        throw new CliExit(EXIT.usage, `${file}: not readable JSON (${(err as Error).message})`);
-      }
-      const key = opts.key === undefined ? undefined : await readKeyArg(opts.key);
-      const r = verifyBundle(parsed, key);
-      if (opts.json) printJson(io, r);
-      else {
-        for (const p of r.problems) println(io.stdout, `FAIL ${p}`);
-        if (r.ok) {
+    .action(
+      async (file: string, opts: { key?: string; json?: boolean; witness?: string[]; quorum?: string }) => {
+        let parsed: unknown;
+        try {
+          const text = await readFile(file, 'utf8');
+          if (text.length > 256 * 1024 * 1024) throw new Error('too large');
+          parsed = JSON.parse(text);
+        } catch (err) {
+          throw new CliExit(EXIT.usage, `${file}: not readable JSON (${(err as Error).message})`);
+        }
+        const key = opts.key === undefined ? undefined : await readKeyArg(opts.key);
+        const r = verifyBundle(parsed, key, await readWitnessArgs(opts.witness, opts.quorum));
+        if (opts.json) printJson(io, r);
+        else {
+          for (const p of r.problems) println(io.stdout, `FAIL ${p}`);
+          if (r.ok) {
+            println(
+              io.stdout,
+              `bundle OK: checkpoint of ${r.size} entries, ${r.checked.inclusion} inclusion and ${r.checked.consistency} consistency proofs`,
+            );
+            if (r.witnesses)
+              println(
+                io.stdout,
+                `cosigned by ${describeCosigned(r.witnesses.cosigned)} (quorum ${r.witnesses.quorum})`,
+              );
+          }
+          if (!r.pinned)
+            println(
+              io.stderr,
+              'note: checked against the key inside the bundle; pass --key to pin the one you trust',
+            );
+        }
+        if (!r.ok) throw new CliExit(EXIT.failed);
+      },
+    );
+
+  log
+    .command('witness')
+    .description('ask the configured witnesses (ATTEST_WITNESSES) to cosign the latest checkpoint now')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const outcomes = await open((ctx) => {
+        if (ctx.config.witnesses.witnesses.length === 0)
+          throw new CliExit(EXIT.usage, 'no witnesses are configured (ATTEST_WITNESSES)');
+        return witnessLatest(ctx, { force: true });
+      });
+      if (opts.json) printJson(io, outcomes);
+      else
+        for (const o of outcomes)
           println(
             io.stdout,
-            `bundle OK: checkpoint of ${r.size} entries, ${r.checked.inclusion} inclusion and ${r.checked.consistency} consistency proofs`,
+            `${o.name}: ${o.outcome}${o.size === undefined ? '' : ` (${o.size} entries)`}${o.error ? ` — ${o.error.code}: ${o.error.message}` : ''}`,
+          );
+      if (outcomes.some((o) => o.outcome === 'failed')) throw new CliExit(EXIT.failed);
+    });
+
+  log
+    .command('verify-checkpoint')
+    .description(
+      "check a saved checkpoint (GET /api/log/checkpoint) offline: the log's signature and witnesses' cosignatures",
+    )
+    .argument('<file>', 'the signed note, as served or saved (CRLF and a final newline are tolerated)')
+    .requiredOption('--key <vkey-or-file>', "the log's verifier key you trust")
+    .option('--witness <vkey-or-file...>', 'witnesses whose cosignatures to check (cosignature/v1 keys)')
+    .option('--quorum <n>', 'how many of the --witness keys must cosign (default: all)')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (file: string, opts: { key: string; json?: boolean; witness?: string[]; quorum?: string }) => {
+        const key = await readKeyArg(opts.key);
+        const policy = await readWitnessArgs(opts.witness, opts.quorum);
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          throw new CliExit(
+            EXIT.usage,
+            `${file}: not readable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
           );
         }
-        if (!r.pinned)
-          println(
-            io.stderr,
-            'note: checked against the key inside the bundle; pass --key to pin the one you trust',
-          );
-      }
-      if (!r.ok) throw new CliExit(EXIT.failed);
-    });
+        const r = verifySavedCheckpoint(text, key, policy);
+        if (opts.json) printJson(io, r);
+        else {
+          for (const p of r.problems) println(io.stdout, `FAIL ${p}`);
+          if (r.checkpoint)
+            println(
+              io.stdout,
+              `checkpoint: ${r.checkpoint.origin}, ${r.checkpoint.size} entries, root ${r.checkpoint.root}`,
+            );
+          if (r.witnesses)
+            println(
+              io.stdout,
+              `cosigned by ${r.witnesses.cosigned.length ? describeCosigned(r.witnesses.cosigned) : 'none of the witnesses given'} (quorum ${r.witnesses.quorum}${r.witnesses.met ? ' met' : ' NOT met'})`,
+            );
+          if (r.ok) println(io.stdout, 'checkpoint OK');
+        }
+        if (!r.ok) throw new CliExit(EXIT.failed);
+      },
+    );
 }

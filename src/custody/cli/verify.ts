@@ -11,8 +11,17 @@ import { withStore } from '../../cli/context.js';
 import { EXIT, printJson, println } from '../../cli/io.js';
 import { visible } from '../../lib/display.js';
 import { type ItemLogCheck, type VerifyOptions, verifyCustody } from '../verify.js';
-import { readKeyArg } from './trust.js';
+import { verifyWitnessed, type WitnessedReport } from '../witness/verify.js';
+import { printWitnessed, readKeyArg, readWitnessArgs } from './trust.js';
 import { runVerifyChecks, type VerifyCheck } from './verify-run.js';
+
+interface VerifyFlags {
+  json?: boolean;
+  checkpoint?: string[];
+  key?: string;
+  witness?: string[];
+  quorum?: string;
+}
 
 export type { VerifyCheck } from './verify-run.js';
 
@@ -54,16 +63,30 @@ function registerVerify(
       '--key <vkey-or-file>',
       "check checkpoints against this verifier key (yours, pinned) instead of the data directory's",
     )
+    .option('--witness <vkey-or-file...>', 'require cosignatures by these witnesses (cosignature/v1 keys)')
+    .option('--quorum <n>', 'how many of the --witness keys must cosign a checkpoint (default: all)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean; checkpoint?: string[]; key?: string }) => {
+    .action(async (opts: VerifyFlags) => {
       const published = await Promise.all((opts.checkpoint ?? []).map((f) => readFile(f, 'utf8')));
       const options: VerifyOptions = opts.key === undefined ? {} : { pinnedKey: await readKeyArg(opts.key) };
+      const policy = await readWitnessArgs(opts.witness, opts.quorum);
+      let witnessed: WitnessedReport | undefined;
+      // The witnesses' cosignatures are checked in the same snapshot as the log.
+      const witnessCheck: VerifyCheck = {
+        name: 'witnesses',
+        run: async (ctx) => {
+          const w = await verifyWitnessed(ctx, policy!);
+          witnessed = w.report;
+          return w.problems;
+        },
+      };
       // One snapshot of the database for every check (verify-run.ts): a live server's appends
       // while verify runs are not alarms.
       const problems = await withStore(io, program.opts(), (ctx) =>
-        runVerifyChecks(ctx, all, published, options),
+        runVerifyChecks(ctx, policy ? [...all, witnessCheck] : all, published, options),
       );
-      if (opts.json) printJson(io, { ok: problems.length === 0, problems });
+      if (witnessed && !opts.json) printWitnessed(io, witnessed);
+      if (opts.json) printJson(io, { ok: problems.length === 0, problems, witnessed });
       else if (problems.length === 0) println(io.stdout, 'verify: all checks passed');
       else {
         for (const p of problems)
