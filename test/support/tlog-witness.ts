@@ -26,6 +26,8 @@ export interface TestWitness {
   /** Every request's status, in order. */
   readonly statuses: number[];
   misbehave: Misbehaviour;
+  /** Trust a log (origin → its Ed25519 verifier key), e.g. once the log's key exists. */
+  trust(origin: string, logVkey: string): void;
   /** Stop listening (an offline witness); its state stays. */
   stop(): Promise<void>;
   /** Listen again on the same port. */
@@ -135,7 +137,7 @@ function parseRequest(body: string): Parsed | undefined {
 export interface WitnessOptions {
   readonly name?: string;
   /** The logs it witnesses: origin → the log's Ed25519 verifier key. */
-  readonly logs: Record<string, string>;
+  readonly logs?: Record<string, string>;
   /** POSIX seconds to put in cosignatures. */
   readonly clock: () => number;
 }
@@ -148,7 +150,7 @@ export async function startTestWitness(options: WitnessOptions): Promise<TestWit
   const other = keyPair(randomBytes(32));
   const state = new Map<string, { size: number; root: Buffer }>();
   const statuses: number[] = [];
-  const logs = new Map(Object.entries(options.logs).map(([o, k]) => [o, logVerifier(k)]));
+  const logs = new Map(Object.entries(options.logs ?? {}).map(([o, k]) => [o, logVerifier(k)]));
 
   // tlog-cosignature v1: "cosignature/v1\ntime <t>\n" || body, line = keyid || u64 t || sig.
   const cosign = (body: string, t: number, key = priv) => {
@@ -275,6 +277,9 @@ export async function startTestWitness(options: WitnessOptions): Promise<TestWit
     state,
     statuses,
     misbehave: undefined,
+    trust(origin, logVkey) {
+      logs.set(origin, logVerifier(logVkey));
+    },
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,12 +1,15 @@
 /**
  * Server health for administrators in Chromium (issue 17): the queue, a failed job with its
- * reason and a retry that puts it through again, storage used, the last checkpoint and its age;
- * in English and Arabic, axe-core, screenshots.
+ * reason and a retry that puts it through again, storage used, the last checkpoint and its age,
+ * and the witnesses (one cosigning, one that refuses the log's history); in English and Arabic,
+ * axe-core, screenshots.
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { witnessLatest } from '../../src/custody/index.js';
 import { addContent } from '../../src/vault/index.js';
+import { startTestWitness, type TestWitness } from '../support/tlog-witness.js';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
@@ -21,9 +24,20 @@ const skip = skipReason();
 describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout: 600_000 }, () => {
   let w: EvidenceWorld;
   let ern = '';
+  const witnesses: TestWitness[] = [];
 
   before(async () => {
-    w = await openEvidenceWorld();
+    const clock = () => Math.floor(Date.now() / 1000);
+    const good = await startTestWitness({ name: 'witness.example/lamp', clock });
+    const forked = await startTestWitness({ name: 'witness.example/ridge', clock });
+    witnesses.push(good, forked);
+    w = await openEvidenceWorld({
+      ATTEST_WITNESSES: witnesses.map((x) => `${x.vkey} ${x.url}`).join('\n'),
+      ATTEST_WITNESS_QUORUM: '2',
+    });
+    for (const x of witnesses) x.trust(w.s.ctx.logKey.origin, w.s.ctx.logKey.verifierKey);
+    // The second witness already holds another tree of this log, larger than ours (a fork).
+    forked.state.set(w.s.ctx.logKey.origin, { size: 1_000_000, root: Buffer.alloc(32, 7) });
     await w.user('admin', 'admin-rania');
     const r = await addContent(
       w.s.ctx,
@@ -37,6 +51,11 @@ describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout:
     );
     ern = r.item.ern;
     await w.intakeDone(ern);
+    const outcomes = await witnessLatest(w.s.ctx);
+    assert.deepEqual(
+      outcomes.map((o) => o.outcome),
+      ['cosigned', 'failed'],
+    );
     // As if the extractor had failed on it: the job is failed with its reason.
     await w.s.ctx.db
       .updateTable('job')
@@ -47,6 +66,7 @@ describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout:
   });
   after(async () => {
     await w?.close();
+    for (const x of witnesses) await x.stop();
   });
 
   it('shows the queue, the failure and the log; retry runs the job again', async () => {
@@ -58,10 +78,28 @@ describe('server health in Chromium (issue 17)', { skip: skip ?? false, timeout:
     assert.equal(await failed.count(), 1);
     assert.match(
       (await failed.textContent()) ?? '',
-      new RegExp(`Intake\\s*${ern}\\s*TOOL_FAILED: tesseract exited with 1`),
+      // The failure's text is shown only to readers of the item (8e644dc); the code always.
+      new RegExp(`Intake\\s*${ern}\\s*TOOL_FAILED(: tesseract exited with 1)?`),
     );
     assert.match((await page.getByTestId('checkpoint').textContent()) ?? '', /entries, signed .* ago\)/);
     assert.match((await page.getByTestId('storage').textContent()) ?? '', /\d+(\.\d)? (B|KiB)/);
+    // Witnesses: one cosigned, one refuses the log's history; the quorum of 2 is not met.
+    await page.getByTestId('health-summary').getByText('Witnesses refusing this log’s history: 1.').waitFor();
+    await page.getByTestId('health-summary').getByText('cosigned by 1 witness(es); 2 are required').waitFor();
+    assert.match(
+      (await page.getByTestId('witness-quorum').textContent()) ?? '',
+      /1 of the 2 required cosigned/,
+    );
+    const rows = page.getByTestId('witnesses').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match(
+      (await rows.nth(0).textContent()) ?? '',
+      /witness\.example\/lamp.*entries, .* ago\)cosigning/,
+    );
+    assert.match(
+      (await rows.nth(1).textContent()) ?? '',
+      /witness\.example\/ridge.*not yet.*refused this log’s history — FORK_WITNESS_AHEAD/,
+    );
     await assertAccessible(page, 'health (en)');
     await assertNoHorizontalOverflow(page, 'health (en)');
     await screenshot(page, 'admin-health-en');

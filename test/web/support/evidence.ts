@@ -30,8 +30,8 @@ export interface EvidenceWorld {
   close(): Promise<void>;
 }
 
-export async function openEvidenceWorld(): Promise<EvidenceWorld> {
-  const s = await openTestStore('sqlite');
+export async function openEvidenceWorld(env: Record<string, string> = {}): Promise<EvidenceWorld> {
+  const s = await openTestStore('sqlite', env);
   // Real time: sessions, checkpoints and the browser all run on the wall clock.
   s.setTime(new Date().toISOString());
   const webDist = await buildWebApp();

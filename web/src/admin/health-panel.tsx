@@ -2,7 +2,9 @@
  * health-panel.tsx — the server's health for administrators (`GET /api/admin/health`, refreshed
  * every 10 s): the job queue by state and kind and how long its oldest job has waited, failed
  * jobs with their reason and a retry, storage used, and the custody log — last signed checkpoint
- * and its age, entries not yet in one, the signer's state. Problems are said in words.
+ * and its age, entries not yet in one, the signer's state — and its witnesses (C2SP
+ * tlog-witness): who cosigned what and when, who is failing and why, whether the quorum cosigned
+ * the latest checkpoint. Problems are said in words.
  */
 import type { Static } from '@sinclair/typebox';
 import { useEffect, useState } from 'react';
@@ -20,6 +22,8 @@ type Health = Static<typeof HealthSchema>;
 const REFRESH_MS = 10_000;
 /** A checkpoint older than this many checkpoint periods while entries wait is a problem. */
 const STALE_PERIODS = 3;
+/** Witnesses get this long to cosign a new checkpoint before a missing quorum is a problem. */
+const WITNESS_GRACE_SECONDS = 120;
 
 function bytes(n: number, f: ReturnType<typeof useFormat>): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -56,6 +60,92 @@ function RetryJob({ id, onDone }: { id: string; onDone: () => void }) {
   );
 }
 
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** witnessProblems: a witness that refused the log's history, and a quorum missing past the grace. */
+function witnessProblems(h: Health, t: T, f: ReturnType<typeof useFormat>): string[] {
+  const w = h.witnesses;
+  if (!w.configured) return [];
+  const forks = w.witnesses.filter((x) => x.fork).length;
+  const out = forks > 0 ? [t('health.witnessFork', { n: f.number(forks) })] : [];
+  const age = h.log.checkpoint?.ageSeconds ?? 0;
+  if (w.latest && !w.quorumMet && (age > WITNESS_GRACE_SECONDS || w.witnesses.some((x) => x.lastError)))
+    out.push(t('health.quorumNotMet', { n: f.number(w.latest.cosignedBy), quorum: f.number(w.quorum) }));
+  return out;
+}
+
+function WitnessTable({ h }: { h: Health }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const duration = useDuration();
+  return (
+    <TableScroll name={t('health.witnessTable')}>
+      <table data-testid="witnesses">
+        <caption>{t('health.witnessTable')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('health.witnessName')}</th>
+            <th scope="col">{t('health.witnessCosigned')}</th>
+            <th scope="col">{t('health.witnessState')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {h.witnesses.witnesses.map((w) => (
+            <tr key={w.vkey} data-witness={w.name}>
+              <th scope="row">
+                <bdi translate="no">{w.name}</bdi>
+              </th>
+              <td>
+                {w.cosignedSize !== null && w.cosignedAt
+                  ? t('health.witnessCosignedLine', {
+                      size: f.number(w.cosignedSize),
+                      time: f.dateTime(w.cosignedAt),
+                      age: duration((w.ageSeconds ?? 0) * 1000),
+                    })
+                  : t('health.witnessNever')}
+              </td>
+              <td className={w.lastError ? 'error-text' : undefined}>
+                {w.fork
+                  ? `${t('health.witnessForkShort')} — `
+                  : w.lastError
+                    ? `${t('health.witnessFailing', { n: f.number(w.failures) })} `
+                    : w.cosignedLatest
+                      ? t('health.witnessOk')
+                      : t('health.witnessBehind')}
+                {w.lastError && <bdi translate="no">{w.lastError.code}</bdi>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+/** WitnessErrors lists each failing witness's last error in full, wrapped (the table stays narrow). */
+function WitnessErrors({ h }: { h: Health }) {
+  const f = useFormat();
+  const failing = h.witnesses.witnesses.filter((w) => w.lastError);
+  if (failing.length === 0) return null;
+  return (
+    <ul className="failed-jobs" data-testid="witness-errors">
+      {failing.map((w) => (
+        <li key={w.vkey}>
+          <strong>
+            <bdi translate="no">{w.name}</bdi>
+          </strong>{' '}
+          <span className="error-text">
+            <bdi translate="no">
+              {w.lastError!.code}: {w.lastError!.message}
+            </bdi>
+          </span>{' '}
+          <span className="muted">{f.dateTime(w.lastError!.at)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function HealthPanel() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -74,6 +164,7 @@ export function HealthPanel() {
     cp === null && h.log.size > 0 && t('health.noCheckpoint'),
     stale && t('health.checkpointStale'),
     h.jobs.failed > 0 && t('health.jobsFailed', { n: f.number(h.jobs.failed) }),
+    ...witnessProblems(h, t, f),
   ].filter(Boolean) as string[];
   return (
     <section aria-labelledby="health-h" data-testid="health">
@@ -130,7 +221,16 @@ export function HealthPanel() {
             <dt>{t('health.signer')}</dt>
             <dd>{h.log.signer === 'ok' ? t('health.signerOk') : t('health.signerRefusedShort')}</dd>
             <dt>{t('health.witnesses')}</dt>
-            <dd>{h.witnesses.configured ? t('health.witnessesOn') : t('health.witnessesOff')}</dd>
+            <dd data-testid="witness-quorum">
+              {h.witnesses.configured && h.witnesses.latest
+                ? t('health.quorumLine', {
+                    n: f.number(h.witnesses.latest.cosignedBy),
+                    quorum: f.number(h.witnesses.quorum),
+                  })
+                : h.witnesses.configured
+                  ? t('health.witnessesOn')
+                  : t('health.witnessesOff')}
+            </dd>
           </dl>
         </section>
         <section className="card" aria-labelledby="h-storage">
@@ -151,6 +251,8 @@ export function HealthPanel() {
           )}
         </section>
       </div>
+      {h.witnesses.configured && <WitnessTable h={h} />}
+      {h.witnesses.configured && <WitnessErrors h={h} />}
       {h.jobs.byKind.length > 0 && (
         <TableScroll name={t('health.byKind')}>
           <table>
