@@ -17,13 +17,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
+// @ts-expect-error — plain JavaScript beside bin/attest.js, without types
+import { isFresh } from '../bin/compiled.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open.js';
 import { addContent } from '../src/vault/index.js';
 import { tokenAs } from '../test/support/access.js';
 import { startTestS3 } from '../test/support/s3.js';
-// @ts-expect-error — plain JavaScript beside bin/attest.js, without types
-import { isFresh } from '../bin/compiled.js';
 import { fmt, machineLine, startBenchPostgres, time } from './_support.js';
 
 const arg = (name: string, fallback: number) => {
@@ -159,7 +159,10 @@ async function reads(bases: string[], servers: number[], headers: Record<string,
   };
 }
 
-const load = () => `load average ${loadavg().map((n) => n.toFixed(1)).join(' / ')}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ')}`;
 console.log(`scale benchmark — ${machineLine()}`);
 // Which program the `attest` processes run: a start from the sources costs seconds more.
 console.log(
@@ -256,7 +259,9 @@ if (part('backup')) {
   const untarDir = join(root, 'untar');
   mkdirSync(untarDir);
   const tarX = await time(async () => void execFileSync('tar', ['-xf', tarFile, '-C', untarDir]));
-  const extracted = execFileSync('find', [untarDir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const extracted = execFileSync('find', [untarDir, '-type', 'f'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   const tarXSync = await time(async () => {
     for (let i = 0; i < extracted.length; i += 500) execFileSync('sync', extracted.slice(i, i + 500));
   });

@@ -252,10 +252,6 @@ export async function liveToken(
   for (const r of rows)
     if (r.grant_role !== null && r.grant_compartment !== null && isRole(r.grant_role))
       userGrants.push({ role: r.grant_role, compartment: r.grant_compartment });
-  const grants = effectiveGrants(
-    userGrants,
-    row.role,
-    JSON.parse(row.compartments) as string[],
-  );
+  const grants = effectiveGrants(userGrants, row.role, JSON.parse(row.compartments) as string[]);
   return { tokenId: row.id, userId: row.user_id, username: row.username, grants };
 }
