@@ -596,9 +596,13 @@ const SAMPLES: Record<string, Sample> = {
   },
   'POST /api/exports': { body: async (fx) => ({ target: (await casesFixture(fx)).caseRef }), scoped: true },
   'GET /api/exports': {},
-  'GET /api/exports/:id': { params: async (fx) => ({ id: (await casesFixture(fx)).exportId }), scoped: true },
+  // A package is its requester's (it holds what they may read): each caller asks for its own.
+  'GET /api/exports/:id': {
+    params: async (fx, caller) => ({ id: await exportOf(fx, caller) }),
+    scoped: true,
+  },
   'GET /api/exports/:id/download': {
-    params: async (fx) => ({ id: (await casesFixture(fx)).exportId }),
+    params: async (fx, caller) => ({ id: await exportOf(fx, caller) }),
     scoped: true,
   },
 };
@@ -631,6 +635,16 @@ function casesFixture(fx: Fixture): Promise<{ caseRef: string; rfaRef: string; e
     casesFixtures.set(fx.ctx, made);
   }
   return made;
+}
+
+/**
+ * exportOf queues an export of the fixture's case as if `caller` had asked for it (the package is
+ * theirs: only its requester opens it), or returns the fixture's own for an anonymous caller.
+ */
+async function exportOf(fx: Fixture, caller: Caller | null): Promise<string> {
+  const { caseRef, exportId } = await casesFixture(fx);
+  if (!caller) return exportId;
+  return queueExport(fx.ctx, { ...CLI_VIEWER, actor: caller.userId }, caseRef, false);
 }
 
 interface AnalysisRecords {
