@@ -92,6 +92,14 @@ export function restricted(
   };
 }
 
+/**
+ * inCompartments is the name lookups' wall: `AND d.compartment IN (…)` for the caller's
+ * compartments (search_doc joined as `d`), nothing when the caller is not limited.
+ */
+export function inCompartments(compartments: readonly string[] | undefined): RawBuilder<unknown> {
+  return compartments ? sql`AND d.compartment IN (${sql.join(compartments.map((c) => sql`${c}`))})` : sql``;
+}
+
 export interface SearchBackend {
   /** writeTerms replaces the indexed terms of one document, inside the caller's transaction. */
   writeTerms(trx: Transaction<Database> | Kysely<Database>, doc: DocTerms): Promise<void>;

@@ -13,7 +13,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
-import { EVERY_DOCUMENT, restricted, type SearchBackend } from './backend.js';
+import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
 import { chooseGin, termStats } from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
@@ -85,9 +85,7 @@ export const postgresBackend: SearchBackend = {
   },
   async namesDocs(db, m, compartments, limit) {
     if (compartments?.length === 0) return [];
-    const where = compartments
-      ? sql`AND d.compartment IN (${sql.join(compartments.map((c) => sql`${c}`))})`
-      : sql``;
+    const where = inCompartments(compartments);
     const r = await sql<{
       doc_id: string;
     }>`SELECT n.doc_id FROM search_name n JOIN search_doc d ON d.doc_id = n.doc_id WHERE n.tsv @@ ${renderTsquery(m)}::tsquery ${where} ORDER BY n.doc_id DESC LIMIT ${limit}`.execute(

@@ -17,7 +17,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
-import { EVERY_DOCUMENT, restricted, type SearchBackend, type TextPart } from './backend.js';
+import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend, type TextPart } from './backend.js';
 
 function quote(term: string): string {
   // Terms are letters and digits (search-tokens.ts); a quote is still doubled, as §3.1 says.
@@ -117,9 +117,7 @@ export const sqliteBackend: SearchBackend = {
   },
   async namesDocs(db, m, compartments, limit) {
     if (compartments?.length === 0) return [];
-    const where = compartments
-      ? sql`AND d.compartment IN (${sql.join(compartments.map((c) => sql`${c}`))})`
-      : sql``;
+    const where = inCompartments(compartments);
     const r = await sql<{
       doc_id: number;
     }>`SELECT search_names.rowid AS doc_id FROM search_names JOIN search_doc d ON d.doc_id = search_names.rowid WHERE search_names MATCH ${renderFts5(m)} ${where} ORDER BY search_names.rowid DESC LIMIT ${limit}`.execute(
