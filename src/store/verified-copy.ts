@@ -9,10 +9,14 @@
  *   1. every file is read, hashed and written to its temporary name on worker threads
  *      (file-pool.ts: a synchronous 4 MiB read–hash–write loop per file, two or more at once);
  *      a file whose bytes do not match its name is removed and reported, never placed;
- *   2. every temporary file is fsynced (many at once: the kernel has been writing them back
- *      meanwhile, and the journal commits them together);
- *   3. each is renamed to its name — only now, after its bytes are durable, so that a crash
- *      leaves nothing under a content name that is not wholly there (the blob store's invariant);
+ *   2. each temporary file whose hash matched is fsynced as soon as its worker is done with it,
+ *      on libuv's thread pool while the workers copy the next files: the disk writes back one
+ *      file while the cores hash the next. (Syncing them all after the last copy left the disk
+ *      idle during the copy and the cores idle during the flush: below the kernel's background
+ *      writeback threshold, ~10 % of memory, nothing is written before it is asked for.)
+ *   3. each is renamed to its name — only now, after every copy is done and its bytes are
+ *      durable, so that a crash leaves nothing under a content name that is not wholly there
+ *      (the blob store's invariant) and `allOrNothing` can still place nothing;
  *   4. each directory that received a name is fsynced once (the renames are durable).
  * With `allOrNothing`, one problem places nothing at all (a restore from a damaged backup).
  */
@@ -71,6 +75,8 @@ export async function copyVerified(
       refused = { err };
     },
   );
+  // Step 2 runs beside step 1: each good copy is queued for its fsync as its worker finishes it.
+  const syncs = new SyncQueue(SYNC_IN_FLIGHT);
   try {
     await eachLimit(copies, IN_FLIGHT, async (c) => {
       if (refused) throw refused.err;
@@ -83,13 +89,17 @@ export async function copyVerified(
         problems.push({ copy: c, missing: true });
       } else if (got.sha256 !== c.sha256 || got.size !== c.size) {
         problems.push({ copy: c, missing: false, sha256: got.sha256, size: got.size });
-      } else ok.add(c);
+      } else {
+        ok.add(c);
+        // A copy that cannot be placed (all or nothing, a problem already found) needs no sync.
+        if (dst !== undefined && !(options.allOrNothing && problems.length > 0)) syncs.add(dst);
+      }
     });
     await pool.close();
     await ready;
     if (refused) throw refused.err;
     const toPlace = options.allOrNothing && problems.length > 0 ? [] : written.filter((c) => ok.has(c));
-    await eachLimit(toPlace, SYNC_IN_FLIGHT, (c) => fsyncPath(c.to!.tmp));
+    await syncs.drain();
     await eachLimit(toPlace, SYNC_IN_FLIGHT, async (c) => {
       await rename(c.to!.tmp, c.to!.path);
       renamed++;
@@ -98,6 +108,8 @@ export async function copyVerified(
     return { placed: toPlace, problems: sortProblems(problems, copies) };
   } finally {
     await pool.close();
+    // No fsync may still hold a file that is about to be removed.
+    await syncs.drain().catch(() => {});
     // Whatever was written and not placed (a problem, or an error on the way) goes.
     if (renamed < written.length)
       await eachLimit(written, SYNC_IN_FLIGHT, (c) => rm(c.to!.tmp, { force: true }));
@@ -119,6 +131,50 @@ export async function fsyncPath(path: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * SyncQueue fsyncs files as they are added, `limit` at a time on libuv's thread pool; `drain`
+ * waits for every one and throws the first error (an fsync that fails means bytes not durable).
+ */
+export class SyncQueue {
+  readonly #waiting: string[] = [];
+  readonly #idle: (() => void)[] = [];
+  #running = 0;
+  #failed: { readonly err: unknown } | undefined;
+
+  constructor(readonly limit: number) {}
+
+  add(path: string): void {
+    this.#waiting.push(path);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#running < this.limit && this.#waiting.length > 0) {
+      const path = this.#waiting.shift()!;
+      this.#running++;
+      fsyncPath(path).then(
+        () => this.#done(),
+        (err) => {
+          this.#failed ??= { err };
+          this.#done();
+        },
+      );
+    }
+  }
+
+  #done(): void {
+    this.#running--;
+    this.#pump();
+    if (this.#running === 0 && this.#waiting.length === 0) for (const wake of this.#idle.splice(0)) wake();
+  }
+
+  async drain(): Promise<void> {
+    if (this.#running > 0 || this.#waiting.length > 0)
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#failed) throw this.#failed.err;
   }
 }
 

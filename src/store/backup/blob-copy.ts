@@ -2,15 +2,15 @@
  * blob-copy.ts — blobs into a backup directory and back into a blob store, each blob read once
  * and hashed on the way. A blob whose bytes do not match its name is never placed.
  *
- * Between files (the file store and a backup directory) the copy runs on worker threads with
- * batched fsyncs (../verified-copy.ts): every blob written under a temporary name, then all
- * fsynced, renamed, and each directory fsynced once. From or to another store (S3) blobs stream
+ * Between files (the file store and a backup directory) the copy runs on worker threads
+ * (../verified-copy.ts): every blob written under a temporary name and fsynced while the next
+ * ones are copied, then all renamed, and each directory fsynced once. From or to another store (S3) blobs stream
  * through the store's own get and put, a few at a time.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, LocalBlobStore } from '../blobs.js';
 import { StoreError } from '../errors.js';
@@ -19,6 +19,7 @@ import {
   copyVerified,
   eachLimit,
   fsyncPaths,
+  SyncQueue,
   type VerifiedCopy,
 } from '../verified-copy.js';
 import { blobPathIn, CHUNK } from './manifest.js';
@@ -46,8 +47,11 @@ export async function copyBlobsOut(
     const there = await stat(blobPathIn(repo, b.sha256)).catch(() => undefined);
     if (there?.size !== b.size) missing.push(b);
   });
-  for (const dir of new Set(missing.map((b) => dirname(blobPathIn(repo, b.sha256)))))
+  // The shared parent first, so that the folders below it are made side by side without racing for it.
+  await mkdir(join(repo, 'blobs', 'sha256'), { recursive: true, mode: 0o700 });
+  await eachLimit([...new Set(missing.map((b) => dirname(blobPathIn(repo, b.sha256))))], 16, async (dir) => {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+  });
   if (store instanceof LocalBlobStore) {
     const copies = missing.map(
       (b): VerifiedCopy => ({
@@ -71,6 +75,8 @@ export async function copyBlobsOut(
   let copied = 0;
   let bytes = 0;
   const made: string[] = [];
+  // Each blob's fsync starts as soon as it is verified, while the next ones stream (as between files).
+  const syncs = new SyncQueue(PARALLEL);
   const streamed = eachLimit(missing, PARALLEL, async (b) => {
     const dst = blobPathIn(repo, b.sha256);
     const tmp = `${dst}.${process.pid}.tmp`;
@@ -99,17 +105,19 @@ export async function copyBlobsOut(
       );
     }
     made.push(tmp);
+    syncs.add(tmp);
     copied++;
     bytes += b.size;
   });
   await streamed.catch(async (err) => {
+    await syncs.drain().catch(() => {});
     for (const tmp of made) await rm(tmp, { force: true });
     throw err;
   });
   // As between files: the bytes durable first, then the names, then the directories.
   let renamed = 0;
   try {
-    await fsyncPaths(made);
+    await syncs.drain();
     for (const tmp of made) {
       await rename(tmp, tmp.slice(0, -`.${process.pid}.tmp`.length));
       renamed++;
