@@ -128,16 +128,86 @@ interface Prepared {
   readonly contentSha: string;
 }
 
+/**
+ * readableTexts returns the texts of a root and its derived items that a person reads, each
+ * once (issue 15: snippets showed a PDF's text twice and the extractor's JSON):
+ * - an item from which intake extracted a `text` or `body` (HTML, an e-mail, a DOCX, a text in
+ *   another encoding, a WARC response) is read through that derivative, never as its own bytes;
+ * - a PDF's `page-text` items are left out when its `text` (every page, form-feed separated)
+ *   is there;
+ * - a `metadata` derivative is the extractor's facts as JSON: only the facts a person wrote
+ *   (READABLE_FACTS: a document's title and author, a message's subject and correspondents)
+ *   are read, as plain lines; counts, hashes, encodings and the JSON itself are not text;
+ * - a text equal to one already read is not read again.
+ * Before intake has run, an item's own bytes are read as they are (text types only), so a new
+ * item is findable at once; its search-index job reads it again when intake is done.
+ */
+async function readableTexts(
+  ctx: Ctx,
+  root: ItemRow,
+  derived: readonly ItemRow[],
+): Promise<{ itemId: string; text: string }[]> {
+  const kindOf = new Map<string, string>();
+  for (let i = 0; i < derived.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('derivation')
+      .select(['item_id', 'kind'])
+      .where(
+        'item_id',
+        'in',
+        derived.slice(i, i + 500).map((d) => d.id),
+      )
+      .execute();
+    for (const r of rows) kindOf.set(r.item_id, r.kind);
+  }
+  const extracted = new Set<string>();
+  const hasAllText = new Set<string>();
+  for (const d of derived) {
+    const kind = kindOf.get(d.id);
+    if (!d.parent_item_id) continue;
+    if (kind === 'text' || kind === 'body') extracted.add(d.parent_item_id);
+    if (kind === 'text') hasAllText.add(d.parent_item_id);
+  }
+  const out: { itemId: string; text: string }[] = [];
+  const seen = new Set<string>();
+  const push = (itemId: string, text: string) => {
+    const key = text.trim();
+    if (key.length === 0 || seen.has(key)) return;
+    seen.add(key);
+    out.push({ itemId, text });
+  };
+  for (const row of [root, ...derived]) {
+    const kind = kindOf.get(row.id);
+    if (extracted.has(row.id)) continue;
+    if (kind === 'page-text' && row.parent_item_id && hasAllText.has(row.parent_item_id)) continue;
+    if (kind === 'metadata') push(row.id, readableFacts(await readText(ctx, row)));
+    else push(row.id, await readText(ctx, row));
+  }
+  return out;
+}
+
+/** The extractor facts (src/intake/extractors) that are words a person wrote. */
+const READABLE_FACTS = ['title', 'subject', 'author', 'from', 'to', 'cc', 'htmlTitle', 'comment'] as const;
+
+/** readableFacts returns the readable facts of a metadata derivative's JSON, one per line. */
+export function readableFacts(json: string): string {
+  let facts: unknown;
+  try {
+    facts = JSON.parse(json);
+  } catch {
+    return '';
+  }
+  if (!facts || typeof facts !== 'object' || Array.isArray(facts)) return '';
+  const f = facts as Record<string, unknown>;
+  return READABLE_FACTS.flatMap((k) => (typeof f[k] === 'string' && f[k].trim() ? [f[k].trim()] : [])).join(
+    '\n',
+  );
+}
+
 async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
-  const texts: { itemId: string; text: string }[] = [];
-  const own = await readText(ctx, root);
-  if (own) texts.push({ itemId: root.id, text: own });
   const derived = await derivedOf(ctx.db, root.id);
   const entities = await entityTermsOf(ctx.db, root.id, [root.id, ...derived.map((d) => d.id)]);
-  for (const d of derived) {
-    const t = await readText(ctx, d);
-    if (t) texts.push({ itemId: d.id, text: t });
-  }
+  const texts = await readableTexts(ctx, root, derived);
   const meta = metadataText(root.metadata);
   const body = [meta, ...texts.map((t) => t.text)]
     .filter((s) => s.length > 0)
@@ -150,7 +220,7 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
   const given = givenPlaces(root.metadata);
   const contentSha = sha256Hex(
     canonicalJson({
-      v: 3,
+      v: 4,
       title: root.title,
       body,
       kind: root.kind,
