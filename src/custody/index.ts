@@ -37,7 +37,7 @@ export {
 export { withSignerHeld } from './signer.js';
 export { onSignerRefusal, type SignerRefusal, signerRefusal } from './signer-health.js';
 export { type ItemLogCheck, type ItemLogRefs, type VerifyOptions, verifyCustody } from './verify.js';
-export { recordView, type ViewInput, type ViewPart } from './views.js';
+export { recordView, recordViews, type ViewInput, type ViewPart, type WindowedView } from './views.js';
 export { type WitnessHealth, witnessHealth } from './witness/health.js';
 export { FORK_CODES, type WitnessFailureCode } from './witness/protocol.js';
 export {

@@ -190,7 +190,9 @@ for (const dialect of DIALECTS) {
       );
       assert.equal((await views()).length, before);
       // The real name found by a holder of persons:reveal: one view of the identity.
-      for (const q of ['Haddad', 'الحداد', 'Abdulrah*', 'convoy Mustafa']) {
+      for (const [i, q] of ['Haddad', 'الحداد', 'Abdulrah*', 'convoy Mustafa'].entries()) {
+        // Each in an hour of its own: within one hour a reveal is logged once (the next test).
+        s.setTime(`2016-12-20T${10 + i}:05:00Z`);
         const n = (await views()).length;
         assert.deepEqual(
           (await scores(q, COUNSEL, ['general'], 'user-c')).map(([e]) => e),
@@ -225,6 +227,7 @@ for (const dialect of DIALECTS) {
         compartment: 'witness',
       });
       await runJobs();
+      s.setTime('2016-12-20T15:05:00Z');
       const m = (await views()).length;
       const reach: EntityReach = { read: ['general', 'witness'], reveal: ['general'] };
       assert.deepEqual(
@@ -242,6 +245,60 @@ for (const dialect of DIALECTS) {
       const n = (await views()).length;
       await scores('convoy -Haddad', COUNSEL, ['general'], 'user-c');
       assert.equal((await views()).length, n);
+    });
+
+    it('logs a reveal once per hour, user, item and person, like a read of the item (issue 15)', async () => {
+      const revealsOf = async (actor: string) =>
+        (
+          await s.ctx.db
+            .selectFrom('custody_entry')
+            .select(['seq', 'payload'])
+            .where('kind', '=', 'view')
+            .where('actor_id', '=', actor)
+            .orderBy('seq')
+            .execute()
+        ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+      s.setTime('2016-12-21T09:00:00Z');
+      // The first page that shows the reveal logs it, before the page is returned.
+      assert.deepEqual(
+        (await scores('Haddad', COUNSEL, ['general'], 'user-w')).map(([e]) => e),
+        [ern.named],
+      );
+      const first = await revealsOf('user-w');
+      assert.equal(first.length, 1, 'the first reveal is logged');
+      assert.deepEqual(
+        [first[0]!.record, first[0]!.part, first[0]!.via, first[0]!.window],
+        [person, 'identity', 'search', '2016-12-21T09:00:00Z'],
+      );
+      // The same search again, another page of it, other words for the name: the same hour.
+      s.setTime('2016-12-21T09:30:00Z');
+      await scores('Haddad', COUNSEL, ['general'], 'user-w');
+      await search(s.ctx, {
+        q: 'الحداد',
+        compartments: ['general'],
+        entities: COUNSEL,
+        limit: 1,
+        actor: 'user-w',
+      });
+      await scores('convoy Mustafa', COUNSEL, ['general'], 'user-w');
+      s.setTime('2016-12-21T09:59:59Z');
+      await scores('Abdulrah*', COUNSEL, ['general'], 'user-w');
+      assert.equal((await revealsOf('user-w')).length, 1, 'one entry for the hour');
+      const window = await s.ctx.db
+        .selectFrom('custody_view_window')
+        .select(['reads', 'seq'])
+        .where('actor_id', '=', 'user-w')
+        .where('hour', '=', '2016-12-21T09:00:00Z')
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(window.reads), 5, 'every reveal counted in the window');
+      // Another user in the same hour, and the same user in the next hour: logged.
+      await scores('Haddad', COUNSEL, ['general'], 'user-x');
+      assert.equal((await revealsOf('user-x')).length, 1, 'another user');
+      s.setTime('2016-12-21T10:00:00Z');
+      await scores('Haddad', COUNSEL, ['general'], 'user-w');
+      const after = await revealsOf('user-w');
+      assert.equal(after.length, 2, 'the next hour');
+      assert.equal(after[1]!.window, '2016-12-21T10:00:00Z');
     });
   });
 }

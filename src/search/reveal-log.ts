@@ -12,10 +12,16 @@
  * names the item only when every compartment the link rests on is one of those two: else a log
  * reader of both could learn of a link kept in a third compartment they cannot read (DESIGN
  * rule 7), and the entry is the person's alone, as getEntity writes it.
+ *
+ * Like a read of an item (src/custody/views.ts, the same code), a reveal is logged once per
+ * actor, subject and UTC hour: the first results page that shows it appends the entry (before
+ * the page is returned, in the transaction that claims the hour's window, so it is never lost);
+ * the same search paged, repeated or refined within the hour counts in that window's row. The
+ * subject is the item and the person when the entry names the item, else the person.
  */
 
-import { type Ctx, nowIso } from '../ctx.js';
-import { appendEntries, maybeCheckpoint, type NewEntry } from '../custody/index.js';
+import type { Ctx } from '../ctx.js';
+import { recordViews, type WindowedView } from '../custody/index.js';
 import { entityTermsOfItem } from './indexer.js';
 
 /** The protected persons (entity ids) whose real-name terms `terms` (a prefix ends in `*`) meet. */
@@ -25,8 +31,8 @@ function met(nameTerms: readonly string[], terms: ReadonlySet<string>): boolean 
 }
 
 /**
- * logReveals appends one `view` entry per (item, protected person) that the query found the
- * item by, in one transaction; it returns how many it appended.
+ * logReveals records one `view` of each (item, protected person) that the query found the item
+ * by, in one transaction, once per hour (recordViews); it returns how many entries it appended.
  */
 export async function logReveals(
   ctx: Ctx,
@@ -34,7 +40,7 @@ export async function logReveals(
   items: ReadonlyArray<{ itemId: string; ern: string }>,
   terms: ReadonlySet<string>,
 ): Promise<number> {
-  const entries: NewEntry[] = [];
+  const views: WindowedView[] = [];
   for (const item of items) {
     const row = await ctx.db
       .selectFrom('item')
@@ -50,9 +56,10 @@ export async function logReveals(
       const rests = (names.scopes.get(p.key) ?? [])
         .filter((c) => c.startsWith('c:'))
         .every((c) => c.slice(2) === row.compartment || c.slice(2) === p.compartment);
-      entries.push({
-        kind: 'view',
+      views.push({
         actor,
+        subject: rests ? item.itemId : p.entity,
+        part: `identity:${p.entity}`,
         ...(rests ? { itemId: item.itemId } : {}),
         data: {
           record: p.entity,
@@ -64,8 +71,5 @@ export async function logReveals(
       });
     }
   }
-  if (entries.length === 0) return 0;
-  await ctx.db.transaction().execute((trx) => appendEntries(trx, entries, nowIso(ctx)));
-  await maybeCheckpoint(ctx);
-  return entries.length;
+  return (await recordViews(ctx, views)).filter((r) => r.appended).length;
 }
