@@ -172,6 +172,26 @@ for (const dialect of DIALECTS) {
         assert.ok(found.includes('item-not-logged ATT-000004'));
       });
 
+      it('an entry deleted and a later one edited: each is named by its own number', async () => {
+        await freshLog();
+        await asInsider(s.ctx.db, async () => {
+          await s.ctx.db.deleteFrom('custody_entry').where('seq', '=', 1).execute();
+          await s.ctx.db
+            .updateTable('custody_entry')
+            // The same JSON written with a space: it parses alike, so only its leaf hash differs.
+            .set({ payload: sql`replace(payload, '{"', '{ "')` })
+            .where('seq', '=', 4)
+            .execute();
+        });
+        const found = codes(await verifyCustody(s.ctx));
+        assert.ok(found.includes('log-gap entry 1'), found.join('; '));
+        assert.deepEqual(
+          found.filter((f) => f.startsWith('log-entry-altered')),
+          ['log-entry-altered entry 4'],
+          found.join('; '),
+        );
+      });
+
       it('an item row deleted, or one added without its entry', async () => {
         await freshLog();
         const gone = await s.ctx.db

@@ -11,7 +11,6 @@ import type { Ctx } from '../ctx.js';
 import { sha256 } from '../lib/hash.js';
 import {
   assembleProof,
-  nodeHash,
   type ProofPlan,
   planConsistencyProof,
   planTreeHead,
@@ -21,8 +20,8 @@ import { parseVerifierKey, type Verifier } from '../lib/note.js';
 import { type Entry, entryOfRaw, type RawEntry, readPayload } from './entry.js';
 import type { Problem } from './problem.js';
 import { logSize } from './repo.js';
-import { leafHashOf } from './service.js';
 import type { SignerState } from './signer-state.js';
+import { TreeHasher } from './tree-hasher.js';
 import {
   checkCheckpoints,
   checkPublished,
@@ -98,60 +97,67 @@ export async function verifyCustody(
 }
 
 /**
- * recomputeFromEntries reads every entry once, in pages, and recomputes its leaf hash into one
- * buffer (level 0 of the tree). The stored leaf hashes of a page are compared with the
- * recomputed ones as one string, and one by one only in a page that differs.
+ * recomputeFromEntries reads every entry once, in pages. The main thread checks each payload's
+ * header and columns and collects what the item checks need; a worker thread (tree-hasher.ts)
+ * recomputes the leaf hashes, compares them with the stored ones and builds the tree's levels
+ * meanwhile, so hashing and reading use both cores.
  */
 async function recomputeFromEntries(ctx: Ctx, problems: Problem[]) {
   const counted = await logSize(ctx.db);
-  let level0: Buffer = Buffer.allocUnsafe(counted * 32);
   const refs: ItemLogRefs = { latest: new Map(), firstRef: new Map(), amendments: new Map() };
   const rotations: Rotation[] = [];
+  // A leaf's position in the tree is its reading order; after a gap, its seq is position + shift.
+  const shifts: { from: number; shift: number }[] = [];
+  const hasher = new TreeHasher();
   let expected = 0;
   let stored = 0; // entries read (= leaves recomputed)
-  for (let after = -1; ; ) {
-    const rows = await ctx.db
-      .selectFrom('custody_entry')
-      .select(['seq', 'leaf_hash', 'kind', 'item_id', 'actor_id', 'at', 'payload'])
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
-    if (rows.length === 0) break;
-    if ((stored + rows.length) * 32 > level0.length) level0 = grown(level0, (stored + rows.length) * 32);
-    const pageStart = stored;
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      after = seq;
-      if (seq !== expected) {
-        problems.push({
-          code: 'log-gap',
-          subject: `entry ${expected}`,
-          message: `log entries ${expected}…${seq - 1} are missing (next stored is ${seq})`,
-        });
-        expected = seq;
-      }
-      leafHashOf(row.payload).copy(level0, stored * 32);
-      const raw = readEntry(row.payload, seq, problems);
-      if (raw) {
-        checkColumns(raw, row, seq, problems);
-        collectRefs(raw, seq, refs, rotations);
-      }
-      stored++;
-      expected++;
-    }
-    if (rows.map((r) => r.leaf_hash).join('') !== level0.toString('hex', pageStart * 32, stored * 32)) {
-      rows.forEach((row, i) => {
-        const at = (pageStart + i) * 32;
-        if (level0.toString('hex', at, at + 32) !== row.leaf_hash) {
+  try {
+    for (let after = -1; ; ) {
+      const rows = await ctx.db
+        .selectFrom('custody_entry')
+        .select(['seq', 'leaf_hash', 'kind', 'item_id', 'actor_id', 'at', 'payload'])
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) break;
+      hasher.addPage(
+        rows.map((r) => r.payload),
+        rows.map((r) => r.leaf_hash).join(''),
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        after = seq;
+        if (seq !== expected) {
           problems.push({
-            code: 'log-entry-altered',
-            subject: `entry ${Number(row.seq)}`,
-            message: `entry ${Number(row.seq)}'s payload does not hash to its leaf hash`,
+            code: 'log-gap',
+            subject: `entry ${expected}`,
+            message: `log entries ${expected}…${seq - 1} are missing (next stored is ${seq})`,
           });
+          expected = seq;
+          shifts.push({ from: stored, shift: seq - stored });
         }
-      });
+        const raw = readEntry(row.payload, seq, problems);
+        if (raw) {
+          checkColumns(raw, row, seq, problems);
+          collectRefs(raw, seq, refs, rotations);
+        }
+        stored++;
+        expected++;
+      }
     }
+  } catch (err) {
+    hasher.abandon();
+    throw err;
+  }
+  const { levels, altered } = await hasher.finish();
+  for (const position of altered) {
+    const seq = position + (shifts.findLast((s) => s.from <= position)?.shift ?? 0);
+    problems.push({
+      code: 'log-entry-altered',
+      subject: `entry ${seq}`,
+      message: `entry ${seq}'s payload does not hash to its leaf hash`,
+    });
   }
   if (expected !== counted) {
     problems.push({
@@ -160,7 +166,7 @@ async function recomputeFromEntries(ctx: Ctx, problems: Problem[]) {
       message: `the log counter says ${counted} entries but ${expected} are stored`,
     });
   }
-  return { tree: buildLevels(level0.subarray(0, stored * 32)), size: stored, refs, rotations };
+  return { tree: { levels: levels.length > 0 ? levels : [Buffer.alloc(0)] }, size: stored, refs, rotations };
 }
 
 /** checkColumns compares the columns that repeat an entry's payload with the payload. */
@@ -184,12 +190,6 @@ function checkColumns(
       message: `entry ${seq}'s columns disagree with its signed payload (seq ${raw.seq})`,
     });
   }
-}
-
-function grown(buf: Buffer, atLeast: number): Buffer {
-  const next = Buffer.allocUnsafe(Math.max(atLeast, buf.length * 2));
-  buf.copy(next);
-  return next;
 }
 
 function readEntry(payload: string, seq: number, problems: Problem[]): RawEntry | undefined {
@@ -226,23 +226,6 @@ function collectRefs(raw: RawEntry, seq: number, refs: ItemLogRefs, rotations: R
   }
 }
 
-function buildLevels(level0: Buffer): Levels {
-  const levels: Buffer[] = [level0];
-  for (let L = 0; levels[L]!.length >= 64; L++) {
-    const below = levels[L]!;
-    const pairs = Math.floor(below.length / 64);
-    const up = Buffer.allocUnsafe(pairs * 32);
-    for (let i = 0; i < pairs; i++) {
-      nodeHash(below.subarray(i * 64, i * 64 + 32), below.subarray(i * 64 + 32, i * 64 + 64)).copy(
-        up,
-        i * 32,
-      );
-    }
-    levels.push(up);
-  }
-  return { levels };
-}
-
 function hashAt(tree: Levels, level: number, idx: number): Buffer | undefined {
   const buf = tree.levels[level];
   if (!buf || (idx + 1) * 32 > buf.length) return undefined;
@@ -261,13 +244,6 @@ function rootAt(tree: Levels, size: number): Buffer {
   return size === 0 ? sha256() : fromTree(tree, planTreeHead(size))[0]!;
 }
 
-/**
- * compareStoredNodes checks every stored subtree hash against the recomputed tree. The stored
- * hashes of a range of one level are concatenated by the database (one row per NODE_CHUNK
- * nodes instead of one per node: moving rows into JavaScript was most of verify's time) and
- * compared with the recomputed range at once; a range that differs is read row by row to name
- * each altered or missing node.
- */
 /**
  * compareStoredNodes checks every stored subtree hash against the recomputed tree. The database
  * concatenates the stored hashes of NODE_CHUNK nodes of a level into one string (one row instead
