@@ -3,8 +3,15 @@
  * verification, src/cases/package) and backups (verified-copy.ts). Node's stream hashing runs
  * on the event loop, one core, with a thread-pool round trip per 64 KiB–1 MiB read and write;
  * an export or a verification of 10,000 files spends most of its time in that traffic. Here a
- * few worker threads each run a tight synchronous loop per file — read 4 MiB, hash, write —
- * which is what `cp` and `sha256sum` do, and several files go at once.
+ * few worker threads each run a tight synchronous loop per file — read 4 MiB, hash — which is
+ * what `sha256sum` does, and several files go at once.
+ *
+ * A copy is made by the kernel (`fs.copyFileSync`: copy_file_range on Linux), then hashed from
+ * the copy in the page cache, so the hash is of the bytes written. Reading each 4 MiB into this
+ * thread and writing it back out cost three to four times the system CPU of the kernel copy
+ * (measured for 500 MiB of 1 MiB blobs on the 2-core bench machine, 2026-12-04: 1.7–2.6 s
+ * against 0.5–0.7 s of system time, the hashing the same); that loop remains where
+ * /proc/self/fd is absent and for a file longer than the copy may be.
  *
  * The workers are plain JavaScript evaluated from a string (no loader, no file to find), and
  * they open what they read with O_NOFOLLOW: a package is untrusted input and a symbolic link
@@ -45,6 +52,20 @@ const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const buf = Buffer.allocUnsafe(4 << 20);
 const READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW || 0);
+// Linux names an open file descriptor at /proc/self/fd/N: the kernel copy reads exactly the file
+// opened here with O_NOFOLLOW, not whatever its path names a moment later.
+let PROC_FD = false;
+try { PROC_FD = fs.statSync('/proc/self/fd').isDirectory(); } catch (e) {}
+const UMASK = process.umask();
+function hashFd(fd, h) {
+  let size = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) return size;
+    h.update(buf.subarray(0, n));
+    size += n;
+  }
+}
 function run(src, dst, mode, max) {
   let st;
   try { st = fs.lstatSync(src); } catch (e) { return { error: 'missing', detail: e.code || 'ENOENT' }; }
@@ -54,6 +75,16 @@ function run(src, dst, mode, max) {
   const r = fs.openSync(src, READ);
   let w;
   try {
+    if (dst !== undefined && PROC_FD && (max === undefined || fs.fstatSync(r).size <= max)) {
+      // The kernel copies (copy_file_range: no pass through this thread's memory), then the
+      // copy is hashed from the page cache: the hash is of the bytes that were written.
+      try { fs.copyFileSync('/proc/self/fd/' + r, dst, fs.constants.COPYFILE_EXCL); }
+      catch (e) { if (e.code === 'EEXIST') return { error: 'exists', detail: 'EEXIST' }; throw e; }
+      fs.chmodSync(dst, mode === undefined ? 0o666 & ~UMASK : mode);
+      const d = fs.openSync(dst, fs.constants.O_RDONLY);
+      try { size = hashFd(d, h); } finally { fs.closeSync(d); }
+      return { sha256: h.digest('hex'), size };
+    }
     if (dst !== undefined) {
       try { w = fs.openSync(dst, 'wx', mode === undefined ? 0o666 : mode); } catch (e) { return { error: e.code === 'EEXIST' ? 'exists' : 'io', detail: e.code || 'write' }; }
     }
