@@ -187,6 +187,18 @@ for (const dialect of DIALECTS)
       assert.equal(readdirSync(join(backups(), 'snapshots')).length, 2);
     });
 
+    it('a blob the backup directory holds at the wrong size is copied again, whole', async () => {
+      const folder = join(backups(), 'blobs', 'sha256');
+      const sub = readdirSync(folder).sort()[0]!;
+      const name = readdirSync(join(folder, sub)).sort()[0]!;
+      const whole = readFileSync(join(folder, sub, name));
+      writeFileSync(join(folder, sub, name), whole.subarray(0, Math.floor(whole.length / 2)));
+      const r = await runCli(['backup', '--out', backups(), '--json'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).blobsCopied, 1, 'only the damaged one');
+      assert.deepEqual(readFileSync(join(folder, sub, name)), whole);
+    });
+
     it('writes and restores a single .tar file', async () => {
       const tarFile = join(dir, 'backup.tar');
       const r = await runCli(['backup', '--out', tarFile], env);

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, LocalBlobStore } from '../blobs.js';
@@ -42,11 +42,19 @@ export async function copyBlobsOut(
   blobs: readonly BlobRef[],
   repo: string,
 ): Promise<{ copied: number; bytes: number }> {
-  const missing: BlobRef[] = [];
-  await eachLimit(blobs, 16, async (b) => {
-    const there = await stat(blobPathIn(repo, b.sha256)).catch(() => undefined);
-    if (there?.size !== b.size) missing.push(b);
-  });
+  // Which blobs the directory holds: one listing per folder, not a stat per blob (a first backup
+  // of 2,000 blobs made 2,000 thread-pool round trips to learn that the folder was empty); only
+  // a blob listed is stat'ed, for its size.
+  const held = await heldIn(repo);
+  const missing = blobs.filter((b) => !held.has(b.sha256));
+  await eachLimit(
+    blobs.filter((b) => held.has(b.sha256)),
+    16,
+    async (b) => {
+      const there = await stat(blobPathIn(repo, b.sha256)).catch(() => undefined);
+      if (there?.size !== b.size) missing.push(b);
+    },
+  );
   // The shared parent first, so that the folders below it are made side by side without racing for it.
   await mkdir(join(repo, 'blobs', 'sha256'), { recursive: true, mode: 0o700 });
   await eachLimit([...new Set(missing.map((b) => dirname(blobPathIn(repo, b.sha256))))], 16, async (dir) => {
@@ -127,6 +135,24 @@ export async function copyBlobsOut(
   }
   await fsyncPaths([...new Set(made.map((t) => dirname(t)))]);
   return { copied, bytes };
+}
+
+/** heldIn names the files under a backup directory's `blobs/sha256/` folders (none yet: empty). */
+async function heldIn(repo: string): Promise<Set<string>> {
+  const root = join(repo, 'blobs', 'sha256');
+  const held = new Set<string>();
+  const folders = await readdir(root).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  await eachLimit(folders, 16, async (folder) => {
+    const names = await readdir(join(root, folder)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOTDIR') return [] as string[];
+      throw err;
+    });
+    for (const name of names) held.add(name);
+  });
+  return held;
 }
 
 class Mismatch extends Error {
