@@ -468,6 +468,7 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/ops/devices': {
     body: () => ({ publicKey: deviceKeyFromSeed(randomBytes(32)).publicKeyRawB64, label: 'matrix phone' }),
   },
+  'GET /api/ops/operations/:id/observation-conflicts': { params: (fx) => ({ id: fx.opId }), scoped: true },
   'POST /api/ops/observation-conflicts/resolve': {
     body: () => ({ deviceKeyId: 'dk-none', clientId: 'none', chosenSha256: null, reason: 'matrix' }),
   },

@@ -223,6 +223,7 @@ export const FROM_DOMAIN = {
   UNKNOWN_OBSERVATION: 'not-found',
   UNKNOWN_CONFLICT: 'not-found',
   INVALID_CONFLICT_CHOICE: 'invalid-request',
+  CONFLICT_ALREADY_DECIDED: 'conflict',
   PHOTO_NOT_IN_OBSERVATION: 'photo-not-in-observation',
   PHOTO_HASH_MISMATCH: 'photo-hash-mismatch',
   PHOTO_NOT_IMAGE: 'unsupported-media-type',

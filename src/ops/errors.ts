@@ -35,6 +35,8 @@ export type OpsErrorCode =
   /** No unresolved conflict with this device key and client id that the caller may manage. */
   | 'UNKNOWN_CONFLICT'
   | 'INVALID_CONFLICT_CHOICE'
+  /** A decision on a conflict already decided, without `replace` (two coordinators at once). */
+  | 'CONFLICT_ALREADY_DECIDED'
   | 'PHOTO_NOT_IN_OBSERVATION'
   | 'PHOTO_HASH_MISMATCH'
   | 'PHOTO_NOT_IMAGE'

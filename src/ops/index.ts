@@ -16,7 +16,9 @@ export { MAX_STREAMS_PER_USER } from './events/sse.js';
 export * from './model.js';
 export { listAllDeviceKeys, registerDeviceKey, revokeDeviceKey } from './observations/devices.js';
 export {
+  type ConflictChoice,
   type ObservationToStore,
+  resolveConflict,
   type Submission,
   type SubmitResult,
   type Submitter,

@@ -24,6 +24,7 @@ import {
   assertAccessible,
   browserSuite,
   buildWebApp,
+  checkScreen,
   screenshot,
   startBrowser,
   type TestBrowser,
@@ -278,7 +279,7 @@ describe('web app in Chromium', browserSuite(), () => {
     await coordinator.close();
   });
 
-  it('the monitor app in Arabic', async () => {
+  it('the monitor app in Arabic: a form, an offline queue that survives a reload, then synced', async () => {
     const ctx = await browser.newContext({ phone: true, locale: 'ar-SY' });
     const page = await ctx.newPage();
     await page.goto(`${base}/`);
@@ -291,6 +292,45 @@ describe('web app in Chromium', browserSuite(), () => {
     assert.deepEqual(await untranslatedText(page), [], 'untranslated text on the Arabic monitor app');
     await assertAccessible(page, 'monitor (ar)');
     await screenshot(page, 'monitor-ar');
+
+    // The same journey as in English: recorded offline, kept across a reload, sent once online.
+    await page.waitForFunction(
+      'navigator.serviceWorker && navigator.serviceWorker.controller !== null',
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    const before = await storedObservations();
+    await ctx.setOffline(true);
+    await page.getByTestId('network').filter({ hasText: 'غير متصل' }).waitFor();
+    // A second monitor's sighting of BUS-017 at Ramouseh, as the first monitor counted it.
+    await page.getByLabel('موقعك').selectOption(FLOW.ramouseh);
+    await page.getByRole('radio', { name: 'عبور نقطة تفتيش' }).check();
+    await page.getByRole('checkbox', { name: /BUS-017/ }).check();
+    // Arabic-Indic digits, as a monitor types them on an Arabic keyboard.
+    await page.getByLabel('عدد الأشخاص').fill('٥٠');
+    await page.getByRole('button', { name: 'وقّع وأضف إلى قائمة الانتظار' }).click();
+    await page.getByText('تم توقيع الملاحظة وإضافتها إلى قائمة الانتظار.').waitFor();
+    await page.reload();
+    await page.getByTestId('network').filter({ hasText: 'غير متصل' }).waitFor();
+    const queued = page.locator('[data-testid="queue"] li[data-state="queued"]');
+    await queued.first().waitFor();
+    assert.equal(await queued.count(), 1, 'queued after an offline reload (ar): got count, want 1');
+    await checkScreen(page, 'monitor-offline-queue-ar');
+    assert.equal(await storedObservations(), before, 'nothing reaches the server while offline');
+
+    await ctx.setOffline(false);
+    const sent = page.locator('[data-testid="queue"] li:not([data-state="queued"]):not([data-state="sent"])');
+    await sent.first().waitFor({ timeout: 15_000 });
+    assert.equal(
+      await sent.first().getAttribute('data-state'),
+      'accepted',
+      (await sent.first().textContent()) ?? '',
+    );
+    await page.getByTestId('devices').locator('li', { hasText: 'هذا الجهاز' }).waitFor();
+    await checkScreen(page, 'monitor-synced-ar');
+    assert.equal(await storedObservations(), before + 1, 'the queued observation stored once');
     await ctx.close();
   });
 

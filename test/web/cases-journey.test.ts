@@ -470,6 +470,31 @@ describe(SUITE, browserSuite(), () => {
       if (name === 'rfa-ar') await ar.page.locator('[data-testid="export"] details summary').first().click();
       await checkScreen(ar.page, name);
     }
+    // A box typed in (the keyboard's way, in Arabic), saved: the saved state in Arabic.
+    const form = ar.page.getByTestId('regions');
+    await form.getByLabel('من اليسار', { exact: true }).fill(String(PHOTO.face.x - 4));
+    await form.getByLabel('من الأعلى', { exact: true }).fill(String(PHOTO.face.y - 4));
+    await form.getByLabel('العرض', { exact: true }).fill(String(PHOTO.face.width + 8));
+    await form.getByLabel('الارتفاع', { exact: true }).fill(String(PHOTO.face.height + 8));
+    await form.getByRole('button', { name: 'أضف المربع' }).click();
+    await form.getByRole('heading', { name: /^المربعات: (1|١)$/ }).waitFor();
+    await ar.page.getByRole('button', { name: 'احفظ مادةً محجوبة' }).click();
+    const savedAr = ar.page.getByTestId('saved');
+    await savedAr.waitFor();
+    const savedErn = (await savedAr.getAttribute('data-ern')) ?? '';
+    assert.match(savedErn, /^ATT-\d{6}$/);
+    await ar.page.getByTestId('earlier').locator(`li[data-ern="${savedErn}"]`).waitFor();
+    const imageAr = ar.page.getByTestId('saved-image');
+    for (let tries = 0; ; tries++) {
+      const loaded = await imageAr.evaluate((i) => {
+        const img = i as unknown as { complete: boolean; naturalWidth: number };
+        return img.complete && img.naturalWidth > 0;
+      });
+      if (loaded) break;
+      assert.ok(tries < 300, 'the saved image never loaded (ar)');
+      await ar.page.waitForTimeout(100);
+    }
+    await checkScreen(ar.page, 'redaction-saved-ar');
     await ar.ctx.close();
     await page.goto(`${w.base}/cases`);
     await page.locator('[data-testid="cases"]').waitFor();

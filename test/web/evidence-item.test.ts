@@ -177,7 +177,7 @@ describe('evidence item page in Chromium (issue 17)', browserSuite(), () => {
     await preview.locator('.gps-map .gps-point').waitFor();
     await page
       .getByTestId('derived')
-      .getByRole('cell', { name: /^thumbnail 320/ })
+      .getByRole('cell', { name: /^thumbnail, 320 px$/ })
       .waitFor();
     const dups = page.getByTestId('near-duplicates');
     await dups.getByRole('link', { name: erns.copy!, exact: true }).waitFor();
@@ -254,11 +254,19 @@ describe('evidence item page in Chromium (issue 17)', browserSuite(), () => {
       .getByTestId('item-text')
       .getByText(/Convoy report, 18 December 2016/)
       .waitFor();
+    // Derived items in words, never intake's keys (`page:1`, `all`, `pdf`).
+    const derived = page.getByTestId('derived');
+    await derived.getByRole('cell', { name: /^text of a page, page 1$/ }).waitFor();
+    await derived.getByRole('cell', { name: /^extracted text$/ }).waitFor();
+    await derived.getByRole('cell', { name: /^facts found$/ }).waitFor();
+    for (const what of await derived.locator('tbody td:nth-child(2)').allTextContents())
+      assert.doesNotMatch(what, /page:\d|\ball\b|\bpdf\b/, `derived item named "${what}"`);
     await assertAccessible(page, 'item pdf (en)');
     await screenshot(page, 'item-pdf-en');
     await page.getByRole('button', { name: 'العربية' }).click();
     await page.getByRole('heading', { name: 'سلسلة الحيازة' }).waitFor();
     assert.deepEqual(await untranslatedText(page), [], 'untranslated text on the Arabic item page');
+    await derived.getByRole('cell', { name: /^نص صفحة، الصفحة (1|١)$/ }).waitFor();
     await assertAccessible(page, 'item pdf (ar)');
     await screenshot(page, 'item-pdf-ar');
     await page.goto(`${base}/evidence/${erns.photo}`);

@@ -120,6 +120,7 @@ describe(SUITE, browserSuite(), () => {
     await omar.page.goto(`${w.base}/search?q=${encodeURIComponent('اسعاف')}`);
     await omar.page.locator(`li.hit[data-ern="${pdfErn}"]`).waitFor();
     await omar.page.getByTestId('total').filter({ hasText: 'Items found: 1' }).waitFor();
+    await checkScreen(omar.page, 'search-outside-compartment-hits-en');
     const html = await omar.page.content();
     for (const secret of [protectedErn, 'Protected statement', 'protected witness channel', 'الشيخ سعيد'])
       assert.ok(!html.includes(secret), `the page shows ${secret} to a user outside ${PROTECTED}`);

@@ -19,6 +19,7 @@ import {
   assertAccessible,
   assertNoHorizontalOverflow,
   browserSuite,
+  checkScreen,
   screenshot,
   untranslatedText,
 } from './support/browser.js';
@@ -99,6 +100,12 @@ describe('web app in the field (issue 16)', browserSuite(), () => {
       assert.equal(await page.getByTestId('progress-people').textContent(), '0%');
       await assertAccessible(page, 'dashboard attention (en)');
       await screenshot(page, 'field-dashboard-attention-en-1280');
+      await page.getByRole('button', { name: 'العربية' }).click();
+      await page
+        .getByTestId('point-ages')
+        .locator('[data-point-id="pt-destination"]', { hasText: 'لا شيء بعد' })
+        .waitFor();
+      await checkScreen(page, 'field-dashboard-attention-ar-1280');
       await page.context().close();
     });
 
@@ -118,6 +125,9 @@ describe('web app in the field (issue 16)', browserSuite(), () => {
       assert.equal(await page.locator('[data-stale="down"].figures.stale').count(), 1, 'figures greyed');
       await assertAccessible(page, 'dashboard stale (en)');
       await screenshot(page, 'field-dashboard-stale-en-1280');
+      await page.getByRole('button', { name: 'العربية' }).click();
+      await banner.filter({ hasText: 'البيانات غير مباشرة' }).waitFor();
+      await checkScreen(page, 'field-dashboard-stale-ar-1280');
       await page.context().close();
     });
 
@@ -223,6 +233,10 @@ describe('web app in the field (issue 16)', browserSuite(), () => {
       await assertNoHorizontalOverflow(page, 'monitor search (ar, 360)');
       await assertAccessible(page, 'monitor search (ar, 360)');
       await screenshot(page, 'field-monitor-search-ar-360');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByLabel('Find a vehicle by its marking').waitFor();
+      assert.equal(await results.getByRole('checkbox').count(), 1);
+      await checkScreen(page, 'field-monitor-search-en-360');
       await page.context().close();
     });
   });
@@ -275,6 +289,11 @@ describe('web app in the field (issue 16)', browserSuite(), () => {
       await assertNoHorizontalOverflow(page, 'reset (ar, 360)');
       await assertAccessible(page, 'reset (ar, 360)');
       await screenshot(page, 'field-reset-ar-360');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.locator('form button[type="submit"]').waitFor();
+      await checkScreen(page, 'field-reset-en-360');
+      await page.getByRole('button', { name: 'العربية' }).click();
+      await page.getByRole('heading', { name: 'عيّن كلمة مرورك' }).waitFor();
       await page.locator('input[name="password"]').fill('monitor-sami-123');
       await page.locator('input[name="confirm"]').fill('monitor-sami-123');
       await page.locator('form button[type="submit"]').click();

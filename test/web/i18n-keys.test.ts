@@ -13,17 +13,19 @@ import { ar as arMain } from '../../web/src/i18n/ar.js';
 import { arAlerts } from '../../web/src/i18n/ar-alerts.js';
 import { arAnalysis } from '../../web/src/i18n/ar-analysis.js';
 import { arCases } from '../../web/src/i18n/ar-cases.js';
+import { arConflicts } from '../../web/src/i18n/ar-conflicts.js';
 import { arSearch } from '../../web/src/i18n/ar-search.js';
 import { en as enMain } from '../../web/src/i18n/en.js';
 import { enAlerts } from '../../web/src/i18n/en-alerts.js';
 import { enAnalysis } from '../../web/src/i18n/en-analysis.js';
 import { enCases } from '../../web/src/i18n/en-cases.js';
+import { enConflicts } from '../../web/src/i18n/en-conflicts.js';
 import { enSearch } from '../../web/src/i18n/en-search.js';
 
 // The cases, analysis, search and alert strings are loaded with their screens
-// (web/src/{cases,analysis,search,ops}/strings.ts), not with en.ts.
-const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch, ...enAlerts };
-const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch, ...arAlerts };
+// (web/src/{cases,analysis,search,ops}/strings.ts, ops/conflicts-strings.ts), not with en.ts.
+const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch, ...enAlerts, ...enConflicts };
+const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch, ...arAlerts, ...arConflicts };
 
 type Tree = { readonly [key: string]: string | Tree };
 

@@ -17,6 +17,7 @@ import { SignInScreen } from './screens/sign-in.js';
 import { GrantText } from './ui/grant-text.js';
 
 const DashboardScreen = lazy(() => import('./ops/dashboard-screen.js'));
+const ConflictsScreen = lazy(() => import('./ops/conflicts-screen.js'));
 const MonitorScreen = lazy(() => import('./monitor/monitor-screen.js'));
 const EvidenceScreen = lazy(() => import('./screens/evidence-screen.js'));
 const ItemScreen = lazy(() => import('./evidence/item-screen.js'));
@@ -199,6 +200,8 @@ function Screen({ path }: { path: string }): ReactNode {
   if (state.status === 'anonymous') return <SignInScreen />;
   if (path === '/' || path === '/sign-in') return <Home />;
   if (path === '/operations') return <OperationsListScreen />;
+  const conflicts = matchPath('/operations/:id/conflicts', path);
+  if (conflicts) return can(state, 'alerts:manage') ? <ConflictsScreen id={conflicts.id!} /> : <NotFound />;
   const op = matchPath('/operations/:id', path);
   if (op) return <DashboardScreen id={op.id!} />;
   if (path === '/monitor') return <MonitorScreen />;

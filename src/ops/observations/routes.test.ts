@@ -292,6 +292,60 @@ for (const dialect of DIALECTS) {
       // A re-send of either body is a duplicate, not a third body.
       assert.equal((await post('/api/ops/observations', monitor, device.submission(wire))).statusCode, 200);
       const six = rows.find((r) => Number(r.headcount) === 6)!.body_sha256;
+      // The coordinator's list: both bodies side by side, the device, each signature checked.
+      const conflictsUrl = `/api/ops/operations/${SMALL_OP}/observation-conflicts`;
+      const listed = await get(conflictsUrl, coordinator);
+      assert.equal(listed.statusCode, 200, listed.body);
+      const [open1, ...others] = listed.json().conflicts;
+      assert.equal(others.length, 0, listed.body);
+      assert.equal(open1.state, 'open');
+      assert.equal(open1.clientId, wire.clientId);
+      assert.equal(open1.deviceKeyId, device.deviceKeyId);
+      assert.deepEqual(open1.device, { label: 'test phone', revokedAt: null });
+      assert.equal(open1.monitorName, monitor.username);
+      assert.equal(open1.resolution, null);
+      assert.deepEqual(
+        open1.bodies.map((b: { headcount: number; status: string; signatureValid: boolean }) => [
+          b.headcount,
+          b.status,
+          b.signatureValid,
+        ]),
+        [
+          [5, 'held', true],
+          [6, 'held', true],
+        ],
+      );
+      assert.deepEqual(open1.bodies[0].vehicles, [{ id: 'veh-car-102', marking: 'ALP-102' }]);
+      assert.equal((await get(`${conflictsUrl}?state=resolved`, coordinator)).json().conflicts.length, 0);
+      assert.equal((await get(`${conflictsUrl}?state=maybe`, coordinator)).statusCode, 400);
+      assert.equal((await get(conflictsUrl, monitor)).statusCode, 403, 'a monitor does not choose');
+      const elsewhere = await loginAs(t.app, s.ctx, 'coordinator', ['elsewhere']);
+      const hidden = await get(conflictsUrl, elsewhere);
+      assert.equal(hidden.statusCode, 404, 'outside the compartment: no such operation');
+      assert.doesNotMatch(hidden.body, new RegExp(wire.clientId));
+      // A stored signature that no longer verifies is shown as such (the bytes are checked, not trusted).
+      const five = rows.find((r) => Number(r.headcount) === 5)!.body_sha256;
+      const stored = await s.ctx.db
+        .selectFrom('observation')
+        .select('signature')
+        .where('body_sha256', '=', five)
+        .executeTakeFirstOrThrow();
+      const flipped = `${stored.signature.startsWith('A') ? 'B' : 'A'}${stored.signature.slice(1)}`;
+      await s.ctx.db
+        .updateTable('observation')
+        .set({ signature: flipped })
+        .where('body_sha256', '=', five)
+        .execute();
+      const checked = (await get(conflictsUrl, coordinator)).json().conflicts[0].bodies;
+      assert.deepEqual(
+        checked.map((b: { signatureValid: boolean }) => b.signatureValid),
+        [false, true],
+      );
+      await s.ctx.db
+        .updateTable('observation')
+        .set({ signature: stored.signature })
+        .where('body_sha256', '=', five)
+        .execute();
       const choose = (caller: typeof coordinator, body: object) =>
         post('/api/ops/observation-conflicts/resolve', caller, body);
       const choice = {
@@ -325,6 +379,38 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       assert.equal(resolved.resolved_by, coordinator.userId);
       assert.equal(resolved.reason, choice.reason);
+      assert.equal((await get(conflictsUrl, coordinator)).json().conflicts.length, 0, 'none open');
+      const decided = (await get(`${conflictsUrl}?state=resolved`, coordinator)).json().conflicts;
+      assert.equal(decided.length, 1);
+      assert.deepEqual(
+        decided[0].bodies.map((b: { headcount: number; status: string }) => [b.headcount, b.status]),
+        [
+          [5, 'set-aside'],
+          [6, 'chosen'],
+        ],
+      );
+      assert.equal(decided[0].resolution.chosenSha256, six);
+      assert.equal(decided[0].resolution.reason, choice.reason);
+      assert.equal(decided[0].resolution.resolvedByName, coordinator.username);
+      // A second decision on a decided conflict is refused unless it says it replaces the first.
+      const again = await choose(coordinator, { ...choice, chosenSha256: five, reason: 'the first count' });
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal(again.json().type, 'https://attest.example/problems/conflict');
+      const still = (await get(`${conflictsUrl}?state=resolved`, coordinator)).json().conflicts[0];
+      assert.equal(still.resolution.chosenSha256, six, 'the refused decision changed nothing');
+      const replaced = await choose(coordinator, {
+        ...choice,
+        chosenSha256: five,
+        reason: 'the first count, after a call',
+        replace: true,
+      });
+      assert.equal(replaced.statusCode, 200, replaced.body);
+      const now = (await get(`${conflictsUrl}?state=resolved`, coordinator)).json().conflicts[0];
+      assert.equal(now.resolution.chosenSha256, five);
+      assert.deepEqual(
+        now.bodies.map((b: { status: string }) => b.status),
+        ['chosen', 'set-aside'],
+      );
       const open = (await get(`/api/ops/operations/${SMALL_OP}/alerts?state=open`, coordinator)).json()
         .alerts;
       assert.ok(

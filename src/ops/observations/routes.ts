@@ -9,11 +9,16 @@ import { strictValidator } from '../../api/strict-validator.js';
 import type { AttestPlugin, TypeBoxTypeProvider } from '../../api/type-provider.js';
 import type { Ctx } from '../../ctx.js';
 import { OpsError } from '../errors.js';
+import { readableOperation } from '../plan/service.js';
+import { OperationParam } from '../schema-parts.js';
+import { listConflicts } from './conflicts.js';
 import { listDeviceKeys, registerDeviceKey, revokeDeviceKey } from './devices.js';
 import { attachPhoto, MAX_PHOTO_BYTES } from './photos.js';
 import {
   ConflictChoiceBody,
   ConflictChoiceResult,
+  ConflictListSchema,
+  ConflictsQuery,
   DeviceBody,
   DeviceListSchema,
   DeviceParam,
@@ -115,6 +120,26 @@ export const observationRoutes: AttestPlugin<{ ctx: Ctx }> = async (app, { ctx }
       if (result.status === 'held') return reply.status(202).send(result);
       req.log.info({ clientId: result.id, seq: result.seq }, 'observation accepted');
       return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    '/api/ops/operations/:id/observation-conflicts',
+    {
+      config: { policy: { permission: 'alerts:manage' } },
+      schema: {
+        operationId: 'listObservationConflicts',
+        tags,
+        summary:
+          "An operation's conflicting observations: every body a device signed under one client id, side by side, with the device, each signature's check and the decision",
+        params: OperationParam,
+        querystring: ConflictsQuery,
+        response: { 200: ConflictListSchema },
+      },
+    },
+    async (req) => {
+      const op = await readableOperation(ctx, req.params.id, (c) => req.access.can('alerts:manage', c));
+      return listConflicts(ctx, op.id, req.query.state ?? 'open');
     },
   );
 

@@ -114,6 +114,12 @@ export const ConflictChoiceBody = Type.Object(
       description: 'the SHA-256 of the signed text that stands, or null to set every body aside',
     }),
     reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    replace: Type.Optional(
+      Type.Boolean({
+        description:
+          'true to change a decision already taken; without it a decided conflict is refused (409), so two coordinators cannot overwrite each other unseen',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -121,4 +127,60 @@ export const ConflictChoiceBody = Type.Object(
 export const ConflictChoiceResult = Type.Object({
   chosenSha256: Type.Union([Type.String(), Type.Null()]),
   bodies: Type.Integer(),
+});
+
+export const ConflictsQuery = Type.Object(
+  {
+    state: Type.Optional(
+      Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { default: 'open' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ConflictBodySchema = Type.Object({
+  sha256: Type.String(),
+  seq: Type.Integer(),
+  status: Type.String({ description: 'held (open), chosen or set-aside' }),
+  kind: Type.String(),
+  routePointId: Type.String(),
+  deviceTime: Type.String(),
+  receivedTime: Type.String(),
+  vehicles: Type.Array(Type.Object({ id: Type.String(), marking: Type.Union([Type.String(), Type.Null()]) })),
+  headcount: Type.Union([Type.Integer(), Type.Null()]),
+  categories: Type.Record(Type.String(), Type.Integer()),
+  note: Type.String(),
+  photos: Type.Integer(),
+  signatureValid: Type.Boolean({
+    description: "the stored signature verifies over the stored signed text with the device's key",
+  }),
+});
+
+export const ConflictListSchema = Type.Object({
+  conflicts: Type.Array(
+    Type.Object({
+      deviceKeyId: Type.String(),
+      clientId: Type.String(),
+      state: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+      device: Type.Union([
+        Type.Object({ label: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]) }),
+        Type.Null(),
+      ]),
+      monitorId: Type.String(),
+      monitorName: Type.Union([Type.String(), Type.Null()]),
+      firstDeviceTime: Type.String(),
+      bodies: Type.Array(ConflictBodySchema),
+      resolution: Type.Union([
+        Type.Object({
+          chosenSha256: Type.Union([Type.String(), Type.Null()]),
+          reason: Type.String(),
+          resolvedBy: Type.String(),
+          resolvedByName: Type.Union([Type.String(), Type.Null()]),
+          resolvedAt: Type.String(),
+        }),
+        Type.Null(),
+      ]),
+    }),
+  ),
+  truncated: Type.Boolean({ description: 'more bodies in conflict than one answer carries (2,000)' }),
 });

@@ -234,6 +234,8 @@ export interface ConflictChoice {
   /** The SHA-256 of the signed text that stands; null sets every body aside. */
   readonly chosenSha256: string | null;
   readonly reason: string;
+  /** Change a decision already taken (else a decided conflict is refused: CONFLICT_ALREADY_DECIDED). */
+  readonly replace?: boolean;
 }
 
 /**
@@ -261,6 +263,13 @@ export async function resolveConflict(
     throw new OpsError('INVALID_CONFLICT_CHOICE', 'the chosen SHA-256 is not one of the bodies in conflict');
   }
   if (choice.reason.trim() === '') throw new OpsError('INVALID_CONFLICT_CHOICE', 'a choice needs a reason');
+  // A decision taken meanwhile (another coordinator, a second tab) is not overwritten unseen.
+  if (!choice.replace && !bodies.some((b) => b.status === 'held')) {
+    throw new OpsError(
+      'CONFLICT_ALREADY_DECIDED',
+      'this conflict was decided already; read the decision, and send replace: true to change it',
+    );
+  }
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     await setBodiesStatus(trx, choice.deviceKeyId, choice.clientId, 'set-aside');

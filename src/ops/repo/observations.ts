@@ -236,3 +236,50 @@ export function observationFromRow(r: Selectable<ObservationTable>): Observation
     photoSha256: JSON.parse(r.photo_sha256) as string[],
   };
 }
+
+/** Statuses a body has once it was part of a conflict (open: held; decided: chosen or set aside). */
+const IN_CONFLICT: readonly ObservationStatus[] = ['held', 'chosen', 'set-aside'];
+
+/**
+ * selectConflictBodies returns the bodies of an operation that are or were in conflict, with their
+ * signed text and signature (for the signature check) — at most `limit` rows, in seq order.
+ */
+export async function selectConflictBodies(db: Db, operationId: string, limit: number) {
+  return db
+    .selectFrom('observation')
+    .select([
+      'seq',
+      'device_key_id',
+      'client_id',
+      'body_sha256',
+      'status',
+      'kind',
+      'route_point_id',
+      'device_time',
+      'received_time',
+      'monitor_id',
+      'vehicle_ids',
+      'headcount',
+      'categories',
+      'note',
+      'photo_sha256',
+      'signed_text',
+      'signature',
+    ])
+    .where('operation_id', '=', operationId)
+    .where('status', 'in', IN_CONFLICT)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** selectConflictResolutions returns the coordinators' decisions recorded for an operation. */
+export async function selectConflictResolutions(db: Db, operationId: string) {
+  return db
+    .selectFrom('observation_conflict')
+    .selectAll()
+    .where('operation_id', '=', operationId)
+    .orderBy('device_key_id')
+    .orderBy('client_id')
+    .execute();
+}

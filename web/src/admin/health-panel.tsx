@@ -77,7 +77,6 @@ function witnessProblems(h: Health, t: T, f: ReturnType<typeof useFormat>): stri
 function WitnessTable({ h }: { h: Health }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const duration = useDuration();
   return (
     <TableScroll name={t('health.witnessTable')}>
       <table data-testid="witnesses">
@@ -100,7 +99,7 @@ function WitnessTable({ h }: { h: Health }) {
                   ? t('health.witnessCosignedLine', {
                       size: f.number(w.cosignedSize),
                       time: f.dateTime(w.cosignedAt),
-                      age: duration((w.ageSeconds ?? 0) * 1000),
+                      ago: f.ago((w.ageSeconds ?? 0) * 1000),
                     })
                   : t('health.witnessNever')}
               </td>
@@ -212,7 +211,7 @@ export function HealthPanel() {
                 ? t('health.checkpointLine', {
                     size: f.number(cp.size),
                     time: f.dateTime(cp.at),
-                    age: duration(cp.ageSeconds * 1000),
+                    ago: f.ago(cp.ageSeconds * 1000),
                   })
                 : t('health.none')}
             </dd>

@@ -16,7 +16,7 @@ import type {
   QueueDepthSchema,
 } from '../../../src/intake/schemas.js';
 import type { ApiAlertSchema } from '../../../src/ops/alerts/schemas.js';
-import type { ObservationWireSchema } from '../../../src/ops/observations/schemas.js';
+import type { ConflictListSchema, ObservationWireSchema } from '../../../src/ops/observations/schemas.js';
 import type {
   MonitorAssignmentSchema,
   OperationSummarySchema,
@@ -87,3 +87,8 @@ export type SearchResult = Static<typeof SearchResultSchema>;
 export type SearchHit = SearchResult['results'][number];
 export type FacetName = keyof SearchResult['facets'];
 export type FacetValue = SearchResult['facets']['kind'][number];
+
+/** ConflictList is `GET /api/ops/operations/{id}/observation-conflicts`. */
+export type ConflictList = Static<typeof ConflictListSchema>;
+export type ObservationConflict = ConflictList['conflicts'][number];
+export type ConflictBody = ObservationConflict['bodies'][number];

@@ -11,9 +11,47 @@ import { useApi } from '../api/use-api.js';
 import { useFormat } from '../i18n/format.js';
 import { Link } from '../router.js';
 import { TableScroll } from '../ui/table-scroll.js';
+import { DERIVED_KINDS, derivedKeyText } from './derived-key.js';
 import { contentUrl } from './item-preview.js';
 
 const TEXT_LIMIT = 20_000;
+
+/**
+ * DerivedWhat names a derivative in words ("text of a page, page 3"); a kind or key this app does
+ * not know yet (a newer server) is shown as data beside a plain "derived item", never as a label.
+ */
+function DerivedWhat({ kind, derivationKey }: { kind: string; derivationKey: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const known = (DERIVED_KINDS as readonly string[]).includes(kind);
+  const part = derivedKeyText(kind, derivationKey);
+  return (
+    <>
+      {known ? t(`item.derivedKind.${kind}`) : t('item.derivedOther')}
+      {!known && (
+        <>
+          {' '}
+          <bdi translate="no" className="muted">
+            {kind}
+          </bdi>
+        </>
+      )}
+      {part ? (
+        <span className="muted">
+          {t('item.derivedPartSeparator')}
+          {t(`item.derivedKey.${part.key}`, { n: f.number(part.n) })}
+        </span>
+      ) : part === undefined ? (
+        <>
+          {' '}
+          <bdi translate="no" className="muted">
+            {derivationKey}
+          </bdi>
+        </>
+      ) : null}
+    </>
+  );
+}
 
 export function DerivedItems({ derived }: { derived: readonly DerivedRow[] }) {
   const { t } = useTranslation();
@@ -44,10 +82,7 @@ export function DerivedItems({ derived }: { derived: readonly DerivedRow[] }) {
                     </Link>
                   </th>
                   <td>
-                    {t(`item.derivedKind.${d.kind}`, { defaultValue: d.kind })}{' '}
-                    <bdi translate="no" className="muted">
-                      {d.key}
-                    </bdi>
+                    <DerivedWhat kind={d.kind} derivationKey={d.key} />
                   </td>
                   <td translate="no">
                     {d.tool} {d.toolVersion}

@@ -40,6 +40,9 @@ export const arAlerts: Shape<typeof enAlerts> = {
     'operation-no-news-none':
       'لم يصل أي تقرير من المراقبين بعد؛ صمت منذ {{since}} ({{gap}})؛ تحذير بعد {{limit}} دقيقة من وقت الحركة دون أخبار، وحرج بعد {{critical}} دقيقة.',
   },
+  alertAction: {
+    chooseVersion: 'قارن النسخ واختر إحداها',
+  },
   alertKind: {
     'people-unaccounted': 'أشخاص مجهولو المصير',
     'vehicle-overdue': 'مركبة متأخرة',

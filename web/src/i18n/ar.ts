@@ -164,12 +164,11 @@ export const ar: Strings = {
     inTransitPeople: 'في الطريق: {{people}}',
     uncounted: 'و{{vehicles}} بلا عدد',
     pointsHeard: 'آخر ملاحظة من كل نقطة',
-    ago: 'منذ {{duration}}',
     nothingYet: 'لا شيء بعد',
     hereNow: 'هنا الآن',
     lastObservation: 'آخر ملاحظة',
     staleDown:
-      'البيانات غير مباشرة: انقطع الاتصال بالخادم. الأرقام كما كانت في {{time}} (منذ {{duration}}). جارٍ إعادة الاتصال…',
+      'البيانات غير مباشرة: انقطع الاتصال بالخادم. الأرقام كما كانت في {{time}} ({{ago}}). جارٍ إعادة الاتصال…',
     staleQuiet: 'لم تصل أي ملاحظة منذ {{duration}} (آخرها في {{time}}).',
     tableOf: 'جدول: {{name}}',
   },

@@ -41,6 +41,9 @@ export const enAlerts = {
     'operation-no-news-none':
       'No report from any monitor yet; silent since {{since}} ({{gap}}); a warning after {{limit}} min of moving time without news, critical after {{critical}} min.',
   },
+  alertAction: {
+    chooseVersion: 'Compare the versions and choose one',
+  },
   alertKind: {
     'people-unaccounted': 'People unaccounted for',
     'vehicle-overdue': 'Vehicle overdue',

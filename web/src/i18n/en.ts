@@ -163,12 +163,10 @@ export const en = {
     inTransitPeople: 'In transit: {{people}}',
     uncounted: 'and {{vehicles}} without a count',
     pointsHeard: 'Last observation from each point',
-    ago: '{{duration}} ago',
     nothingYet: 'nothing yet',
     hereNow: 'Here now',
     lastObservation: 'Last observation',
-    staleDown:
-      'Not live: the connection to the server is lost. Figures as of {{time}} ({{duration}} ago). Retrying…',
+    staleDown: 'Not live: the connection to the server is lost. Figures as of {{time}} ({{ago}}). Retrying…',
     staleQuiet: 'No observation has arrived for {{duration}} (the last at {{time}}).',
     tableOf: 'Table: {{name}}',
   },

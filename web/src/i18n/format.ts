@@ -14,6 +14,22 @@ export interface Formatters {
   dateTime(iso: string | null | undefined): string;
   time(iso: string | null | undefined): string;
   date(iso: string | null | undefined): string;
+  /**
+   * ago says how long ago something happened `ms` before now, in the language's own words
+   * (Intl.RelativeTimeFormat, numeric 'auto'): "now", "1 minute ago", "yesterday"; "الآن",
+   * "قبل دقيقتين", "أمس" — never "0 minutes ago" nor "منذ 0 دقيقة".
+   */
+  ago(ms: number): string;
+}
+
+/** agoParts picks the unit of a relative time: seconds under a minute, minutes under two hours, hours under two days, then days. */
+export function agoParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return [0, 'second'];
+  if (minutes < 120) return [-minutes, 'minute'];
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return [-hours, 'hour'];
+  return [-Math.floor(hours / 24), 'day'];
 }
 
 /**
@@ -41,6 +57,7 @@ export function formattersFor(lang: string): Formatters {
   const tm = new Intl.DateTimeFormat(lang, { timeStyle: 'short' });
   // A date-only value (YYYY-MM-DD) is a calendar day, not an instant: format it in UTC.
   const d = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
+  const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const valid = (iso: string | null | undefined) => (iso ? !Number.isNaN(Date.parse(iso)) : false);
   const f: Formatters = {
     number: (n) => (n === null || n === undefined ? '—' : num.format(n)),
@@ -49,6 +66,7 @@ export function formattersFor(lang: string): Formatters {
     dateTime: (iso) => (valid(iso) ? dt.format(new Date(iso!)) : '—'),
     time: (iso) => (valid(iso) ? tm.format(new Date(iso!)) : '—'),
     date: (iso) => (valid(iso) ? d.format(new Date(iso!)) : '—'),
+    ago: (ms) => rel.format(...agoParts(ms)),
   };
   cache.set(lang, f);
   return f;

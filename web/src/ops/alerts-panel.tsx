@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Alert, RoutePoint } from '../api/types.js';
 import { useFormat } from '../i18n/format.js';
+import { Link } from '../router.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { useLabel } from '../ui/labels.js';
 import { AlertText, useSubjectName } from './alert-text.js';
@@ -78,6 +79,16 @@ function AlertItem({
         </p>
       )}
       <AlertText alert={alert} points={context.points} operationName={context.operationName} />
+      {alert.kind === 'conflicting-reports' && canManage && alert.state !== 'resolved' && (
+        <p>
+          <Link
+            href={`/operations/${encodeURIComponent(alert.operationId)}/conflicts`}
+            data-testid="choose-version"
+          >
+            {t('alertAction.chooseVersion')}
+          </Link>
+        </p>
+      )}
       <p className="muted">{t('dashboard.raisedAt', { time: f.dateTime(alert.raisedAt) })}</p>
       {alert.note && (
         <p>

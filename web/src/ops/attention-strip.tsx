@@ -5,7 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { Alert, Severity } from '../api/types.js';
-import { useCount, useDuration, useFormat } from '../i18n/format.js';
+import { useCount, useFormat } from '../i18n/format.js';
 import { useLocalName } from '../i18n/names.js';
 import { useLabel } from '../ui/labels.js';
 import {
@@ -52,7 +52,7 @@ export function AttentionStrip({
   const { t } = useTranslation();
   const label = useLabel();
   const count = useCount();
-  const duration = useDuration();
+  const f = useFormat();
   const name = useLocalName();
   const groups = groupAlerts(alerts);
   const ordered = [...points].sort((a, b) => a.order - b.order);
@@ -119,9 +119,7 @@ export function AttentionStrip({
                 {at === null ? (
                   <span className="muted">{t('dashboard.nothingYet')}</span>
                 ) : (
-                  <time dateTime={p.lastObservedAt!}>
-                    {t('dashboard.ago', { duration: duration(now - at) })}
-                  </time>
+                  <time dateTime={p.lastObservedAt!}>{f.ago(now - at)}</time>
                 )}
               </li>
             );

@@ -137,7 +137,11 @@ function StaleBanner({ stale, now }: { stale: Staleness; now: number }) {
   const duration = useDuration();
   if (stale.kind === 'fresh') return null;
   const at = stale.kind === 'down' ? stale.since : stale.lastObservedAt;
-  const values = { time: f.dateTime(new Date(at).toISOString()), duration: duration(now - at) };
+  const values = {
+    time: f.dateTime(new Date(at).toISOString()),
+    duration: duration(now - at),
+    ago: f.ago(now - at),
+  };
   return (
     <p className={`stale-banner stale-${stale.kind}`} role="alert" data-testid="stale">
       {t(stale.kind === 'down' ? 'dashboard.staleDown' : 'dashboard.staleQuiet', values)}

@@ -13,7 +13,7 @@ import type {
   VehicleCounts,
   VehicleRow,
 } from '../api/types.js';
-import { useDuration, useFormat } from '../i18n/format.js';
+import { useFormat } from '../i18n/format.js';
 import { useLocalName } from '../i18n/names.js';
 import { Link } from '../router.js';
 import { DownloadIcon } from '../ui/icons.js';
@@ -98,7 +98,6 @@ export function RoutePointsTable({
   const f = useFormat();
   const label = useLabel();
   const name = usePointName();
-  const duration = useDuration();
   return (
     <section className="panel" aria-labelledby="points-h">
       <h2 id="points-h">{t('dashboard.routePoints')}</h2>
@@ -136,7 +135,7 @@ export function RoutePointsTable({
                   <td>
                     {p.lastObservedAt ? (
                       <time dateTime={p.lastObservedAt} title={f.dateTime(p.lastObservedAt)}>
-                        {t('dashboard.ago', { duration: duration(now - Date.parse(p.lastObservedAt)) })}
+                        {f.ago(now - Date.parse(p.lastObservedAt))}
                       </time>
                     ) : (
                       '—'
