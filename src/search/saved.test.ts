@@ -158,11 +158,23 @@ for (const dialect of DIALECTS) {
         headers: { host: wide.headers.host, authorization: `Bearer ${minted.json().token}` },
       } as TestCaller;
       assert.deepEqual(await listOf(narrow), []);
-      const replaced = await call('PUT', '/api/saved-searches', narrow, {
+      // The name of a search it cannot see is free for the token (issue 15: "name taken" told
+      // it that one exists): it saves its own, and the wider one is left as it was.
+      const own = await call('PUT', '/api/saved-searches', narrow, {
         name: 'protected words',
         q: 'other',
       });
-      assert.equal(problemType(replaced), 'invalid-saved-search');
+      assert.equal(own.statusCode, 200, own.body);
+      assert.notEqual(own.json().id, saved.json().id);
+      assert.deepEqual(
+        (await listOf(narrow)).map((x) => [x.name, x.q]),
+        [['protected words', 'other']],
+      );
+      assert.equal(
+        (await call('DELETE', `/api/saved-searches/${own.json().id}`, narrow)).statusCode,
+        204,
+        'and forgets it',
+      );
       const forgot = await call('DELETE', `/api/saved-searches/${saved.json().id}`, narrow);
       assert.equal(
         problemType(forgot),
@@ -185,6 +197,39 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual((await listOf(wide)).map((x) => x.name).sort(), ['mine', 'protected words']);
       assert.equal((await listOf(wide)).find((x) => x.name === 'protected words')?.q, 'quokka commander');
+    });
+
+    it('a token scoped to fewer compartments is never told of searches it cannot see: not by a name, not by the limit (issue 15)', async () => {
+      const wide = await loginAs(app, s.ctx, 'investigator', ['general', 'witness']);
+      const minted = await app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: wide.headers,
+        payload: { name: 'narrow-2', role: 'investigator', compartments: ['general'] },
+      });
+      assert.equal(minted.statusCode, 201, minted.body);
+      const narrow = {
+        ...wide,
+        headers: { host: wide.headers.host, authorization: `Bearer ${minted.json().token}` },
+      } as TestCaller;
+      // The wider session fills its limit; the token sees none of it and saves as if alone.
+      for (let i = (await listOf(wide)).length; i < MAX_SAVED; i++)
+        await saveSearch(s.ctx, wide.userId, ['general', 'witness'], { name: `w${i}`, q: `word${i}` });
+      assert.equal(
+        problemType(await call('PUT', '/api/saved-searches', wide, { name: 'one more', q: 'x' })),
+        'too-many-saved-searches',
+      );
+      assert.deepEqual(await listOf(narrow), []);
+      for (const name of ['w5', 'one more']) {
+        const res = await call('PUT', '/api/saved-searches', narrow, { name, q: 'convoy' });
+        assert.equal(res.statusCode, 200, `${name}: ${res.body}`);
+      }
+      assert.deepEqual((await listOf(narrow)).map((x) => x.name).sort(), ['one more', 'w5']);
+      const w5 = (await listOf(wide))
+        .filter((x) => x.name === 'w5')
+        .map((x) => x.q)
+        .sort();
+      assert.deepEqual(w5, ['convoy', 'word5'], 'the wider session sees both, each as saved');
     });
   });
 }

@@ -5,13 +5,20 @@
  * taken away takes its items out of every saved search too. Each user sees and changes only
  * their own (another user's id is "not found"). They are not evidence and are not logged to the
  * custody log: they record no judgement about any item, only how someone looks for them.
+ *
+ * A search also keeps the compartments its author could read when saving it (its scope): a
+ * token scoped to fewer compartments does not see it. So nothing a save answers may depend on a
+ * search the caller cannot see (DESIGN rule 7; issue 15): a name is unique per user and scope
+ * (migration 0034) and a save replaces only a search of that name the caller sees under its own
+ * scope (or one saved before scopes were kept), else it saves a new one — never "name taken"
+ * for a search out of sight; the limit counts the searches saved under the caller's scope.
  */
 import { randomUUID } from 'node:crypto';
 import { type Ctx, nowIso } from '../ctx.js';
 import { SearchError } from './errors.js';
 import { parseQuery } from './query/parse.js';
 
-/** At most this many saved searches per user; names at most this long. */
+/** At most this many saved searches per user and scope; names at most this long. */
 export const MAX_SAVED = 100;
 export const MAX_SAVED_NAME = 100;
 export const SORTS = ['relevance', 'date'] as const;
@@ -72,13 +79,14 @@ function view(r: {
 
 /** listSaved returns the user's saved searches, the most recently saved first. */
 export async function listSaved(ctx: Ctx, userId: string, reach: Reach): Promise<SavedSearch[]> {
+  // Filtered before any cut: a limit in SQL could fill the page with searches out of sight.
   const rows = await ctx.db
     .selectFrom('saved_search')
     .selectAll()
     .where('user_id', '=', userId)
     .orderBy('updated_at', 'desc')
     .orderBy('name')
-    .limit(MAX_SAVED)
+    .orderBy('id')
     .execute();
   return rows.filter((r) => covers(reach, r.scope)).map(view);
 }
@@ -107,18 +115,21 @@ export async function saveSearch(
     throw invalid('sort is relevance or date', 'sort');
   const at = nowIso(ctx);
   return ctx.db.transaction().execute(async (trx) => {
+    const scope = scopeOf(reach);
+    // The caller's own search of that name: saved under its scope, or before scopes were kept.
+    // A search of that name under another scope is another search (seen or not), left alone.
     const old = await trx
       .selectFrom('saved_search')
       .selectAll()
       .where('user_id', '=', userId)
       .where('name', '=', name)
+      .where((eb) => eb.or([eb('scope', '=', scope), eb('scope', 'is', null)]))
+      .orderBy('id')
       .executeTakeFirst();
     if (old) {
-      if (!covers(reach, old.scope))
-        throw invalid('a saved search of that name was saved with wider access; choose another name', 'name');
       await trx
         .updateTable('saved_search')
-        .set({ q, sort, updated_at: at, scope: scopeOf(reach) })
+        .set({ q, sort, updated_at: at, scope })
         .where('id', '=', old.id)
         .execute();
       return view({ ...old, q, sort, updated_at: at });
@@ -127,6 +138,7 @@ export async function saveSearch(
       .selectFrom('saved_search')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('scope', '=', scope), eb('scope', 'is', null)]))
       .executeTakeFirstOrThrow();
     if (Number(n) >= MAX_SAVED)
       throw new SearchError(
@@ -141,7 +153,7 @@ export async function saveSearch(
       sort,
       created_at: at,
       updated_at: at,
-      scope: scopeOf(reach),
+      scope,
     };
     await trx.insertInto('saved_search').values(row).execute();
     return view(row);

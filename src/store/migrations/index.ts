@@ -26,6 +26,7 @@ import * as m0027 from './0027-saved-search-scope.js';
 import * as m0028 from './0028-search-names.js';
 import * as m0029 from './0029-log-witness.js';
 import * as m0032 from './0032-upload-quota.js';
+import * as m0034 from './0034-saved-search-names-per-scope.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0028-search-names': m0028,
   '0029-log-witness': m0029,
   '0032-upload-quota': m0032,
+  '0034-saved-search-names-per-scope': m0034,
 };
