@@ -38,6 +38,30 @@ export const HealthSchema = Type.Object({
   storage: Type.Union([Type.Object({ blobs: Count, bytes: Count, items: Count }), Type.Null()], {
     description: 'for deployment administrators only (totals would count hidden items)',
   }),
+  search: Type.Union(
+    [
+      Type.Object({
+        items: Count,
+        behind: Type.Integer({ minimum: 0, description: 'items added past the index (not yet findable)' }),
+        version: Type.Union([Count, Type.Null()], {
+          description: 'the version the index was last fully written at',
+        }),
+        currentVersion: Count,
+        rebuildRemaining: Type.Integer({
+          minimum: 0,
+          description: 'indexed items still to read again after an upgrade changed the version',
+        }),
+        catchUp: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Null()], {
+          description: 'the background re-index (search-catch-up job), when one is queued or running',
+        }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'the search index against the vault, for deployment administrators only (counts would include hidden items); behind or an old version after an upgrade is caught up in the background',
+    },
+  ),
   log: Type.Object({
     size: Count,
     checkpoint: Type.Union([

@@ -10,6 +10,7 @@
 import type { Ctx } from '../ctx.js';
 import { latestCheckpoint, logSize, signerRefusal, witnessHealth } from '../custody/index.js';
 import { IntakeError } from '../intake/index.js';
+import { searchIndexState } from '../search/index.js';
 import { getJob, retryJob } from '../store/jobs.js';
 import { storageUsed } from '../vault/index.js';
 import { jobCountsByKind, latestFailedJobs, oldestQueuedAt, type Scope } from './repo.js';
@@ -48,6 +49,7 @@ export async function serverHealth(ctx: Ctx, scope: Scope, readers: readonly str
       updatedAt: j.updated_at,
     })),
     storage: scope === undefined ? await storageUsed(ctx) : null,
+    search: scope === undefined ? await searchIndexState(ctx) : null,
     log: {
       size,
       checkpoint: cp

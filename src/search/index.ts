@@ -1,9 +1,17 @@
 /**
  * index.ts — what other domains and the app layers may import from src/search: its routes, its
- * CLI commands, its error codes, its job kinds (search-index, search-entity) and how to queue
- * them after an analysis change, its tables' types, and the
+ * CLI commands, its error codes, its job kinds (search-index, search-entity, search-catch-up)
+ * and how to queue them after an analysis change or an upgrade, the index's state for health, its tables' types, and the
  * gazetteer (places by P-code and the admin units around them) for domains that record places.
  */
+
+export {
+  queueSearchCatchUp,
+  SEARCH_CATCH_UP_JOB,
+  type SearchIndexState,
+  searchCatchUpJob,
+  searchIndexState,
+} from './catch-up.js';
 export { registerSearch } from './cli.js';
 export { SearchError, type SearchErrorCode } from './errors.js';
 export { ancestors, loadGazetteer, type Place } from './gazetteer/places.js';

@@ -36,6 +36,14 @@ const TEXT_TYPES = /^(?:text\/|application\/(?:json|xml|x-ndjson)|message\/rfc82
 /** The custody actor of index annotations (an id, not a person). */
 export const INDEXER_ACTOR = 'system:search-indexer';
 const HIGH_WATER = 'search-indexed-seq';
+/**
+ * INDEX_VERSION names what the indexer writes (the analyser, the texts read): a change that
+ * makes existing documents wrong raises it, and an upgraded deployment reads every item again by
+ * itself (catch-up.ts). 4: the readable texts of issue 15.
+ */
+export const INDEX_VERSION = 4;
+/** The counter holding the version the whole index was last written at (catch-up.ts). */
+export const INDEX_VERSION_COUNTER = 'search-index-version';
 
 type ItemRow = Selectable<ItemTable>;
 type Db = Kysely<Database> | Transaction<Database>;
@@ -220,7 +228,7 @@ async function prepare(ctx: Ctx, root: ItemRow): Promise<Prepared> {
   const given = givenPlaces(root.metadata);
   const contentSha = sha256Hex(
     canonicalJson({
-      v: 4,
+      v: INDEX_VERSION,
       title: root.title,
       body,
       kind: root.kind,
@@ -418,5 +426,11 @@ export async function syncIndex(
 export async function reindexAll(ctx: Ctx): Promise<number> {
   await ctx.db.updateTable('search_doc').set({ text_sha256: '' }).execute();
   await ctx.db.deleteFrom('counter').where('name', '=', HIGH_WATER).execute();
-  return syncIndex(ctx);
+  const seen = await syncIndex(ctx);
+  await ctx.db
+    .insertInto('counter')
+    .values({ name: INDEX_VERSION_COUNTER, value: INDEX_VERSION })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: INDEX_VERSION }))
+    .execute();
+  return seen;
 }

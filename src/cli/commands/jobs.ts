@@ -8,7 +8,7 @@ import { openStore } from '../../store/open.js';
 import type { Register } from '../command.js';
 import { configFrom, withStore } from '../context.js';
 import { CliExit, EXIT, printJson, println } from '../io.js';
-import { startWorker } from '../job-kinds.js';
+import { queueStartupJobs, startWorker } from '../job-kinds.js';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -32,6 +32,11 @@ export const registerJobs: Register = (program, { io, exit }) => {
     .action(async (opts: { concurrency?: string }) => {
       const concurrency = positive('--concurrency', opts.concurrency, 1);
       const store = await openStore(configFrom(io, program.opts()));
+      await queueStartupJobs(
+        store.ctx,
+        (message) => println(io.stdout, `attest worker: ${message}`),
+        (err) => io.stderr.write(`attest worker: ${(err as Error).message ?? String(err)}\n`),
+      );
       const worker = startWorker(store.ctx, concurrency, (err) =>
         io.stderr.write(`attest worker: ${(err as Error).message ?? String(err)}\n`),
       );

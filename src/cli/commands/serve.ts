@@ -8,7 +8,7 @@ import { type OpenStore, openStore } from '../../store/open.js';
 import type { Register } from '../command.js';
 import { configFrom } from '../context.js';
 import { CliExit, type CliIo, EXIT, println } from '../io.js';
-import { startWorker } from '../job-kinds.js';
+import { queueStartupJobs, startWorker } from '../job-kinds.js';
 
 export const registerServe: Register = (program, { io }) => {
   program
@@ -69,6 +69,12 @@ export async function startServer(
     (err) => app.log.error({ err }, 'witnessing failed'),
   );
   const stopOps = startOpsTimer(store.ctx, (err) => app.log.error({ err }, 'ops reconciliation failed'));
+  // An upgrade that emptied or outdated the search index re-indexes by itself (issue 15).
+  await queueStartupJobs(
+    store.ctx,
+    (message) => app.log.info(message),
+    (err) => app.log.error({ err }, 'queueing the search catch-up failed'),
+  );
   // Intake and other durable jobs run in this process unless the deployment runs `attest worker`s.
   const worker =
     config.workers > 0
