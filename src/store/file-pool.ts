@@ -54,8 +54,12 @@ const buf = Buffer.allocUnsafe(4 << 20);
 const READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW || 0);
 // Linux names an open file descriptor at /proc/self/fd/N: the kernel copy reads exactly the file
 // opened here with O_NOFOLLOW, not whatever its path names a moment later.
+// Probed once by reopening a descriptor through it: a container may show /proc and refuse this.
 let PROC_FD = false;
-try { PROC_FD = fs.statSync('/proc/self/fd').isDirectory(); } catch (e) {}
+try {
+  const probe = fs.openSync('/dev/null', 'r');
+  try { fs.closeSync(fs.openSync('/proc/self/fd/' + probe, 'r')); PROC_FD = true; } finally { fs.closeSync(probe); }
+} catch (e) {}
 const UMASK = process.umask();
 function hashFd(fd, h) {
   let size = 0;
@@ -78,6 +82,7 @@ function run(src, dst, mode, max) {
     if (dst !== undefined && PROC_FD && (max === undefined || fs.fstatSync(r).size <= max)) {
       // The kernel copies (copy_file_range: no pass through this thread's memory), then the
       // copy is hashed from the page cache: the hash is of the bytes that were written.
+      // COPYFILE_EXCL: never over an existing file; a copy that fails part-way is removed by libuv.
       try { fs.copyFileSync('/proc/self/fd/' + r, dst, fs.constants.COPYFILE_EXCL); }
       catch (e) { if (e.code === 'EEXIST') return { error: 'exists', detail: 'EEXIST' }; throw e; }
       fs.chmodSync(dst, mode === undefined ? 0o666 & ~UMASK : mode);
