@@ -178,7 +178,6 @@ export const arVault: Shape<typeof enVault> = {
     choose: 'اختر ملفات…',
     files: 'الملفات',
     itemTitle: 'العنوان',
-    progressOf: 'تقدّم رفع {{name}}',
     start: 'رفع الملفات ({{n}})',
     pause: 'إيقاف مؤقت',
     resume: 'استئناف',

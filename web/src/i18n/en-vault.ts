@@ -176,7 +176,6 @@ export const enVault = {
     choose: 'Choose files…',
     files: 'Files',
     itemTitle: 'Title',
-    progressOf: 'Upload progress of {{name}}',
     start: 'Upload the files ({{n}})',
     pause: 'Pause',
     resume: 'Resume',

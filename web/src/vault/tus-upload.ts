@@ -14,16 +14,30 @@ export const CHUNK_SIZE = 2 * 1024 * 1024;
 /** Back-off between retries after a network failure (then the row waits for the user or `online`). */
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000];
 
+/**
+ * UploadFailure is why an upload stopped for good: the server's status and problem code (RFC 9457
+ * `type`, its last segment) when it refused, or status null when the connection stayed down
+ * through every retry. `detail` is the server's own sentence (English), shown beside ours.
+ */
+export interface UploadFailure {
+  readonly status: number | null;
+  readonly code: string | null;
+  readonly detail: string | null;
+}
+
 export interface UploadCallbacks {
   onProgress(sent: number, total: number): void;
   onRetrying(): void;
   onDone(ern: string | null): void;
-  onError(message: string, status: number | null): void;
+  onError(failure: UploadFailure): void;
 }
 
 export interface UploadHandle {
-  /** stop pauses the upload; the bytes sent stay on the server. */
-  stop(): Promise<void>;
+  /**
+   * stop pauses the upload; the bytes sent stay on the server. With `terminate`, the server's
+   * upload is deleted too (tus termination), freeing what it reserved of the user's quota.
+   */
+  stop(terminate?: boolean): Promise<void>;
   /** resume continues from the server's offset. */
   resume(): void;
 }
@@ -53,16 +67,20 @@ export function startUpload(file: File, metadata: Record<string, string>, cb: Up
     onSuccess: () => cb.onDone(ern),
     onError: (err) => {
       const res = (err as tus.DetailedError).originalResponse;
-      let message = err.message;
-      if (res) {
-        try {
-          const problem = JSON.parse(res.getBody()) as { detail?: string; title?: string };
-          message = problem.detail ?? problem.title ?? message;
-        } catch {
-          // Not a problem document: keep tus-js-client's message.
-        }
+      const status = res ? res.getStatus() : 0;
+      if (!res || status === 0) return cb.onError({ status: null, code: null, detail: null });
+      let code: string | null = null;
+      let detail: string | null = null;
+      try {
+        // The body is the server's problem document (attacker-free, but still only read as data).
+        const problem = JSON.parse(res.getBody()) as { type?: unknown; detail?: unknown; title?: unknown };
+        if (typeof problem.type === 'string') code = problem.type.slice(problem.type.lastIndexOf('/') + 1);
+        const text = problem.detail ?? problem.title;
+        if (typeof text === 'string') detail = text.slice(0, 500);
+      } catch {
+        // Not a problem document (a proxy's page): the status says enough.
       }
-      cb.onError(message, res ? res.getStatus() : null);
+      cb.onError({ status, code, detail });
     },
   });
   const begin = async () => {
@@ -73,7 +91,7 @@ export function startUpload(file: File, metadata: Record<string, string>, cb: Up
   };
   void begin();
   return {
-    stop: () => upload.abort(),
+    stop: (terminate = false) => upload.abort(terminate),
     resume: () => upload.start(),
   };
 }

@@ -20,7 +20,7 @@ import {
   toMetadata,
   writableCompartments,
 } from './provenance-form.js';
-import { startUpload, type UploadHandle } from './tus-upload.js';
+import { startUpload, type UploadFailure, type UploadHandle } from './tus-upload.js';
 
 const PARALLEL = 3;
 const INTAKE_POLL_MS = 2000;
@@ -33,12 +33,29 @@ interface Row {
   title: string;
   state: RowState;
   sent: number;
-  error: string | null;
+  failure: UploadFailure | null;
   ern: string | null;
   intake: IntakeState | null;
 }
 
 let nextKey = 0;
+
+/**
+ * failureReason names why an upload stopped, in words the person can act on (upload.failure.*):
+ * the connection stayed down, the file is too large, the user's open uploads are over quota, the
+ * type is refused, the provenance is refused, the account may not add here, or the server failed.
+ */
+export function failureReason(f: UploadFailure): string {
+  if (f.status === null) return 'connection';
+  if (f.code === 'payload-too-large' || f.status === 413) return 'tooLarge';
+  if (f.code === 'upload-quota' || f.status === 429) return 'quota';
+  if (f.code === 'unsupported-media-type' || f.status === 415) return 'type';
+  if (f.code === 'invalid-provenance') return 'provenance';
+  if (f.status === 401) return 'signedOut';
+  if (f.status === 403 || f.status === 404) return 'forbidden';
+  if (f.status >= 500) return 'server';
+  return 'refused';
+}
 
 export default function UploadScreen() {
   const { t } = useTranslation();
@@ -74,7 +91,7 @@ export default function UploadScreen() {
         title: file.name,
         state: 'ready',
         sent: 0,
-        error: null,
+        failure: null,
         ern: null,
         intake: null,
       }),
@@ -84,7 +101,7 @@ export default function UploadScreen() {
 
   const begin = useCallback(
     (row: Row) => {
-      patch(row.key, { state: 'uploading', error: null });
+      patch(row.key, { state: 'uploading', failure: null });
       const metadata = {
         ...toMetadata(prov),
         filename: row.file.name,
@@ -99,8 +116,7 @@ export default function UploadScreen() {
             handles.current.delete(row.key);
             patch(row.key, { state: 'sent', sent: row.file.size, ern });
           },
-          onError: (message, status) =>
-            patch(row.key, { state: status === null ? 'paused' : 'failed', error: message }),
+          onError: (failure) => patch(row.key, { state: 'failed', failure }),
         }),
       );
     },
@@ -114,18 +130,25 @@ export default function UploadScreen() {
     for (const r of next) begin(r);
   }, [rows, begin]);
 
-  // Back online: uploads paused by the network resume from the server's offset.
+  // Back online: uploads stopped by the network start again, from the server's offset (the
+  // upload's URL is remembered on this device). A pause the user chose stays a pause.
   useEffect(() => {
     const online = () => {
-      for (const r of rows)
-        if (r.state === 'paused') {
-          patch(r.key, { state: 'uploading', error: null });
-          handles.current.get(r.key)?.resume();
-        }
+      for (const r of rows) if (r.state === 'failed' && r.failure?.status === null) begin(r);
     };
     window.addEventListener('online', online);
     return () => window.removeEventListener('online', online);
-  }, [rows, patch]);
+  }, [rows, begin]);
+
+  /** remove drops a row; an upload the server holds for it is deleted, freeing the user's quota. */
+  const remove = (key: string) => {
+    void handles.current
+      .get(key)
+      ?.stop(true)
+      .catch(() => undefined);
+    handles.current.delete(key);
+    setRows((old) => old.filter((x) => x.key !== key));
+  };
 
   // Follow intake of the items sent until each is done or failed.
   const following = rows
@@ -208,7 +231,7 @@ export default function UploadScreen() {
             {rows.map((r) => (
               <li key={r.key} data-state={r.state} data-file={r.file.name} data-ern={r.ern ?? ''}>
                 <div className="upload-head">
-                  <bdi translate="no" className="file-name">
+                  <bdi translate="no" className="file-name" id={`file-${r.key}`}>
                     {r.file.name}
                   </bdi>
                   <span className="muted">{t('evidence.bytes', { size: f.number(r.file.size) })}</span>
@@ -230,7 +253,9 @@ export default function UploadScreen() {
                       <progress
                         max={r.file.size || 1}
                         value={r.sent}
-                        aria-label={t('upload.progressOf', { name: r.file.name })}
+                        // Named by the file's name (data, marked translate="no"), not by a sentence
+                        // holding it: an attribute cannot mark the name as untranslatable.
+                        aria-labelledby={`file-${r.key}`}
                       />{' '}
                       {f.progress(r.sent, r.file.size)}
                     </>
@@ -252,26 +277,38 @@ export default function UploadScreen() {
                     <button
                       type="button"
                       onClick={() => {
-                        patch(r.key, { state: 'uploading', error: null });
+                        patch(r.key, { state: 'uploading', failure: null });
                         handles.current.get(r.key)?.resume();
                       }}
                     >
                       {t('upload.resume')}
                     </button>
                   )}
+                  {r.state === 'failed' && (
+                    <button type="button" onClick={() => begin(r)}>
+                      {t('upload.retry')}
+                    </button>
+                  )}
                   {(r.state === 'ready' || r.state === 'failed') && (
-                    <button
-                      type="button"
-                      onClick={() => setRows((old) => old.filter((x) => x.key !== r.key))}
-                    >
+                    <button type="button" onClick={() => remove(r.key)}>
                       {t('upload.remove')}
                     </button>
                   )}
                 </div>
-                {r.error && (
-                  <p className="error-text" role="alert">
-                    <bdi translate="no">{r.error}</bdi>
-                  </p>
+                {r.failure && (
+                  <div className="upload-failure" role="alert" data-testid="upload-failure">
+                    <p className="error-text" data-reason={failureReason(r.failure)}>
+                      {t(`upload.failure.${failureReason(r.failure)}`)}
+                    </p>
+                    {r.failure.detail && (
+                      <p className="muted">
+                        {t('upload.serverSaid')}{' '}
+                        <span lang="en" dir="ltr" translate="no">
+                          {r.failure.detail}
+                        </span>
+                      </p>
+                    )}
+                  </div>
                 )}
                 {r.ern && (
                   <p className="upload-intake">
