@@ -140,20 +140,44 @@ export function addTrustCommands(log: Command, io: CliIo, open: Open): void {
   log
     .command('publish')
     .description(
-      'write every new checkpoint to a directory (DIR/checkpoints/<size>, DIR/checkpoint) or POST it to a URL',
+      'write every new checkpoint to a directory (DIR/checkpoints/<size>, DIR/checkpoint) or POST it to a URL; with witnesses configured, cosigned by them',
     )
     .requiredOption('--to <dir-or-url>', 'a directory, or an http(s) URL')
+    .option('--wait <seconds>', "how long to wait for the witnesses' quorum (default 30)")
     .option('--json', 'machine-readable output')
-    .action(async (opts: { to: string; json?: boolean }) => {
-      const r = await open((ctx) => publishCheckpoints(ctx, opts.to));
-      if (opts.json) return printJson(io, r);
-      println(
-        io.stdout,
-        r.published.length ? `published sizes ${r.published.join(', ')}` : 'nothing new to publish',
-      );
-      if (r.skipped.length) {
-        println(io.stderr, `not published (not signed by the current key): ${r.skipped.join(', ')}`);
+    .action(async (opts: { to: string; wait?: string; json?: boolean }) => {
+      if (opts.wait !== undefined && !/^[0-9]{1,4}$/.test(opts.wait))
+        throw new CliExit(EXIT.usage, '--wait must be a whole number of seconds (at most 9999)');
+      const waitMs = opts.wait === undefined ? undefined : Number(opts.wait) * 1000;
+      const r = await open((ctx) => publishCheckpoints(ctx, opts.to, waitMs === undefined ? {} : { waitMs }));
+      const short = r.witnesses !== null && !r.witnesses.quorumMet;
+      if (opts.json) printJson(io, r);
+      else {
+        println(
+          io.stdout,
+          r.published.length ? `published sizes ${r.published.join(', ')}` : 'nothing new to publish',
+        );
+        if (r.updated.length)
+          println(
+            io.stdout,
+            `written again with the cosignatures that arrived since: ${r.updated.join(', ')}`,
+          );
+        if (r.witnesses)
+          println(
+            io.stdout,
+            `the latest checkpoint is cosigned by ${r.witnesses.cosignedBy} of ${r.witnesses.configured} witnesses (quorum ${r.witnesses.quorum})`,
+          );
+        if (r.skipped.length) {
+          println(io.stderr, `not published (not signed by the current key): ${r.skipped.join(', ')}`);
+        }
       }
+      // Published, but not as a verifier who requires the quorum will accept it: say so, and
+      // fail the command, so a scheduled publish is noticed; running it again adds them.
+      if (short)
+        throw new CliExit(
+          EXIT.failed,
+          `the witnesses' quorum was not met in time (${r.witnesses?.cosignedBy} of ${r.witnesses?.quorum}): published without it; run attest log publish again to add the cosignatures when they arrive (attest log witness shows why)`,
+        );
     });
 
   log
