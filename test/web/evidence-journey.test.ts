@@ -105,6 +105,17 @@ describe(SUITE, browserSuite(), () => {
     await assertAccessible(page, 'search (en)');
     await assertNoHorizontalOverflow(page, 'search (en)');
     await screenshot(page, 'search-en');
+    // The place filter by admin area on the map: the PDF names Ramouseh and al-Rashideen (Aleppo
+    // governorate); its circle filters by the governorate's P-code, and the query says so.
+    await page.locator('.admin-map g.area').first().click();
+    await page.waitForURL((u) => (u.searchParams.get('q') ?? '').includes('place:'));
+    await page.getByTestId('total').filter({ hasText: 'Items found: 1' }).waitFor();
+    assert.match(await page.getByLabel('Search query').inputValue(), /^اسعاف kind:document place:SY02$/);
+    await page.locator(`li.hit[data-ern="${pdfErn}"]`).waitFor();
+    // Within a governorate the map shows its districts.
+    await page
+      .locator('.admin-map g.area title', { hasText: 'Jebel Saman: 1' })
+      .waitFor({ state: 'attached' });
   });
 
   it('opens the PDF and verifies its custody entry in the browser', async () => {
