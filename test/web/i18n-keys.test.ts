@@ -15,17 +15,22 @@ import { arAnalysis } from '../../web/src/i18n/ar-analysis.js';
 import { arCases } from '../../web/src/i18n/ar-cases.js';
 import { arConflicts } from '../../web/src/i18n/ar-conflicts.js';
 import { arSearch } from '../../web/src/i18n/ar-search.js';
+import { arUpload } from '../../web/src/i18n/ar-upload.js';
 import { en as enMain } from '../../web/src/i18n/en.js';
 import { enAlerts } from '../../web/src/i18n/en-alerts.js';
 import { enAnalysis } from '../../web/src/i18n/en-analysis.js';
 import { enCases } from '../../web/src/i18n/en-cases.js';
 import { enConflicts } from '../../web/src/i18n/en-conflicts.js';
 import { enSearch } from '../../web/src/i18n/en-search.js';
+import { enUpload } from '../../web/src/i18n/en-upload.js';
 
 // The cases, analysis, search and alert strings are loaded with their screens
 // (web/src/{cases,analysis,search,ops}/strings.ts, ops/conflicts-strings.ts), not with en.ts.
-const en = { ...enMain, ...enCases, ...enAnalysis, ...enSearch, ...enAlerts, ...enConflicts };
-const ar = { ...arMain, ...arCases, ...arAnalysis, ...arSearch, ...arAlerts, ...arConflicts };
+const enBase = { ...enMain, ...enCases, ...enAnalysis, ...enSearch, ...enAlerts, ...enConflicts };
+// The upload screen's failure sentences join its `upload` strings (web/src/vault/strings.ts).
+const en = { ...enBase, upload: { ...(enBase as Record<string, object>).upload, ...enUpload.upload } };
+const arBase = { ...arMain, ...arCases, ...arAnalysis, ...arSearch, ...arAlerts, ...arConflicts };
+const ar = { ...arBase, upload: { ...(arBase as Record<string, object>).upload, ...arUpload.upload } };
 
 type Tree = { readonly [key: string]: string | Tree };
 

@@ -180,21 +180,6 @@ export const enVault = {
     pause: 'Pause',
     resume: 'Resume',
     remove: 'Remove',
-    retry: 'Retry',
-    serverSaid: 'The server said:',
-    failure: {
-      connection:
-        'Not sent: the connection stayed down through every retry. What reached the server is kept; Retry continues from there, and it starts again by itself when the browser is back online.',
-      tooLarge: 'Refused: the file is larger than this server accepts for one item.',
-      quota:
-        'Refused for now: your uploads in progress hold as many files or bytes as you may have open at once. Let them finish, or remove some, then Retry.',
-      type: 'Refused: the server does not accept this kind of file.',
-      provenance: 'Refused: the provenance above is not complete or not valid. Correct it, then Retry.',
-      signedOut: 'Not sent: your session has ended. Sign in again, then Retry.',
-      forbidden: 'Refused: you may not add evidence to this compartment.',
-      server: 'Not sent: the server failed. Retry in a moment; if it fails again, tell an administrator.',
-      refused: 'Refused by the server.',
-    },
     missing: {
       source: 'Say where the files come from (the source).',
       collectedAt: 'Give the collection time, or tick “Time unknown”.',

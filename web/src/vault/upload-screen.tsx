@@ -20,6 +20,7 @@ import {
   toMetadata,
   writableCompartments,
 } from './provenance-form.js';
+import './strings.js';
 import { startUpload, type UploadFailure, type UploadHandle } from './tus-upload.js';
 
 const PARALLEL = 3;
