@@ -8,7 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +25,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import tar from 'tar-stream';
 import { runCli, spawnCli } from '../../../test/support/cli.js';
+import { startTestS3 } from '../../../test/support/s3.js';
 import { createPgDatabase, DIALECTS, scratchDir } from '../../../test/support/stores.js';
 import { loadConfig } from '../../config.js';
 import { restoreDeployment } from '../../store/backup/backup.js';
@@ -334,3 +343,44 @@ for (const dialect of DIALECTS)
       assert.equal(existsSync(join(dir, '..', 'escaped.txt')), false);
     });
   });
+
+describe('attest backup and restore with S3 blob stores (issue 21.3)', () => {
+  it('copies each blob out of one S3 store into the backup and back into another S3 store; verify then passes', async () => {
+    const from = await startTestS3();
+    const to = await startTestS3();
+    const dir = scratchDir('backup-s3-');
+    try {
+      const env = { ...from.env, ATTEST_DATA: join(dir, 'data'), ATTEST_BACKUP_PASSPHRASE: PASS };
+      for (const [i, text] of ['شهادة من نقطة التفتيش', 'second statement', 'third'].entries()) {
+        writeFileSync(join(dir, `s${i}.txt`), text);
+        const a = await runCli(
+          [
+            'add',
+            '--source',
+            's',
+            '--collected-by',
+            'm',
+            '--collected-at',
+            '2016-12-18',
+            join(dir, `s${i}.txt`),
+          ],
+          env,
+        );
+        assert.equal(a.code, 0, a.stderr);
+      }
+      const b = await runCli(['backup', '--out', join(dir, 'backups'), '--json'], env);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(JSON.parse(b.stdout).blobsCopied, 3);
+      assert.equal(filesUnder(join(dir, 'backups', 'blobs')).length, 3, 'three blobs, no temporary left');
+      const restored = { ...to.env, ATTEST_DATA: join(dir, 'restored'), ATTEST_BACKUP_PASSPHRASE: PASS };
+      const r = await runCli(['restore', join(dir, 'backups')], restored);
+      assert.equal(r.code, 0, r.stderr);
+      const v = await runCli(['verify'], restored);
+      assert.equal(v.code, 0, `${v.stdout}${v.stderr}`);
+    } finally {
+      await from.stop();
+      await to.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
