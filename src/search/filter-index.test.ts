@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { analyze } from '../lib/search-tokens.js';
 import { addContent } from '../vault/index.js';
+import { backendFor } from './backends/backend-for.js';
+import type { Match } from './query/compile.js';
+import { candidatesOf, conditionsOf, type ResolvedFilters } from './repo.js';
 import { search } from './service.js';
 
 interface Doc {
@@ -105,6 +109,61 @@ for (const dialect of DIALECTS) {
           .where('ern', '=', moved.ern)
           .execute();
       }
+    });
+  });
+}
+
+// PostgreSQL reads a match that is not common among the newest documents only, widening the
+// span until the window is full (pg-plan.ts, repo.ts recentCandidates): whatever the share it
+// starts from, it must find the same newest matches, with the same scores, as a read of all.
+for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
+  describe(`${dialect}: reading the newest matches by spans of doc_id`, () => {
+    let s: TestStore;
+    before(async () => {
+      s = await openTestStore(dialect);
+      for (let i = 0; i < 40; i++) {
+        const text = `${i % 2 ? 'Convoy' : 'Bakery'} report ${i}: ${i % 3 === 0 ? 'buses near Foua' : 'queue in Aleppo'}, ${i % 4 ? 'قصف' : 'مشفى'}.`;
+        await addContent(s.ctx, Readable.from([Buffer.from(text)]), {
+          originalName: 'note.txt',
+          title: `report ${i}`,
+          provenance: { source: 'field team 3', collectedAt: '2016-12-15', collectedBy: 'monitor-07' },
+          compartment: i % 5 === 0 ? 'witness' : 'general',
+          actor: 'user-test',
+        });
+      }
+      await search(s.ctx, { q: 'report', compartments: 'all' }); // indexes them
+    });
+    after(async () => s.close());
+
+    it('finds the same candidates from any starting share, widening as needed', async () => {
+      const backend = backendFor(dialect);
+      const filters: ResolvedFilters = {
+        compartments: ['general'],
+        kinds: [],
+        notKinds: [],
+        sources: [],
+        notSources: [],
+        places: [],
+        notPlaces: [],
+        erns: [],
+      };
+      let checked = 0;
+      for (const word of ['report', 'convoy', 'Foua', 'مشفى', 'qaterji']) {
+        const match: Match = { t: 'term', v: analyze(word)[0]!, prefix: false };
+        const plan = await backend.plan(s.ctx.db, { match, excludeOnly: null }, null, filters.compartments);
+        assert.ok(plan.recent, `${word}: an unanalysed table reads GIN`);
+        const c = conditionsOf(plan, filters);
+        for (const window of [1, 3, 7]) {
+          const { recent: _, ...whole } = plan;
+          const want = await candidatesOf(s.ctx.db, whole, c, window);
+          for (const share of [0.99, 0.4, 0.05, 0]) {
+            const got = await candidatesOf(s.ctx.db, { ...plan, recent: { ...plan.recent!, share } }, c, window);
+            assert.deepEqual(got, want, `${word}, window ${window}, starting share ${share}`);
+            checked++;
+          }
+        }
+      }
+      assert.equal(checked, 60);
     });
   });
 }

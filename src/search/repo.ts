@@ -11,7 +11,8 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { TextPart, TextPlan } from './backends/backend.js';
+import type { RecentRead, TextPart, TextPlan } from './backends/backend.js';
+import { recentSpan } from './backends/pg-plan.js';
 
 /**
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
@@ -108,8 +109,10 @@ export async function candidatesOf(
   window: number,
 ): Promise<Candidate[]> {
   if (plan.parts.length === 0) return [];
-  const r = await candidatesSql(plan, c, window).execute(db);
-  return r.rows.map((x) => ({
+  const rows = plan.recent
+    ? await recentCandidates(db, plan, plan.recent, c, window)
+    : (await candidatesSql(plan, c, window).execute(db)).rows;
+  return rows.map((x) => ({
     ...x,
     doc_id: Number(x.doc_id),
     score: Number(x.score),
@@ -118,12 +121,44 @@ export async function candidatesOf(
 }
 
 /**
+ * recentCandidates reads the matches among the newest `span` documents (pg-plan.ts
+ * recentSpan: enough for the window at the estimated share, twice over). Fewer than the window
+ * there means the estimate was high: the span widens to what the share seen in it needs (at
+ * least fourfold), and to every document when it would reach past the oldest — so the result
+ * is the same newest `window + 1` matches as an unbounded read.
+ */
+async function recentCandidates(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  recent: RecentRead,
+  c: Conditions,
+  window: number,
+): Promise<Candidate[]> {
+  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(db);
+  const newest = Number(top.rows[0]?.top ?? 0);
+  let span = recentSpan(recent.share, newest, window);
+  for (;;) {
+    const rows = await recent.run(db, candidatesSql(plan, c, window, span === null ? undefined : newest - span));
+    if (rows.length > window || span === null) return rows;
+    const seen = recentSpan(rows.length / span, newest, window);
+    span = seen === null ? null : Math.max(seen, 4 * span);
+    if (span !== null && span >= newest) span = null;
+  }
+}
+
+/**
  * candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark): each
  * part's newest matches, merged by doc_id when the plan reads several.
  */
-export function candidatesSql(plan: TextPlan, c: Conditions, window: number): RawBuilder<Candidate> {
+export function candidatesSql(
+  plan: TextPlan,
+  c: Conditions,
+  window: number,
+  after?: number,
+): RawBuilder<Candidate> {
+  const newer = after === undefined ? sql`` : sql` AND d.doc_id > ${after}`;
   const branch = (p: TextPart, i: number) =>
-    sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
+    sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
   const [only, ...more] = plan.parts;
   if (!only)
     return sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM search_doc d WHERE 1 = 0`;

@@ -255,6 +255,14 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
                   sql` OR `,
                 )})`,
           indexed: plans.every((p) => p.indexed),
+          // Several groups read newest-first together: the span of the rarest (the widest).
+          ...(plans.length > 0 && plans.every((p) => p.recent)
+            ? {
+                recent: plans
+                  .map((p) => p.recent!)
+                  .reduce((a, b) => (b.share < a.share ? b : a)),
+              }
+            : {}),
         };
   const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);
   return {

@@ -51,6 +51,21 @@ export interface TextPlan {
   readonly probe: RawBuilder<unknown>;
   /** True when the text index selects (with the filter terms); false: every document. */
   readonly indexed: boolean;
+  /**
+   * PostgreSQL, a match that is not common: read the index's matches among the newest
+   * documents only, widening the span until the window is full (repo.ts, pg-plan.ts).
+   */
+  readonly recent?: RecentRead;
+}
+
+/** RecentRead is how a plan reads its matches among the newest documents (pg-plan.ts). */
+export interface RecentRead {
+  /** The estimated share of documents that match (0: unknown, read them all). */
+  readonly share: number;
+  /** The estimated number of documents. */
+  readonly rows: number;
+  /** run executes a candidates statement the way this read needs it planned. */
+  run<T>(db: Kysely<Database>, statement: RawBuilder<T>): Promise<T[]>;
 }
 
 /** The plan of a query with neither text nor filter terms: every document, unscored. */
@@ -89,6 +104,7 @@ export function restricted(
     parts: plan.parts.map((p) => ({ ...p, where: sql`${p.where} AND ${cond(p.docId)!}` })),
     probe: sql`(${plan.probe} AND ${probe})`,
     indexed: plan.indexed,
+    ...(plan.recent ? { recent: plan.recent } : {}),
   };
 }
 

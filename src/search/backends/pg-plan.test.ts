@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Match } from '../query/compile.js';
-import { chooseGin, share, type TermStats } from './pg-plan.js';
+import { chooseGin, matchShare, recentSpan, share, type TermStats, WALK_SHARE } from './pg-plan.js';
 
 const stats: TermStats = {
   rows: 1_000_000,
@@ -49,5 +49,17 @@ describe('PostgreSQL plan by term rarity', () => {
   it('with no statistics (a table never analysed) reads from GIN', () => {
     const none: TermStats = { rows: 0, freq: new Map(), floor: 0 };
     assert.equal(chooseGin(none, term('convoy'), null, null), true);
+  });
+
+  it('walks only a common match; a rarer one reads the newest doc_ids, twice what the estimate needs', () => {
+    assert.ok(matchShare(stats, term('convoy'), null)! >= WALK_SHARE, 'convoy (20%) walks');
+    assert.ok(matchShare(stats, term('hospit'), null)! < WALK_SHARE, 'hospit (5%) reads a span');
+    assert.equal(matchShare(stats, null, null), null, 'nothing positive: walk');
+    assert.equal(matchShare(stats, term('convoy'), { all: [['_arSY0703', '_doc']], none: [] }), 0.2);
+    // 2 × 1,001 matches at 5% of the documents: the newest 40,040 doc_ids.
+    assert.equal(recentSpan(0.05, 1_000_000, 1000), 40_040);
+    // A span past the oldest document, or an unknown share: every document.
+    assert.equal(recentSpan(0.001, 1_000_000, 1000), null);
+    assert.equal(recentSpan(0, 1_000_000, 1000), null);
   });
 });
