@@ -258,9 +258,7 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
           // Several groups read newest-first together: the span of the rarest (the widest).
           ...(plans.length > 0 && plans.every((p) => p.recent)
             ? {
-                recent: plans
-                  .map((p) => p.recent!)
-                  .reduce((a, b) => (b.share < a.share ? b : a)),
+                recent: plans.map((p) => p.recent!).reduce((a, b) => (b.share < a.share ? b : a)),
               }
             : {}),
         };
