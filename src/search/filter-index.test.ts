@@ -157,7 +157,12 @@ for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
           const { recent: _, ...whole } = plan;
           const want = await candidatesOf(s.ctx.db, whole, c, window);
           for (const share of [0.99, 0.4, 0.05, 0]) {
-            const got = await candidatesOf(s.ctx.db, { ...plan, recent: { ...plan.recent!, share } }, c, window);
+            const got = await candidatesOf(
+              s.ctx.db,
+              { ...plan, recent: { ...plan.recent!, share } },
+              c,
+              window,
+            );
             assert.deepEqual(got, want, `${word}, window ${window}, starting share ${share}`);
             checked++;
           }

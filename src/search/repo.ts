@@ -134,11 +134,16 @@ async function recentCandidates(
   c: Conditions,
   window: number,
 ): Promise<Candidate[]> {
-  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(db);
+  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(
+    db,
+  );
   const newest = Number(top.rows[0]?.top ?? 0);
   let span = recentSpan(recent.share, newest, window);
   for (;;) {
-    const rows = await recent.run(db, candidatesSql(plan, c, window, span === null ? undefined : newest - span));
+    const rows = await recent.run(
+      db,
+      candidatesSql(plan, c, window, span === null ? undefined : newest - span),
+    );
     if (rows.length > window || span === null) return rows;
     const seen = recentSpan(rows.length / span, newest, window);
     span = seen === null ? null : Math.max(seen, 4 * span);
