@@ -12,7 +12,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { RecentRead, TextPart, TextPlan } from './backends/backend.js';
-import { recentSpan } from './backends/pg-plan.js';
 
 /**
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
@@ -121,8 +120,8 @@ export async function candidatesOf(
 }
 
 /**
- * recentCandidates reads the matches among the newest `span` documents (pg-plan.ts
- * recentSpan: enough for the window at the estimated share, twice over). Fewer than the window
+ * recentCandidates reads the matches among the newest `span` documents (RecentRead.span,
+ * pg-plan.ts: enough for the window at the estimated share, twice over). Fewer than the window
  * there means the estimate was high: the span widens to what the share seen in it needs (at
  * least fourfold), and to every document when it would reach past the oldest — so the result
  * is the same newest `window + 1` matches as an unbounded read.
@@ -138,14 +137,14 @@ async function recentCandidates(
     db,
   );
   const newest = Number(top.rows[0]?.top ?? 0);
-  let span = recentSpan(recent.share, newest, window);
+  let span = recent.span(recent.share, newest, window);
   for (;;) {
     const rows = await recent.run(
       db,
       candidatesSql(plan, c, window, span === null ? undefined : newest - span),
     );
     if (rows.length > window || span === null) return rows;
-    const seen = recentSpan(rows.length / span, newest, window);
+    const seen = recent.span(rows.length / span, newest, window);
     span = seen === null ? null : Math.max(seen, 4 * span);
     if (span !== null && span >= newest) span = null;
   }

@@ -64,6 +64,8 @@ export interface RecentRead {
   readonly share: number;
   /** The estimated number of documents. */
   readonly rows: number;
+  /** span is how many of the newest doc_ids to read for `window + 1` matches at `share`; null: all. */
+  span(share: number, rows: number, window: number): number | null;
   /** run executes a candidates statement the way this read needs it planned. */
   run<T>(db: Kysely<Database>, statement: RawBuilder<T>): Promise<T[]>;
 }

@@ -15,7 +15,7 @@ import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
-import { matchShare, termStats, WALK_SHARE } from './pg-plan.js';
+import { matchShare, recentSpan, termStats, WALK_SHARE } from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -129,7 +129,9 @@ export const postgresBackend: SearchBackend = {
         ],
         probe: where,
         indexed: true,
-        ...(walk ? {} : { recent: { share: estimate, rows: stats.rows, run: withoutIndexScans } }),
+        ...(walk
+          ? {}
+          : { recent: { share: estimate, rows: stats.rows, span: recentSpan, run: withoutIndexScans } }),
       },
       input,
       inSet,
