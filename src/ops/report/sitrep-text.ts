@@ -20,6 +20,8 @@ export type Caveat =
   | { readonly code: 'disputed'; readonly counts: number }
   | { readonly code: 'tie'; readonly counts: number }
   | { readonly code: 'held'; readonly observations: number }
+  /** Route points that stopped reporting while vehicles are due there (point-not-reporting). */
+  | { readonly code: 'not-reporting'; readonly points: number; readonly vehicles: number }
   | { readonly code: 'uncounted-arrivals'; readonly vehicles: number }
   | { readonly code: 'people-unaccounted'; readonly vehicles: number }
   | { readonly code: 'in-transit'; readonly vehicles: number; readonly people: number }
@@ -221,6 +223,8 @@ const EN: Words = {
       `${t.number(c.counts)} counts are a tie between monitors (no majority); the lower figure is used and the range is in the alerts.`,
     held: (c, t) =>
       `${t.number(c.observations)} observations are held: a device sent different reports under one id; they count once a coordinator chooses.`,
+    'not-reporting': (c, t) =>
+      `${c.points === 1 ? 'A route point has' : `${t.number(c.points)} route points have`} stopped reporting while ${t.count('vehicles', c.vehicles)} ${c.vehicles === 1 ? 'is' : 'are'} due there: what happened there after their last report is not in this report.`,
     'uncounted-arrivals': (c, t) =>
       `${t.number(c.vehicles)} arrived vehicles were counted only in group observations; their people are not in the total.`,
     'people-unaccounted': (c, t) =>
@@ -371,6 +375,8 @@ const AR: Words = {
       `${t.count('counts', c.counts)} فيها تعادل بين المراقبين (لا أغلبية)؛ اعتُمد الرقم الأدنى، والمدى مذكور في التنبيهات.`,
     held: (c, t) =>
       `${t.count('observations', c.observations)} معلّقة: أرسل جهاز تقارير مختلفة تحت معرّف واحد؛ تُحتسب حين يختار المنسّق.`,
+    'not-reporting': (c, t) =>
+      `نقاط مسار توقّفت عن إرسال التقارير: ${t.number(c.points)}، والمستحقّ وصولها إليها ${t.count('vehicles', c.vehicles)}؛ ما جرى هناك بعد آخر تقرير منها ليس في هذا التقرير.`,
     'uncounted-arrivals': (c, t) =>
       `${t.count('vehicles', c.vehicles)} وصلت ولم تُعدّ إلا في ملاحظات جماعية؛ ركّابها غير داخلين في المجموع.`,
     'people-unaccounted': (c, t) =>

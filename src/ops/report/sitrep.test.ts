@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
+import { at, iso, reportedTotal, sighting, testOperation, testVehicle } from '../fixtures.js';
 import type { Observation } from '../model.js';
-import { reconcileAll } from '../reconcile/reconcile.js';
+import { applyObservation, createReconcileState, reconcileAll, tick } from '../reconcile/reconcile.js';
 import { buildSitrep } from './sitrep.js';
 import { renderSitrepMarkdown } from './sitrep-markdown.js';
+import { sitrepText } from './sitrep-text.js';
 
 const trip = (v: string, start: number, count: number, extra: Partial<Observation> = {}) =>
   (['o', 'c1', 'c2', 'd'] as const).map((p, i) => sighting(`${v}-${p}`, v, p, start + 30 * i, count, extra));
@@ -78,5 +79,34 @@ describe('renderSitrepMarkdown', () => {
     );
     assert.ok(md.includes('| 59 | 3 | 1 | 1 | 1 | 0 | 5 |'), md);
     assert.ok(md.startsWith('# Situation report: Evacuation \\| of \\*here\\*'), md.split('\n')[0]);
+  });
+});
+
+describe('a route point that stopped reporting', () => {
+  it('is a caveat of the sitrep, in English and Arabic, and leaves with the alert', () => {
+    const silentInput = { operations: [testOperation()], convoys: [], vehicles: [testVehicle('v1')] };
+    const st = createReconcileState(silentInput, at(0));
+    applyObservation(st, sighting('a', 'v1', 'o', 0, 50), at(0));
+    tick(st, at(61));
+    const s = buildSitrep(st, { operationId: 'op' });
+    const facts = s.caveatFacts.filter((c) => c.code === 'not-reporting');
+    assert.deepEqual(facts, [{ code: 'not-reporting', points: 1, vehicles: 1 }]);
+    assert.equal(
+      sitrepText('en').caveat(facts[0]!),
+      'A route point has stopped reporting while 1 vehicle is due there: what happened there after their last report is not in this report.',
+    );
+    const ar = sitrepText('ar').caveat({ code: 'not-reporting', points: 2, vehicles: 5 });
+    assert.match(ar, /توقّفت عن إرسال التقارير/);
+    assert.ok(!/[A-Za-z]/.test(ar), `no untranslated words: ${ar}`);
+    assert.match(
+      sitrepText('en').caveat({ code: 'not-reporting', points: 2, vehicles: 5 }),
+      /^2 route points have stopped reporting while 5 vehicles are due there/,
+    );
+    // The point reports again: no caveat.
+    applyObservation(st, { ...sighting('b', 'v1', 'c1', 40, 50), receivedTime: iso(65) }, at(65));
+    assert.deepEqual(
+      buildSitrep(st, { operationId: 'op' }).caveatFacts.filter((c) => c.code === 'not-reporting'),
+      [],
+    );
   });
 });

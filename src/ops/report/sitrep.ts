@@ -217,6 +217,15 @@ export function buildSitrep(state: ReconcileState, options: SitrepOptions): Sitr
   if (ties > 0) caveatFacts.push({ code: 'tie', counts: ties });
   const held = alerts.filter((a) => a.kind === 'conflicting-reports').length;
   if (held > 0) caveatFacts.push({ code: 'held', observations: held });
+  // A route point that stopped reporting: what passed it since is unknown, and the report says so.
+  const silent = alerts.filter((a) => a.kind === 'point-not-reporting' && a.state !== 'resolved');
+  if (silent.length > 0) {
+    const awaited = silent.reduce((n, a) => {
+      const f = state.alerts.get(a.key)?.evidence.figures.vehiclesAwaited;
+      return n + (typeof f === 'number' ? f : 0);
+    }, 0);
+    caveatFacts.push({ code: 'not-reporting', points: silent.length, vehicles: awaited });
+  }
   if (uncountedArrivals > 0) caveatFacts.push({ code: 'uncounted-arrivals', vehicles: uncountedArrivals });
   const unaccounted = alerts.filter(
     (a) => a.kind === 'people-unaccounted' && a.severity === 'critical',

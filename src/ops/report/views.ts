@@ -242,6 +242,13 @@ export function alertSummary(
       return `${n('vehiclesUnseen')} vehicles passed ${point('pointId')} on ${text('day')} with no monitor seeing them.`;
     case 'source-totals-diverge':
       return `On ${text('day')}, ${n('sources')} sources reported totals from ${n('min')} to ${n('max')}.`;
+    case 'point-not-reporting': {
+      // A route point that stopped reporting: who is awaited there and whose silence holds it back.
+      const behind = text('monitorsBehind');
+      return `${point('pointId')} has stopped reporting: ${n('vehiclesAwaited')} vehicles are due there (${text('vehicles')}) and ${f.lastReportAt ? `nothing was reported after ${when(f.lastReportAt)}` : 'nothing was ever reported from it'}${behind && behind !== '?' ? `; waiting for monitor ${behind.split(',').join(', ')}` : ''}.`;
+    }
+    case 'conflicting-reports':
+      return `Monitor ${text('monitorId')}'s device sent ${n('bodies')} different reports under one id (${text('clientId')}); none counts until a coordinator chooses one.`;
   }
   return `${a.kind}: ${a.subject.type} ${subject}`;
 }
