@@ -21,6 +21,7 @@ import {
   writableCompartments,
 } from './provenance-form.js';
 import './strings.js';
+import { failureReason } from './failure-reason.js';
 import { startUpload, type UploadFailure, type UploadHandle } from './tus-upload.js';
 
 const PARALLEL = 3;
@@ -40,23 +41,6 @@ interface Row {
 }
 
 let nextKey = 0;
-
-/**
- * failureReason names why an upload stopped, in words the person can act on (upload.failure.*):
- * the connection stayed down, the file is too large, the user's open uploads are over quota, the
- * type is refused, the provenance is refused, the account may not add here, or the server failed.
- */
-export function failureReason(f: UploadFailure): string {
-  if (f.status === null) return 'connection';
-  if (f.code === 'payload-too-large' || f.status === 413) return 'tooLarge';
-  if (f.code === 'upload-quota' || f.status === 429) return 'quota';
-  if (f.code === 'unsupported-media-type' || f.status === 415) return 'type';
-  if (f.code === 'invalid-provenance') return 'provenance';
-  if (f.status === 401) return 'signedOut';
-  if (f.status === 403 || f.status === 404) return 'forbidden';
-  if (f.status >= 500) return 'server';
-  return 'refused';
-}
 
 export default function UploadScreen() {
   const { t } = useTranslation();
