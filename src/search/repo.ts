@@ -123,7 +123,7 @@ export async function candidatesOf(
  * recentCandidates reads the matches among the newest `span` documents (RecentRead.span,
  * pg-plan.ts: enough for the window at the estimated share, twice over). Fewer than the window
  * there means the estimate was high: the span widens to what the share seen in it needs (at
- * least fourfold), and to every document when it would reach past the oldest — so the result
+ * least twofold), and to every document when it would reach past the oldest — so the result
  * is the same newest `window + 1` matches as an unbounded read.
  */
 async function recentCandidates(
@@ -144,8 +144,9 @@ async function recentCandidates(
       candidatesSql(plan, c, window, span === null ? undefined : newest - span),
     );
     if (rows.length > window || span === null) return rows;
-    const seen = recent.span(rows.length / span, newest, window);
-    span = seen === null ? null : Math.max(seen, 4 * span);
+    // The share seen in this span says how far the window reaches: one more read, mostly. (It
+    // at least doubles the span: fewer than window + 1 were found in it.)
+    span = recent.span(rows.length / span, newest, window);
     if (span !== null && span >= newest) span = null;
   }
 }
@@ -162,7 +163,12 @@ export function candidatesSql(
 ): RawBuilder<Candidate> {
   const newer = after === undefined ? sql`` : sql` AND d.doc_id > ${after}`;
   const branch = (p: TextPart, i: number) =>
-    sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
+    p.scoreAfterLimit
+      ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
+        // a GIN read sorts every match in its span, and ts_rank over all of them cost more than
+        // the read itself (bench/RESULTS.md, issue 15, eighth session).
+        sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM (SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, d.tsv FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}) d ORDER BY d.doc_id DESC`
+      : sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
   const [only, ...more] = plan.parts;
   if (!only)
     return sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM search_doc d WHERE 1 = 0`;

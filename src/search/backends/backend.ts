@@ -35,6 +35,12 @@ export interface TextPart {
   readonly score: RawBuilder<unknown>;
   /** The document id as the FROM clause orders it cheaply (FTS5's rowid, else d.doc_id). */
   readonly docId: RawBuilder<unknown>;
+  /**
+   * The score reads only `d.tsv` and may be computed after the window is cut (PostgreSQL's
+   * ts_rank): the candidates statement scores the `window + 1` rows it keeps, not every row it
+   * sorts. FTS5's bm25 must run inside the MATCH scan, which already stops at the window.
+   */
+  readonly scoreAfterLimit?: boolean;
 }
 
 /** TextPlan is how one query reads the text index. */

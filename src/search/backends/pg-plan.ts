@@ -13,7 +13,7 @@
  * The share is estimated from the statistics PostgreSQL keeps itself: ANALYZE stores the most
  * common lexemes of search_doc.tsv with their frequencies (pg_stats.most_common_elems, §24.1.3 /
  * §71.2 "tsvector statistics"); a lexeme not among them is rarer than the least common of them.
- * AND takes the rarest part, OR adds, a phrase its rarest word; a prefix or an exclusion alone
+ * AND takes the rarest part, OR its commonest, a phrase its rarest word; a prefix or an exclusion alone
  * is taken as common (GIN would read many lists). Filter groups AND in like words. The stats
  * are read once a minute per database. When the rare plan is chosen, the part orders by
  * `doc_id + 0`, which no index provides, so the planner reads the GIN bitmap and sorts.
@@ -75,10 +75,11 @@ export function share(m: Match, s: TermStats): number {
       return pos.length === 0 ? 1 : Math.min(...pos.map((i) => share(i, s)));
     }
     case 'or':
-      return Math.min(
-        1,
-        m.items.reduce((n, i) => n + share(i, s), 0),
-      );
+      // The commonest alternative, not the sum: a query's alternatives mostly mark the same
+      // documents (a place name OR its places' tags: `Foua` | C1137 | C3905 match 1.4%, 9.1% and
+      // 9.1% of the documents, 9.0% together). A low estimate costs a wider span, read once; a
+      // high one costs a second read or a walk (measured at 100k, bench/RESULTS.md).
+      return Math.max(...m.items.map((i) => share(i, s)));
     case 'not':
     case 'names':
       return 1;
@@ -100,6 +101,32 @@ export function matchShare(s: TermStats, match: Match | null, filters: FilterMat
       ),
     );
   return parts.length === 0 ? null : Math.min(...parts);
+}
+
+/**
+ * Filter terms whose condition SQL also tests on a column of search_doc (repo.ts filterClause):
+ * compartment, kind, source and date. Place terms (`_ar`) are not among them: a place filter
+ * carried by the index is decided by its terms alone.
+ */
+const COLUMN_FILTER_PREFIXES = ['_cm', '_kd', '_sr', '_dm', '_dy', '_dd', '_dc', '_dk'];
+
+/** COMMON_FILTER_SHARE: a column-backed filter group matching at least this share selects too little to read from GIN. */
+export const COMMON_FILTER_SHARE = 0.5;
+
+/**
+ * selectiveFilters drops from the selecting tsquery the filter groups that SQL decides on a
+ * column anyway and that at least COMMON_FILTER_SHARE of the documents carry. Such a group
+ * narrows nothing, but GIN must still decode its posting list to AND it in: measured at 100k
+ * (bench, 2026-12-04), the caller's compartment term (90% of the documents) made the GIN read
+ * of `Foua` 6.5–7.4 ms instead of 2.0–6.2 ms, and it grows with the table. The result is the
+ * same: the filter clause tests the column of every row read.
+ */
+export function selectiveFilters(s: TermStats, filters: FilterMatch | null): FilterMatch | null {
+  if (!filters) return null;
+  const common = (g: readonly string[]) =>
+    g.every((t) => COLUMN_FILTER_PREFIXES.some((p) => t.startsWith(p))) &&
+    g.reduce((n, t) => n + (s.freq.get(t) ?? s.floor), 0) >= COMMON_FILTER_SHARE;
+  return { all: filters.all.filter((g) => !common(g)), none: filters.none };
 }
 
 /**

@@ -15,7 +15,7 @@ import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
-import { matchShare, recentSpan, termStats, WALK_SHARE } from './pg-plan.js';
+import { matchShare, recentSpan, selectiveFilters, termStats, WALK_SHARE } from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -100,12 +100,14 @@ export const postgresBackend: SearchBackend = {
     const inSet = (id: RawBuilder<unknown>, ids: readonly number[]) =>
       sql`${id} = ANY(${`{${ids.join(',')}}`}::bigint[])`;
     const { match, excludeOnly } = input;
-    const q = selectingTsquery(match, excludeOnly, filters);
+    const stats = await termStats(db);
+    // With text to match, a filter group that SQL decides anyway and that most documents carry
+    // (the caller's one big compartment) only makes GIN decode a long posting list (pg-plan.ts).
+    const q = selectingTsquery(match, excludeOnly, match ? selectiveFilters(stats, filters) : filters);
     if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
     const where = sql`d.tsv @@ ${q}::tsquery`;
     // A common match walks doc_id backwards and stops at the window; a rarer one reads GIN's
     // matches among the newest documents and sorts them (pg-plan.ts).
-    const stats = await termStats(db);
     const estimate = matchShare(stats, input.match, filters);
     const walk = estimate === null || estimate >= WALK_SHARE;
     // Ranked by the text alone: without `_doc`, which name-match.ts puts beside a found name.
@@ -125,6 +127,7 @@ export const postgresBackend: SearchBackend = {
                   ? ranks[0]!
                   : sql`GREATEST(${sql.join(ranks)})`,
             docId: sql`d.doc_id`,
+            scoreAfterLimit: true,
           },
         ],
         probe: where,
