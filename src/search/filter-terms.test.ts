@@ -7,8 +7,10 @@ import {
   dateTerms,
   docFilterTerms,
   filterMatchOf,
+  isColumnGroup,
   kindTerm,
   MAX_DATE_TERMS,
+  probeFilters,
   sourceTerm,
 } from './filter-terms.js';
 
@@ -93,5 +95,30 @@ describe('filter terms', () => {
     assert.deepEqual(m.none, [sourceTerm('news wire')]);
     const many = filterMatchOf({ ...base, compartments: Array.from({ length: 100 }, (_, i) => `c${i}`) });
     assert.equal(many, null);
+  });
+
+  it('leave to the row columns what SQL decides, and keep places and exclusions in a probe', () => {
+    const base = { kinds: [], notKinds: [], sources: [], notSources: [], places: [], notPlaces: [] };
+    const m = filterMatchOf({
+      ...base,
+      compartments: ['a'],
+      kinds: ['text'],
+      sources: ['news wire'],
+      places: [['SY07']],
+      after: '2016-01-01T00:00:00.000Z',
+      before: '2017-03-01T00:00:00.000Z',
+      notKinds: ['image'],
+    })!;
+    // Every term a document can carry is either decided by a column or by the index alone.
+    for (const t of docFilterTerms({
+      compartment: 'a',
+      kind: 'text',
+      source: 'x',
+      date: '2016-05-02T00:00:00.000Z',
+      areas: ['SY07', 'SY0700'],
+    }))
+      assert.equal(isColumnGroup([t]), !t.startsWith('_ar') && t !== '_doc', t);
+    assert.deepEqual(probeFilters(m), { all: [[areaTerm('SY07')]], none: [kindTerm('image')] });
+    assert.equal(probeFilters(null), null);
   });
 });

@@ -163,6 +163,27 @@ export function filterMatchOf(f: QueryFilterValues): FilterMatch | null {
   return { all, none };
 }
 
+/**
+ * Filter terms whose condition SQL also tests on a column of search_doc (repo.ts filterClause):
+ * compartment, kind, source and date. Place terms (`_ar`) are not: a place filter carried by
+ * the index is decided by its terms alone.
+ */
+const COLUMN_PREFIXES = ['_cm', '_kd', '_sr', '_dm', '_dy', '_dd', '_dc', '_dk'];
+
+/** isColumnGroup: every term of the group is one that SQL also decides on a column. */
+export function isColumnGroup(group: readonly string[]): boolean {
+  return group.every((t) => COLUMN_PREFIXES.some((p) => t.startsWith(p)));
+}
+
+/**
+ * probeFilters is what a per-row probe of the text index needs of the filters: the place
+ * groups and every exclusion. A row's own columns decide the rest more cheaply than seeking a
+ * long posting list for it (a compartment's term is in most documents).
+ */
+export function probeFilters(fm: FilterMatch | null): FilterMatch | null {
+  return fm && { all: fm.all.filter((g) => !isColumnGroup(g)), none: fm.none };
+}
+
 /** positiveGroups turns FilterMatch.all into match trees (one OR per group). */
 export function positiveGroups(fm: FilterMatch): Match[] {
   return fm.all.map(any);

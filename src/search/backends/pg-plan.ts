@@ -20,7 +20,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import type { FilterMatch } from '../filter-terms.js';
+import { type FilterMatch, isColumnGroup } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
 import { RANK_WINDOW } from '../repo.js';
 
@@ -103,13 +103,6 @@ export function matchShare(s: TermStats, match: Match | null, filters: FilterMat
   return parts.length === 0 ? null : Math.min(...parts);
 }
 
-/**
- * Filter terms whose condition SQL also tests on a column of search_doc (repo.ts filterClause):
- * compartment, kind, source and date. Place terms (`_ar`) are not among them: a place filter
- * carried by the index is decided by its terms alone.
- */
-const COLUMN_FILTER_PREFIXES = ['_cm', '_kd', '_sr', '_dm', '_dy', '_dd', '_dc', '_dk'];
-
 /** COMMON_FILTER_SHARE: a column-backed filter group matching at least this share selects too little to read from GIN. */
 export const COMMON_FILTER_SHARE = 0.5;
 
@@ -124,8 +117,7 @@ export const COMMON_FILTER_SHARE = 0.5;
 export function selectiveFilters(s: TermStats, filters: FilterMatch | null): FilterMatch | null {
   if (!filters) return null;
   const common = (g: readonly string[]) =>
-    g.every((t) => COLUMN_FILTER_PREFIXES.some((p) => t.startsWith(p))) &&
-    g.reduce((n, t) => n + (s.freq.get(t) ?? s.floor), 0) >= COMMON_FILTER_SHARE;
+    isColumnGroup(g) && g.reduce((n, t) => n + (s.freq.get(t) ?? s.floor), 0) >= COMMON_FILTER_SHARE;
   return { all: filters.all.filter((g) => !common(g)), none: filters.none };
 }
 

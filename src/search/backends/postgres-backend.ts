@@ -11,7 +11,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
+import { ALL_DOCS_TERM, type FilterMatch, probeFilters } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
@@ -130,7 +130,10 @@ export const postgresBackend: SearchBackend = {
             scoreAfterLimit: true,
           },
         ],
-        probe: where,
+        // Tested on one row: its columns decide the column-backed filters (filter-terms.ts).
+        probe: match
+          ? sql`d.tsv @@ ${selectingTsquery(match, excludeOnly, probeFilters(filters))}::tsquery`
+          : where,
         indexed: true,
         ...(walk
           ? {}

@@ -15,7 +15,7 @@
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { ALL_DOCS_TERM, type FilterMatch } from '../filter-terms.js';
+import { ALL_DOCS_TERM, type FilterMatch, probeFilters } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend, type TextPart } from './backend.js';
 
@@ -144,9 +144,12 @@ export const sqliteBackend: SearchBackend = {
     });
     // FTS5 answers MATCH with rowid = ? by seeking each term's doclist (§7, xBestIndex); only
     // the table the row's terms are in is probed.
+    // A probe seeks each term's doclist at one rowid: the terms of filters the row's own columns
+    // decide (filter-terms.ts probeFilters) are left out, a compartment's being in most rows.
+    const pq = match ? (fts5Query(match, excludeOnly, probeFilters(filters)) ?? q) : q;
     const probes: RawBuilder<unknown>[] = shards.map((shard) => {
       const t = sql.raw(ftsTable(shard));
-      return sql`(d.fts_shard = ${shard} AND EXISTS (SELECT 1 FROM ${t} WHERE ${t} MATCH ${q} AND ${t}.rowid = d.doc_id))`;
+      return sql`(d.fts_shard = ${shard} AND EXISTS (SELECT 1 FROM ${t} WHERE ${t} MATCH ${pq} AND ${t}.rowid = d.doc_id))`;
     });
     return restricted(
       {
