@@ -187,13 +187,75 @@ export async function datePage(
   cursor: { date: string; docId: number } | undefined,
   limit: number,
 ): Promise<Array<{ doc_id: number; date: string }>> {
-  const after = cursor
-    ? sql`(d.date < ${cursor.date} OR (d.date = ${cursor.date} AND d.doc_id < ${cursor.docId}))`
-    : sql`1 = 1`;
+  const after = afterCursor(cursor);
   const r = await sql<{
     doc_id: number;
     date: string;
   }>`SELECT d.doc_id, d.date FROM search_doc d WHERE ${c.probe} AND ${after} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit}`.execute(
+    db,
+  );
+  return r.rows.map((x) => ({ doc_id: Number(x.doc_id), date: x.date }));
+}
+
+/**
+ * datePageOf is one date-ordered page past the window, exactly over every match, read the
+ * cheaper of two ways. Walking the date index probes the text index for each row until `limit`
+ * match (about limit / share rows); reading every match through the text index joins each to
+ * its row and keeps the newest (about share · documents rows). The window's own doc_id range
+ * gives the share: its `window.length` matches are the newest, spread over the doc_ids from
+ * its oldest to the newest document. A probe costs `plan.probeCost` matches read.
+ * Measured at 1M documents on SQLite (bench, issue 15): `market sort:date` (0.56% of the
+ * documents) walked 3,750 rows with a probe each in 330 ms; read through FTS5 it is 5,575
+ * matches.
+ */
+export async function datePageOf(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  c: Conditions,
+  window: readonly Candidate[],
+  cursor: { date: string; docId: number } | undefined,
+  limit: number,
+  how?: 'walk' | 'matches',
+): Promise<Array<{ doc_id: number; date: string }>> {
+  if (how === 'walk') return datePage(db, c, cursor, limit);
+  if (how === 'matches') return datePageByMatches(db, plan, c, cursor, limit);
+  const oldest = window[window.length - 1];
+  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(
+    db,
+  );
+  const newest = Number(top.rows[0]?.top ?? 0);
+  if (!oldest || plan.parts.length === 0 || newest < oldest.doc_id) return datePage(db, c, cursor, limit);
+  const share = window.length / (newest - oldest.doc_id + 1);
+  const matches = share * newest;
+  const walked = limit / share;
+  return matches < walked * (plan.probeCost ?? 1)
+    ? datePageByMatches(db, plan, c, cursor, limit)
+    : datePage(db, c, cursor, limit);
+}
+
+function afterCursor(cursor: { date: string; docId: number } | undefined): RawBuilder<unknown> {
+  return cursor
+    ? sql`(d.date < ${cursor.date} OR (d.date = ${cursor.date} AND d.doc_id < ${cursor.docId}))`
+    : sql`1 = 1`;
+}
+
+/** datePageByMatches reads every match through the text index and keeps the newest `limit` by date. */
+async function datePageByMatches(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  c: Conditions,
+  cursor: { date: string; docId: number } | undefined,
+  limit: number,
+): Promise<Array<{ doc_id: number; date: string }>> {
+  const after = afterCursor(cursor);
+  const branches = plan.parts.map(
+    (p, i) =>
+      sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit})`,
+  );
+  const r = await sql<{
+    doc_id: number;
+    date: string;
+  }>`SELECT doc_id, date FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY date DESC, doc_id DESC LIMIT ${limit}`.execute(
     db,
   );
   return r.rows.map((x) => ({ doc_id: Number(x.doc_id), date: x.date }));

@@ -80,36 +80,55 @@ for (const dialect of DIALECTS) {
         });
         assert.deepEqual([exact.total, exact.totalExact], [25, true]);
       });
-      it('still sorts by date exactly over every match, page after page', async () => {
+      it('still sorts by date exactly over every match, page after page, read either way', async () => {
         const all = await search(s.ctx, { q: 'convoy sort:date', compartments: ['general'], limit: 100 });
         const want = all.results.map((r) => r.ern);
-        const got: string[] = [];
-        let next: string | null = null;
-        do {
-          const page = await search(s.ctx, {
-            q: 'convoy sort:date',
-            compartments: ['general'],
-            limit: 4,
-            rankWindow: 5,
-            ...(next ? { cursor: next } : {}),
-          });
-          assert.equal(page.totalExact, false);
-          got.push(...page.results.map((r) => r.ern));
-          next = page.next;
-        } while (next);
-        assert.deepEqual(got, want);
+        for (const dateRead of [undefined, 'walk', 'matches'] as const) {
+          const got: string[] = [];
+          let next: string | null = null;
+          do {
+            const page = await search(s.ctx, {
+              q: 'convoy sort:date',
+              compartments: ['general'],
+              limit: 4,
+              rankWindow: 5,
+              ...(dateRead ? { dateRead } : {}),
+              ...(next ? { cursor: next } : {}),
+            });
+            assert.equal(page.totalExact, false);
+            got.push(...page.results.map((r) => r.ern));
+            next = page.next;
+          } while (next);
+          assert.deepEqual(got, want, `read by ${dateRead ?? 'the cheaper way'}`);
+        }
         const dates = all.results.map((r) => r.date);
         assert.deepEqual(dates, [...dates].sort().reverse());
       });
       it('keeps a hidden compartment out of the window, its counts and its date walk', async () => {
-        const r = await search(s.ctx, {
-          q: 'checkpoint sort:date',
-          compartments: ['general'],
-          limit: 50,
-          rankWindow: 3,
-        });
-        assert.ok(!r.results.some((x) => x.source === 'protected source'));
-        assert.equal(r.results.length, 25);
+        for (const dateRead of ['walk', 'matches'] as const) {
+          const r = await search(s.ctx, {
+            q: 'checkpoint sort:date',
+            compartments: ['general'],
+            limit: 50,
+            rankWindow: 3,
+            dateRead,
+          });
+          assert.ok(!r.results.some((x) => x.source === 'protected source'), dateRead);
+          assert.equal(r.results.length, 25, dateRead);
+          // A filter the columns decide (no compartment term in the index's query) still holds.
+          const wire = await search(s.ctx, {
+            q: 'checkpoint source:"news wire" sort:date',
+            compartments: ['general', 'witness'],
+            limit: 50,
+            rankWindow: 3,
+            dateRead,
+          });
+          assert.equal(wire.results.length, 12, dateRead);
+          assert.ok(
+            wire.results.every((x) => x.source === 'news wire'),
+            dateRead,
+          );
+        }
         const hidden = await search(s.ctx, { q: 'W-17', compartments: ['general'], rankWindow: 1 });
         assert.deepEqual([hidden.total, hidden.totalExact, hidden.results.length], [0, true, 0]);
       });

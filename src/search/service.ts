@@ -26,7 +26,7 @@ import {
   candidatesOf,
   candidatesSql,
   conditionsOf,
-  datePage,
+  datePageOf,
   hitRows,
   RANK_WINDOW,
   type ResolvedFilters,
@@ -60,6 +60,8 @@ export interface SearchRequest {
   readonly actor?: string;
   /** How many of the newest matches are ranked and counted (default RANK_WINDOW; tests, benchmarks). */
   readonly rankWindow?: number;
+  /** How a date-ordered page past the window is read (default: the cheaper; tests, benchmarks). */
+  readonly dateRead?: 'walk' | 'matches';
 }
 
 export interface SearchHit {
@@ -255,6 +257,7 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
                   sql` OR `,
                 )})`,
           indexed: plans.every((p) => p.indexed),
+          probeCost: Math.max(1, ...plans.map((p) => p.probeCost ?? 1)),
           // Several groups read newest-first together: the span of the rarest (the widest).
           ...(plans.length > 0 && plans.every((p) => p.recent)
             ? {
@@ -300,7 +303,17 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
   const found = await candidatesOf(ctx.db, plan, conditions, size);
   const totalExact = found.length <= size && !prepared.namesTruncated;
   const window = found.slice(0, size);
-  const ranked = await pageOf(ctx, sort, window, totalExact, conditions, cursor, limit + 1);
+  const ranked = await pageOf(
+    ctx,
+    sort,
+    window,
+    totalExact,
+    plan,
+    conditions,
+    cursor,
+    limit + 1,
+    req.dateRead,
+  );
   const page = ranked.slice(0, limit);
   const last = page[page.length - 1];
   const next =
@@ -353,16 +366,18 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
 /**
  * pageOf orders the candidates for one page (plus one, to know whether a next page exists).
  * By relevance: the window's scores. By date: the window itself when it holds every match,
- * else the date index walked over every match (exact, its scores unknown: 0).
+ * else every match in date order (exact, repo.ts datePageOf; scores outside the window: 0).
  */
 async function pageOf(
   ctx: Ctx,
   sort: 'relevance' | 'date',
   window: readonly Candidate[],
   complete: boolean,
+  plan: TextPlan,
   conditions: Conditions,
   cursor: SortKey | undefined,
   n: number,
+  dateRead?: 'walk' | 'matches',
 ): Promise<Array<{ doc_id: number; date: string; score: number }>> {
   if (sort === 'relevance') {
     const after = (c: Candidate) =>
@@ -383,7 +398,10 @@ async function pageOf(
       .slice(0, n);
   }
   const scores = new Map(window.map((c) => [c.doc_id, c.score]));
-  return (await datePage(ctx.db, conditions, at, n)).map((r) => ({ ...r, score: scores.get(r.doc_id) ?? 0 }));
+  return (await datePageOf(ctx.db, plan, conditions, window, at, n, dateRead)).map((r) => ({
+    ...r,
+    score: scores.get(r.doc_id) ?? 0,
+  }));
 }
 
 const FACET_LIMIT = 20;

@@ -58,6 +58,14 @@ export interface TextPlan {
   /** True when the text index selects (with the filter terms); false: every document. */
   readonly indexed: boolean;
   /**
+   * What one per-row `probe` costs, in matches read through the text index (`parts`) and
+   * joined to their rows: it decides how a date-ordered page past the window is read (repo.ts
+   * datePageOf). Measured at 1M documents (bench, issue 15): SQLite ~90 µs a probe (FTS5 sets
+   * up the MATCH for each row) against ~2 µs a match read; PostgreSQL ~7 µs a probe (the
+   * tsvector from TOAST) against ~4 µs a match. Absent: 1.
+   */
+  readonly probeCost?: number;
+  /**
    * PostgreSQL, a match that is not common: read the index's matches among the newest
    * documents only, widening the span until the window is full (repo.ts, pg-plan.ts).
    */
@@ -112,6 +120,7 @@ export function restricted(
     parts: plan.parts.map((p) => ({ ...p, where: sql`${p.where} AND ${cond(p.docId)!}` })),
     probe: sql`(${plan.probe} AND ${probe})`,
     indexed: plan.indexed,
+    ...(plan.probeCost ? { probeCost: plan.probeCost } : {}),
     ...(plan.recent ? { recent: plan.recent } : {}),
   };
 }

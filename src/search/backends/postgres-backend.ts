@@ -135,6 +135,7 @@ export const postgresBackend: SearchBackend = {
           ? sql`d.tsv @@ ${selectingTsquery(match, excludeOnly, probeFilters(filters))}::tsquery`
           : where,
         indexed: true,
+        probeCost: 2,
         ...(walk
           ? {}
           : { recent: { share: estimate, rows: stats.rows, span: recentSpan, run: withoutIndexScans } }),

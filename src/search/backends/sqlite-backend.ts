@@ -15,7 +15,7 @@
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { ALL_DOCS_TERM, type FilterMatch, probeFilters } from '../filter-terms.js';
+import { ALL_DOCS_TERM, type FilterMatch, probeFilters, withoutCompartments } from '../filter-terms.js';
 import type { Match } from '../query/compile.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend, type TextPart } from './backend.js';
 
@@ -129,7 +129,7 @@ export const sqliteBackend: SearchBackend = {
     const inSet = (id: RawBuilder<unknown>, ids: readonly number[]) =>
       sql`${id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
     const { match, excludeOnly } = input;
-    const q = fts5Query(match, excludeOnly, filters);
+    const q = fts5Query(match, excludeOnly, withoutCompartments(filters, match !== null));
     if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
     const shards = await shardsOf(db, compartments);
     const parts: TextPart[] = shards.map((shard) => {
@@ -156,6 +156,7 @@ export const sqliteBackend: SearchBackend = {
         parts,
         probe: probes.length === 0 ? sql`1 = 0` : sql`(${sql.join(probes, sql` OR `)})`,
         indexed: true,
+        probeCost: 40,
       },
       input,
       inSet,
