@@ -138,14 +138,16 @@ async function recentCandidates(
   );
   const newest = Number(top.rows[0]?.top ?? 0);
   let span = recent.span(recent.share, newest, window);
+  let rows: Candidate[] = [];
+  // Each read after the first reads only the doc_ids older than those already read.
+  let readDown: number | undefined;
   for (;;) {
-    const rows = await recent.run(
-      db,
-      candidatesSql(plan, c, window, span === null ? undefined : newest - span),
-    );
+    const after = span === null ? undefined : newest - span;
+    rows = rows.concat(await recent.run(db, candidatesSql(plan, c, window - rows.length, after, readDown)));
     if (rows.length > window || span === null) return rows;
     // The share seen in this span says how far the window reaches: one more read, mostly. (It
     // at least doubles the span: fewer than window + 1 were found in it.)
+    readDown = after;
     span = recent.span(rows.length / span, newest, window);
     if (span !== null && span >= newest) span = null;
   }
@@ -153,15 +155,17 @@ async function recentCandidates(
 
 /**
  * candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark): each
- * part's newest matches, merged by doc_id when the plan reads several.
+ * part's newest `window + 1` matches with doc_id in (after, atMost], merged by doc_id when the
+ * plan reads several.
  */
 export function candidatesSql(
   plan: TextPlan,
   c: Conditions,
   window: number,
   after?: number,
+  atMost?: number,
 ): RawBuilder<Candidate> {
-  const newer = after === undefined ? sql`` : sql` AND d.doc_id > ${after}`;
+  const newer = sql`${after === undefined ? sql`` : sql` AND d.doc_id > ${after}`}${atMost === undefined ? sql`` : sql` AND d.doc_id <= ${atMost}`}`;
   const branch = (p: TextPart, i: number) =>
     p.scoreAfterLimit
       ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
