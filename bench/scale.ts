@@ -1,5 +1,5 @@
 /**
- * scale — `npm run bench -- scale [--files N] [--kib K] [--seconds S] [--only add|api|backup]`
+ * scale — `npm run bench -- scale [--files N] [--kib K] [--seconds S] [--rounds R] [--only add|api|backup]`
  * The scale tier (issue 21), in one run:
  * 1. `attest add` of N files of K KiB to the file store and to an S3 server on loopback
  *    (@20minutes/s3rver, in this process): items/s, MB/s, ratio S3 / files (target ≥ 0.5×).
@@ -33,6 +33,8 @@ const arg = (name: string, fallback: number) => {
 const FILES = arg('files', 300);
 const KIB = arg('kib', 256);
 const SECONDS = arg('seconds', 8);
+/** --rounds N: backup, restore and tar each run N times in turn; the table shows each one's best. */
+const ROUNDS = arg('rounds', 2);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 const part = (name: string) => ONLY === undefined || ONLY === name;
@@ -287,35 +289,58 @@ if (part('api')) {
 if (part('backup')) {
   const dataDir = fileEnv.ATTEST_DATA;
   console.log(`\nbackup and restore: ${load()}`);
-  const tarFile = join(root, 'data.tar');
-  const tarC = await timed(['tar', '-cf', tarFile, '-C', dataDir, '.']);
-  // tar leaves its bytes in the page cache; attest backup and restore return with theirs on disk.
-  // The same durability for tar: fsync the tar file, and every extracted file (coreutils sync FILE…).
-  const tarCSync = await time(async () => void execFileSync('sync', [tarFile]));
-  const untarDir = join(root, 'untar');
-  mkdirSync(untarDir);
-  const tarX = await timed(['tar', '-xf', tarFile, '-C', untarDir]);
-  // As attest restore makes a batch durable since issue 21's third pass: one syncfs (sync -f).
-  const tarXSync = await time(async () => void execFileSync('sync', ['-f', untarDir]));
-  const backupDir = join(root, 'backup');
+  // Rounds (--rounds, default 2), each command in turn, each into a fresh directory; the table
+  // shows each command's best round. One round alone let whichever ran last pay for the VM's
+  // page cache growing into guest memory not touched lately (seen 2026-12-04: restore 5.4 s
+  // last in the run, 2.5 s alone right after a tar -xf of 2.0–2.7 s on the same machine).
   const attest = [process.execPath, bin];
-  const backup = await timed([...attest, 'backup', '--out', backupDir], {
-    ...fileEnv,
-    ATTEST_BACKUP_PASSPHRASE: PASS,
-  });
-  const restore = await timed([...attest, 'restore', backupDir], {
-    ATTEST_DATA: join(root, 'restored'),
-    ATTEST_BACKUP_PASSPHRASE: PASS,
-  });
+  type Timed = { ms: number; cpu: Cpu };
+  const best = (a: Timed | undefined, b: Timed) => (a && a.ms <= b.ms ? a : b);
+  let tarC: Timed | undefined;
+  let tarX: Timed | undefined;
+  let backup: Timed | undefined;
+  let restore: Timed | undefined;
+  let cSync = Number.POSITIVE_INFINITY;
+  let xSync = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < ROUNDS; round++) {
+    const tarFile = join(root, `data-${round}.tar`);
+    const c = await timed(['tar', '-cf', tarFile, '-C', dataDir, '.']);
+    // tar leaves its bytes in the page cache; attest backup and restore return with theirs on
+    // disk. The same durability for tar: fsync the tar file; one syncfs after extracting, as
+    // attest restore makes a batch durable since issue 21's third pass.
+    const cs = await time(async () => void execFileSync('sync', [tarFile]));
+    const untarDir = join(root, `untar-${round}`);
+    mkdirSync(untarDir);
+    const x = await timed(['tar', '-xf', tarFile, '-C', untarDir]);
+    const xs = await time(async () => void execFileSync('sync', ['-f', untarDir]));
+    const b = await timed([...attest, 'backup', '--out', join(root, `backup-${round}`)], {
+      ...fileEnv,
+      ATTEST_BACKUP_PASSPHRASE: PASS,
+    });
+    const r = await timed([...attest, 'restore', join(root, `backup-${round}`)], {
+      ATTEST_DATA: join(root, `restored-${round}`),
+      ATTEST_BACKUP_PASSPHRASE: PASS,
+    });
+    console.log(
+      `  round ${round + 1}: tar -cf ${fmt(c.ms / 1000)} s, tar -xf ${fmt(x.ms / 1000)} s, attest backup ${fmt(b.ms / 1000)} s, attest restore ${fmt(r.ms / 1000)} s`,
+    );
+    tarC = best(tarC, c);
+    tarX = best(tarX, x);
+    backup = best(backup, b);
+    restore = best(restore, r);
+    cSync = Math.min(cSync, c.ms + cs.ms);
+    xSync = Math.min(xSync, x.ms + xs.ms);
+  }
+  if (!tarC || !tarX || !backup || !restore) throw new Error('--rounds must be at least 1');
   // What any `attest` process pays before its first byte: start, and load what backup needs.
   const start = await timed([...attest, 'backup', '--help']);
-  console.log('\n| backup and restore (file store, SQLite) | time | MB/s | ratio | CPU time |');
+  console.log(
+    `\n| backup and restore (file store, SQLite), best of ${ROUNDS} rounds | time | MB/s | ratio | CPU time |`,
+  );
   console.log('|---|---|---|---|---|');
   console.log(
     `| tar -cf of the data directory | ${fmt(tarC.ms / 1000)} s | ${fmt(MB / (tarC.ms / 1000))} | | ${cpuCell(tarC.cpu)} |`,
   );
-  const cSync = tarC.ms + tarCSync.ms;
-  const xSync = tarX.ms + tarXSync.ms;
   console.log(
     `| tar -cf, then fsync of the tar file (durable, as attest backup) | ${fmt(cSync / 1000)} s | ${fmt(MB / (cSync / 1000))} | | |`,
   );
