@@ -27,7 +27,8 @@ function digest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 20);
 }
 
-export const compartmentTerm = (c: string): string => `_cm${digest(c)}`;
+const COMPARTMENT_PREFIX = '_cm';
+export const compartmentTerm = (c: string): string => `${COMPARTMENT_PREFIX}${digest(c)}`;
 export const kindTerm = (k: string): string => `_kd${digest(k.trim().toLowerCase())}`;
 export const sourceTerm = (s: string): string => `_sr${digest(s.trim().toLowerCase())}`;
 export const areaTerm = (pcode: string): string => `_ar${pcode.toLowerCase()}`;
@@ -168,7 +169,7 @@ export function filterMatchOf(f: QueryFilterValues): FilterMatch | null {
  * compartment, kind, source and date. Place terms (`_ar`) are not: a place filter carried by
  * the index is decided by its terms alone.
  */
-const COLUMN_PREFIXES = ['_cm', '_kd', '_sr', '_dm', '_dy', '_dd', '_dc', '_dk'];
+const COLUMN_PREFIXES = [COMPARTMENT_PREFIX, '_kd', '_sr', '_dm', '_dy', '_dd', '_dc', '_dk'];
 
 /** isColumnGroup: every term of the group is one that SQL also decides on a column. */
 export function isColumnGroup(group: readonly string[]): boolean {
@@ -193,7 +194,7 @@ export function probeFilters(fm: FilterMatch | null): FilterMatch | null {
  */
 export function withoutCompartments(fm: FilterMatch | null, hasText: boolean): FilterMatch | null {
   if (!fm) return null;
-  const all = fm.all.filter((g) => !g.every((t) => t.startsWith('_cm')));
+  const all = fm.all.filter((g) => !g.every((t) => t.startsWith(COMPARTMENT_PREFIX)));
   return hasText || all.length > 0 ? { all, none: fm.none } : fm;
 }
 

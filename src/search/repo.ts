@@ -119,6 +119,14 @@ export async function candidatesOf(
   }));
 }
 
+/** newestDocId is the highest doc_id indexed (0: none). */
+async function newestDocId(db: Kysely<Database>): Promise<number> {
+  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(
+    db,
+  );
+  return Number(top.rows[0]?.top ?? 0);
+}
+
 /**
  * recentCandidates reads the matches among the newest `span` documents (RecentRead.span,
  * pg-plan.ts: enough for the window at the estimated share, twice over). Fewer than the window
@@ -133,10 +141,7 @@ async function recentCandidates(
   c: Conditions,
   window: number,
 ): Promise<Candidate[]> {
-  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(
-    db,
-  );
-  const newest = Number(top.rows[0]?.top ?? 0);
+  const newest = await newestDocId(db);
   let span = recent.span(recent.share, newest, window);
   let rows: Candidate[] = [];
   // Each read after the first reads only the doc_ids older than those already read.
@@ -224,10 +229,7 @@ export async function datePageOf(
   if (how === 'walk') return datePage(db, c, cursor, limit);
   if (how === 'matches') return datePageByMatches(db, plan, c, cursor, limit);
   const oldest = window[window.length - 1];
-  const top = await sql<{ top: number | string | null }>`SELECT max(doc_id) AS top FROM search_doc`.execute(
-    db,
-  );
-  const newest = Number(top.rows[0]?.top ?? 0);
+  const newest = await newestDocId(db);
   if (!oldest || plan.parts.length === 0 || newest < oldest.doc_id) return datePage(db, c, cursor, limit);
   const share = window.length / (newest - oldest.doc_id + 1);
   const matches = share * newest;

@@ -112,12 +112,14 @@ export async function copyVerified(
     const toPlace = options.allOrNothing && problems.length > 0 ? [] : written.filter((c) => ok.has(c));
     await syncs.drain();
     const dirs = [...new Set(toPlace.map((c) => dirname(c.to!.path)))];
-    if (bySyncfs && toPlace.length > 0) await syncFileSystems(dirs);
+    // syncfs: the bytes before their names, then the names (the header).
+    const syncWhole = bySyncfs && toPlace.length > 0;
+    if (syncWhole) await syncFileSystems(dirs);
     await eachLimit(toPlace, SYNC_IN_FLIGHT, async (c) => {
       await rename(c.to!.tmp, c.to!.path);
       renamed++;
     });
-    if (bySyncfs && toPlace.length > 0) await syncFileSystems(dirs);
+    if (syncWhole) await syncFileSystems(dirs);
     else await fsyncPaths(dirs);
     return { placed: toPlace, problems: sortProblems(problems, copies) };
   } finally {

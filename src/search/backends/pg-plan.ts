@@ -12,9 +12,9 @@
  *
  * The share is estimated from the statistics PostgreSQL keeps itself: ANALYZE stores the most
  * common lexemes of search_doc.tsv with their frequencies (pg_stats.most_common_elems, §24.1.3 /
- * §71.2 "tsvector statistics"); a lexeme not among them is rarer than the least common of them.
- * AND multiplies its parts' shares (as independent), OR takes its commonest, a phrase multiplies its words'; a prefix or an exclusion alone
- * is taken as common (GIN would read many lists). Filter groups AND in like words. The stats
+ * §71.2 "tsvector statistics"); a lexeme not among them counts as half the least common of
+ * them. AND and a phrase multiply their parts' shares (as independent), OR takes its commonest;
+ * a prefix or an exclusion alone is taken as common (GIN would read many lists). Filter groups AND in like words. The stats
  * are read once a minute per database. When the rare plan is chosen, the part orders by
  * `doc_id + 0`, which no index provides, so the planner reads the GIN bitmap and sorts.
  */
