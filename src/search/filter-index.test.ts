@@ -4,10 +4,12 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { DIALECTS, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { analyze } from '../lib/search-tokens.js';
 import { addContent } from '../vault/index.js';
 import { backendFor } from './backends/backend-for.js';
+import { sequenceKeys } from './backends/pg-plan.js';
 import type { Match } from './query/compile.js';
 import { candidatesOf, conditionsOf, type ResolvedFilters } from './repo.js';
 import { search } from './service.js';
@@ -170,5 +172,16 @@ for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
       }
       assert.equal(checked, 60);
     });
+
+    if (dialect === 'postgres')
+      it('stores in seq the blocks pg-plan.ts reads by (the migration and sequenceKeys agree)', async () => {
+        const r = await sql<{
+          doc_id: string;
+          seq: string[];
+        }>`SELECT doc_id, seq::text[] AS seq FROM search_doc ORDER BY doc_id`.execute(s.ctx.db);
+        assert.ok(r.rows.length >= 40);
+        for (const row of r.rows)
+          assert.deepEqual(row.seq.map(Number), sequenceKeys(Number(row.doc_id)), `doc ${row.doc_id}`);
+      });
   });
 }

@@ -148,7 +148,13 @@ async function recentCandidates(
   let readDown: number | undefined;
   for (;;) {
     const after = span === null ? undefined : newest - span;
-    rows = rows.concat(await recent.run(db, candidatesSql(plan, c, window - rows.length, after, readDown)));
+    const range =
+      after === undefined && readDown === undefined
+        ? undefined
+        : recent.range
+          ? recent.range(after ?? -1, readDown, newest)
+          : docIdRange(after, readDown);
+    rows = rows.concat(await recent.run(db, candidatesSql(plan, c, window - rows.length, range)));
     if (rows.length > window || span === null) return rows;
     // The share seen in this span says how far the window reaches: one more read, mostly. (It
     // at least doubles the span: fewer than window + 1 were found in it.)
@@ -158,19 +164,29 @@ async function recentCandidates(
   }
 }
 
+/** docIdRange keeps the doc_ids in (after, atMost]. */
+export function docIdRange(after: number | undefined, atMost: number | undefined): RawBuilder<unknown> {
+  return sql.join(
+    [
+      ...(after === undefined ? [] : [sql`d.doc_id > ${after}`]),
+      ...(atMost === undefined ? [] : [sql`d.doc_id <= ${atMost}`]),
+    ],
+    sql` AND `,
+  );
+}
+
 /**
  * candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark): each
- * part's newest `window + 1` matches with doc_id in (after, atMost], merged by doc_id when the
- * plan reads several.
+ * part's newest `window + 1` matches (among the doc_ids `range` keeps), merged by doc_id when
+ * the plan reads several.
  */
 export function candidatesSql(
   plan: TextPlan,
   c: Conditions,
   window: number,
-  after?: number,
-  atMost?: number,
+  range?: RawBuilder<unknown>,
 ): RawBuilder<Candidate> {
-  const newer = sql`${after === undefined ? sql`` : sql` AND d.doc_id > ${after}`}${atMost === undefined ? sql`` : sql` AND d.doc_id <= ${atMost}`}`;
+  const newer = range === undefined ? sql`` : sql` AND ${range}`;
   const branch = (p: TextPart, i: number) =>
     p.scoreAfterLimit
       ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:

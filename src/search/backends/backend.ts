@@ -78,8 +78,17 @@ export interface RecentRead {
   readonly share: number;
   /** The estimated number of documents. */
   readonly rows: number;
-  /** span is how many of the newest doc_ids to read for `window + 1` matches at `share`; null: all. */
-  span(share: number, rows: number, window: number): number | null;
+  /**
+   * span is how many of the newest doc_ids to read for `window + 1` matches at `share`, ending
+   * at `newest`; null: all.
+   */
+  span(share: number, newest: number, window: number): number | null;
+  /**
+   * range is the condition on `d` that keeps the doc_ids in (after, atMost] (after −1: from the
+   * oldest; atMost undefined: up to the newest, `newest`), for a span `span` gave. Absent: the
+   * doc_id comparison.
+   */
+  range?(after: number, atMost: number | undefined, newest: number): RawBuilder<unknown>;
   /** run executes a candidates statement the way this read needs it planned. */
   run<T>(db: Kysely<Database>, statement: RawBuilder<T>): Promise<T[]>;
 }

@@ -7,8 +7,13 @@ import {
   chooseGin,
   matchShare,
   recentSpan,
+  SEQUENCE_LEVELS,
   selectiveFilters,
+  sequenceCover,
+  sequenceKey,
+  sequenceKeys,
   share,
+  spanStart,
   type TermStats,
   WALK_SHARE,
 } from './pg-plan.js';
@@ -73,11 +78,44 @@ describe('PostgreSQL plan by term rarity', () => {
     assert.ok(matchShare(stats, term('hospit'), null)! < WALK_SHARE, 'hospit (5%) reads a span');
     assert.equal(matchShare(stats, null, null), null, 'nothing positive: walk');
     assert.equal(matchShare(stats, term('convoy'), { all: [['_arSY0703', '_doc']], none: [] }), 0.2);
-    // 2 × 1,001 matches at 5% of the documents: the newest 40,040 doc_ids.
-    assert.equal(recentSpan(0.05, 1_000_000, 1000), 40_040);
+    // 2 × 1,001 matches at 5% of the documents: the newest 40,040 doc_ids, from the block of
+    // 4,096 (at most an eighth of the span) they start in: doc_ids 958,464 to 1,000,000.
+    assert.equal(recentSpan(0.05, 1_000_000, 1000), 41_537);
     // A span past the oldest document, or an unknown share: every document.
     assert.equal(recentSpan(0.001, 1_000_000, 1000), null);
     assert.equal(recentSpan(0, 1_000_000, 1000), null);
+    // A span that would start at the first block is every document.
+    assert.equal(recentSpan(0.5, 50, 10), null);
+    // 44 doc_ids (2 × 11 at 50%) from the block of 16 they start in: 48 to 100.
+    assert.equal(recentSpan(0.5, 100, 10), 53);
+  });
+
+  it('covers a range of doc_ids exactly with the fewest aligned blocks', () => {
+    const key = (level: number, block: number) => sequenceKey(level, block);
+    // The blocks of one document, one per level.
+    assert.deepEqual(
+      sequenceKeys(1_000_000),
+      SEQUENCE_LEVELS.map((l) => l * 2 ** 32 + Math.floor(1_000_000 / 2 ** l)),
+    );
+    // [958,464, 1,000,000], open above: two blocks of 4,096 up to 966,656 (a multiple of 16,384),
+    // one of 16,384 up to 983,040 (a multiple of 65,536), then one of 65,536 past the newest.
+    const lo = spanStart(1_000_000, 40_040);
+    assert.equal(lo, 958_464);
+    const open = sequenceCover(lo, 1_000_000, true)!;
+    assert.deepEqual(open, [key(12, 234), key(12, 235), key(14, 59), key(16, 15)]);
+    // Every doc_id of the range is in exactly one block, none below it.
+    const inCover = (cover: number[], id: number) => sequenceKeys(id).filter((k) => cover.includes(k)).length;
+    for (const id of [958_463, 958_464, 962_559, 962_560, 983_039, 983_040, 999_999, 1_000_000])
+      assert.equal(inCover(open, id), id >= lo ? 1 : 0, `doc ${id}`);
+    // Closed: (atMost + 1) on a boundary; exact at both ends.
+    const closed = sequenceCover(16, 958_463, false)!;
+    for (const id of [15, 16, 17, 1_023, 1_024, 65_535, 65_536, 262_144, 958_463, 958_464])
+      assert.equal(inCover(closed, id), id >= 16 && id <= 958_463 ? 1 : 0, `doc ${id}`);
+    assert.ok(closed.length <= 30, `${closed.length} blocks`);
+    // Bounds off the smallest block, or an empty range: no cover (the doc_id test alone).
+    assert.equal(sequenceCover(17, 100, true), undefined);
+    assert.equal(sequenceCover(16, 100, false), undefined);
+    assert.equal(sequenceCover(32, 15, false), undefined);
   });
 
   it('leaves out of the GIN read a filter group that SQL decides and most documents carry', () => {

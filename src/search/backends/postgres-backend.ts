@@ -14,8 +14,9 @@ import type { Database } from '../../store/schema.js';
 import { ALL_DOCS_TERM, type FilterMatch, probeFilters } from '../filter-terms.js';
 import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
+import { docIdRange } from '../repo.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
-import { matchShare, recentSpan, selectiveFilters, termStats, WALK_SHARE } from './pg-plan.js';
+import { matchShare, recentSpan, selectiveFilters, sequenceCover, termStats, WALK_SHARE } from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -138,7 +139,15 @@ export const postgresBackend: SearchBackend = {
         probeCost: 2,
         ...(walk
           ? {}
-          : { recent: { share: estimate, rows: stats.rows, span: recentSpan, run: withoutIndexScans } }),
+          : {
+              recent: {
+                share: estimate,
+                rows: stats.rows,
+                span: recentSpan,
+                range: sequenceRange,
+                run: withoutIndexScans,
+              },
+            }),
       },
       input,
       inSet,
@@ -168,6 +177,20 @@ export function selectingTsquery(
   if (!match && excludeOnly) parts.push(`!${renderTsquery(excludeOnly)}`);
   for (const t of none) parts.push(`!${quote(t)}`);
   return parts.length === 1 ? parts[0]! : `(${parts.join(' & ')})`;
+}
+
+/**
+ * sequenceRange keeps the doc_ids in (after, atMost] by their blocks in search_doc.seq (pg-plan.ts
+ * sequenceCover): a second key of the same GIN scan as the text, which skips through the blocks'
+ * postings to the text's matches. The doc_id test stays as the exact condition, written so that
+ * no btree serves it (a btree bitmap of the range is the cost this avoids). A range whose bounds
+ * are not on block boundaries, or needs too many blocks, is the doc_id comparison alone.
+ */
+function sequenceRange(after: number, atMost: number | undefined, newest: number): RawBuilder<unknown> {
+  const cover = sequenceCover(after + 1, atMost ?? newest, atMost === undefined);
+  if (!cover) return docIdRange(after < 0 ? undefined : after, atMost);
+  const below = atMost === undefined ? sql`` : sql` AND d.doc_id + 0 <= ${atMost}`;
+  return sql`d.seq && ${`{${cover.join(',')}}`}::bigint[] AND d.doc_id + 0 > ${after}${below}`;
 }
 
 /**

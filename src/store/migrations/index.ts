@@ -27,6 +27,7 @@ import * as m0028 from './0028-search-names.js';
 import * as m0029 from './0029-log-witness.js';
 import * as m0032 from './0032-upload-quota.js';
 import * as m0034 from './0034-saved-search-names-per-scope.js';
+import * as m0035 from './0035-search-sequence.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-vault': m0001,
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0029-log-witness': m0029,
   '0032-upload-quota': m0032,
   '0034-saved-search-names-per-scope': m0034,
+  '0035-search-sequence': m0035,
 };
