@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Match } from '../query/compile.js';
 import {
-  chooseGin,
+  exactAndPhrases,
   matchShare,
   recentSpan,
   SEQUENCE_LEVELS,
@@ -31,6 +31,7 @@ const stats: TermStats = {
     ['convoy', 0.2],
     ['hospit', 0.05],
     ['bakeri', 0.01],
+    ['convers', 0.01],
   ]),
   floor: 0.0005,
 };
@@ -47,30 +48,15 @@ describe('PostgreSQL plan by term rarity', () => {
     assert.equal(share({ t: 'or', items: [term('convoy'), term('hospit')] }, stats), 0.2);
     assert.equal(share({ t: 'or', items: [term('qaterji'), term('bakeri')] }, stats), 0.01);
     assert.ok(Math.abs(share({ t: 'phrase', vs: ['convoy', 'qaterji'] }, stats) - 0.00005) < 1e-12);
-    assert.equal(share(term('evac', true), stats), 1, 'a prefix is taken as common');
+    // A prefix: the listed lexemes it covers; none listed, an unlisted lexeme; too short, common.
+    assert.equal(share(term('hosp', true), stats), 0.05, 'hosp* covers hospit');
+    assert.ok(Math.abs(share(term('conv', true), stats) - 0.21) < 1e-12, 'conv* covers convoy and convers');
+    assert.equal(share(term('evac', true), stats), stats.floor / 2, 'evac* covers nothing listed');
+    assert.equal(share(term('co', true), stats), 1, 'a two-letter prefix is taken as common');
     assert.equal(
       share({ t: 'and', items: [term('convoy'), { t: 'not', item: term('bakeri') }] }, stats),
       0.2,
     );
-  });
-
-  it('reads rare matches from GIN (fewer than √(window · rows)) and walks doc_id for common ones', () => {
-    // √(1000 · 1e6) = 31,623 rows: 3.16% of the table.
-    assert.equal(chooseGin(stats, term('convoy'), null, null), false);
-    assert.equal(chooseGin(stats, term('hospit'), null, null), false);
-    assert.equal(chooseGin(stats, term('bakeri'), null, null), true);
-    assert.equal(chooseGin(stats, { t: 'phrase', vs: ['convoy', 'qaterji'] }, null, null), true);
-    // A rare filter makes a common word rare; a common filter leaves it common.
-    assert.equal(chooseGin(stats, term('convoy'), null, { all: [['_arSY0703']], none: [] }), true);
-    assert.equal(chooseGin(stats, term('convoy'), null, { all: [['_cgeneral']], none: [] }), false);
-    // Exclusions alone are everything but a few: walk.
-    assert.equal(chooseGin(stats, null, term('convoy'), { all: [['_doc']], none: [] }), false);
-    assert.equal(chooseGin(stats, term('evac', true), null, null), false);
-  });
-
-  it('with no statistics (a table never analysed) reads from GIN', () => {
-    const none: TermStats = { rows: 0, freq: new Map(), floor: 0 };
-    assert.equal(chooseGin(none, term('convoy'), null, null), true);
   });
 
   it('walks only a common match; a rarer one reads the newest doc_ids, twice what the estimate needs', () => {
@@ -130,5 +116,24 @@ describe('PostgreSQL plan by term rarity', () => {
       none: ['_srx'],
     });
     assert.equal(selectiveFilters(stats, null), null);
+  });
+
+  it('splits a place name into its tags and its phrase without them; leaves other shapes whole', () => {
+    const phrase: Match = { t: 'phrase', vs: ['khan', 'sheikhoun'] };
+    const tags: Match = { t: 'or', items: [term('xplc3987'), term('xplsy070201')] };
+    const place: Match = { t: 'or', items: [phrase, term('xplc3987'), term('xplsy070201')] };
+    assert.deepEqual(exactAndPhrases(place), [tags, { t: 'and', items: [phrase, { t: 'not', item: tags }] }]);
+    // As one part of an AND, the other parts go to both sides.
+    assert.deepEqual(exactAndPhrases({ t: 'and', items: [term('convoy'), place] }), [
+      { t: 'and', items: [term('convoy'), tags] },
+      { t: 'and', items: [term('convoy'), phrase, { t: 'not', item: tags }] },
+    ]);
+    assert.equal(exactAndPhrases(phrase), null, 'a phrase alone');
+    assert.equal(exactAndPhrases({ t: 'or', items: [term('foua'), term('xplc1137')] }), null, 'no phrase');
+    assert.equal(
+      exactAndPhrases({ t: 'or', items: [{ t: 'phrase', vs: ['foua'] }, term('xplc1137')] }),
+      null,
+      'a one-word phrase needs no positions',
+    );
   });
 });

@@ -14,7 +14,8 @@
  * common lexemes of search_doc.tsv with their frequencies (pg_stats.most_common_elems, §24.1.3 /
  * §71.2 "tsvector statistics"); a lexeme not among them counts as half the least common of
  * them. AND and a phrase multiply their parts' shares (as independent), OR takes its commonest;
- * a prefix or an exclusion alone is taken as common (GIN would read many lists). Filter groups AND in like words. The stats
+ * a prefix counts as its listed lexemes (prefixShare); an exclusion alone is taken as common.
+ * Filter groups AND in like words. The stats
  * are read once a minute per database. When the rare plan is chosen, the part orders by
  * `doc_id + 0`, which no index provides, so the planner reads the GIN bitmap and sorts.
  */
@@ -72,12 +73,29 @@ function listed(s: TermStats, lexeme: string): number {
   return s.freq.get(lexeme) ?? s.floor / 2;
 }
 
+/** Prefixes shorter than this are taken as common: they may stand for thousands of rare lexemes. */
+export const MIN_PREFIX = 3;
+
+/**
+ * prefixShare is a prefix's share: the sum of the listed lexemes it covers (documents holding
+ * two of them count twice: on the high side, which costs a second read, never a wrong result),
+ * or an unlisted lexeme's when it covers none. GIN reads a prefix's postings all at once into
+ * a bitmap (partial match, ginget.c collectMatchBitmap), so a prefix common in sum must walk.
+ * Measured at 1M documents (bench, issue 15, ninth session): `evac*` (1.3% of the documents)
+ * taken as common read its 12,936 matches and their rows: 62 ms; among the newest, 38 ms.
+ */
+function prefixShare(s: TermStats, prefix: string): number {
+  if ([...prefix].length < MIN_PREFIX) return 1;
+  let sum = 0;
+  for (const [lexeme, f] of s.freq) if (lexeme.startsWith(prefix)) sum += f;
+  return sum > 0 ? Math.min(1, sum) : s.floor / 2;
+}
+
 /** share estimates the fraction of documents a match selects (1: unknown or common). */
 export function share(m: Match, s: TermStats): number {
   switch (m.t) {
     case 'term':
-      if (m.prefix) return 1;
-      return listed(s, m.v);
+      return m.prefix ? prefixShare(s, m.v) : listed(s, m.v);
     // Parts of an AND (and the words of a phrase) as independent, as PostgreSQL's own tsquery
     // estimate takes them (tsquery_opr_selec, ts_selfuncs.c: s1 * s2). The rarest part alone, as
     // before, took `حافل` & `حاجز` (each in about a quarter of the documents, together in ~7%)
@@ -133,23 +151,6 @@ export function selectiveFilters(s: TermStats, filters: FilterMatch | null): Fil
   const common = (g: readonly string[]) =>
     isColumnGroup(g) && g.reduce((n, t) => n + listed(s, t), 0) >= COMMON_FILTER_SHARE;
   return { all: filters.all.filter((g) => !common(g)), none: filters.none };
-}
-
-/**
- * chooseGin tells whether a query's matches are few enough to read from GIN and sort
- * (fewer than √(window · rows)) rather than walk doc_id. Unknown statistics (a table never
- * analysed): the share of an unlisted term is 0, so GIN — right for a small table.
- */
-export function chooseGin(
-  s: TermStats,
-  match: Match | null,
-  _excludeOnly: Match | null,
-  filters: FilterMatch | null,
-  window = RANK_WINDOW,
-): boolean {
-  const m = matchShare(s, match, filters);
-  if (m === null) return false;
-  return m * s.rows < Math.sqrt(window * Math.max(s.rows, 1));
 }
 
 /**
@@ -237,4 +238,57 @@ export function recentSpan(share: number, newest: number, window = RANK_WINDOW):
   if (span >= newest) return null;
   const start = spanStart(newest, span);
   return start <= 1 ? null : newest - start + 1;
+}
+
+/** hasPhrase: a match that needs word positions (a phrase of two or more words) anywhere in it. */
+function hasPhrase(m: Match): boolean {
+  switch (m.t) {
+    case 'phrase':
+      return m.vs.length > 1;
+    case 'and':
+    case 'or':
+      return m.items.some(hasPhrase);
+    case 'not':
+      return hasPhrase(m.item);
+    default:
+      return false;
+  }
+}
+
+/** splitOr splits an OR whose alternatives mix phrases and plain terms into [plain, phrases]. */
+function splitOr(m: Match): [Match, Match] | null {
+  if (m.t !== 'or') return null;
+  const phrases = m.items.filter(hasPhrase);
+  const plain = m.items.filter((i) => !hasPhrase(i));
+  if (phrases.length === 0 || plain.length === 0) return null;
+  const or = (items: Match[]): Match => (items.length === 1 ? items[0]! : { t: 'or', items });
+  return [or(plain), or(phrases)];
+}
+
+/**
+ * exactAndPhrases splits a match whose alternatives mix phrases and plain terms — a place name
+ * is its words as a phrase OR its places' tags — into two matches read as two GIN scans
+ * (BitmapOr): the plain alternatives, and the phrases without them (`P & !E`). Together they
+ * select the same documents. Why: a tsquery with a phrase anywhere makes GIN return every row
+ * for a recheck, each row's vector read from TOAST and tested; split, only the rows the phrase
+ * alone finds are rechecked. Measured at 1M documents (bench, issue 15, ninth session): `Khan
+ * Sheikhoun` among the newest 82,000 doc_ids, 2,038 rows, the heap scan 21 → 4.5 ms. Handles an
+ * OR at the top or as one part of a top-level AND (the other parts go to both sides); null when
+ * there is nothing to split.
+ */
+export function exactAndPhrases(m: Match): [Match, Match] | null {
+  const not = (item: Match): Match => ({ t: 'not', item });
+  const top = splitOr(m);
+  if (top) return [top[0], { t: 'and', items: [top[1], not(top[0])] }];
+  if (m.t !== 'and') return null;
+  for (const [i, part] of m.items.entries()) {
+    const split = splitOr(part);
+    if (!split) continue;
+    const rest = m.items.filter((_, j) => j !== i);
+    return [
+      { t: 'and', items: [...rest, split[0]] },
+      { t: 'and', items: [...rest, split[1], not(split[0])] },
+    ];
+  }
+  return null;
 }

@@ -16,7 +16,15 @@ import { rankMatches } from '../name-match.js';
 import type { Match } from '../query/compile.js';
 import { docIdRange } from '../repo.js';
 import { EVERY_DOCUMENT, inCompartments, restricted, type SearchBackend } from './backend.js';
-import { matchShare, recentSpan, selectiveFilters, sequenceCover, termStats, WALK_SHARE } from './pg-plan.js';
+import {
+  exactAndPhrases,
+  matchShare,
+  recentSpan,
+  selectiveFilters,
+  sequenceCover,
+  termStats,
+  WALK_SHARE,
+} from './pg-plan.js';
 
 // tsvector positions are at most 16383 (§8.11.1); later terms share the last position.
 const MAX_POSITION = 16383;
@@ -104,13 +112,22 @@ export const postgresBackend: SearchBackend = {
     const stats = await termStats(db);
     // With text to match, a filter group that SQL decides anyway and that most documents carry
     // (the caller's one big compartment) only makes GIN decode a long posting list (pg-plan.ts).
-    const q = selectingTsquery(match, excludeOnly, match ? selectiveFilters(stats, filters) : filters);
+    const selecting = match ? selectiveFilters(stats, filters) : filters;
+    const q = selectingTsquery(match, excludeOnly, selecting);
     if (q === null) return restricted(EVERY_DOCUMENT, input, inSet);
-    const where = sql`d.tsv @@ ${q}::tsquery`;
     // A common match walks doc_id backwards and stops at the window; a rarer one reads GIN's
     // matches among the newest documents and sorts them (pg-plan.ts).
     const estimate = matchShare(stats, input.match, filters);
     const walk = estimate === null || estimate >= WALK_SHARE;
+    // Read from GIN, a place name's tags and its words as a phrase are two scans, so that only
+    // the phrase's rows are rechecked (pg-plan.ts exactAndPhrases). A walk tests each row once.
+    const split = walk || !match ? null : exactAndPhrases(match);
+    const where = split
+      ? sql`(${sql.join(
+          split.map((m) => sql`d.tsv @@ ${selectingTsquery(m, excludeOnly, selecting)}::tsquery`),
+          sql` OR `,
+        )})`
+      : sql`d.tsv @@ ${q}::tsquery`;
     // Ranked by the text alone: without `_doc`, which name-match.ts puts beside a found name.
     const ranks = rankMatches(match).map(
       (r) => sql`(ts_rank(d.tsv, ${renderTsquery(r)}::tsquery, 1) * 1000000)::bigint`,
