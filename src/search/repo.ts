@@ -106,11 +106,12 @@ export async function candidatesOf(
   plan: TextPlan,
   c: Conditions,
   window: number,
+  unscored = false,
 ): Promise<Candidate[]> {
   if (plan.parts.length === 0) return [];
   const rows = plan.recent
-    ? await recentCandidates(db, plan, plan.recent, c, window)
-    : (await candidatesSql(plan, c, window).execute(db)).rows;
+    ? await recentCandidates(db, plan, plan.recent, c, window, unscored)
+    : (await candidatesSql(plan, c, window, undefined, unscored).execute(db)).rows;
   return rows.map((x) => ({
     ...x,
     doc_id: Number(x.doc_id),
@@ -140,6 +141,7 @@ async function recentCandidates(
   recent: RecentRead,
   c: Conditions,
   window: number,
+  unscored: boolean,
 ): Promise<Candidate[]> {
   const newest = await newestDocId(db);
   let span = recent.span(recent.share, newest, window);
@@ -154,7 +156,7 @@ async function recentCandidates(
         : recent.range
           ? recent.range(after ?? -1, readDown, newest)
           : docIdRange(after, readDown);
-    rows = rows.concat(await recent.run(db, candidatesSql(plan, c, window - rows.length, range)));
+    rows = rows.concat(await recent.run(db, candidatesSql(plan, c, window - rows.length, range, unscored)));
     if (rows.length > window || span === null) return rows;
     // The share seen in this span says how far the window reaches: one more read, mostly. (It
     // at least doubles the span: fewer than window + 1 were found in it.)
@@ -178,28 +180,60 @@ export function docIdRange(after: number | undefined, atMost: number | undefined
 /**
  * candidatesSql is the statement candidatesOf runs (also for EXPLAIN in the benchmark): each
  * part's newest `window + 1` matches (among the doc_ids `range` keeps), merged by doc_id when
- * the plan reads several.
+ * the plan reads several. `unscored`: a part scored after its LIMIT is not scored (score 0; a
+ * date-ordered page scores the rows it shows, scoresOf).
  */
 export function candidatesSql(
   plan: TextPlan,
   c: Conditions,
   window: number,
   range?: RawBuilder<unknown>,
+  unscored = false,
 ): RawBuilder<Candidate> {
   const newer = range === undefined ? sql`` : sql` AND ${range}`;
   const branch = (p: TextPart, i: number) =>
-    p.scoreAfterLimit
-      ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
-        // a GIN read sorts every match in its span, and ts_rank over all of them cost more than
-        // the read itself (bench/RESULTS.md, issue 15, eighth session).
-        sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM (SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, d.tsv FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}) d ORDER BY d.doc_id DESC`
-      : sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
+    p.scoreAfterLimit && unscored
+      ? sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`
+      : p.scoreAfterLimit
+        ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
+          // a GIN read sorts every match in its span, and ts_rank over all of them cost more than
+          // the read itself (bench/RESULTS.md, issue 15, eighth session).
+          sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM (SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, d.tsv FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}) d ORDER BY d.doc_id DESC`
+        : sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
   const [only, ...more] = plan.parts;
   if (!only)
     return sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM search_doc d WHERE 1 = 0`;
   if (more.length === 0) return branch(only, 0);
   const branches = plan.parts.map((p, i) => sql`SELECT * FROM (${branch(p, i)})`);
   return sql<Candidate>`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY doc_id DESC LIMIT ${window + 1}`;
+}
+
+/**
+ * scoresOf scores the documents `docIds` as their candidates statement would have (plans whose
+ * parts all score after the LIMIT: one vector read per document). Used for the rows a
+ * date-ordered page shows, so a date sort does not score the whole window: measured at 1M
+ * documents on PostgreSQL (bench, issue 15, ninth session), ts_rank over the 1,001 rows of a
+ * window cost 14–22 ms, each vector read from TOAST.
+ */
+export async function scoresOf(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  docIds: readonly number[],
+): Promise<Map<number, number>> {
+  const [only, ...more] = plan.parts;
+  if (!only || more.length > 0 || !only.scoreAfterLimit || docIds.length === 0) return new Map();
+  const r = await sql<{
+    doc_id: number | string;
+    score: number | string;
+  }>`SELECT d.doc_id, ${only.score} AS score FROM ${only.from} WHERE d.doc_id IN (${list(docIds)})`.execute(
+    db,
+  );
+  return new Map(r.rows.map((x) => [Number(x.doc_id), Number(x.score)]));
+}
+
+/** scoresAfterwards: a date-ordered query on this plan may read its window unscored (scoresOf). */
+export function scoresAfterwards(plan: TextPlan): boolean {
+  return plan.parts.length === 1 && plan.parts[0]!.scoreAfterLimit === true;
 }
 
 /**

@@ -104,6 +104,22 @@ for (const dialect of DIALECTS) {
         const dates = all.results.map((r) => r.date);
         assert.deepEqual(dates, [...dates].sort().reverse());
       });
+      it('scores a date-ordered page as the relevance order scores the same documents', async () => {
+        for (const rankWindow of [1000, 5]) {
+          const q = { compartments: ['general'] as string[], limit: 100, rankWindow };
+          const byScore = await search(s.ctx, { ...q, q: 'convoy' });
+          const byDate = await search(s.ctx, { ...q, q: 'convoy sort:date' });
+          const scores = new Map(byScore.results.map((r) => [r.ern, r.score]));
+          assert.ok(
+            byDate.results.some((r) => r.score > 0),
+            `window ${rankWindow}: scored`,
+          );
+          // In the window, the window's score; past it, 0 (as before: the date order reads
+          // every match, the scores are the window's).
+          for (const r of byDate.results)
+            assert.equal(r.score, scores.get(r.ern) ?? 0, `${rankWindow} ${r.ern}`);
+        }
+      });
       it('keeps a hidden compartment out of the window, its counts and its date walk', async () => {
         for (const dateRead of ['walk', 'matches'] as const) {
           const r = await search(s.ctx, {

@@ -30,6 +30,8 @@ import {
   hitRows,
   RANK_WINDOW,
   type ResolvedFilters,
+  scoresAfterwards,
+  scoresOf,
 } from './repo.js';
 import { logReveals } from './reveal-log.js';
 import { makeSnippet, SNIPPET_SCAN } from './snippet.js';
@@ -300,7 +302,9 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
   if (!prepared) return { results: [], total: 0, totalExact: true, facets: EMPTY_FACETS, next: null };
   const { sort, limit, compiled, hash, cursor, plan, conditions } = prepared;
   const size = Math.max(1, Math.trunc(req.rankWindow ?? RANK_WINDOW));
-  const found = await candidatesOf(ctx.db, plan, conditions, size);
+  // Ordered by date, the window's scores only show on the page: read it unscored, score the page.
+  const unscored = sort === 'date' && scoresAfterwards(plan);
+  const found = await candidatesOf(ctx.db, plan, conditions, size, unscored);
   const totalExact = found.length <= size && !prepared.namesTruncated;
   const window = found.slice(0, size);
   const ranked = await pageOf(
@@ -314,7 +318,7 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
     limit + 1,
     req.dateRead,
   );
-  const page = ranked.slice(0, limit);
+  const page = await withScores(ctx, plan, ranked.slice(0, limit), unscored ? window : []);
   const last = page[page.length - 1];
   const next =
     ranked.length > limit && last
@@ -361,6 +365,26 @@ export async function search(ctx: Ctx, req: SearchRequest): Promise<SearchResult
     );
   const facets = req.facets === false ? EMPTY_FACETS : facetsOf(window);
   return { results, total: window.length, totalExact, facets, next };
+}
+
+/**
+ * withScores gives the page's rows that are in the window (`window`, read unscored) the score
+ * the window would have given them; rows past the window keep 0, as on any date-ordered page.
+ */
+async function withScores<T extends { doc_id: number; score: number }>(
+  ctx: Ctx,
+  plan: TextPlan,
+  page: T[],
+  window: readonly Candidate[],
+): Promise<T[]> {
+  if (window.length === 0) return page;
+  const inWindow = new Set(window.map((c) => c.doc_id));
+  const scores = await scoresOf(
+    ctx.db,
+    plan,
+    page.filter((r) => inWindow.has(r.doc_id)).map((r) => r.doc_id),
+  );
+  return page.map((r) => ({ ...r, score: scores.get(r.doc_id) ?? r.score }));
 }
 
 /**
