@@ -42,12 +42,20 @@ const LEVELS: ReadonlyArray<{ prefix: string; months: number; digits: number }> 
 ];
 
 /** monthIndex is year × 12 + month − 1 of an ISO date (YYYY-MM…); undefined if it is not one. */
-function monthIndex(iso: string): number | undefined {
+export function monthIndex(iso: string): number | undefined {
   const m = /^(\d{4})-(\d{2})/.exec(iso);
   if (!m) return undefined;
   const month = Number(m[2]);
   if (month < 1 || month > 12) return undefined;
   return Number(m[1]) * 12 + month - 1;
+}
+
+/**
+ * monthKey is `YYYY-MM` of month `index` (monthIndex): every date of that month sorts at or
+ * after it and before the next month's key, whether written as a day or an instant.
+ */
+export function monthKey(index: number): string {
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 function levelTerm(prefix: string, digits: number, index: number): string {

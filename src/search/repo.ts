@@ -11,7 +11,8 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { RecentRead, TextPart, TextPlan } from './backends/backend.js';
+import type { DateSpans, RecentRead, TextPart, TextPlan } from './backends/backend.js';
+import { dateRangeTerms, monthIndex, monthKey } from './filter-terms.js';
 
 /**
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
@@ -274,19 +275,86 @@ export async function datePageOf(
   window: readonly Candidate[],
   cursor: { date: string; docId: number } | undefined,
   limit: number,
-  how?: 'walk' | 'matches',
+  how?: 'walk' | 'matches' | 'spans',
 ): Promise<Array<{ doc_id: number; date: string }>> {
   if (how === 'walk') return datePage(db, c, cursor, limit);
   if (how === 'matches') return datePageByMatches(db, plan, c, cursor, limit);
+  if (how === 'spans' && plan.dateSpans) return datePageBySpans(db, plan, plan.dateSpans, c, cursor, limit);
   const oldest = window[window.length - 1];
   const newest = await newestDocId(db);
   if (!oldest || plan.parts.length === 0 || newest < oldest.doc_id) return datePage(db, c, cursor, limit);
   const share = window.length / (newest - oldest.doc_id + 1);
   const matches = share * newest;
-  const walked = limit / share;
-  return matches < walked * (plan.probeCost ?? 1)
-    ? datePageByMatches(db, plan, c, cursor, limit)
-    : datePage(db, c, cursor, limit);
+  const walked = (limit / share) * (plan.probeCost ?? 1);
+  // By spans of months, about DATE_SPAN_MARGIN pages' worth of matches are read (when the
+  // dates spread evenly; a burst costs a second read, never a wrong page).
+  const spans = plan.dateSpans ? DATE_SPAN_MARGIN * limit : Number.POSITIVE_INFINITY;
+  if (spans < Math.min(matches, walked) && plan.dateSpans)
+    return datePageBySpans(db, plan, plan.dateSpans, c, cursor, limit, share * newest);
+  return matches < walked ? datePageByMatches(db, plan, c, cursor, limit) : datePage(db, c, cursor, limit);
+}
+
+/** How many pages' worth of matches the first span of months is sized for. */
+const DATE_SPAN_MARGIN = 2;
+
+/** Each span of months after the first is this many times longer. */
+const DATE_SPAN_GROWTH = 4;
+
+/**
+ * datePageBySpans is one date-ordered page past the window, read a span of months at a time
+ * from the newest date down: each span's matches through the text index with the span's date
+ * terms (filter-terms.ts dateRangeTerms) ANDed in, so the index reads only that span's
+ * postings. A span holding `limit` matches holds the page (every older match is older than all
+ * of them); fewer, and the next span down, DATE_SPAN_GROWTH times longer, gives the rest. The
+ * first is sized from `matches` (the estimated matches in all) spread over the months indexed;
+ * past the oldest date, or when a span's cover takes too many terms, the rest is one read.
+ */
+async function datePageBySpans(
+  db: Kysely<Database>,
+  plan: TextPlan,
+  spans: DateSpans,
+  c: Conditions,
+  cursor: { date: string; docId: number } | undefined,
+  limit: number,
+  matches?: number,
+): Promise<Array<{ doc_id: number; date: string }>> {
+  const r = await sql<{
+    top: string | null;
+    bottom: string | null;
+  }>`SELECT max(date) AS top, min(date) AS bottom FROM search_doc`.execute(db);
+  const top = monthIndex(cursor?.date ?? r.rows[0]?.top ?? '');
+  const bottom = monthIndex(r.rows[0]?.bottom ?? '');
+  if (top === undefined || bottom === undefined) return datePageByMatches(db, plan, c, cursor, limit);
+  const after = afterCursor(cursor);
+  const perMonth = matches === undefined ? 0 : matches / (top - bottom + 1);
+  let months = perMonth > 0 ? Math.max(1, Math.ceil((DATE_SPAN_MARGIN * limit) / perMonth)) : 1;
+  let to = top + 1;
+  const rows: Array<{ doc_id: number; date: string }> = [];
+  for (;;) {
+    const from = to - months;
+    const terms =
+      from > bottom
+        ? dateRangeTerms(`${monthKey(from)}-01T00:00:00Z`, `${monthKey(to)}-01T00:00:00Z`)
+        : undefined;
+    if (!terms)
+      return rows.concat(await datePageByMatches(db, plan, c, cursor, limit - rows.length, monthKey(to)));
+    // `d.date || ''`: no btree bitmap of the date range (the terms narrow the read; SQL decides).
+    const branches = plan.parts.map(
+      (p, i) =>
+        sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} AND ${spans.where(terms)} AND (d.date || '') >= ${monthKey(from)} AND (d.date || '') < ${monthKey(to)} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit - rows.length})`,
+    );
+    const found = await spans.run(
+      db,
+      sql<{
+        doc_id: number;
+        date: string;
+      }>`SELECT doc_id, date FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY date DESC, doc_id DESC LIMIT ${limit - rows.length}`,
+    );
+    rows.push(...found.map((x) => ({ doc_id: Number(x.doc_id), date: x.date })));
+    if (rows.length >= limit) return rows;
+    to = from;
+    months *= DATE_SPAN_GROWTH;
+  }
 }
 
 function afterCursor(cursor: { date: string; docId: number } | undefined): RawBuilder<unknown> {
@@ -295,15 +363,20 @@ function afterCursor(cursor: { date: string; docId: number } | undefined): RawBu
     : sql`1 = 1`;
 }
 
-/** datePageByMatches reads every match through the text index and keeps the newest `limit` by date. */
+/**
+ * datePageByMatches reads every match through the text index and keeps the newest `limit` by
+ * date (dated before `before`, a month key, when given).
+ */
 async function datePageByMatches(
   db: Kysely<Database>,
   plan: TextPlan,
   c: Conditions,
   cursor: { date: string; docId: number } | undefined,
   limit: number,
+  before?: string,
 ): Promise<Array<{ doc_id: number; date: string }>> {
-  const after = afterCursor(cursor);
+  const after =
+    before === undefined ? afterCursor(cursor) : sql`${afterCursor(cursor)} AND d.date < ${before}`;
   const branches = plan.parts.map(
     (p, i) =>
       sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit})`,

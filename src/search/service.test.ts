@@ -25,6 +25,51 @@ const add = (s: TestStore, text: string, extra: Record<string, unknown> = {}) =>
   }).then((o) => o.item);
 
 for (const dialect of DIALECTS) {
+  describe(`${dialect}: a date-ordered page read by spans of months`, () => {
+    let s: TestStore;
+    before(async () => {
+      s = await openTestStore(dialect);
+      // 48 documents over 40 months, in no date order; some on the first of a month (a day
+      // sorts before that month's first instant as text), some written as instants.
+      for (let i = 0; i < 48; i++) {
+        const month = 2014 * 12 + ((i * 7) % 40);
+        const ym = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+        const day = i % 4 === 0 ? '01' : String(10 + (i % 18));
+        await add(s, `Market report ${i}${i % 3 === 0 ? ': bread queue' : ''}.`, {
+          collectedAt: i % 5 === 0 ? `${ym}-${day}T12:00:00Z` : `${ym}-${day}`,
+          compartment: i % 7 === 0 ? 'witness' : 'general',
+        });
+      }
+    });
+    after(async () => s.close());
+
+    it('pages through every match in date order, as the date walk does', async () => {
+      for (const q of ['market sort:date', 'bread sort:date'])
+        for (const limit of [2, 5]) {
+          const read = async (dateRead: 'walk' | 'spans') => {
+            const got: string[] = [];
+            let next: string | null = null;
+            do {
+              const page = await search(s.ctx, {
+                q,
+                compartments: ['general'],
+                limit,
+                rankWindow: 2,
+                dateRead,
+                ...(next ? { cursor: next } : {}),
+              });
+              got.push(...page.results.map((r) => `${r.date} ${r.ern}`));
+              next = page.next;
+            } while (next);
+            return got;
+          };
+          const walked = await read('walk');
+          assert.ok(walked.length >= 10, `${q}: ${walked.length} matches`);
+          assert.deepEqual(await read('spans'), walked, `${q}, pages of ${limit}`);
+        }
+    });
+  });
+
   describe(`${dialect}: search`, () => {
     let s: TestStore;
     before(async () => {

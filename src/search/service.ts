@@ -63,7 +63,7 @@ export interface SearchRequest {
   /** How many of the newest matches are ranked and counted (default RANK_WINDOW; tests, benchmarks). */
   readonly rankWindow?: number;
   /** How a date-ordered page past the window is read (default: the cheaper; tests, benchmarks). */
-  readonly dateRead?: 'walk' | 'matches';
+  readonly dateRead?: 'walk' | 'matches' | 'spans';
 }
 
 export interface SearchHit {
@@ -266,6 +266,7 @@ async function prepare(ctx: Ctx, req: SearchRequest): Promise<Prepared | undefin
                 recent: plans.map((p) => p.recent!).reduce((a, b) => (b.share < a.share ? b : a)),
               }
             : {}),
+          ...(plans.length > 0 && plans.every((p) => p.dateSpans) ? { dateSpans: plans[0]!.dateSpans! } : {}),
         };
   const conditions = conditionsOf(plan, filters, fm !== null && plan.indexed);
   return {
@@ -401,7 +402,7 @@ async function pageOf(
   conditions: Conditions,
   cursor: SortKey | undefined,
   n: number,
-  dateRead?: 'walk' | 'matches',
+  dateRead?: 'walk' | 'matches' | 'spans',
 ): Promise<Array<{ doc_id: number; date: string; score: number }>> {
   if (sort === 'relevance') {
     const after = (c: Candidate) =>

@@ -70,6 +70,19 @@ export interface TextPlan {
    * documents only, widening the span until the window is full (repo.ts, pg-plan.ts).
    */
   readonly recent?: RecentRead;
+  /**
+   * PostgreSQL: a date-ordered page read month span by month span, newest first, each span a
+   * GIN read of the matches carrying its date terms (repo.ts datePageBySpans).
+   */
+  readonly dateSpans?: DateSpans;
+}
+
+/** DateSpans is how a plan reads its matches dated within a span of months (repo.ts). */
+export interface DateSpans {
+  /** The condition on `d` that its date is one of these terms' (filter-terms.ts dateRangeTerms). */
+  where(terms: readonly string[]): RawBuilder<unknown>;
+  /** run executes a statement the way a span read needs it planned. */
+  run<T>(db: Kysely<Database>, statement: RawBuilder<T>): Promise<T[]>;
 }
 
 /** RecentRead is how a plan reads its matches among the newest documents (pg-plan.ts). */
@@ -131,6 +144,7 @@ export function restricted(
     indexed: plan.indexed,
     ...(plan.probeCost ? { probeCost: plan.probeCost } : {}),
     ...(plan.recent ? { recent: plan.recent } : {}),
+    ...(plan.dateSpans ? { dateSpans: plan.dateSpans } : {}),
   };
 }
 

@@ -2,22 +2,20 @@
  * pg-plan.ts — on PostgreSQL, how a query reads its newest matches, chosen per query by how
  * many documents its terms match.
  *
- * A query takes the newest RANK_WINDOW matches (repo.ts). PostgreSQL's planner, for
- * `ORDER BY doc_id DESC LIMIT n`, mostly walks `search_doc_doc_id_key` backwards testing each
- * row's tsvector: cheap when a large share s of the documents match (it reads about n / s rows),
- * ruinous for a rare term, phrase or place (n / s rows — tens of thousands at 100k documents,
- * with a tsvector read for each). Reading the matches from the GIN index and sorting them costs
- * about s·N rows instead. The two meet where n / s = s·N, s = √(n / N): below that share
- * (fewer than √(n·N) matches: 31,623 for n = 1,000 and N = 1M) the GIN read is cheaper.
+ * A query takes the newest RANK_WINDOW matches (repo.ts). A match common enough (WALK_SHARE)
+ * walks `search_doc_doc_id_key` backwards testing each row's tsvector: it reads about n / s
+ * rows for a share s. Any rarer one reads GIN's matches among the newest doc_ids only (a span
+ * of about twice n / s, recentSpan), as a second key of the same GIN scan (search_doc.seq, the
+ * doc_id blocks: sequenceCover), and sorts them; too few there, the span widens (repo.ts
+ * recentCandidates). A place name's tags and its words as a phrase are two scans
+ * (exactAndPhrases), so only the phrase's rows are rechecked.
  *
  * The share is estimated from the statistics PostgreSQL keeps itself: ANALYZE stores the most
  * common lexemes of search_doc.tsv with their frequencies (pg_stats.most_common_elems, §24.1.3 /
  * §71.2 "tsvector statistics"); a lexeme not among them counts as half the least common of
  * them. AND and a phrase multiply their parts' shares (as independent), OR takes its commonest;
  * a prefix counts as its listed lexemes (prefixShare); an exclusion alone is taken as common.
- * Filter groups AND in like words. The stats
- * are read once a minute per database. When the rare plan is chosen, the part orders by
- * `doc_id + 0`, which no index provides, so the planner reads the GIN bitmap and sorts.
+ * Filter groups AND in like words. The stats are read once a minute per database.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/schema.js';

@@ -154,6 +154,10 @@ export const postgresBackend: SearchBackend = {
           : where,
         indexed: true,
         probeCost: 2,
+        dateSpans: {
+          where: (terms) => sql`d.tsv @@ ${terms.map(quote).join(' | ')}::tsquery`,
+          run: withoutIndexScans,
+        },
         ...(walk
           ? {}
           : {
