@@ -237,6 +237,18 @@ export function scoresAfterwards(plan: TextPlan): boolean {
   return plan.parts.length === 1 && plan.parts[0]!.scoreAfterLimit === true;
 }
 
+/** Where a date-ordered page starts: after this document (date, then doc_id, descending). */
+export interface DateCursor {
+  readonly date: string;
+  readonly docId: number;
+}
+
+/** A document of a date-ordered page. */
+export interface DatedDoc {
+  doc_id: number;
+  date: string;
+}
+
 /**
  * datePage returns up to `limit` matching documents in date order (newest first) after
  * `cursor`, exactly over every match: the date index is walked and each row's text tested.
@@ -244,9 +256,9 @@ export function scoresAfterwards(plan: TextPlan): boolean {
 export async function datePage(
   db: Kysely<Database>,
   c: Conditions,
-  cursor: { date: string; docId: number } | undefined,
+  cursor: DateCursor | undefined,
   limit: number,
-): Promise<Array<{ doc_id: number; date: string }>> {
+): Promise<DatedDoc[]> {
   const after = afterCursor(cursor);
   const r = await sql<{
     doc_id: number;
@@ -273,10 +285,10 @@ export async function datePageOf(
   plan: TextPlan,
   c: Conditions,
   window: readonly Candidate[],
-  cursor: { date: string; docId: number } | undefined,
+  cursor: DateCursor | undefined,
   limit: number,
   how?: 'walk' | 'matches' | 'spans',
-): Promise<Array<{ doc_id: number; date: string }>> {
+): Promise<DatedDoc[]> {
   if (how === 'walk') return datePage(db, c, cursor, limit);
   if (how === 'matches') return datePageByMatches(db, plan, c, cursor, limit);
   if (how === 'spans' && plan.dateSpans) return datePageBySpans(db, plan, plan.dateSpans, c, cursor, limit);
@@ -314,10 +326,10 @@ async function datePageBySpans(
   plan: TextPlan,
   spans: DateSpans,
   c: Conditions,
-  cursor: { date: string; docId: number } | undefined,
+  cursor: DateCursor | undefined,
   limit: number,
   matches?: number,
-): Promise<Array<{ doc_id: number; date: string }>> {
+): Promise<DatedDoc[]> {
   const r = await sql<{
     top: string | null;
     bottom: string | null;
@@ -329,7 +341,7 @@ async function datePageBySpans(
   const perMonth = matches === undefined ? 0 : matches / (top - bottom + 1);
   let months = perMonth > 0 ? Math.max(1, Math.ceil((DATE_SPAN_MARGIN * limit) / perMonth)) : 1;
   let to = top + 1;
-  const rows: Array<{ doc_id: number; date: string }> = [];
+  const rows: DatedDoc[] = [];
   for (;;) {
     const from = to - months;
     const terms =
@@ -357,7 +369,7 @@ async function datePageBySpans(
   }
 }
 
-function afterCursor(cursor: { date: string; docId: number } | undefined): RawBuilder<unknown> {
+function afterCursor(cursor: DateCursor | undefined): RawBuilder<unknown> {
   return cursor
     ? sql`(d.date < ${cursor.date} OR (d.date = ${cursor.date} AND d.doc_id < ${cursor.docId}))`
     : sql`1 = 1`;
@@ -371,10 +383,10 @@ async function datePageByMatches(
   db: Kysely<Database>,
   plan: TextPlan,
   c: Conditions,
-  cursor: { date: string; docId: number } | undefined,
+  cursor: DateCursor | undefined,
   limit: number,
   before?: string,
-): Promise<Array<{ doc_id: number; date: string }>> {
+): Promise<DatedDoc[]> {
   const after =
     before === undefined ? afterCursor(cursor) : sql`${afterCursor(cursor)} AND d.date < ${before}`;
   const branches = plan.parts.map(
