@@ -10,7 +10,7 @@ import { analyze } from '../lib/search-tokens.js';
 import { addContent } from '../vault/index.js';
 import type { TextPlan } from './backends/backend.js';
 import { backendFor } from './backends/backend-for.js';
-import { sequenceKeys } from './backends/pg-plan.js';
+import { sequenceKey, sequenceKeys } from './backends/pg-plan.js';
 import { selectingTsquery } from './backends/postgres-backend.js';
 import type { Match } from './query/compile.js';
 import { candidatesOf, conditionsOf, type ResolvedFilters } from './repo.js';
@@ -179,6 +179,12 @@ for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
             : whole;
         if (dialect === 'postgres' && mixed)
           assert.match(plan.parts[0]!.where.compile(s.ctx.db).sql, / OR /, `${label}: two GIN scans`);
+        if (dialect === 'postgres') {
+          // The span is read by its doc_id blocks (a GIN key), not by a doc_id comparison alone.
+          const range = plan.recent!.range!(31, undefined, 40).compile(s.ctx.db);
+          assert.match(range.sql, /d\.seq && /, `${label}: blocks`);
+          assert.deepEqual(range.parameters[0], `{${sequenceKey(4, 2)}}`, `${label}: doc_ids 32 to 47`);
+        }
         for (const window of [1, 3, 7]) {
           const want = await candidatesOf(s.ctx.db, oneTsquery, conditionsOf(oneTsquery, filters), window);
           if (mixed) assert.ok(want.length > 0, `${label}: matches something`);

@@ -84,9 +84,13 @@ export const MAX_DATE_TERMS = 40;
  * dateRangeTerms covers [after, before) — ISO instants, either open — with the fewest month,
  * year, decade, century and millennium terms (greedy from the start: the largest aligned block
  * that fits). The cover is whole months, so it may include days the range excludes; the SQL
- * clause cuts those. Undefined when the cover would need more than MAX_DATE_TERMS terms.
+ * clause cuts those. Undefined when the cover would need more than `maxTerms` terms.
  */
-export function dateRangeTerms(after: string | undefined, before: string | undefined): string[] | undefined {
+export function dateRangeTerms(
+  after: string | undefined,
+  before: string | undefined,
+  maxTerms = MAX_DATE_TERMS,
+): string[] | undefined {
   const start = after === undefined ? 0 : monthIndex(after);
   // `before` is exclusive: a bound on the first instant of a month excludes that month.
   let end = before === undefined ? 10_000 * 12 : monthIndex(before);
@@ -102,7 +106,7 @@ export function dateRangeTerms(after: string | undefined, before: string | undef
       out.push(monthTerm(i));
       i += 1;
     }
-    if (out.length > MAX_DATE_TERMS) return undefined;
+    if (out.length > maxTerms) return undefined;
   }
   return out;
 }

@@ -312,6 +312,9 @@ const DATE_SPAN_MARGIN = 2;
 /** Each span of months after the first is this many times longer. */
 const DATE_SPAN_GROWTH = 4;
 
+/** A span's date terms: an open first span from a recent month takes 20–47 (to year 9999). */
+const MAX_SPAN_TERMS = 64;
+
 /**
  * datePageBySpans is one date-ordered page past the window, read a span of months at a time
  * from the newest date down: each span's matches through the text index with the span's date
@@ -340,20 +343,27 @@ async function datePageBySpans(
   const after = afterCursor(cursor);
   const perMonth = matches === undefined ? 0 : matches / (top - bottom + 1);
   let months = perMonth > 0 ? Math.max(1, Math.ceil((DATE_SPAN_MARGIN * limit) / perMonth)) : 1;
-  let to = top + 1;
+  // The first span is open above (the cursor, if any, bounds it): a document indexed since
+  // max(date) was read, or dated as late as December 9999, is still in it.
+  let to: number | undefined;
   const rows: DatedDoc[] = [];
   for (;;) {
-    const from = to - months;
+    const from = (to ?? top + 1) - months;
     const terms =
       from > bottom
-        ? dateRangeTerms(`${monthKey(from)}-01T00:00:00Z`, `${monthKey(to)}-01T00:00:00Z`)
+        ? dateRangeTerms(
+            `${monthKey(from)}-01T00:00:00Z`,
+            to === undefined ? undefined : `${monthKey(to)}-01T00:00:00Z`,
+            MAX_SPAN_TERMS,
+          )
         : undefined;
-    if (!terms)
-      return rows.concat(await datePageByMatches(db, plan, c, cursor, limit - rows.length, monthKey(to)));
+    const below = to === undefined ? undefined : monthKey(to);
+    if (!terms) return rows.concat(await datePageByMatches(db, plan, c, cursor, limit - rows.length, below));
+    const upper = below === undefined ? sql`` : sql` AND (d.date || '') < ${below}`;
     // `d.date || ''`: no btree bitmap of the date range (the terms narrow the read; SQL decides).
     const branches = plan.parts.map(
       (p, i) =>
-        sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} AND ${spans.where(terms)} AND (d.date || '') >= ${monthKey(from)} AND (d.date || '') < ${monthKey(to)} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit - rows.length})`,
+        sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} AND ${spans.where(terms)} AND (d.date || '') >= ${monthKey(from)}${upper} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit - rows.length})`,
     );
     const found = await spans.run(
       db,

@@ -194,9 +194,11 @@ export const MAX_SEQUENCE_KEYS = 64;
 /**
  * sequenceCover is the fewest blocks that cover the doc_ids [lo, hi] exactly (greedy from lo:
  * the largest aligned block that fits, as dateRangeTerms does for months). lo and hi + 1 are
- * multiples of the smallest block. Open above (`open`): the last block may reach past hi, which
- * is the newest doc_id (a document indexed since is newer, and as much a match). Undefined: more
- * than MAX_SEQUENCE_KEYS blocks, or bounds not on a block boundary.
+ * multiples of the smallest block. Open above (`open`): hi is the newest doc_id when the query
+ * began, and the last block is the largest aligned one, which may reach past it. A document
+ * indexed while the query runs is in the result if its doc_id falls in that block, as it would
+ * be had it been indexed a moment earlier or later (a query is not a snapshot; the next one
+ * sees it). Undefined: more than MAX_SEQUENCE_KEYS blocks, or bounds not on a block boundary.
  */
 export function sequenceCover(lo: number, hi: number, open: boolean): number[] | undefined {
   const smallest = 2 ** LOWEST;
