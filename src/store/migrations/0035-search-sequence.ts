@@ -4,7 +4,9 @@
 // index on (tsv, seq) instead of (tsv). A read of the text's matches among the newest doc_ids
 // is then one GIN scan with two keys, instead of the text's GIN bitmap ANDed with a btree bitmap
 // of every doc_id in the range (bench/RESULTS.md, issue 15, ninth session). Adding the column
-// rewrites the table once; nothing needs re-indexing. SQLite: nothing (FTS5 walks rowids).
+// rewrites the table once, locked meanwhile (211 s at 1M documents on the bench machine, and
+// the table's size again in free disk); nothing needs re-indexing. SQLite: nothing (FTS5 walks
+// rowids).
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 
 const LEVELS = [4, 6, 8, 10, 12, 14, 16, 18, 20, 22];
