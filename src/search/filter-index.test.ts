@@ -204,7 +204,7 @@ for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
     });
 
     if (dialect === 'postgres')
-      it('stores in seq the blocks pg-plan.ts reads by (the migration and sequenceKeys agree)', async () => {
+      it('stores in seq the blocks pg-plan.ts reads by (the migration and sequenceKeys agree), and tsv uncompressed', async () => {
         const r = await sql<{
           doc_id: string;
           seq: string[];
@@ -212,6 +212,13 @@ for (const dialect of DIALECTS.filter((d) => d === 'postgres')) {
         assert.ok(r.rows.length >= 40);
         for (const row of r.rows)
           assert.deepEqual(row.seq.map(Number), sequenceKeys(Number(row.doc_id)), `doc ${row.doc_id}`);
+        // The vectors out of line, uncompressed (migration 0035: decompressing cost every read).
+        const storage = await sql<{
+          attstorage: string;
+        }>`SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_doc'::regclass AND attname = 'tsv'`.execute(
+          s.ctx.db,
+        );
+        assert.equal(storage.rows[0]?.attstorage, 'e');
       });
   });
 }
