@@ -65,8 +65,7 @@ function levelTerm(prefix: string, digits: number, index: number): string {
 }
 
 function monthTerm(index: number): string {
-  const y = String(Math.floor(index / 12)).padStart(4, '0');
-  return `_dm${y}${String((index % 12) + 1).padStart(2, '0')}`;
+  return `_dm${monthKey(index).replace('-', '')}`;
 }
 
 /** dateTerms are the month, year, decade, century and millennium terms of a document's date. */
@@ -84,18 +83,27 @@ export const MAX_DATE_TERMS = 40;
  * dateRangeTerms covers [after, before) — ISO instants, either open — with the fewest month,
  * year, decade, century and millennium terms (greedy from the start: the largest aligned block
  * that fits). The cover is whole months, so it may include days the range excludes; the SQL
- * clause cuts those. Undefined when the cover would need more than `maxTerms` terms.
+ * clause cuts those. Undefined when the cover would need more than MAX_DATE_TERMS terms.
  */
-export function dateRangeTerms(
-  after: string | undefined,
-  before: string | undefined,
+export function dateRangeTerms(after: string | undefined, before: string | undefined): string[] | undefined {
+  const start = after === undefined ? 0 : monthIndex(after);
+  if (start === undefined) return undefined;
+  if (before === undefined) return monthRangeTerms(start);
+  const end = monthIndex(before);
+  if (end === undefined) return undefined;
+  // `before` is exclusive: a bound on the first instant of a month excludes that month.
+  return monthRangeTerms(start, /^\d{4}-\d{2}-01T00:00:00(?:\.0+)?Z$/.test(before) ? end : end + 1);
+}
+
+/**
+ * monthRangeTerms covers the months [start, end) — month indices (monthIndex); by default to
+ * the end of year 9999 — as dateRangeTerms does; undefined past `maxTerms` terms.
+ */
+export function monthRangeTerms(
+  start: number,
+  end = 10_000 * 12,
   maxTerms = MAX_DATE_TERMS,
 ): string[] | undefined {
-  const start = after === undefined ? 0 : monthIndex(after);
-  // `before` is exclusive: a bound on the first instant of a month excludes that month.
-  let end = before === undefined ? 10_000 * 12 : monthIndex(before);
-  if (start === undefined || end === undefined) return undefined;
-  if (before !== undefined && !/^\d{4}-\d{2}-01T00:00:00(?:\.0+)?Z$/.test(before)) end += 1;
   const out: string[] = [];
   for (let i = start; i < end; ) {
     const level = LEVELS.find((l) => i % l.months === 0 && i + l.months <= end);

@@ -12,7 +12,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { DateSpans, RecentRead, TextPart, TextPlan } from './backends/backend.js';
-import { dateRangeTerms, monthIndex, monthKey } from './filter-terms.js';
+import { monthIndex, monthKey, monthRangeTerms } from './filter-terms.js';
 
 /**
  * RANK_WINDOW is how many matching documents (the newest) a query ranks, counts and facets.
@@ -193,14 +193,12 @@ export function candidatesSql(
 ): RawBuilder<Candidate> {
   const newer = range === undefined ? sql`` : sql` AND ${range}`;
   const branch = (p: TextPart, i: number) =>
-    p.scoreAfterLimit && unscored
-      ? sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`
-      : p.scoreAfterLimit
-        ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
-          // a GIN read sorts every match in its span, and ts_rank over all of them cost more than
-          // the read itself (bench/RESULTS.md, issue 15, eighth session).
-          sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM (SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, d.tsv FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}) d ORDER BY d.doc_id DESC`
-        : sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
+    p.scoreAfterLimit && !unscored
+      ? // The newest window + 1 with their vectors (a TOAST pointer until read), then each scored:
+        // a GIN read sorts every match in its span, and ts_rank over all of them cost more than
+        // the read itself (bench/RESULTS.md, issue 15, eighth session).
+        sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.score} AS score FROM (SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, d.tsv FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}) d ORDER BY d.doc_id DESC`
+      : sql<Candidate>`SELECT ${p.docId} AS doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, ${p.scoreAfterLimit ? sql`0` : p.score} AS score FROM ${p.from} WHERE ${c.where[i]!}${newer} ORDER BY ${p.docId} DESC LIMIT ${window + 1}`;
   const [only, ...more] = plan.parts;
   if (!only)
     return sql<Candidate>`SELECT d.doc_id, d.item_id, d.kind, d.source, d.year, d.date, d.admin, 0 AS score FROM search_doc d WHERE 1 = 0`;
@@ -221,8 +219,8 @@ export async function scoresOf(
   plan: TextPlan,
   docIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const [only, ...more] = plan.parts;
-  if (!only || more.length > 0 || !only.scoreAfterLimit || docIds.length === 0) return new Map();
+  const only = plan.parts[0];
+  if (!only || !scoresAfterwards(plan) || docIds.length === 0) return new Map();
   const r = await sql<{
     doc_id: number | string;
     score: number | string;
@@ -300,9 +298,8 @@ export async function datePageOf(
   const walked = (limit / share) * (plan.probeCost ?? 1);
   // By spans of months, about DATE_SPAN_MARGIN pages' worth of matches are read (when the
   // dates spread evenly; a burst costs a second read, never a wrong page).
-  const spans = plan.dateSpans ? DATE_SPAN_MARGIN * limit : Number.POSITIVE_INFINITY;
-  if (spans < Math.min(matches, walked) && plan.dateSpans)
-    return datePageBySpans(db, plan, plan.dateSpans, c, cursor, limit, share * newest);
+  if (plan.dateSpans && DATE_SPAN_MARGIN * limit < Math.min(matches, walked))
+    return datePageBySpans(db, plan, plan.dateSpans, c, cursor, limit, matches);
   return matches < walked ? datePageByMatches(db, plan, c, cursor, limit) : datePage(db, c, cursor, limit);
 }
 
@@ -349,30 +346,12 @@ async function datePageBySpans(
   const rows: DatedDoc[] = [];
   for (;;) {
     const from = (to ?? top + 1) - months;
-    const terms =
-      from > bottom
-        ? dateRangeTerms(
-            `${monthKey(from)}-01T00:00:00Z`,
-            to === undefined ? undefined : `${monthKey(to)}-01T00:00:00Z`,
-            MAX_SPAN_TERMS,
-          )
-        : undefined;
+    const terms = from > bottom ? monthRangeTerms(from, to, MAX_SPAN_TERMS) : undefined;
     const below = to === undefined ? undefined : monthKey(to);
     if (!terms) return rows.concat(await datePageByMatches(db, plan, c, cursor, limit - rows.length, below));
-    const upper = below === undefined ? sql`` : sql` AND (d.date || '') < ${below}`;
     // `d.date || ''`: no btree bitmap of the date range (the terms narrow the read; SQL decides).
-    const branches = plan.parts.map(
-      (p, i) =>
-        sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} AND ${spans.where(terms)} AND (d.date || '') >= ${monthKey(from)}${upper} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit - rows.length})`,
-    );
-    const found = await spans.run(
-      db,
-      sql<{
-        doc_id: number;
-        date: string;
-      }>`SELECT doc_id, date FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY date DESC, doc_id DESC LIMIT ${limit - rows.length}`,
-    );
-    rows.push(...found.map((x) => ({ doc_id: Number(x.doc_id), date: x.date })));
+    const inSpan = sql`${after} AND ${spans.where(terms)} AND (d.date || '') >= ${monthKey(from)}${below === undefined ? sql`` : sql` AND (d.date || '') < ${below}`}`;
+    rows.push(...(await newestByDate(plan, c, inSpan, limit - rows.length, (q) => spans.run(db, q))));
     if (rows.length >= limit) return rows;
     to = from;
     months *= DATE_SPAN_GROWTH;
@@ -399,17 +378,28 @@ async function datePageByMatches(
 ): Promise<DatedDoc[]> {
   const after =
     before === undefined ? afterCursor(cursor) : sql`${afterCursor(cursor)} AND d.date < ${before}`;
+  return newestByDate(plan, c, after, limit, async (q) => (await q.execute(db)).rows);
+}
+
+/**
+ * newestByDate reads the matches of every part that meet `condition` through the text index
+ * and keeps the newest `limit` by date (`run` executes the statement).
+ */
+async function newestByDate(
+  plan: TextPlan,
+  c: Conditions,
+  condition: RawBuilder<unknown>,
+  limit: number,
+  run: (statement: RawBuilder<DatedDoc>) => Promise<DatedDoc[]>,
+): Promise<DatedDoc[]> {
   const branches = plan.parts.map(
     (p, i) =>
-      sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${after} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit})`,
+      sql`SELECT * FROM (SELECT ${p.docId} AS doc_id, d.date AS date FROM ${p.from} WHERE ${c.where[i]!} AND ${condition} ORDER BY d.date DESC, d.doc_id DESC LIMIT ${limit})`,
   );
-  const r = await sql<{
-    doc_id: number;
-    date: string;
-  }>`SELECT doc_id, date FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY date DESC, doc_id DESC LIMIT ${limit}`.execute(
-    db,
+  const rows = await run(
+    sql<DatedDoc>`SELECT doc_id, date FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY date DESC, doc_id DESC LIMIT ${limit}`,
   );
-  return r.rows.map((x) => ({ doc_id: Number(x.doc_id), date: x.date }));
+  return rows.map((x) => ({ doc_id: Number(x.doc_id), date: x.date }));
 }
 
 export interface HitRow {

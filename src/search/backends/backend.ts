@@ -89,8 +89,6 @@ export interface DateSpans {
 export interface RecentRead {
   /** The estimated share of documents that match (0: unknown, read them all). */
   readonly share: number;
-  /** The estimated number of documents. */
-  readonly rows: number;
   /**
    * span is how many of the newest doc_ids to read for `window + 1` matches at `share`, ending
    * at `newest`; null: all.

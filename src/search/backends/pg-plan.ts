@@ -71,6 +71,11 @@ function listed(s: TermStats, lexeme: string): number {
   return s.freq.get(lexeme) ?? s.floor / 2;
 }
 
+/** groupShare is a filter group's share: the sum of its terms' (a group's terms are alternatives). */
+function groupShare(s: TermStats, group: readonly string[]): number {
+  return group.reduce((n, t) => n + listed(s, t), 0);
+}
+
 /** Prefixes shorter than this are taken as common: they may stand for thousands of rare lexemes. */
 export const MIN_PREFIX = 3;
 
@@ -123,13 +128,7 @@ export function share(m: Match, s: TermStats): number {
 export function matchShare(s: TermStats, match: Match | null, filters: FilterMatch | null): number | null {
   const parts: number[] = [];
   if (match) parts.push(share(match, s));
-  for (const g of filters?.all ?? [])
-    parts.push(
-      Math.min(
-        1,
-        g.reduce((n, t) => n + listed(s, t), 0),
-      ),
-    );
+  for (const g of filters?.all ?? []) parts.push(Math.min(1, groupShare(s, g)));
   return parts.length === 0 ? null : parts.reduce((p, x) => p * x, 1);
 }
 
@@ -146,8 +145,7 @@ export const COMMON_FILTER_SHARE = 0.5;
  */
 export function selectiveFilters(s: TermStats, filters: FilterMatch | null): FilterMatch | null {
   if (!filters) return null;
-  const common = (g: readonly string[]) =>
-    isColumnGroup(g) && g.reduce((n, t) => n + listed(s, t), 0) >= COMMON_FILTER_SHARE;
+  const common = (g: readonly string[]) => isColumnGroup(g) && groupShare(s, g) >= COMMON_FILTER_SHARE;
   return { all: filters.all.filter((g) => !common(g)), none: filters.none };
 }
 
